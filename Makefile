@@ -1,0 +1,58 @@
+# RKT Pendampingan. The two commands a fresh machine needs: `make run` and `make test`.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages prereqs clean-venv
+
+prereqs:
+	@$(PYTHON) scripts/check_prereqs.py
+
+$(BIN)/python:
+	@$(PYTHON) scripts/check_prereqs.py
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+## make run: set up, migrate, load demo data into an empty database, serve on http://127.0.0.1:8000
+run: prereqs $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
+	@echo ""
+	@echo "RKT Pendampingan on http://$(HOST):$(PORT)/"
+	@echo "Demo logins (password rkt-demo): admin, koordinator, koordinator2, pendamping1 ... pendamping7"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make test: set up, lint, check migrations, run the whole suite
+test: prereqs $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make messages: refresh the id and en catalogues and compile them (needs gettext)
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages -l id -l en --ignore=.venv --ignore=staticfiles --ignore=tests --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean-venv:
+	rm -rf $(VENV)

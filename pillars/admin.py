@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from pillars.models import (
+    Activity,
+    ActivityComment,
+    Evidence,
+    MonthlyProgress,
+    MonthlyReport,
+    Pillar,
+    PlanSnapshot,
+    PlanYear,
+    WorkflowEvent,
+    WorkPlan,
+)
+
+
+class ScopedHistoryAdmin(SimpleHistoryAdmin):
+    """Admin lists go through the same ``visible_to`` rule as every page."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Pillar)
+class PillarAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(PlanYear)
+class PlanYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "is_open"]
+    list_editable = ["is_open"]
+
+
+class ActivityInline(admin.StackedInline):
+    model = Activity
+    extra = 0
+    autocomplete_fields = ["village"]
+    show_change_link = True
+    fields = [
+        ("pillar", "village", "position"),
+        "title",
+        "objective",
+        ("target_group", "sdg_goal", "poor_priority"),
+        ("indicator", "target_quantity", "unit"),
+        "months",
+        ("budget", "budget_source", "partners"),
+        "carried_forward",
+    ]
+
+
+class WorkflowEventInline(ReadOnlyInline):
+    model = WorkflowEvent
+    fields = ["created_at", "actor", "from_status", "to_status", "report", "comment"]
+    readonly_fields = fields
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(ScopedHistoryAdmin):
+    list_display = ["__str__", "companion", "year", "status", "revision", "submitted_at", "updated_at"]
+    list_filter = ["status", "year", "companion__role"]
+    search_fields = ["companion__user__username", "companion__user__first_name", "companion__user__last_name"]
+    autocomplete_fields = ["companion", "villages"]
+    list_select_related = ["companion__user"]
+    readonly_fields = ["submitted_at", "approved_at", "revision"]
+    inlines = [ActivityInline, WorkflowEventInline]
+
+
+class MonthlyProgressInline(admin.TabularInline):
+    model = MonthlyProgress
+    extra = 0
+    fields = ["month", "status", "quantity", "description", "problems", "follow_up"]
+
+
+class ActivityCommentInline(ReadOnlyInline):
+    model = ActivityComment
+    fields = ["created_at", "author", "text"]
+    readonly_fields = fields
+
+
+@admin.register(Activity)
+class ActivityAdmin(ScopedHistoryAdmin):
+    list_display = ["title", "plan", "pillar", "village", "target_quantity", "unit", "poor_priority"]
+    list_filter = ["pillar", "target_group", "poor_priority", "plan__year"]
+    search_fields = ["title", "village__name", "plan__companion__user__username"]
+    autocomplete_fields = ["plan", "village"]
+    list_select_related = ["plan__companion__user", "pillar", "village"]
+    inlines = [MonthlyProgressInline, ActivityCommentInline]
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(MonthlyProgress)
+class MonthlyProgressAdmin(ScopedHistoryAdmin):
+    list_display = ["activity", "month", "status", "quantity", "updated_at"]
+    list_filter = ["status", "month", "activity__plan__year"]
+    search_fields = ["activity__title"]
+    autocomplete_fields = ["activity"]
+    list_select_related = ["activity"]
+    inlines = [EvidenceInline]
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(ScopedHistoryAdmin):
+    list_display = ["plan", "month", "status", "submitted_at", "reviewed_at"]
+    list_filter = ["status", "month", "plan__year"]
+    search_fields = ["plan__companion__user__username"]
+    autocomplete_fields = ["plan"]
+    list_select_related = ["plan__companion__user"]
+    readonly_fields = ["submitted_at", "reviewed_at", "reviewed_by"]
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(admin.ModelAdmin):
+    """The workflow log is a record: it can be read, never edited."""
+
+    list_display = ["created_at", "plan", "report", "actor", "from_status", "to_status", "comment"]
+    list_filter = ["to_status"]
+    search_fields = ["plan__companion__user__username", "comment"]
+    list_select_related = ["plan__companion__user", "report", "actor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PlanSnapshot)
+class PlanSnapshotAdmin(WorkflowEventAdmin):
+    list_display = ["plan", "revision", "approved_at", "approved_by"]
+    list_filter = []
+    search_fields = ["plan__companion__user__username"]
+    list_select_related = ["plan__companion__user", "approved_by"]

@@ -1,0 +1,451 @@
+"""Demo data for Kabupaten Gunungkidul (34.03) and Kulon Progo (34.01).
+
+Everything is built through the same paths as real use: regions through the region import, plans
+through the workflow services. Every step looks before it writes, so running it twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from pillars import services
+from pillars.models import Activity, MonthlyProgress, Pillar, PlanYear, WorkPlan
+from villages.models import Companion, Region, VillageData
+from villages.regions import existing_codes, import_regions, open_region_file, read_regions
+
+DEMO_PASSWORD = "rkt-demo"
+DEMO_REGIONS = ("34.03", "34.01")
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    villages: tuple[str, ...] = ()
+    scope: str | None = None
+    plan_state: str | None = None  # what the current year's plan should end up as
+
+
+PEOPLE = (
+    Person("koordinator", "Sri", "Wahyuni", Companion.Role.KOORDINATOR, scope="34.03"),
+    Person("koordinator2", "Bambang", "Susilo", Companion.Role.KOORDINATOR, scope="34.01"),
+    Person(
+        "pendamping1",
+        "Rina",
+        "Lestari",
+        Companion.Role.PLD,
+        villages=("34.03.01.2003", "34.03.01.2004", "34.03.01.2009"),
+        plan_state="approved",
+    ),
+    Person(
+        "pendamping2",
+        "Agus",
+        "Santoso",
+        Companion.Role.PLD,
+        villages=("34.03.02.2001", "34.03.02.2004"),
+        plan_state="submitted",
+    ),
+    Person(
+        "pendamping3",
+        "Dewi",
+        "Kartika",
+        Companion.Role.PD,
+        villages=("34.03.03.2001", "34.03.03.2003", "34.03.03.2008", "34.03.03.2013"),
+        plan_state="returned",
+    ),
+    Person(
+        "pendamping4",
+        "Yusuf",
+        "Hidayat",
+        Companion.Role.PLD,
+        villages=("34.03.04.2006", "34.03.04.2008", "34.03.04.2009"),
+        plan_state="draft",
+    ),
+    Person(
+        "pendamping5",
+        "Siti",
+        "Aminah",
+        Companion.Role.PLD,
+        villages=("34.03.01.2012", "34.03.01.2014"),
+        plan_state="approved",
+    ),
+    Person(
+        "pendamping6",
+        "Eko",
+        "Prasetyo",
+        Companion.Role.PLD,
+        villages=("34.03.03.2004", "34.03.03.2005", "34.03.03.2006", "34.03.03.2007"),
+        plan_state="submitted",
+    ),
+    Person(
+        "pendamping7",
+        "Nur",
+        "Hasanah",
+        Companion.Role.PLD,
+        villages=("34.01.01.2004", "34.01.02.2001", "34.01.02.2005"),
+        plan_state="approved",
+    ),
+)
+
+# (pillar code, title, target group, SDG goal, indicator, quantity, unit, months, poor-group priority, needs a village)
+ACTIVITIES = (
+    (
+        "ASI",
+        "Pendampingan penyusunan RKP Desa berbasis data SDGs Desa",
+        "village_government",
+        17,
+        "Dokumen RKP Desa",
+        1,
+        "dokumen",
+        (1, 2),
+        False,
+        True,
+    ),
+    (
+        "ASI",
+        "Verifikasi dan pemutakhiran data penerima BLT Dana Desa",
+        "poor",
+        1,
+        "Data KPM terverifikasi",
+        1,
+        "data",
+        (1, 4, 7, 10),
+        True,
+        True,
+    ),
+    (
+        "ASI",
+        "Fasilitasi posyandu dan pencegahan stunting",
+        "women",
+        3,
+        "Kegiatan posyandu terfasilitasi",
+        6,
+        "kegiatan",
+        (2, 4, 6, 8, 10, 12),
+        True,
+        False,
+    ),
+    (
+        "ORG",
+        "Revitalisasi BUMDes dan pengurusan badan hukum",
+        "bumdes",
+        8,
+        "BUMDes berbadan hukum",
+        1,
+        "BUMDes",
+        (3, 4, 5, 6),
+        False,
+        True,
+    ),
+    (
+        "ORG",
+        "Pembentukan dan penguatan kelompok usaha perempuan",
+        "women",
+        5,
+        "Kelompok usaha aktif",
+        2,
+        "kelompok",
+        (5, 6, 7),
+        True,
+        True,
+    ),
+    (
+        "ORG",
+        "Penguatan kader pemberdayaan masyarakat desa (KPMD)",
+        "cadres",
+        17,
+        "Kader terlatih",
+        10,
+        "orang",
+        (3, 9),
+        False,
+        False,
+    ),
+    (
+        "ARH",
+        "Rapat koordinasi bulanan dengan pemerintah desa",
+        "village_government",
+        16,
+        "Rakor terlaksana",
+        12,
+        "rapat",
+        tuple(range(1, 13)),
+        False,
+        False,
+    ),
+    (
+        "ARH",
+        "Fasilitasi musyawarah desa prioritas penggunaan Dana Desa",
+        "community",
+        16,
+        "Musdes terlaksana",
+        1,
+        "kegiatan",
+        (8, 9),
+        False,
+        True,
+    ),
+    (
+        "KAP",
+        "Pelatihan akuntabilitas dan pelaporan Dana Desa",
+        "village_government",
+        16,
+        "Perangkat desa terlatih",
+        15,
+        "orang",
+        (3, 4, 5),
+        False,
+        False,
+    ),
+    (
+        "KAP",
+        "Bimbingan teknis Siskeudes bagi operator desa",
+        "village_government",
+        17,
+        "Operator mampu mengoperasikan Siskeudes",
+        3,
+        "orang",
+        (6,),
+        False,
+        True,
+    ),
+    (
+        "KAP",
+        "Peningkatan kapasitas BPD dalam pengawasan",
+        "bpd",
+        16,
+        "Anggota BPD terlatih",
+        9,
+        "orang",
+        (10, 11),
+        False,
+        False,
+    ),
+)
+
+PROBLEMS = (
+    "Akses air bersih pada musim kemarau",
+    "Angka stunting masih tinggi",
+    "BUMDes belum aktif dan belum berbadan hukum",
+    "Jalan usaha tani rusak",
+    "Data penerima BLT belum mutakhir",
+    "Kapasitas perangkat desa dalam pelaporan keuangan",
+)
+
+
+class DemoBuilder:
+    def __init__(self, *, today=None, say: Callable[[str], None] = print):
+        self.today = today or timezone.localdate()
+        self.year = self.today.year
+        self.say = say
+        self.rng = random.Random(3403)
+
+    @transaction.atomic
+    def build(self) -> None:
+        self.regions()
+        self.years()
+        self.village_data()
+        users = self.accounts()
+        for person in PEOPLE:
+            if person.plan_state:
+                self.plan(person, users)
+        self.previous_year_plan(users["pendamping1"], users["koordinator"])
+
+    def regions(self) -> None:
+        with open_region_file(None) as lines:
+            rows = read_regions(lines, only=DEMO_REGIONS, known_codes=existing_codes)
+        result = import_regions(rows)
+        self.say(f"Regions of {', '.join(DEMO_REGIONS)}: {sum(result.created.values())} added, {len(rows)} in all.")
+
+    def years(self) -> None:
+        for year in (self.year - 1, self.year, self.year + 1):
+            PlanYear.objects.get_or_create(year=year)
+
+    def village_data(self) -> None:
+        villages = list(Region.objects.villages().filter(code__regex=r"^34\.0[13]\."))
+        existing = set(VillageData.objects.filter(village__in=villages).values_list("village_id", "year"))
+        rows = []
+        for village in villages:
+            rng = random.Random(village.code)
+            households = rng.randint(600, 2400)
+            for year in (self.year - 1, self.year):
+                if (village.code, year) in existing:
+                    continue
+                score = Decimal(rng.uniform(0.55, 0.86)).quantize(Decimal("0.0001"))
+                poor = rng.randint(households // 12, households // 4)
+                bumdes = rng.choice(list(VillageData.BumdesStatus.values))
+                rows.append(
+                    VillageData(
+                        village=village,
+                        year=year,
+                        idm_score=score,
+                        idm_status=VillageData.status_for_score(score),
+                        population=households * rng.randint(28, 36) // 10,
+                        households=households,
+                        poor_households=poor,
+                        blt_households=rng.randint(0, poor // 3),
+                        dana_desa=Decimal(rng.randrange(800, 1500) * 1_000_000),
+                        bumdes_status=bumdes,
+                        bumdes_legal_entity=bumdes in ("berkembang", "maju") and rng.random() < 0.7,
+                        priority_problems="; ".join(rng.sample(PROBLEMS, 2)),
+                        is_demo=True,
+                    )
+                )
+        VillageData.objects.bulk_create(rows)
+        self.say(f"Village data: {len(rows)} rows added (demo figures, marked as such).")
+
+    def accounts(self) -> dict[str, object]:
+        User = get_user_model()
+        users = {}
+        admin, created = User.objects.get_or_create(
+            username="admin",
+            defaults={"is_staff": True, "is_superuser": True, "first_name": "Admin", "last_name": "Program"},
+        )
+        if created:
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()
+        users["admin"] = admin
+        for person in PEOPLE:
+            user, created = User.objects.get_or_create(
+                username=person.username, defaults={"first_name": person.first_name, "last_name": person.last_name}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            companion, _ = Companion.objects.get_or_create(
+                user=user,
+                defaults={
+                    "role": person.role,
+                    "scope_region_id": person.scope,
+                    "phone": f"0812 {self.rng.randint(1000, 9999)} {self.rng.randint(1000, 9999)}",
+                    "active_from": self.year - 1,
+                },
+            )
+            if person.villages and not companion.villages.exists():
+                companion.villages.set(person.villages)
+            users[person.username] = user
+        self.say(f"Accounts: admin, {', '.join(p.username for p in PEOPLE)} (password {DEMO_PASSWORD}).")
+        return users
+
+    def plan(self, person: Person, users: dict) -> None:
+        user = users[person.username]
+        companion = user.companion
+        if WorkPlan.objects.filter(companion=companion, year=self.year).exists():
+            return
+        coordinator = users["koordinator2" if person.villages[0].startswith("34.01") else "koordinator"]
+        plan = services.plan_create(companion=companion, year=self.year, by=user)
+        plan.priorities = (
+            "Prioritas tahun ini: penanganan kemiskinan ekstrem dan stunting, penguatan BUMDes, "
+            "serta akuntabilitas pengelolaan Dana Desa."
+        )
+        plan.data_basis = "Data SDGs Desa, IDM, dan daftar penerima BLT Dana Desa tahun berjalan."
+        plan.save(update_fields=["priorities", "data_basis"])
+        # A draft leaves a pillar empty so the plan-quality checks have something to say.
+        skip = {"KAP"} if person.plan_state == "draft" else set()
+        self.activities(plan, person.villages, skip=skip)
+        if person.plan_state == "draft":
+            return
+        services.plan_submit(plan=plan, by=user)
+        # Different waiting times, so the review queue's "oldest first" shows.
+        WorkPlan.objects.filter(pk=plan.pk).update(
+            submitted_at=timezone.now() - timedelta(days=self.rng.randint(2, 20))
+        )
+        if person.plan_state == "submitted":
+            return
+        if person.plan_state == "returned":
+            first = plan.activities.order_by("pk").first()
+            services.plan_return(
+                plan=plan,
+                by=coordinator,
+                comment="Mohon lengkapi kegiatan untuk rumah tangga miskin dan perjelas target tiap desa.",
+                activity_comments={first.pk: "Target terlalu umum; sebutkan jumlah dokumen per desa."},
+            )
+            return
+        services.plan_approve(plan=plan, by=coordinator, comment="Rencana sudah sesuai data desa.")
+        self.progress(plan, user)
+
+    def previous_year_plan(self, user, coordinator) -> None:
+        """Last year's approved plan, so "start next year's plan from this one" has something to copy."""
+        companion = user.companion
+        if WorkPlan.objects.filter(companion=companion, year=self.year - 1).exists():
+            return
+        plan = services.plan_create(companion=companion, year=self.year - 1, by=user)
+        self.activities(plan, tuple(companion.villages.values_list("code", flat=True)), skip=set())
+        services.plan_submit(plan=plan, by=user)
+        services.plan_approve(plan=plan, by=coordinator)
+        self.progress(plan, user)
+
+    def activities(self, plan: WorkPlan, villages: tuple[str, ...], *, skip: set[str]) -> None:
+        pillars = {p.code: p for p in Pillar.objects.all()}
+        rows = []
+        for position, (code, title, group, sdg, indicator, qty, unit, months, poor, per_village) in enumerate(
+            ACTIVITIES
+        ):
+            if code in skip or code not in pillars:
+                continue
+            targets = villages if per_village else (None,)
+            for village in targets:
+                rows.append(
+                    Activity(
+                        plan=plan,
+                        pillar=pillars[code],
+                        village_id=village,
+                        title=title,
+                        objective=f"Mendukung desa dalam: {title.lower()}.",
+                        target_group=group,
+                        sdg_goal=sdg,
+                        indicator=indicator,
+                        target_quantity=Decimal(qty),
+                        unit=unit,
+                        months=months,
+                        budget=Decimal(self.rng.randrange(2, 40) * 500_000) if self.rng.random() < 0.6 else None,
+                        budget_source="Dana Desa" if self.rng.random() < 0.7 else "APBD Kabupaten",
+                        partners=self.rng.choice(
+                            ["Dinas PMD", "Puskesmas", "Dinas Koperasi dan UKM", "Bank BPD DIY", ""]
+                        ),
+                        poor_priority=poor,
+                        position=position,
+                    )
+                )
+        Activity.objects.bulk_create(rows)
+
+    def progress(self, plan: WorkPlan, user) -> None:
+        """Progress for every scheduled month before the current one."""
+        last_month = self.today.month - 1 if plan.year == self.year else 12
+        rows = []
+        for activity in plan.activities.all():
+            scheduled = [m for m in activity.months if m <= last_month]
+            per_month = (activity.target_quantity / max(len(activity.months), 1)).quantize(Decimal("0.01"))
+            for month in scheduled:
+                status = self.rng.choices(
+                    [MonthlyProgress.Status.DONE, MonthlyProgress.Status.ONGOING, MonthlyProgress.Status.POSTPONED],
+                    weights=[6, 3, 1],
+                )[0]
+                quantity = per_month if status == MonthlyProgress.Status.DONE else Decimal("0")
+                rows.append(
+                    MonthlyProgress(
+                        activity=activity,
+                        month=month,
+                        status=status,
+                        quantity=quantity,
+                        description=f"{activity.title} dilaksanakan bersama pemerintah desa.",
+                        problems=""
+                        if status == MonthlyProgress.Status.DONE
+                        else "Jadwal desa bentrok dengan kegiatan lain.",
+                        follow_up=""
+                        if status == MonthlyProgress.Status.DONE
+                        else "Dijadwalkan ulang bulan berikutnya.",
+                        updated_by=user,
+                    )
+                )
+        MonthlyProgress.objects.bulk_create(rows)

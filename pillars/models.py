@@ -1,0 +1,506 @@
+"""The work itself: pillars, annual plans (RKT), activities, monthly progress and reports.
+
+Visibility follows the plan: a plan is visible to its companion, to a coordinator when one of the
+plan's villages lies in the coordinator's scope, and to admins. Everything below a plan (activities,
+progress, evidence, reports, the workflow log) is visible exactly when its plan is, through
+:func:`plan_scope`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from pillars.fields import FULL_MASK, MonthsField
+from villages.models import Companion, Region
+from villages.scope import viewer_for, within
+
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
+NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+
+def plan_scope(user, path: str = "") -> Q | None:
+    """The filter that keeps plans (reached through ``path``) visible to ``user``; None: nothing."""
+    viewer = viewer_for(user)
+    if viewer.is_admin:
+        return Q()
+    if viewer.is_coordinator:
+        villages_in_scope = WorkPlan.villages.through.objects.filter(
+            within("region__code", viewer.prefix), workplan_id=OuterRef(f"{path}pk")
+        )
+        return Q(Exists(villages_in_scope))
+    if viewer.is_companion:
+        return Q(**{f"{path}companion": viewer.companion})
+    return None
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset whose rows belong to a plan reached through ``plan_path``."""
+
+    plan_path = ""
+
+    def visible_to(self, user):
+        condition = plan_scope(user, self.plan_path)
+        return self.none() if condition is None else self.filter(condition)
+
+
+class PlanChildQuerySet(ScopedQuerySet):
+    """Rows with a ``plan`` foreign key."""
+
+    plan_path = "plan__"
+
+
+class PillarQuerySet(models.QuerySet):
+    def active(self) -> PillarQuerySet:
+        return self.filter(is_active=True)
+
+
+class Pillar(models.Model):
+    """One of the pillars of companionship; rows, so a deployment can rename or add one."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=10,
+        unique=True,
+        help_text=_("Short code used in exports and uploads, e.g. ASI."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = PillarQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanYear(models.Model):
+    """A programme year; companions can start plans only for years that are open."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True, validators=YEAR_VALIDATORS)
+    is_open = models.BooleanField(_("open for planning"), default=True)
+
+    class Meta:
+        verbose_name = _("programme year")
+        verbose_name_plural = _("programme years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class WorkPlanQuerySet(ScopedQuerySet):
+    plan_path = ""
+
+
+class WorkPlan(models.Model):
+    """A companion's Rencana Kerja Tahunan for one year."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+    companion = models.ForeignKey(
+        Companion, verbose_name=_("companion"), on_delete=models.PROTECT, related_name="plans"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    villages = models.ManyToManyField(
+        Region,
+        verbose_name=_("villages"),
+        related_name="plans",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+    )
+    priorities = models.TextField(
+        _("priorities"), blank=True, max_length=4000, help_text=_("A short narrative of this year's priorities.")
+    )
+    data_basis = models.TextField(
+        _("data basis"), blank=True, max_length=4000, help_text=_("The village data the priorities rest on.")
+    )
+    revision = models.PositiveSmallIntegerField(
+        _("revision"), default=0, help_text=_("0 until the plan is first reopened after approval.")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    objects = WorkPlanQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        ordering = ["-year", "companion"]
+        constraints = [
+            models.UniqueConstraint(fields=["companion", "year"], name="workplan_one_per_companion_year"),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="workplan_year_in_range"),
+        ]
+        indexes = [
+            # The review queue: plans of a status, oldest submission first.
+            models.Index(fields=["status", "submitted_at"], name="workplan_status_submitted_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return _("RKT %(year)s – %(name)s") % {"year": self.year, "name": self.companion.display_name}
+
+    def get_absolute_url(self) -> str:
+        return reverse("pillars:plan-detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+
+class ActivityQuerySet(PlanChildQuerySet):
+    def scheduled_in(self, month: int) -> ActivityQuerySet:
+        return self.filter(months__includes=month)
+
+
+class Activity(models.Model):
+    """One planned activity under a pillar, for one village or all the plan's villages."""
+
+    class TargetGroup(models.TextChoices):
+        VILLAGE_GOVERNMENT = "village_government", _("Village government")
+        BPD = "bpd", _("BPD (village council)")
+        BUMDES = "bumdes", _("BUMDes")
+        POOR = "poor", _("Poor households / BLT recipients")
+        WOMEN = "women", _("Women")
+        YOUTH = "youth", _("Youth")
+        CADRES = "cadres", _("Cadres")
+        COMMUNITY = "community", _("Community")
+
+    class SdgGoal(models.IntegerChoices):
+        G1 = 1, _("1. Village without poverty")
+        G2 = 2, _("2. Village without hunger")
+        G3 = 3, _("3. Healthy and prosperous village")
+        G4 = 4, _("4. Quality village education")
+        G5 = 5, _("5. Involvement of village women")
+        G6 = 6, _("6. Village with clean water and sanitation")
+        G7 = 7, _("7. Village with clean and renewable energy")
+        G8 = 8, _("8. Equitable village economic growth")
+        G9 = 9, _("9. Village infrastructure and innovation as needed")
+        G10 = 10, _("10. Village without inequality")
+        G11 = 11, _("11. Safe and comfortable village settlements")
+        G12 = 12, _("12. Environmentally aware village consumption and production")
+        G13 = 13, _("13. Village responsive to climate change")
+        G14 = 14, _("14. Village caring for the marine environment")
+        G15 = 15, _("15. Village caring for the land environment")
+        G16 = 16, _("16. Peaceful and just village")
+        G17 = 17, _("17. Partnership for village development")
+        G18 = 18, _("18. Dynamic village institutions and adaptive village culture")
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="activities")
+    pillar = models.ForeignKey(Pillar, verbose_name=_("pillar"), on_delete=models.PROTECT, related_name="activities")
+    village = models.ForeignKey(
+        Region,
+        verbose_name=_("village"),
+        help_text=_("Empty: all the plan's villages."),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+    )
+    title = models.CharField(_("title"), max_length=200)
+    objective = models.TextField(_("objective"), blank=True, max_length=2000)
+    target_group = models.CharField(_("target group"), max_length=20, choices=TargetGroup)
+    sdg_goal = models.PositiveSmallIntegerField(_("SDGs Desa goal"), choices=SdgGoal, null=True, blank=True)
+    indicator = models.CharField(_("output indicator"), max_length=200, blank=True)
+    target_quantity = models.DecimalField(
+        _("target quantity"), max_digits=12, decimal_places=2, default=Decimal("0"), validators=NOT_NEGATIVE
+    )
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    months = MonthsField(_("scheduled months"), blank=True)
+    budget = models.DecimalField(
+        _("estimated budget (Rp)"), max_digits=15, decimal_places=0, null=True, blank=True, validators=NOT_NEGATIVE
+    )
+    budget_source = models.CharField(_("budget source"), max_length=150, blank=True)
+    partners = models.CharField(_("partners"), max_length=255, blank=True, help_text=_("OPD, private sector, …"))
+    poor_priority = models.BooleanField(_("poor-group priority"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    carried_forward = models.BooleanField(
+        _("carried forward"), default=False, help_text=_("Copied from last year's plan, not finished by December.")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["plan", "pillar__order", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(target_quantity__gte=0), name="activity_target_not_negative"),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="activity_budget_not_negative"
+            ),
+            models.CheckConstraint(condition=Q(months__gte=0, months__lte=FULL_MASK), name="activity_months_1_to_12"),
+            models.CheckConstraint(
+                condition=Q(sdg_goal__isnull=True) | Q(sdg_goal__gte=1, sdg_goal__lte=18),
+                name="activity_sdg_goal_1_to_18",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.plan.get_absolute_url()}#activity-{self.pk}"
+
+
+class MonthlyProgressQuerySet(ScopedQuerySet):
+    plan_path = "activity__plan__"
+
+
+class MonthlyProgress(models.Model):
+    """What was done on one activity in one month."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        ONGOING = "ongoing", _("Ongoing")
+        DONE = "done", _("Done")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="progress"
+    )
+    month = models.PositiveSmallIntegerField(_("month"), validators=MONTH_VALIDATORS)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.NOT_STARTED)
+    quantity = models.DecimalField(
+        _("quantity achieved"), max_digits=12, decimal_places=2, default=Decimal("0"), validators=NOT_NEGATIVE
+    )
+    description = models.TextField(_("what was done"), blank=True, max_length=4000)
+    problems = models.TextField(_("problems met"), blank=True, max_length=4000)
+    follow_up = models.TextField(_("follow-up"), blank=True, max_length=4000)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = MonthlyProgressQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("monthly progress")
+        verbose_name_plural = _("monthly progress")
+        ordering = ["activity", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "month"], name="progress_one_per_activity_month"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="progress_month_1_to_12"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="progress_quantity_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} – {self.month}"
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """A server-made name: the uploader's file name never reaches the file system."""
+    import uuid
+
+    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(instance.content_type, "bin")
+    return f"evidence/{instance.progress.activity.plan.year}/{uuid.uuid4().hex}.{extension}"
+
+
+class EvidenceQuerySet(ScopedQuerySet):
+    plan_path = "progress__activity__plan__"
+
+
+class Evidence(models.Model):
+    """A photo or PDF attached to a progress entry; served only through a scoped view."""
+
+    progress = models.ForeignKey(
+        MonthlyProgress, verbose_name=_("progress"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("original name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["progress", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class MonthlyReport(models.Model):
+    """A companion's report for one month of an approved plan."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Open")
+        SUBMITTED = "submitted", _("Submitted")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RETURNED = "returned", _("Returned")
+
+    LOCKED = (Status.SUBMITTED, Status.ACKNOWLEDGED)
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="reports")
+    month = models.PositiveSmallIntegerField(_("month"), validators=MONTH_VALIDATORS)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
+    summary = models.TextField(_("summary"), blank=True, max_length=4000)
+    next_month_plan = models.TextField(_("plan for next month"), blank=True, max_length=4000)
+    coordinator_note = models.TextField(_("coordinator's note"), blank=True, max_length=4000)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = PlanChildQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["plan", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "month"], name="report_one_per_plan_month"),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="report_month_1_to_12"),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"], name="report_status_submitted_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} – {self.month}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in self.LOCKED
+
+
+class WorkflowEvent(models.Model):
+    """One workflow transition of a plan or a monthly report, with who, when and why."""
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="events")
+    report = models.ForeignKey(
+        MonthlyReport,
+        verbose_name=_("monthly report"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(_("from"), max_length=12)
+    to_status = models.CharField(_("to"), max_length=12)
+    comment = models.TextField(_("comment"), blank=True, max_length=4000)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    objects = PlanChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workflow event")
+        verbose_name_plural = _("workflow events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} → {self.to_status}"
+
+
+class ActivityCommentQuerySet(ScopedQuerySet):
+    plan_path = "activity__plan__"
+
+
+class ActivityComment(models.Model):
+    """A reviewer's comment on one activity, shown beside it to the companion."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="comments"
+    )
+    event = models.ForeignKey(
+        WorkflowEvent,
+        verbose_name=_("review"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activity_comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("comment"), max_length=2000)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    objects = ActivityCommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity comment")
+        verbose_name_plural = _("activity comments")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def clean(self) -> None:
+        if not self.text.strip():
+            raise ValidationError({"text": _("A comment cannot be empty.")})
+
+
+class PlanSnapshot(models.Model):
+    """The plan as it was approved, kept when a coordinator reopens it for revision."""
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="snapshots")
+    revision = models.PositiveSmallIntegerField(_("revision"))
+    approved_at = models.DateTimeField(_("approved"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    data = models.JSONField(_("plan data"))
+
+    objects = PlanChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("approved version")
+        verbose_name_plural = _("approved versions")
+        ordering = ["plan", "-revision"]
+        constraints = [models.UniqueConstraint(fields=["plan", "revision"], name="snapshot_one_per_plan_revision")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} r{self.revision}"

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from reports import views as report_views
+
+admin.site.site_header = _("RKT Pendampingan administration")
+admin.site.site_title = _("RKT Pendampingan")
+admin.site.index_title = _("Reference data, people and plans")
+
+urlpatterns = [
+    path("", report_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("plans/", include("pillars.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,12 @@
+// RKT Pendampingan: progressive enhancement only; every page works without it.
+(function () {
+  "use strict";
+  // Confirm dangerous actions declared with data-confirm (no inline handlers: CSP-friendly).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var message = form.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+})();

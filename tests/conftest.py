@@ -1,0 +1,65 @@
+"""The shared cast: a companion, another companion, a coordinator in scope, one out of scope, an admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from tests.factories import (
+    PASSWORD,
+    CompanionFactory,
+    CoordinatorFactory,
+    PlanFactory,
+    UserFactory,
+    open_year,
+    region,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Cast:
+    companion: object
+    other_companion: object
+    coordinator: object
+    outsider: object
+    admin: object
+    plan: object
+    other_plan: object
+    outside_plan: object
+
+    def client_for(self, user) -> Client:
+        client = Client()
+        if user is not None:
+            assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    """Gunungkidul (34.03) and Kulon Progo (34.01), people in both, and one draft plan each."""
+    open_year(2026)
+    gk_a, gk_b, gk_c = region("34.03.01.2001"), region("34.03.01.2002"), region("34.03.02.2001")
+    kp = region("34.01.01.2001")
+    companion = CompanionFactory(user=UserFactory(username="pld"), villages=[gk_a, gk_b])
+    other = CompanionFactory(user=UserFactory(username="pld2"), villages=[gk_c])
+    far = CompanionFactory(user=UserFactory(username="pld_kp"), villages=[kp])
+    coordinator = CoordinatorFactory(user=UserFactory(username="koord"), scope_region=region("34.03"))
+    outsider = CoordinatorFactory(user=UserFactory(username="koord_kp"), scope_region=region("34.01"))
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    return Cast(
+        companion=companion.user,
+        other_companion=other.user,
+        coordinator=coordinator.user,
+        outsider=outsider.user,
+        admin=admin,
+        plan=PlanFactory(companion=companion),
+        other_plan=PlanFactory(companion=other),
+        outside_plan=PlanFactory(companion=far),
+    )

@@ -1,0 +1,328 @@
+"""Regions, village data and the people who work in them.
+
+The one rule for "who sees what" lives here: :func:`villages.scope.viewer_for` says what kind of
+viewer a user is, and each queryset's ``visible_to(user)`` turns that into a filter. Scope is a
+Kemendagri code prefix: a coordinator of ``34.03`` sees ``34.03`` and everything below it.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from villages.scope import viewer_for, within
+
+
+class RegionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RegionQuerySet:
+        viewer = viewer_for(user)
+        if viewer.is_admin:
+            return self.all()
+        if viewer.is_coordinator:
+            return self.filter(within("code", viewer.prefix))
+        if viewer.is_companion:
+            return self.filter(companions=viewer.companion)
+        return self.none()
+
+    def villages(self) -> RegionQuerySet:
+        return self.filter(level=Region.Level.VILLAGE)
+
+    def under(self, code: str) -> RegionQuerySet:
+        """The region itself and everything below it."""
+        return self.filter(within("code", code))
+
+
+class Region(models.Model):
+    """One row of the Kemendagri list: provinsi, kabupaten/kota, kecamatan or desa/kelurahan."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("Province")
+        REGENCY = 2, _("Regency or city")
+        DISTRICT = 3, _("District (kecamatan)")
+        VILLAGE = 4, _("Village (desa or kelurahan)")
+
+    class Kind(models.TextChoices):
+        PROVINSI = "provinsi", _("Province")
+        KABUPATEN = "kabupaten", _("Regency")
+        KOTA = "kota", _("City")
+        KECAMATAN = "kecamatan", _("District")
+        DESA = "desa", _("Village (desa)")
+        KELURAHAN = "kelurahan", _("Urban village (kelurahan)")
+        DESA_ADAT = "desa_adat", _("Customary village (desa adat)")
+
+    code = models.CharField(_("code"), max_length=13, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+        indexes = [
+            # Scope filters are `code LIKE '34.03.%'`; PostgreSQL needs the pattern opclass to use an
+            # index for LIKE under a non-C collation (other databases ignore opclasses).
+            models.Index(fields=["code"], name="region_code_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            # The admin's and the pickers' name search within a level.
+            models.Index(fields=["level", "name"], name="region_level_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="region_level_1_to_4"),
+            models.CheckConstraint(
+                condition=Q(level=1, parent__isnull=True) | Q(level__gt=1, parent__isnull=False),
+                name="region_parent_iff_not_province",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_village(self) -> bool:
+        return self.level == self.Level.VILLAGE
+
+    def ancestor_codes(self) -> list[str]:
+        """Codes of the province, regency and district above this region, top first."""
+        parts = self.code.split(".")
+        return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+class CompanionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CompanionQuerySet:
+        viewer = viewer_for(user)
+        if viewer.is_admin:
+            return self.all()
+        if viewer.is_coordinator:
+            in_scope = Region.objects.filter(within("code", viewer.prefix), companions=models.OuterRef("pk"))
+            return self.filter(Q(pk=viewer.companion.pk) | Q(models.Exists(in_scope)))
+        if viewer.is_companion:
+            return self.filter(pk=viewer.companion.pk)
+        return self.none()
+
+
+class Companion(models.Model):
+    """A person in the programme: a companion (PLD, PD) or a coordinator (TA, Koordinator)."""
+
+    class Role(models.TextChoices):
+        PLD = "PLD", _("PLD (local village companion)")
+        PD = "PD", _("PD (village companion)")
+        TA = "TA", _("TA (expert staff)")
+        KOORDINATOR = "KOORD", _("Coordinator")
+
+    COMPANION_ROLES = (Role.PLD, Role.PD)
+    COORDINATOR_ROLES = (Role.TA, Role.KOORDINATOR)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="companion"
+    )
+    role = models.CharField(_("role"), max_length=5, choices=Role)
+    phone = models.CharField(
+        _("phone"),
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\+?[0-9][0-9 -]{5,18}$", _("Enter a phone number of digits, e.g. 0812 3456 7890."))
+        ],
+    )
+    villages = models.ManyToManyField(
+        Region,
+        verbose_name=_("assigned villages"),
+        blank=True,
+        related_name="companions",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+    )
+    scope_region = models.ForeignKey(
+        Region,
+        verbose_name=_("scope region"),
+        help_text=_("For coordinators: every village whose code starts with this region's code."),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinators",
+        limit_choices_to={"level__lte": Region.Level.DISTRICT},
+    )
+    active_from = models.PositiveSmallIntegerField(
+        _("active from year"), null=True, blank=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    active_until = models.PositiveSmallIntegerField(
+        _("active until year"), null=True, blank=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+
+    objects = CompanionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("companion")
+        verbose_name_plural = _("companions")
+        ordering = ["user__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["PLD", "PD"]) | Q(scope_region__isnull=False),
+                name="companion_coordinator_has_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(active_from__isnull=True)
+                | Q(active_until__isnull=True)
+                | Q(active_until__gte=models.F("active_from")),
+                name="companion_active_years_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.role})"
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role in self.COORDINATOR_ROLES
+
+    def clean(self) -> None:
+        if self.is_coordinator and not self.scope_region_id:
+            raise ValidationError({"scope_region": _("A coordinator needs a scope region.")})
+        if self.active_from and self.active_until and self.active_until < self.active_from:
+            raise ValidationError({"active_until": _("The last active year cannot be before the first.")})
+
+    def is_active_in(self, year: int) -> bool:
+        return (self.active_from is None or self.active_from <= year) and (
+            self.active_until is None or year <= self.active_until
+        )
+
+
+class VillageDataQuerySet(models.QuerySet):
+    def visible_to(self, user) -> VillageDataQuerySet:
+        return self.filter(village__in=Region.objects.visible_to(user).villages())
+
+    def for_year(self, year: int) -> VillageDataQuerySet:
+        """Each village's data of ``year``, or of its latest earlier year when that year has none."""
+        latest = (
+            VillageData.objects.filter(village=models.OuterRef("village"), year__lte=year)
+            .order_by("-year")
+            .values("pk")[:1]
+        )
+        return self.filter(year__lte=year, pk=models.Subquery(latest))
+
+
+class VillageData(models.Model):
+    """One village's figures for one year: the basis of data-based planning."""
+
+    class IdmStatus(models.TextChoices):
+        SANGAT_TERTINGGAL = "sangat_tertinggal", _("Sangat Tertinggal")
+        TERTINGGAL = "tertinggal", _("Tertinggal")
+        BERKEMBANG = "berkembang", _("Berkembang")
+        MAJU = "maju", _("Maju")
+        MANDIRI = "mandiri", _("Mandiri")
+
+    class BumdesStatus(models.TextChoices):
+        NONE = "none", _("No BUMDes")
+        INACTIVE = "inactive", _("Inactive")
+        PERINTIS = "perintis", _("Perintis")
+        PEMULA = "pemula", _("Pemula")
+        BERKEMBANG = "berkembang", _("Berkembang")
+        MAJU = "maju", _("Maju")
+
+    village = models.ForeignKey(
+        Region,
+        verbose_name=_("village"),
+        on_delete=models.CASCADE,
+        related_name="data",
+        limit_choices_to={"level": Region.Level.VILLAGE},
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    idm_score = models.DecimalField(
+        _("IDM score"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    idm_status = models.CharField(_("IDM status"), max_length=20, choices=IdmStatus, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    poor_households = models.PositiveIntegerField(_("poor households"), null=True, blank=True)
+    blt_households = models.PositiveIntegerField(_("BLT Dana Desa recipient households"), null=True, blank=True)
+    dana_desa = models.DecimalField(
+        _("Dana Desa allocation (Rp)"),
+        max_digits=15,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    bumdes_status = models.CharField(_("BUMDes status"), max_length=10, choices=BumdesStatus, blank=True)
+    bumdes_legal_entity = models.BooleanField(_("BUMDes is a legal entity"), default=False)
+    priority_problems = models.TextField(_("priority problems"), blank=True, max_length=4000)
+    is_demo = models.BooleanField(_("demo data"), default=False, help_text=_("Made up by seed_demo, not real figures."))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = VillageDataQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("village data")
+        verbose_name_plural = _("village data")
+        ordering = ["village", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year"], name="villagedata_one_per_village_year"),
+            models.CheckConstraint(
+                condition=Q(idm_score__isnull=True) | Q(idm_score__gte=0, idm_score__lte=1),
+                name="villagedata_idm_score_0_to_1",
+            ),
+            models.CheckConstraint(
+                condition=Q(poor_households__isnull=True)
+                | Q(households__isnull=True)
+                | Q(poor_households__lte=models.F("households")),
+                name="villagedata_poor_within_households",
+            ),
+            models.CheckConstraint(
+                condition=Q(dana_desa__isnull=True) | Q(dana_desa__gte=0), name="villagedata_dana_desa_not_negative"
+            ),
+        ]
+
+    # Upper bounds of the IDM status bands; a score at or above the last is Mandiri.
+    IDM_BANDS = (
+        (Decimal("0.491"), IdmStatus.SANGAT_TERTINGGAL),
+        (Decimal("0.599"), IdmStatus.TERTINGGAL),
+        (Decimal("0.707"), IdmStatus.BERKEMBANG),
+        (Decimal("0.815"), IdmStatus.MAJU),
+    )
+
+    def __str__(self) -> str:
+        return f"{self.village_id} {self.year}"
+
+    @classmethod
+    def status_for_score(cls, score: Decimal) -> str:
+        """The IDM status band a score falls in."""
+        for upper, status in cls.IDM_BANDS:
+            if score < upper:
+                return status
+        return cls.IdmStatus.MANDIRI
+
+    def clean(self) -> None:
+        if self.poor_households is not None and self.households is not None and self.poor_households > self.households:
+            raise ValidationError({"poor_households": _("Poor households cannot exceed households.")})
+
+    @property
+    def needs_poor_group_activity(self) -> bool:
+        return bool(self.blt_households) or bool(self.poor_households)
+
+    @property
+    def needs_bumdes_organising(self) -> bool:
+        return self.bumdes_status in ("", self.BumdesStatus.NONE, self.BumdesStatus.INACTIVE)

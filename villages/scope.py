@@ -1,0 +1,76 @@
+"""Who a user is, as far as "who sees what" is concerned.
+
+Every ``visible_to(user)`` queryset method starts from :func:`viewer_for`, so the rule is written
+once: an admin (superuser) sees everything, a coordinator sees every region whose code starts with
+their scope region's code, a companion sees their own villages and plans, anyone else sees nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from villages.models import Companion
+
+
+@dataclass(frozen=True)
+class Viewer:
+    is_admin: bool = False
+    companion: Companion | None = None
+    prefix: str | None = None
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.prefix is not None
+
+    @property
+    def is_companion(self) -> bool:
+        return self.companion is not None and self.prefix is None
+
+
+NOBODY = Viewer()
+
+
+def viewer_for(user) -> Viewer:
+    """The viewer a user is; cached on the user object for the length of a request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOBODY
+    cached = getattr(user, "_rkt_viewer", None)
+    if cached is not None:
+        return cached
+    companion = _companion_of(user)
+    if user.is_superuser:
+        viewer = Viewer(is_admin=True, companion=companion)
+    elif companion is None:
+        viewer = NOBODY
+    elif companion.is_coordinator:
+        viewer = Viewer(companion=companion, prefix=companion.scope_region_id)
+    else:
+        viewer = Viewer(companion=companion)
+    user._rkt_viewer = viewer
+    return viewer
+
+
+def _companion_of(user) -> Companion | None:
+    from villages.models import Companion
+
+    try:
+        return user.companion
+    except Companion.DoesNotExist:
+        return None
+
+
+def within(field: str, code: str) -> Q:
+    """``field`` is the region ``code`` or lies below it (``34.03`` matches ``34.03.01.2001``).
+
+    The dot is part of the prefix so that ``34.0`` never matches ``34.03``.
+    """
+    return Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
+
+
+def code_within(code: str, scope: str) -> bool:
+    """Python twin of :func:`within` for a single code."""
+    return code == scope or code.startswith(f"{scope}.")
