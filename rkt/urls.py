@@ -20,5 +20,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("plans/", include("pillars.urls")),
+    path("villages/", include("villages.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
