@@ -1,0 +1,149 @@
+"""Forms of the annual plan: an activity, the plan's narrative, and the review decisions.
+
+:class:`ActivityForm` is the one place an activity's fields are validated; the plan page and the
+Excel upload (``reports``) both use it, so a row of a workbook gets the same messages as the page.
+"""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pillars.fields import MonthsFormField
+from pillars.models import Activity, Pillar, WorkPlan
+
+
+class ActivityForm(forms.ModelForm):
+    """One activity of ``plan``.
+
+    ``pillar`` takes the pillar's code (``ASI``), ``village`` the village code or empty for all the
+    plan's villages, ``months`` any of 1–12 (a list, or repeated keys in POST data).
+    """
+
+    pillar = forms.ModelChoiceField(
+        label=_("Pillar"),
+        queryset=Pillar.objects.none(),
+        to_field_name="code",
+        error_messages={"invalid_choice": _("Choose one of the pillars; this one does not exist.")},
+    )
+    village = forms.ModelChoiceField(
+        label=_("Village"),
+        queryset=None,
+        required=False,
+        empty_label=_("All assigned villages"),
+        error_messages={"invalid_choice": _("Choose one of your assigned villages.")},
+    )
+    months = MonthsFormField(
+        label=_("Scheduled months"),
+        required=False,
+        error_messages={"invalid_choice": _("A month must be between 1 and 12; got %(value)s.")},
+    )
+
+    class Meta:
+        model = Activity
+        fields = (
+            "pillar",
+            "village",
+            "title",
+            "objective",
+            "target_group",
+            "sdg_goal",
+            "indicator",
+            "target_quantity",
+            "unit",
+            "months",
+            "budget",
+            "budget_source",
+            "partners",
+            "poor_priority",
+        )
+        widgets = {
+            "objective": forms.Textarea(attrs={"rows": 2}),
+            "target_quantity": forms.NumberInput(attrs={"min": "0", "step": "any", "inputmode": "decimal"}),
+            "budget": forms.NumberInput(attrs={"min": "0", "step": "1", "inputmode": "numeric"}),
+        }
+        error_messages = {
+            "title": {
+                "required": _("Give the activity a title."),
+                "max_length": _("The title can have at most %(limit_value)d characters (it has %(show_value)d)."),
+            },
+            "target_quantity": {
+                "invalid": _("The target must be a number, e.g. 4 or 2.5."),
+                "min_value": _("The target cannot be negative."),
+            },
+            "budget": {
+                "invalid": _("The budget must be a whole number of Rupiah, e.g. 1500000."),
+                "min_value": _("The budget cannot be negative."),
+            },
+        }
+
+    def __init__(self, *args, plan: WorkPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.instance.plan = plan
+        # An inactive pillar stays choosable for an activity that already uses it.
+        pillars = Q(is_active=True)
+        if self.instance.pillar_id:
+            pillars |= Q(pk=self.instance.pillar_id)
+        self.fields["pillar"].queryset = Pillar.objects.filter(pillars).order_by("order", "code")
+        self.fields["village"].queryset = plan.villages.order_by("name")
+        self.fields["village"].label_from_instance = lambda village: village.name
+        self.fields["sdg_goal"].empty_label = _("(none)")
+        self.fields["target_quantity"].min_value = 0
+        self.fields["budget"].required = False
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(
+                Div(Field("pillar"), css_class="col-sm-6"),
+                Div(Field("village"), css_class="col-sm-6"),
+                css_class="row",
+            ),
+            Field("title"),
+            Field("objective"),
+            Div(
+                Div(Field("target_group"), css_class="col-sm-6"),
+                Div(Field("sdg_goal"), css_class="col-sm-6"),
+                css_class="row",
+            ),
+            Field("indicator"),
+            Div(
+                Div(Field("target_quantity"), css_class="col-6"),
+                Div(Field("unit"), css_class="col-6"),
+                css_class="row",
+            ),
+            Field("months", wrapper_class="months-picker"),
+            Div(
+                Div(Field("budget"), css_class="col-sm-6"),
+                Div(Field("budget_source"), css_class="col-sm-6"),
+                css_class="row",
+            ),
+            Field("partners"),
+            Field("poor_priority"),
+        )
+
+    def clean_title(self) -> str:
+        title = (self.cleaned_data.get("title") or "").strip()
+        if not title:
+            raise forms.ValidationError(_("Give the activity a title."), code="required")
+        return title
+
+
+class PlanNarrativeForm(forms.ModelForm):
+    """The plan's short narrative: priorities and the data they rest on."""
+
+    class Meta:
+        model = WorkPlan
+        fields = ("priorities", "data_basis")
+        widgets = {
+            "priorities": forms.Textarea(attrs={"rows": 3}),
+            "data_basis": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
