@@ -1,0 +1,88 @@
+"""seed_demo builds a believable Gunungkidul and Kulon Progo, once."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from pillars.demo import DemoBuilder
+from pillars.models import Activity, MonthlyProgress, WorkflowEvent, WorkPlan
+from villages.models import Companion, Region, VillageData
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {
+        "users": get_user_model().objects.count(),
+        "regions": Region.objects.count(),
+        "data": VillageData.objects.count(),
+        "plans": WorkPlan.objects.count(),
+        "activities": Activity.objects.count(),
+        "progress": MonthlyProgress.objects.count(),
+        "events": WorkflowEvent.objects.count(),
+    }
+
+
+@pytest.fixture
+def seeded():
+    DemoBuilder(today=date(2026, 11, 28), say=lambda message: None).build()
+
+
+def test_it_builds_the_accounts_with_the_demo_password(seeded):
+    User = get_user_model()
+    names = {"admin", "koordinator", "koordinator2"} | {f"pendamping{i}" for i in range(1, 8)}
+    assert set(User.objects.values_list("username", flat=True)) == names
+    assert all(user.check_password("rkt-demo") for user in User.objects.all())
+    assert User.objects.get(username="admin").is_superuser
+    assert Companion.objects.get(user__username="koordinator").scope_region_id == "34.03"
+    assert Companion.objects.get(user__username="koordinator2").scope_region_id == "34.01"
+    in_gunungkidul = Companion.objects.filter(user__username__in=[f"pendamping{i}" for i in range(1, 7)])
+    assert all(2 <= c.villages.count() <= 4 for c in in_gunungkidul)
+    assert all(code.startswith("34.03.") for c in in_gunungkidul for code in c.villages.values_list("code", flat=True))
+    assert in_gunungkidul.filter(role=Companion.Role.PD).exists()
+    assert Companion.objects.get(user__username="pendamping7").villages.filter(code__startswith="34.01.").exists()
+
+
+def test_it_has_plans_in_every_state_with_progress_for_past_months(seeded):
+    statuses = set(WorkPlan.objects.filter(year=2026).values_list("status", flat=True))
+    assert statuses == set(WorkPlan.Status.values)
+    returned = WorkPlan.objects.get(status=WorkPlan.Status.RETURNED)
+    assert returned.events.filter(to_status="returned").exclude(comment="").exists()
+    assert returned.activities.filter(comments__isnull=False).exists()
+    approved = WorkPlan.objects.filter(year=2026, status=WorkPlan.Status.APPROVED)
+    progress_months = set(MonthlyProgress.objects.filter(activity__plan__in=approved).values_list("month", flat=True))
+    assert progress_months and max(progress_months) <= 10
+    assert approved.first().snapshots.exists()
+
+
+def test_it_builds_the_regions_and_demo_village_data_of_both_kabupaten(seeded):
+    assert Region.objects.filter(code__startswith="34.03.", level=4).count() == 144
+    assert Region.objects.filter(code__startswith="34.01.", level=4).count() > 80
+    assert VillageData.objects.filter(is_demo=False).count() == 0
+    assert VillageData.objects.filter(village__code__startswith="34.03.", year=2026).count() == 144
+
+
+def test_running_it_twice_duplicates_nothing(seeded):
+    before = counts()
+    DemoBuilder(today=date(2026, 11, 28), say=lambda message: None).build()
+    assert counts() == before
+
+
+def test_it_refuses_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not get_user_model().objects.exists()
+
+
+def test_if_empty_leaves_a_database_with_users_alone(settings):
+    get_user_model().objects.create_user("someone")
+    out = StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert "not loaded" in out.getvalue()
+    assert not WorkPlan.objects.exists()

@@ -1,0 +1,65 @@
+"""Settings come from the environment and refuse malformed values."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    environment.update(env)
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='rkt.settings'; from django.conf import settings; "
+        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'], settings.LANGUAGE_CODE, settings.TIME_ZONE)"
+    )
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
+
+
+def test_defaults_run_a_fresh_checkout_on_sqlite_in_indonesian():
+    result = load_settings()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "django.db.backends.sqlite3", "id", "Asia/Jakarta"]
+
+
+def test_debug_off_requires_a_secret_key():
+    result = load_settings(DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG must be one of"),
+        ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
+        ({"DJANGO_SESSION_AGE": "ten"}, "DJANGO_SESSION_AGE must be a whole number"),
+    ],
+)
+def test_a_malformed_value_is_a_clear_error(env, message):
+    result = load_settings(**env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_postgres_urls_are_understood():
+    result = load_settings(DATABASE_URL="postgres://postgres@127.0.0.1:5432/rkt")
+    assert result.returncode == 0, result.stderr
+    assert "postgresql" in result.stdout
+
+
+def test_sqlite_waits_for_the_lock_instead_of_failing(settings):
+    from django.conf import settings as live
+
+    if live.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("SQLite-only options")
+    options = live.DATABASES["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 10
+    assert "journal_mode=WAL" in options["init_command"]
