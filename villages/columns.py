@@ -1,0 +1,359 @@
+"""The columns of a village data spreadsheet and every header offices write them under.
+
+Headers are matched after :func:`normalise` (case, spacing, punctuation and a trailing "(Rp)" do not
+matter), in Indonesian or English. The blank template uses the header of the active language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
+from typing import Any
+
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from villages.models import VillageData
+
+DIGITS_ONLY = re.compile(r"\d{10}")
+DOTTED = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
+MAX_COUNT = 2_147_483_647
+MAX_RUPIAH = Decimal(10) ** 15
+SCORE_PLACES = Decimal("0.0001")
+
+
+def normalise(text: str | None) -> str:
+    """``" Pagu Dana_Desa (Rp) "`` → ``"pagu dana desa"``: what is left to compare."""
+    text = re.sub(r"\([^)]*\)", " ", str(text or "")).casefold()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header_id: str
+    header_en: str
+    help: Promise
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def header(self) -> str:
+        return self.header_en if (translation.get_language() or "id").startswith("en") else self.header_id
+
+    def names(self) -> set[str]:
+        return {normalise(name) for name in (self.header_id, self.header_en, self.key, *self.aliases)}
+
+
+COLUMNS = (
+    Column(
+        "code",
+        "Kode Desa",
+        "Village code",
+        _("Kemendagri code, with or without dots: 34.03.01.2001 or 3403012001."),
+        ("kode", "kode wilayah", "kode kemendagri", "kode desa kelurahan", "code", "village code", "kode desa"),
+    ),
+    Column(
+        "name",
+        "Nama Desa",
+        "Village name",
+        _("Used with the kecamatan when a row has no code; otherwise only checked."),
+        ("desa", "nama", "desa kelurahan", "nama desa kelurahan", "village", "name"),
+    ),
+    Column(
+        "district",
+        "Kecamatan",
+        "District",
+        _("The kecamatan's name; needed when a row has no code."),
+        ("nama kecamatan", "kecamatan name", "district name", "subdistrict"),
+    ),
+    Column(
+        "idm_score",
+        "Skor IDM",
+        "IDM score",
+        _("Indeks Desa Membangun score between 0 and 1, e.g. 0,6512."),
+        ("nilai idm", "idm", "skor", "score", "idm value", "indeks desa membangun"),
+    ),
+    Column(
+        "idm_status",
+        "Status IDM",
+        "IDM status",
+        _("Sangat Tertinggal, Tertinggal, Berkembang, Maju or Mandiri; empty: taken from the score."),
+        ("status desa", "status", "klasifikasi idm", "village status"),
+    ),
+    Column(
+        "population",
+        "Jumlah Penduduk",
+        "Population",
+        _("Number of inhabitants."),
+        ("penduduk", "jumlah jiwa", "jiwa", "inhabitants"),
+    ),
+    Column(
+        "households",
+        "Jumlah Rumah Tangga",
+        "Households",
+        _("Number of households."),
+        ("jumlah kk", "kk", "rumah tangga", "jumlah keluarga", "number of households"),
+    ),
+    Column(
+        "poor_households",
+        "Rumah Tangga Miskin",
+        "Poor households",
+        _("Poor households; not more than the households."),
+        ("rtm", "jumlah rtm", "kk miskin", "jumlah rumah tangga miskin", "keluarga miskin", "poor"),
+    ),
+    Column(
+        "blt_households",
+        "KPM BLT Dana Desa",
+        "BLT recipient households",
+        _("Households receiving BLT Dana Desa."),
+        (
+            "penerima blt",
+            "penerima blt dana desa",
+            "kpm blt",
+            "kpm blt dd",
+            "blt dd",
+            "blt",
+            "blt dana desa",
+            "blt recipients",
+            "blt households",
+            "blt dana desa recipient households",
+        ),
+    ),
+    Column(
+        "dana_desa",
+        "Pagu Dana Desa (Rp)",
+        "Dana Desa allocation (Rp)",
+        _("This year's Dana Desa allocation in Rupiah, e.g. 1.025.000.000."),
+        ("dana desa", "pagu dd", "alokasi dd", "dana desa allocation", "village fund"),
+    ),
+    Column(
+        "bumdes_status",
+        "Status BUMDes",
+        "BUMDes status",
+        _("Tidak ada, Tidak aktif, Perintis, Pemula, Berkembang or Maju."),
+        ("bumdes", "klasifikasi bumdes", "peringkat bumdes"),
+    ),
+    Column(
+        "bumdes_legal_entity",
+        "BUMDes Berbadan Hukum",
+        "BUMDes legal entity",
+        _("Ya or Tidak."),
+        ("badan hukum bumdes", "badan hukum", "legal entity", "bumdes is a legal entity"),
+    ),
+    Column(
+        "priority_problems",
+        "Masalah Prioritas",
+        "Priority problems",
+        _("Free text: the village's priority problems."),
+        ("permasalahan prioritas", "masalah", "permasalahan", "problems"),
+    ),
+    Column(
+        "year",
+        "Tahun",
+        "Year",
+        _("Optional; when given it must be the year being imported."),
+        ("tahun data",),
+    ),
+)
+
+# The VillageData fields a file can set, in the order of the template.
+FIELDS = [column.key for column in COLUMNS if column.key not in {"code", "name", "district", "year"}]
+COUNT_FIELDS = {"population", "households", "poor_households", "blt_households"}
+# The template's columns: everything but the optional year.
+TEMPLATE_COLUMNS = tuple(column for column in COLUMNS if column.key != "year")
+
+_BY_NAME = {name: column for column in COLUMNS for name in column.names()}
+
+
+def column_for_header(header: str) -> Column | None:
+    return _BY_NAME.get(normalise(header))
+
+
+# Cells: each parser returns the stored value or raises CellError with a message for the user.
+
+
+class CellError(ValueError):
+    pass
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def normalise_code(value: Any) -> str:
+    """``3403012001`` or ``34.03.01.2001`` (or a number from Excel) → ``34.03.01.2001``; '' if blank."""
+    text = _text(value).replace(" ", "")
+    if not text:
+        return ""
+    if DIGITS_ONLY.fullmatch(text):
+        return f"{text[:2]}.{text[2:4]}.{text[4:6]}.{text[6:]}"
+    if DOTTED.fullmatch(text):
+        return text
+    raise CellError(gettext("“%(value)s” is not a village code like 34.03.01.2001 or 3403012001.") % {"value": text})
+
+
+def _number_text(value: Any) -> str:
+    text = _text(value).replace(" ", "")
+    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text):  # 1.234.567 or 1.234,50
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):  # 1,234,567
+        text = text.replace(",", "")
+    elif "," in text and "." not in text:  # 0,6512
+        text = text.replace(",", ".")
+    return text
+
+
+def parse_count(value: Any) -> int | None:
+    if isinstance(value, bool):
+        raise CellError(gettext("Enter a whole number."))
+    if isinstance(value, int):
+        number = value
+    else:
+        text = _number_text(value)
+        if not text:
+            return None
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise CellError(gettext("“%(value)s” is not a number.") % {"value": _text(value)}) from None
+        if amount != amount.to_integral_value():
+            raise CellError(gettext("Enter a whole number, not %(value)s.") % {"value": _text(value)})
+        number = int(amount)
+    if number < 0:
+        raise CellError(gettext("A count cannot be negative (%(value)s).") % {"value": number})
+    if number > MAX_COUNT:
+        raise CellError(gettext("%(value)s is too large.") % {"value": number})
+    return number
+
+
+def parse_score(value: Any) -> Decimal | None:
+    text = _number_text(value)
+    if not text:
+        return None
+    try:
+        score = Decimal(text)
+    except InvalidOperation:
+        raise CellError(gettext("“%(value)s” is not a number.") % {"value": _text(value)}) from None
+    if not score.is_finite() or not Decimal(0) <= score <= Decimal(1):
+        raise CellError(gettext("The IDM score must be between 0 and 1, not %(value)s.") % {"value": _text(value)})
+    return score.quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
+
+
+def parse_rupiah(value: Any) -> Decimal | None:
+    text = re.sub(r"(?i)^rp\.?", "", _text(value).replace(" ", ""))
+    text = _number_text(text)
+    if not text:
+        return None
+    try:
+        amount = Decimal(text).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        raise CellError(gettext("“%(value)s” is not an amount in Rupiah.") % {"value": _text(value)}) from None
+    if amount < 0:
+        raise CellError(gettext("An amount cannot be negative (%(value)s).") % {"value": _text(value)})
+    if amount >= MAX_RUPIAH:
+        raise CellError(gettext("%(value)s is too large.") % {"value": _text(value)})
+    return amount
+
+
+def _choice_names(choices, extra: dict[str, str]) -> dict[str, str]:
+    """Every way a spreadsheet may write a choice: its value, its label in each language, aliases."""
+    names = {normalise(value): value for value in choices.values}
+    for language in ("id", "en"):
+        with translation.override(language):
+            names.update({normalise(str(label)): value for value, label in choices.choices})
+    names.update({normalise(alias): value for alias, value in extra.items()})
+    return names
+
+
+# Built on first use: translation is not ready while apps load.
+@cache
+def idm_names() -> dict[str, str]:
+    return _choice_names(
+        VillageData.IdmStatus,
+        {
+            "very underdeveloped": "sangat_tertinggal",
+            "underdeveloped": "tertinggal",
+            "developing": "berkembang",
+            "advanced": "maju",
+            "independent": "mandiri",
+        },
+    )
+
+
+@cache
+def bumdes_names() -> dict[str, str]:
+    return _choice_names(
+        VillageData.BumdesStatus,
+        {
+            "tidak ada": "none",
+            "belum ada": "none",
+            "tidak ada bumdes": "none",
+            "belum terbentuk": "none",
+            "tidak aktif": "inactive",
+            "non aktif": "inactive",
+            "nonaktif": "inactive",
+            "mati suri": "inactive",
+        },
+    )
+
+
+YES = {"ya", "y", "yes", "true", "1", "sudah", "ada", "berbadan hukum"}
+NO = {"tidak", "no", "n", "false", "0", "belum", "tidak ada", "belum berbadan hukum"}
+
+
+def parse_choice(value: Any, names: dict[str, str], allowed: str) -> str:
+    text = normalise(_text(value))
+    if not text:
+        return ""
+    if text not in names:
+        raise CellError(
+            gettext("“%(value)s” is not one of: %(allowed)s.") % {"value": _text(value), "allowed": allowed}
+        )
+    return names[text]
+
+
+def parse_yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = normalise(_text(value))
+    if text in YES:
+        return True
+    if not text or text in NO:
+        return False
+    raise CellError(gettext("Write “Ya” or “Tidak” (yes or no), not “%(value)s”.") % {"value": _text(value)})
+
+
+def _labels(choices) -> str:
+    return ", ".join(str(label) for label in choices.labels)
+
+
+def parse_cell(key: str, value: Any) -> Any:
+    if key in COUNT_FIELDS:
+        return parse_count(value)
+    if key == "idm_score":
+        return parse_score(value)
+    if key == "idm_status":
+        return parse_choice(value, idm_names(), _labels(VillageData.IdmStatus))
+    if key == "bumdes_status":
+        return parse_choice(value, bumdes_names(), _labels(VillageData.BumdesStatus))
+    if key == "bumdes_legal_entity":
+        return parse_yes_no(value)
+    if key == "dana_desa":
+        return parse_rupiah(value)
+    if key == "priority_problems":
+        text = "" if value is None else str(value).strip()
+        limit = VillageData._meta.get_field("priority_problems").max_length
+        if len(text) > limit:
+            raise CellError(gettext("Keep it under %(limit)s characters.") % {"limit": limit})
+        return text
+    if key == "year":
+        return parse_count(value)
+    return _text(value)

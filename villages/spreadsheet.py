@@ -1,0 +1,96 @@
+"""Reading a village data spreadsheet (CSV or .xlsx) into a header row and rows of cells.
+
+The format is told by the content, not the file name. Government spreadsheets often carry a title
+above the table, so the header row is searched for in the first rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+from villages.columns import column_for_header
+
+HEADER_SEARCH_ROWS = 10
+
+
+class VillageDataFileError(ValueError):
+    """The file as a whole cannot be read (not a spreadsheet, no header row); nothing was written."""
+
+
+@dataclass
+class Table:
+    header_row: int
+    headers: list[str]
+    rows: list[tuple[int, list[Any]]]  # (row number as the spreadsheet shows it, cells)
+
+
+def read_table(source: str | Path | IO[bytes], *, name: str = "") -> Table:
+    """The header row and the data rows of a CSV or .xlsx file (by content, not by file name)."""
+    if isinstance(source, (str, Path)):
+        data = Path(source).read_bytes()
+        name = name or str(source)
+    else:
+        data = source.read()
+    if data[:4] == b"PK\x03\x04":
+        raw = _xlsx_rows(data)
+    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise VillageDataFileError(_("This is an old Excel (.xls) file. Save it as .xlsx or CSV and try again."))
+    else:
+        raw = _csv_rows(data)
+    return _find_header(raw)
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise VillageDataFileError(_("The workbook cannot be opened (%(error)s).") % {"error": exc}) from None
+    sheet = workbook.worksheets[0]
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        yield number, list(values)
+    workbook.close()
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    if "\x00" in text[:4096]:
+        raise VillageDataFileError(_("The file is neither CSV nor .xlsx."))
+    first_line = text[:4096].splitlines()[0] if text.strip() else ""
+    # Indonesian Excel writes CSV with semicolons, because the comma is the decimal separator.
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise VillageDataFileError(_("Unreadable CSV (%(error)s).") % {"error": exc}) from None
+
+
+def _find_header(raw: Iterator[tuple[int, list[Any]]]) -> Table:
+    """Government spreadsheets often carry a title above the table: look for the header row."""
+    for number, values in raw:
+        headers = ["" if value is None else str(value).strip() for value in values]
+        keys = {column.key for column in map(column_for_header, headers) if column}
+        if "code" in keys or {"name", "district"} <= keys:
+            rows = [(n, v) for n, v in raw if any(cell not in (None, "") and str(cell).strip() for cell in v)]
+            return Table(number, headers, rows)
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    raise VillageDataFileError(
+        _(
+            "No header row found in the first %(rows)s rows: the table needs a column “Kode Desa” "
+            "(or “Village code”), or both “Nama Desa” and “Kecamatan”."
+        )
+        % {"rows": HEADER_SEARCH_ROWS}
+    )

@@ -1,0 +1,361 @@
+"""A year of village data from the spreadsheets offices already hold (CSV or .xlsx).
+
+Two steps, so a bad file changes nothing: :func:`read_table` turns the file into a header row and
+rows of cells, then :func:`import_village_data` checks every row against the database and, only
+when no row has an error and it is not a dry run, writes the differences in one transaction with
+bulk statements. Columns the file does not have are left as they are, so a file of IDM scores
+alone does not wipe the population figures; a cell left empty in a column the file has clears it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from villages.columns import COLUMNS, FIELDS, CellError, Column, column_for_header, normalise, parse_cell
+from villages.models import Region, VillageData
+from villages.spreadsheet import Table, VillageDataFileError, read_table
+
+__all__ = ["ImportReport", "Issue", "Change", "Table", "VillageDataFileError", "import_village_data", "read_table"]
+
+BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.column:
+            return _("Row %(row)s, column “%(column)s”: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+@dataclass
+class Change:
+    row: int
+    code: str
+    name: str
+    created: bool
+    fields: list[tuple[str, Any, Any]] = field(default_factory=list)  # (verbose name, old, new)
+
+
+@dataclass
+class ImportReport:
+    year: int
+    dry_run: bool
+    rows: int = 0
+    changes: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def created(self) -> int:
+        return sum(1 for change in self.changes if change.created)
+
+    @property
+    def updated(self) -> int:
+        return sum(1 for change in self.changes if not change.created)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _Row:
+    number: int
+    code: str
+    name: str
+    district: str
+    values: dict[str, Any]
+    headers: dict[str, str]
+    failed: bool = False
+
+
+def import_village_data(
+    table: Table, *, year: int, user=None, dry_run: bool = False, is_demo: bool = False
+) -> ImportReport:
+    """Check every row of ``table`` as data of ``year`` and, unless ``dry_run``, write it all or nothing.
+
+    ``user`` limits the villages to those the user may see (None: every village, for the command line).
+    """
+    report = ImportReport(year=year, dry_run=dry_run)
+    columns = _map_columns(table, report)
+    rows = _parse_rows(table, columns, report)
+    report.rows = len(table.rows)
+    villages = Region.objects.villages()
+    if user is not None:
+        villages = villages.visible_to(user)
+    _identify(rows, villages, report)
+    present = {column.key for column in columns.values() if column.key in FIELDS}
+    with transaction.atomic():
+        existing = _existing(year, [row.code for row in rows if row.code])
+        new, changed = _compare(rows, existing, present, year, is_demo, report)
+        report.errors.sort(key=lambda issue: issue.row)
+        report.warnings.sort(key=lambda issue: issue.row)
+        if report.errors or dry_run:
+            return report
+        now = timezone.now()
+        for record in changed:
+            record.updated_at = now
+        VillageData.objects.bulk_create(new, batch_size=BATCH)
+        if changed:
+            fields = sorted(_stored_fields(present) | {"is_demo", "updated_at"})
+            VillageData.objects.bulk_update(changed, fields, batch_size=BATCH // 2)
+        report.applied = True
+    return report
+
+
+def _map_columns(table: Table, report: ImportReport) -> dict[int, Column]:
+    columns: dict[int, Column] = {}
+    seen: dict[str, str] = {}
+    for index, header in enumerate(table.headers):
+        if not header:
+            continue
+        column = column_for_header(header)
+        if column is None:
+            report.unknown_columns.append(header)
+        elif column.key in seen:
+            report.errors.append(
+                Issue(
+                    table.header_row,
+                    header,
+                    _("This column repeats “%(first)s”; keep one of them.") % {"first": seen[column.key]},
+                )
+            )
+        else:
+            seen[column.key] = header
+            columns[index] = column
+    return columns
+
+
+def _parse_rows(table: Table, columns: dict[int, Column], report: ImportReport) -> list[_Row]:
+    rows = []
+    for number, cells in table.rows:
+        values: dict[str, Any] = {}
+        headers: dict[str, str] = {}
+        failed = False
+        for index, column in columns.items():
+            raw = cells[index] if index < len(cells) else None
+            headers[column.key] = table.headers[index]
+            try:
+                values[column.key] = parse_cell(column.key, raw)
+            except CellError as exc:
+                report.errors.append(Issue(number, table.headers[index], str(exc)))
+                failed = True
+        code = values.pop("code", "")
+        if "year" in values and values["year"] not in (None, report.year):
+            report.errors.append(
+                Issue(
+                    number,
+                    headers["year"],
+                    _("This row is for %(row_year)s, but the import is for %(year)s.")
+                    % {"row_year": values["year"], "year": report.year},
+                )
+            )
+            failed = True
+        values.pop("year", None)
+        name, district = values.pop("name", ""), values.pop("district", "")
+        rows.append(_Row(number, code, name, district, values, headers, failed))
+    return rows
+
+
+def _chunks(items: list, size: int = 500) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _identify(rows: list[_Row], villages, report: ImportReport) -> None:
+    """Turn each row's code, or its village and kecamatan names, into a village in scope."""
+    coded = sorted({row.code for row in rows if row.code})
+    names: dict[str, str] = {}
+    for chunk in _chunks(coded):
+        names.update(villages.filter(code__in=chunk).values_list("code", "name"))
+    missing = [code for code in coded if code not in names]
+    exists = set()
+    for chunk in _chunks(missing):
+        exists.update(Region.objects.villages().filter(code__in=chunk).values_list("code", flat=True))
+
+    by_name: dict[tuple[str, str], list[tuple[str, str]]] | None = None
+    first_row: dict[str, int] = {}
+    for row in rows:
+        headers = row.headers
+        if row.failed and not row.code:
+            continue  # its code cell was already reported
+        if not row.code:
+            district = row.district
+            if not (row.name and district):
+                report.errors.append(
+                    Issue(row.number, "", _("Give the village code, or the village name and its kecamatan."))
+                )
+                row.failed = True
+                continue
+            if by_name is None:
+                by_name = _name_index(villages)
+            matches = by_name.get((normalise(district), _village_name(row.name)), [])
+            if len(matches) != 1:
+                message = (
+                    _("No village “%(name)s” in kecamatan “%(district)s”.")
+                    if not matches
+                    else _("“%(name)s” in kecamatan “%(district)s” matches several villages; give the code.")
+                )
+                report.errors.append(
+                    Issue(row.number, headers["name"], message % {"name": row.name, "district": district})
+                )
+                row.failed = True
+                continue
+            row.code, names[row.code] = matches[0][0], matches[0][1]
+        elif row.code not in names:
+            message = (
+                _("Village %(code)s is outside your area.")
+                if row.code in exists
+                else _("Unknown village code %(code)s.")
+            )
+            report.errors.append(Issue(row.number, headers["code"], message % {"code": row.code}))
+            row.failed = True
+            continue
+        elif row.name and _village_name(row.name) != _village_name(names[row.code]):
+            report.warnings.append(
+                Issue(
+                    row.number,
+                    headers["name"],
+                    _("The name “%(given)s” differs from “%(name)s”, the name of %(code)s; the code was used.")
+                    % {"given": row.name, "name": names[row.code], "code": row.code},
+                )
+            )
+        if row.code in first_row:
+            report.errors.append(
+                Issue(
+                    row.number,
+                    "",
+                    _("Village %(code)s appears twice (first on row %(first)s).")
+                    % {"code": row.code, "first": first_row[row.code]},
+                )
+            )
+            row.failed = True
+            continue
+        first_row[row.code] = row.number
+        row.name = names[row.code]
+
+
+def _village_name(name: str) -> str:
+    return re.sub(r"^(desa|kelurahan|kel)\s+", "", normalise(name))
+
+
+def _name_index(villages) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    index: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for code, name, district in villages.values_list("code", "name", "parent__name").iterator(chunk_size=5000):
+        index.setdefault((normalise(district), _village_name(name)), []).append((code, name))
+    return index
+
+
+def _existing(year: int, codes: list[str]) -> dict[str, VillageData]:
+    rows = VillageData.objects.filter(year=year)
+    if len(codes) > 5000:  # one read of the year beats hundreds of IN lists
+        wanted = set(codes)
+        return {record.village_id: record for record in rows.iterator(chunk_size=5000) if record.village_id in wanted}
+    found: dict[str, VillageData] = {}
+    for chunk in _chunks(codes):
+        found.update((record.village_id, record) for record in rows.filter(village_id__in=chunk))
+    return found
+
+
+def _stored_fields(present: set[str]) -> set[str]:
+    # A score without a status column still sets the status, from the score's band.
+    return present | ({"idm_status"} if "idm_score" in present else set())
+
+
+def _compare(
+    rows: list[_Row], existing: dict[str, VillageData], present: set[str], year: int, is_demo: bool, report
+) -> tuple[list[VillageData], list[VillageData]]:
+    stored = _stored_fields(present)
+    new: list[VillageData] = []
+    changed: list[VillageData] = []
+    for row in rows:
+        if row.failed:
+            continue
+        values, headers = row.values, row.headers
+        score, status = values.get("idm_score"), values.get("idm_status", "")
+        if score is not None and not status:
+            values["idm_status"] = VillageData.status_for_score(score)
+        elif score is not None and status != VillageData.status_for_score(score):
+            report.warnings.append(
+                Issue(
+                    row.number,
+                    headers["idm_status"],
+                    _("The status %(status)s contradicts the score %(score)s, which is in the band of %(band)s.")
+                    % {
+                        "status": VillageData.IdmStatus(status).label,
+                        "score": score,
+                        "band": VillageData.IdmStatus(VillageData.status_for_score(score)).label,
+                    },
+                )
+            )
+        record = existing.get(row.code)
+        created = record is None
+        if created:
+            record = VillageData(village_id=row.code, year=year)
+        change = Change(row.number, row.code, row.name, created)
+        for key in sorted(stored, key=FIELDS.index):
+            new_value = values.get(key, VillageData._meta.get_field(key).get_default())
+            old_value = getattr(record, key)
+            if created or old_value != new_value:
+                change.fields.append((str(VillageData._meta.get_field(key).verbose_name), old_value, new_value))
+                setattr(record, key, new_value)
+        if not _consistent(record, row, headers, report):
+            continue
+        if created:
+            record.is_demo = is_demo
+        elif record.is_demo != is_demo:
+            record.is_demo = is_demo
+            change.fields.append((str(VillageData._meta.get_field("is_demo").verbose_name), not is_demo, is_demo))
+        if created:
+            new.append(record)
+        elif change.fields:
+            changed.append(record)
+        else:
+            report.unchanged += 1
+            continue
+        report.changes.append(change)
+    return new, changed
+
+
+def _consistent(record: VillageData, row: _Row, headers: dict[str, str], report: ImportReport) -> bool:
+    """Checks across columns, on the figures as they would be stored (file merged over the database)."""
+    ok = True
+    if record.households is not None:
+        for key in ("poor_households", "blt_households"):
+            value = getattr(record, key)
+            if value is not None and value > record.households:
+                column = headers.get(key) or headers.get("households", "")
+                message = (
+                    _("Poor households (%(value)s) cannot exceed households (%(households)s).")
+                    if key == "poor_households"
+                    else _("BLT recipient households (%(value)s) cannot exceed households (%(households)s).")
+                )
+                report.errors.append(
+                    Issue(row.number, column, message % {"value": value, "households": record.households})
+                )
+                ok = False
+    return ok
+
+
+def describe(columns=COLUMNS) -> list[tuple[str, str]]:
+    """(header, what goes in it) for the template's notes sheet, in the active language."""
+    return [(column.header, str(column.help)) for column in columns]
