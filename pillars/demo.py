@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -18,11 +19,14 @@ from django.utils import timezone
 
 from pillars import services
 from pillars.models import Activity, MonthlyProgress, Pillar, PlanYear, WorkPlan
+from villages.columns import normalise_code
 from villages.models import Companion, Region, VillageData
 from villages.regions import existing_codes, import_regions, open_region_file, read_regions
+from villages.village_data import Table, import_village_data, read_table
 
 DEMO_PASSWORD = "rkt-demo"
 DEMO_REGIONS = ("34.03", "34.01")
+DEMO_VILLAGE_DATA = Path(__file__).resolve().parent.parent / "villages" / "data" / "demo-village-data-3403.csv"
 
 
 @dataclass(frozen=True)
@@ -272,37 +276,80 @@ class DemoBuilder:
             PlanYear.objects.get_or_create(year=year)
 
     def village_data(self) -> None:
-        villages = list(Region.objects.villages().filter(code__regex=r"^34\.0[13]\."))
-        existing = set(VillageData.objects.filter(village__in=villages).values_list("village_id", "year"))
+        """Gunungkidul from the shipped sample file, the rest made up; all through the village data import.
+
+        Rows for villages that already hold real (not demo) figures for the year are left out, so an
+        admin's import is never overwritten, and the import itself changes nothing the second time.
+        """
+        sample = read_table(DEMO_VILLAGE_DATA)
+        tables = {
+            self.year: _table(sample.headers, sample.rows + self._made_up_rows(sample, "34.01", self.year)),
+            self.year - 1: _table(
+                sample.headers,
+                self._previous_year_rows(sample) + self._made_up_rows(sample, "34.01", self.year - 1),
+            ),
+        }
+        for year, table in tables.items():
+            real = set(VillageData.objects.filter(year=year, is_demo=False).values_list("village_id", flat=True))
+            table.rows = [row for row in table.rows if normalise_code(row[1][0]) not in real]
+            report = import_village_data(table, year=year, is_demo=True)
+            if report.errors:
+                raise ValueError(f"demo village data for {year}: {report.errors[0]}")
+            self.say(
+                f"Village data {year}: {report.created} added, {report.updated} updated, {report.unchanged} unchanged"
+                " (demo figures, marked as such)."
+            )
+
+    def _previous_year_rows(self, sample: Table) -> list[tuple[int, list]]:
+        """Last year's figures a little behind this year's, so a village page shows a trend."""
         rows = []
-        for village in villages:
-            rng = random.Random(village.code)
+        for number, cells in sample.rows:
+            rng = random.Random(f"{cells[0]}-previous")
+            record = dict(zip(sample.headers, cells, strict=False))
+            score = Decimal(record["Skor IDM"].replace(",", ".")) - Decimal(rng.uniform(0.004, 0.035))
+            households = int(record["Jumlah Rumah Tangga"])
+            dana_desa = int(record["Pagu Dana Desa (Rp)"]) * rng.uniform(0.92, 1.0)
+            poor = min(households, int(int(record["Rumah Tangga Miskin"]) * rng.uniform(1.0, 1.12)))
+            record.update(
+                {
+                    "Skor IDM": str(score.quantize(Decimal("0.0001"))),
+                    "Status IDM": "",
+                    "Jumlah Penduduk": int(int(record["Jumlah Penduduk"]) * rng.uniform(0.98, 1.0)),
+                    "Rumah Tangga Miskin": poor,
+                    "KPM BLT Dana Desa": min(poor, int(record["KPM BLT Dana Desa"])),
+                    "Pagu Dana Desa (Rp)": int(dana_desa) // 1000 * 1000,
+                }
+            )
+            rows.append((number, [record[header] for header in sample.headers]))
+        return rows
+
+    def _made_up_rows(self, sample: Table, prefix: str, year: int) -> list[tuple[int, list]]:
+        rows = []
+        for number, village in enumerate(
+            Region.objects.villages().under(prefix).select_related("parent"), start=len(sample.rows) + 2
+        ):
+            rng = random.Random(f"{village.code}-{year}")
             households = rng.randint(600, 2400)
-            for year in (self.year - 1, self.year):
-                if (village.code, year) in existing:
-                    continue
-                score = Decimal(rng.uniform(0.55, 0.86)).quantize(Decimal("0.0001"))
-                poor = rng.randint(households // 12, households // 4)
-                bumdes = rng.choice(list(VillageData.BumdesStatus.values))
-                rows.append(
-                    VillageData(
-                        village=village,
-                        year=year,
-                        idm_score=score,
-                        idm_status=VillageData.status_for_score(score),
-                        population=households * rng.randint(28, 36) // 10,
-                        households=households,
-                        poor_households=poor,
-                        blt_households=rng.randint(0, poor // 3),
-                        dana_desa=Decimal(rng.randrange(800, 1500) * 1_000_000),
-                        bumdes_status=bumdes,
-                        bumdes_legal_entity=bumdes in ("berkembang", "maju") and rng.random() < 0.7,
-                        priority_problems="; ".join(rng.sample(PROBLEMS, 2)),
-                        is_demo=True,
-                    )
-                )
-        VillageData.objects.bulk_create(rows)
-        self.say(f"Village data: {len(rows)} rows added (demo figures, marked as such).")
+            score = Decimal(rng.uniform(0.55, 0.86)).quantize(Decimal("0.0001"))
+            poor = rng.randint(households // 12, households // 4)
+            bumdes = rng.choice(list(VillageData.BumdesStatus.values))
+            values = {
+                "Kode Desa": village.code,
+                "Kecamatan": village.parent.name,
+                "Nama Desa": village.name,
+                "Skor IDM": str(score),
+                "Status IDM": "",
+                "Jumlah Penduduk": households * rng.randint(28, 36) // 10,
+                "Jumlah Rumah Tangga": households,
+                "Rumah Tangga Miskin": poor,
+                "KPM BLT Dana Desa": rng.randint(0, poor // 3),
+                "Pagu Dana Desa (Rp)": rng.randrange(800, 1500) * 1_000_000,
+                "Status BUMDes": bumdes,
+                "BUMDes Berbadan Hukum": "Ya" if bumdes in ("berkembang", "maju") and rng.random() < 0.7 else "Tidak",
+                "Masalah Prioritas": "; ".join(rng.sample(PROBLEMS, 2)),
+            }
+            rows.append((number, [values.get(header, "") for header in sample.headers]))
+        return rows
 
     def accounts(self) -> dict[str, object]:
         User = get_user_model()
@@ -449,3 +496,7 @@ class DemoBuilder:
                     )
                 )
         MonthlyProgress.objects.bulk_create(rows)
+
+
+def _table(headers: list[str], rows: list[tuple[int, list]]) -> Table:
+    return Table(header_row=1, headers=headers, rows=rows)
