@@ -147,3 +147,75 @@ class PlanNarrativeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class StartPlanForm(forms.Form):
+    """Start a plan for one of the open years the companion has no plan for yet."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+        self.fields["year"].error_messages["invalid_choice"] = _("That year is not open for a new plan.")
+
+
+class ReviewCommentForm(forms.Form):
+    """Approve (comment optional) or reopen (reason required)."""
+
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, required: bool = False, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"].required = required
+        if label:
+            self.fields["comment"].label = label
+        self.fields["comment"].error_messages["required"] = _("Write a reason; it is kept in the plan's history.")
+
+    def clean_comment(self) -> str:
+        comment = self.cleaned_data["comment"].strip()
+        if self.fields["comment"].required and not comment:
+            raise forms.ValidationError(self.fields["comment"].error_messages["required"], code="required")
+        return comment
+
+
+class ReturnForm(forms.Form):
+    """Return a plan: a required comment, and an optional note per activity (``note-<id>``)."""
+
+    comment = forms.CharField(
+        label=_("What must change"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what must change: a comment is required to return a plan.")},
+    )
+
+    def __init__(self, *args, activities: list[Activity], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.activity_ids = [activity.pk for activity in activities]
+        for activity in activities:
+            self.fields[self.note_name(activity.pk)] = forms.CharField(
+                label=_("Comment on “%(title)s”") % {"title": activity.title},
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+
+    @staticmethod
+    def note_name(pk: int) -> str:
+        return f"note-{pk}"
+
+    def clean_comment(self) -> str:
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise forms.ValidationError(self.fields["comment"].error_messages["required"], code="required")
+        return comment
+
+    def activity_comments(self) -> dict[int, str]:
+        notes = {pk: self.cleaned_data.get(self.note_name(pk), "").strip() for pk in self.activity_ids}
+        return {pk: text for pk, text in notes.items() if text}
+
+
+class MoveForm(forms.Form):
+    direction = forms.TypedChoiceField(choices=(("-1", _("Up")), ("1", _("Down"))), coerce=int)

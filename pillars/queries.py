@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.dates import MONTHS_3
+from django.utils.translation import gettext_lazy as _
 
 from pillars.models import Activity, ActivityComment, Pillar, WorkPlan
+from pillars.services import SNAPSHOT_FIELDS
 from villages.models import Region, VillageData
+from villages.templatetags.rkt_format import number, rupiah
 
 
 @dataclass
@@ -59,3 +64,120 @@ def plan_villages(plan: WorkPlan) -> list[VillageRow]:
 def status_counts(plans: QuerySet[WorkPlan]) -> dict[str, int]:
     """Plans per status in one aggregate query."""
     return plans.aggregate(**{value: Count("pk", filter=Q(status=value)) for value in WorkPlan.Status.values})
+
+
+def with_pillar_counts(plans: QuerySet[WorkPlan], pillars: list[Pillar]) -> list[WorkPlan]:
+    """Plans with ``activity_count`` and ``pillar_counts`` (aligned with ``pillars``), in one query."""
+    counts = {f"pillar_{p.pk}": Count("activities", filter=Q(activities__pillar=p)) for p in pillars}
+    rows = list(plans.annotate(activity_count=Count("activities"), **counts))
+    for plan in rows:
+        plan.pillar_counts = [getattr(plan, f"pillar_{p.pk}") for p in pillars]
+        plan.pillar_pairs = list(zip(pillars, plan.pillar_counts, strict=True))
+    return rows
+
+
+@dataclass
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class ActivityChange:
+    title: str
+    activity_id: int | None = None
+    fields: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class PlanChanges:
+    """What differs between an approved version and the plan as it is now."""
+
+    added: list[ActivityChange] = field(default_factory=list)
+    removed: list[ActivityChange] = field(default_factory=list)
+    changed: list[ActivityChange] = field(default_factory=list)
+    narrative: list[FieldChange] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed or self.narrative)
+
+
+COMPARED_FIELDS = ("months", *SNAPSHOT_FIELDS)
+
+
+class SnapshotDisplay:
+    """Turns the plain values of a snapshot row into what a reader recognises."""
+
+    def __init__(self, pillars: dict[int, Pillar], village_names: dict[str, str]):
+        self.pillars = pillars
+        self.village_names = village_names
+
+    def label(self, name: str) -> str:
+        return str(Activity._meta.get_field(name.removesuffix("_id")).verbose_name)
+
+    def value(self, name: str, value) -> str:
+        if value in (None, "", []):
+            return "–" if name != "village_id" else str(_("All assigned villages"))
+        if name == "pillar_id":
+            pillar = self.pillars.get(value)
+            return pillar.name if pillar else str(value)
+        if name == "village_id":
+            return self.village_names.get(value, value)
+        if name == "months":
+            return ", ".join(str(MONTHS_3[m]).title() for m in value)
+        if name == "target_group":
+            return str(Activity.TargetGroup(value).label) if value in Activity.TargetGroup.values else value
+        if name == "sdg_goal":
+            return str(Activity.SdgGoal(value).label) if value in Activity.SdgGoal.values else str(value)
+        if name == "poor_priority":
+            return str(_("yes") if value else _("no"))
+        if name == "budget":
+            return rupiah(value)
+        if name == "target_quantity":
+            return number(value)
+        return str(value)
+
+
+def _same(name: str, before, after) -> bool:
+    if name in ("target_quantity", "budget") and before is not None and after is not None:
+        return Decimal(str(before)) == Decimal(str(after))
+    if name == "months":
+        return list(before or []) == list(after or [])
+    return before == after
+
+
+def plan_changes(before: dict, after: dict, display: SnapshotDisplay) -> PlanChanges:
+    """Compare two snapshot dicts (see ``services.plan_snapshot_data``), field by field."""
+    changes = PlanChanges()
+    old = {row["id"]: row for row in before.get("activities", [])}
+    new = {row["id"]: row for row in after.get("activities", [])}
+    for pk, row in new.items():
+        if pk not in old:
+            changes.added.append(ActivityChange(row["title"], pk))
+            continue
+        fields = [
+            FieldChange(display.label(name), display.value(name, old[pk].get(name)), display.value(name, row.get(name)))
+            for name in COMPARED_FIELDS
+            if not _same(name, old[pk].get(name), row.get(name))
+        ]
+        if fields:
+            changes.changed.append(ActivityChange(row["title"], pk, fields))
+    changes.removed = [ActivityChange(row["title"]) for pk, row in old.items() if pk not in new]
+    for name in ("priorities", "data_basis"):
+        if (before.get(name) or "") != (after.get(name) or ""):
+            label = str(WorkPlan._meta.get_field(name).verbose_name)
+            changes.narrative.append(FieldChange(label, before.get(name) or "–", after.get(name) or "–"))
+    return changes
+
+
+def snapshot_sections(data: dict, pillars: dict[int, Pillar], display: SnapshotDisplay) -> list[tuple[Pillar, list]]:
+    """An approved version's activities grouped by pillar, each row a dict with readable values."""
+    grouped: dict[int, list[dict]] = {}
+    for row in data.get("activities", []):
+        shown = {name: display.value(name, row.get(name)) for name in COMPARED_FIELDS}
+        shown["months_list"] = row.get("months") or []
+        shown["title"] = row.get("title", "")
+        grouped.setdefault(row.get("pillar_id"), []).append(shown)
+    ordered = sorted(pillars.values(), key=lambda p: (p.order, p.code))
+    return [(pillar, grouped[pillar.pk]) for pillar in ordered if pillar.pk in grouped or pillar.is_active]

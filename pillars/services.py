@@ -8,14 +8,24 @@ plan under a row lock, checks who may act from which state, changes the plan, wr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, Max, OuterRef, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pillars.models import Activity, ActivityComment, PlanSnapshot, PlanYear, WorkflowEvent, WorkPlan
+from pillars.models import (
+    Activity,
+    ActivityComment,
+    MonthlyProgress,
+    PlanSnapshot,
+    PlanYear,
+    WorkflowEvent,
+    WorkPlan,
+)
 from villages.models import Companion
 from villages.scope import viewer_for
 
@@ -185,6 +195,114 @@ def plan_reopen(*, plan: WorkPlan, by, reason: str) -> WorkPlan:
     return plan
 
 
+def _require_editable(plan: WorkPlan, by) -> None:
+    _require_owner(plan, by)
+    if plan.status not in WorkPlan.EDITABLE:
+        raise WorkflowError(
+            _("This plan is %(status)s and locked; it can only change while a draft or returned.")
+            % {"status": plan.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def plan_start_next(*, source: WorkPlan, by) -> WorkPlan:
+    """Next year's draft from ``source``: its activities copied with their months kept.
+
+    An activity not done by December (no month marked done and the achieved quantity below the
+    target) is flagged ``carried_forward`` so the companion sees what is left over.
+    """
+    _require_owner(source, by)
+    plan = plan_create(companion=source.companion, year=source.year + 1, by=by)
+    plan.priorities, plan.data_basis = source.priorities, source.data_basis
+    plan.save(update_fields=["priorities", "data_basis", "updated_at"])
+    done_month = MonthlyProgress.objects.filter(activity=OuterRef("pk"), status=MonthlyProgress.Status.DONE)
+    activities = source.activities.annotate(
+        any_done=Exists(done_month), achieved=Coalesce(Sum("progress__quantity"), Decimal("0"))
+    ).order_by("pillar__order", "position", "pk")
+    villages = set(plan.villages.values_list("code", flat=True))
+    copies = []
+    for position, old in enumerate(activities):
+        finished = old.any_done or (old.target_quantity > 0 and old.achieved >= old.target_quantity)
+        copy = Activity(plan=plan, position=position, carried_forward=not finished, months=old.months)
+        for field in COPIED_FIELDS:
+            setattr(copy, field, getattr(old, field))
+        # A village no longer assigned falls back to "all villages" rather than leaking out of scope.
+        if copy.village_id and copy.village_id not in villages:
+            copy.village_id = None
+        copies.append(copy)
+    Activity.objects.bulk_create(copies)
+    return plan
+
+
+@transaction.atomic
+def plan_update_narrative(*, plan: WorkPlan, by, priorities: str, data_basis: str) -> WorkPlan:
+    plan = _locked(plan)
+    _require_editable(plan, by)
+    plan.priorities, plan.data_basis = priorities, data_basis
+    _save(plan, "priorities", "data_basis")
+    return plan
+
+
+@transaction.atomic
+def activity_save(*, activity: Activity, by) -> Activity:
+    """Add or change an activity of an editable plan; a new one goes last under its pillar."""
+    plan = _locked(activity.plan)
+    _require_editable(plan, by)
+    if activity.pk is None:
+        last = plan.activities.filter(pillar_id=activity.pillar_id).aggregate(last=Max("position"))["last"]
+        activity.position = 0 if last is None else last + 1
+    else:
+        if not plan.activities.filter(pk=activity.pk).exists():
+            raise PermissionDenied(_("This activity belongs to another plan."))
+        activity.version = F("version") + 1
+    activity.full_clean(exclude=["version"])
+    activity.save()
+    activity.refresh_from_db(fields=["version"])
+    _save(plan)
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, by) -> None:
+    plan = _locked(activity.plan)
+    _require_editable(plan, by)
+    plan.activities.filter(pk=activity.pk).delete()
+    _save(plan)
+
+
+@transaction.atomic
+def activity_move(*, activity: Activity, by, offset: int) -> None:
+    """Move an activity ``offset`` places up (negative) or down within its pillar."""
+    plan = _locked(activity.plan)
+    _require_editable(plan, by)
+    siblings = list(plan.activities.filter(pillar_id=activity.pillar_id).order_by("position", "pk"))
+    index = next((i for i, a in enumerate(siblings) if a.pk == activity.pk), None)
+    if index is None:
+        raise PermissionDenied(_("This activity belongs to another plan."))
+    target = max(0, min(len(siblings) - 1, index + offset))
+    siblings.insert(target, siblings.pop(index))
+    for position, sibling in enumerate(siblings):
+        sibling.position = position
+    Activity.objects.bulk_update(siblings, ["position"])
+    _save(plan)
+
+
+COPIED_FIELDS = (
+    "pillar_id",
+    "village_id",
+    "title",
+    "objective",
+    "target_group",
+    "sdg_goal",
+    "indicator",
+    "target_quantity",
+    "unit",
+    "budget",
+    "budget_source",
+    "partners",
+    "poor_priority",
+)
+
 SNAPSHOT_FIELDS = (
     "pillar_id",
     "village_id",
@@ -202,18 +320,30 @@ SNAPSHOT_FIELDS = (
 )
 
 
-def plan_snapshot_data(plan: WorkPlan) -> dict:
-    """A plain-JSON picture of the plan's activities, for comparing a revision with it."""
-    activities = []
-    for activity in plan.activities.order_by("pillar__order", "position", "pk"):
-        row = {"id": activity.pk, "months": list(activity.months)}
-        for field in SNAPSHOT_FIELDS:
-            value = getattr(activity, field)
-            row[field] = str(value) if value is not None and field in ("target_quantity", "budget") else value
-        activities.append(row)
-    return {
+def activity_snapshot(activity: Activity) -> dict:
+    """One activity as plain JSON values, as stored in a :class:`PlanSnapshot`."""
+    row = {"id": activity.pk, "months": list(activity.months)}
+    for field in SNAPSHOT_FIELDS:
+        value = getattr(activity, field)
+        row[field] = str(value) if value is not None and field in ("target_quantity", "budget") else value
+    return row
+
+
+def plan_snapshot_data(plan: WorkPlan, activities: list[Activity] | None = None) -> dict:
+    """A plain-JSON picture of the plan's activities, for comparing a revision with it.
+
+    ``activities`` may be passed when the caller has them loaded already (the plan page does).
+    """
+    if activities is None:
+        activities = list(plan.activities.order_by("pillar__order", "position", "pk"))
+        villages = sorted(plan.villages.values_list("code", flat=True))
+    else:
+        villages = None
+    data = {
         "priorities": plan.priorities,
         "data_basis": plan.data_basis,
-        "villages": sorted(plan.villages.values_list("code", flat=True)),
-        "activities": activities,
+        "activities": [activity_snapshot(activity) for activity in activities],
     }
+    if villages is not None:
+        data["villages"] = villages
+    return data

@@ -1,16 +1,41 @@
-"""Plan pages. Views stay thin: load through the scoped queryset, call a service, redirect."""
+"""Plan pages. Views stay thin: load through the scoped queryset, validate a form, call a service, redirect.
+
+Refusals happen in the services (who may act from which state); views turn a ``WorkflowError`` into
+a message beside the plan, and Django turns ``PermissionDenied`` into 403.
+"""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pillars.models import WorkPlan
-from pillars.queries import plan_sections, plan_villages
+from pillars import services
+from pillars.checks import plan_checks
+from pillars.filters import PlanReviewFilter, review_order
+from pillars.forms import ActivityForm, MoveForm, PlanNarrativeForm, ReturnForm, ReviewCommentForm, StartPlanForm
+from pillars.models import Activity, ActivityComment, Pillar, PlanSnapshot, PlanYear, WorkPlan
+from pillars.queries import (
+    SnapshotDisplay,
+    plan_changes,
+    plan_sections,
+    plan_villages,
+    snapshot_sections,
+    with_pillar_counts,
+)
+from villages.models import Region
 from villages.scope import viewer_for
+
+REVIEW_PAGE_SIZE = 25
+# What the "add an activity" link of a check may pre-fill; nothing else is read from the query string.
+PREFILL = ("pillar", "village", "target_group", "poor_priority", "months")
 
 
 def get_plan_for(user, pk: int) -> WorkPlan:
@@ -18,39 +43,381 @@ def get_plan_for(user, pk: int) -> WorkPlan:
     return get_object_or_404(WorkPlan.objects.visible_to(user).select_related("companion__user"), pk=pk)
 
 
+def _own_plan(request, pk: int) -> WorkPlan:
+    """A plan the user may see (else 404) and owns (else 403)."""
+    plan = get_plan_for(request.user, pk)
+    if viewer_for(request.user).companion != plan.companion:
+        raise PermissionDenied(_("Only the plan's own companion may change it."))
+    return plan
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _refused(request, plan: WorkPlan, error: services.WorkflowError):
+    for problem in error.problems:
+        messages.error(request, problem)
+    return redirect(plan)
+
+
+def _open_years_without_plan(companion) -> list[int]:
+    taken = companion.plans.values_list("year", flat=True)
+    years = PlanYear.objects.filter(is_open=True).exclude(year__in=taken).values_list("year", flat=True)
+    return [year for year in years.order_by("year") if companion.is_active_in(year)]
+
+
+# --- lists ---------------------------------------------------------------------------------------------
+
+
 @require_GET
 @login_required
 def plan_list(request):
-    plans = (
-        WorkPlan.objects.visible_to(request.user)
-        .select_related("companion__user")
-        .annotate(activity_count=Count("activities"))
-        .order_by("-year", "companion__user__username")
-    )
-    status = request.GET.get("status")
-    if status in WorkPlan.Status.values:
-        plans = plans.filter(status=status)
-    page = Paginator(plans, 25).get_page(request.GET.get("page"))
+    viewer = viewer_for(request.user)
+    if viewer.is_companion:
+        return _my_plans(request, viewer.companion)
+    return _review_list(request)
+
+
+def _my_plans(request, companion):
+    pillars = list(Pillar.objects.active())
+    plans = with_pillar_counts(WorkPlan.objects.visible_to(request.user).order_by("-year"), pillars)
+    years = {plan.year for plan in plans}
+    open_years = set(PlanYear.objects.filter(is_open=True).values_list("year", flat=True))
+    for plan in plans:
+        plan.can_start_next = plan.year + 1 in open_years and plan.year + 1 not in years
+    start_years = _open_years_without_plan(companion)
     return render(
         request,
         "pillars/plan_list.html",
-        {"page": page, "status": status, "statuses": WorkPlan.Status.choices, "viewer": viewer_for(request.user)},
+        {
+            "plans": plans,
+            "pillars": pillars,
+            "start_form": StartPlanForm(years=start_years) if start_years else None,
+        },
     )
+
+
+def _review_list(request):
+    plans = (
+        WorkPlan.objects.visible_to(request.user)
+        .select_related("companion__user")
+        .prefetch_related(Prefetch("villages", queryset=Region.objects.select_related("parent")))
+    )
+    filterset = PlanReviewFilter(request.GET or None, queryset=plans, request=request)
+    filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else plans
+    pillars = list(Pillar.objects.active())
+    page = Paginator(review_order(filtered), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = with_pillar_counts(page.object_list, pillars) if page.object_list else []
+    for plan in rows:
+        plan.kecamatan_names = sorted({village.parent.name for village in plan.villages.all()})
+    return render(
+        request, "pillars/review_list.html", {"page": page, "plans": rows, "filter": filterset, "pillars": pillars}
+    )
+
+
+@require_POST
+@login_required
+def plan_start(request):
+    viewer = viewer_for(request.user)
+    if not viewer.is_companion:
+        raise PermissionDenied(_("Only companions write annual plans."))
+    form = StartPlanForm(request.POST, years=_open_years_without_plan(viewer.companion))
+    if not form.is_valid():
+        for error in form.errors.get("year", []):
+            messages.error(request, error)
+        return redirect("pillars:plan-list")
+    try:
+        plan = services.plan_create(companion=viewer.companion, year=form.cleaned_data["year"], by=request.user)
+    except services.WorkflowError as error:
+        for problem in error.problems:
+            messages.error(request, problem)
+        return redirect("pillars:plan-list")
+    messages.success(request, _("Your plan for %(year)s is started as a draft.") % {"year": plan.year})
+    return redirect(plan)
+
+
+@require_POST
+@login_required
+def plan_start_next(request, pk: int):
+    source = _own_plan(request, pk)
+    try:
+        plan = services.plan_start_next(source=source, by=request.user)
+    except services.WorkflowError as error:
+        return _refused(request, source, error)
+    carried = plan.activities.filter(carried_forward=True).count()
+    messages.success(
+        request,
+        _("Your %(year)s plan starts from %(source)s; %(carried)s unfinished activities are marked carried forward.")
+        % {"year": plan.year, "source": source.year, "carried": carried},
+    )
+    return redirect(plan)
+
+
+# --- the plan page ---------------------------------------------------------------------------------------
+
+
+def _detail_context(request, plan: WorkPlan, **forms) -> dict:
+    viewer = viewer_for(request.user)
+    sections = plan_sections(plan)
+    villages = plan_villages(plan)
+    activities = [activity for section in sections for activity in section.activities]
+    is_owner = viewer.companion is not None and viewer.companion == plan.companion
+    is_reviewer = viewer.is_admin or viewer.is_coordinator
+    can_edit = is_owner and plan.is_editable
+    status_labels = dict(WorkPlan.Status.choices)
+    events = list(
+        plan.events.select_related("actor").prefetch_related(
+            Prefetch("activity_comments", queryset=ActivityComment.objects.select_related("activity"))
+        )[:50]
+    )
+    for event in events:
+        event.from_label = status_labels.get(event.from_status, "")
+        event.to_label = status_labels.get(event.to_status, event.to_status)
+    checks = plan_checks(sections, villages)
+    snapshot = plan.snapshots.select_related("approved_by").first()
+    changes = None
+    if snapshot is not None and (plan.status != WorkPlan.Status.APPROVED or snapshot.revision < plan.revision):
+        display = SnapshotDisplay(
+            {section.pillar.pk: section.pillar for section in sections},
+            {row.village.code: row.village.name for row in villages},
+        )
+        changes = plan_changes(snapshot.data, services.plan_snapshot_data(plan, activities), display)
+    context = {
+        "plan": plan,
+        "sections": sections,
+        "villages": villages,
+        "events": events,
+        "activity_total": len(activities),
+        "checks": checks,
+        "checks_failing": sum(not check.ok for check in checks),
+        "snapshot": snapshot,
+        "changes": changes,
+        "is_owner": is_owner,
+        "can_edit": can_edit,
+        "can_review": is_reviewer and plan.status == WorkPlan.Status.SUBMITTED,
+        "can_reopen": is_reviewer and plan.status == WorkPlan.Status.APPROVED,
+        "added": request.GET.get("added", ""),
+    }
+    if can_edit:
+        context["submit_problems"] = services.submit_problems(plan) if activities else None
+        context["activity_form"] = forms.get("activity_form") or ActivityForm(plan=plan)
+    if context["can_review"]:
+        context["return_form"] = return_form = forms.get("return_form") or ReturnForm(activities=activities)
+        for activity in activities:
+            activity.note_field = return_form[ReturnForm.note_name(activity.pk)]
+        context["approve_form"] = forms.get("approve_form") or ReviewCommentForm()
+    if context["can_reopen"]:
+        context["reopen_form"] = forms.get("reopen_form") or ReviewCommentForm(
+            required=True, label=_("Reason for reopening")
+        )
+    return context
 
 
 @require_GET
 @login_required
 def plan_detail(request, pk: int):
     plan = get_plan_for(request.user, pk)
-    sections = plan_sections(plan)
+    return render(request, "pillars/plan_detail.html", _detail_context(request, plan))
+
+
+@require_GET
+@login_required
+def plan_version(request, pk: int, revision: int):
+    """An approved version as it was, kept beside the revision being worked on."""
+    plan = get_plan_for(request.user, pk)
+    snapshot = get_object_or_404(PlanSnapshot.objects.select_related("approved_by"), plan=plan, revision=revision)
+    pillars = Pillar.objects.in_bulk()
+    villages = plan_villages(plan)
+    display = SnapshotDisplay(pillars, {row.village.code: row.village.name for row in villages})
     return render(
         request,
-        "pillars/plan_detail.html",
+        "pillars/plan_version.html",
         {
             "plan": plan,
-            "sections": sections,
-            "villages": plan_villages(plan),
-            "events": plan.events.select_related("actor").all()[:50],
-            "activity_total": sum(len(s.activities) for s in sections),
+            "snapshot": snapshot,
+            "villages": villages,
+            "sections": snapshot_sections(snapshot.data, pillars, display),
         },
     )
+
+
+# --- drafting (the plan's companion, while draft or returned) ---------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_edit(request, pk: int):
+    plan = _own_plan(request, pk)
+    if not plan.is_editable:
+        return _refused(request, plan, services.WorkflowError(_("This plan is locked.")))
+    form = PlanNarrativeForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_update_narrative(
+                plan=plan,
+                by=request.user,
+                priorities=form.cleaned_data["priorities"],
+                data_basis=form.cleaned_data["data_basis"],
+            )
+        except services.WorkflowError as error:
+            return _refused(request, plan, error)
+        messages.success(request, _("Priorities saved."))
+        return redirect(plan)
+    return render(request, "pillars/plan_edit.html", {"plan": plan, "form": form})
+
+
+def _prefill(request) -> dict:
+    initial = {}
+    for name in PREFILL:
+        values = request.GET.getlist(name)
+        if values:
+            initial[name] = values if name == "months" else values[0]
+    return initial
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def activity_add(request, pk: int):
+    plan = _own_plan(request, pk)
+    if not plan.is_editable:
+        return _refused(request, plan, services.WorkflowError(_("This plan is locked; activities cannot be added.")))
+    if request.method == "GET":
+        form = ActivityForm(plan=plan, initial=_prefill(request))
+        return render(request, "pillars/activity_form.html", {"plan": plan, "form": form})
+    form = ActivityForm(request.POST, plan=plan)
+    if not form.is_valid():
+        if _is_htmx(request):
+            # Only the form goes back, with its messages; the rest of the page stays as it is.
+            response = render(request, "pillars/_activity_add.html", {"plan": plan, "activity_form": form})
+            response["HX-Retarget"] = "#add-activity"
+            response["HX-Reselect"] = "#add-activity"
+            response["HX-Reswap"] = "outerHTML"
+            return response
+        return render(request, "pillars/activity_form.html", {"plan": plan, "form": form})
+    try:
+        activity = services.activity_save(activity=form.save(commit=False), by=request.user)
+    except services.WorkflowError as error:
+        return _refused(request, plan, error)
+    if not _is_htmx(request):
+        messages.success(request, _("Activity “%(title)s” added.") % {"title": activity.title})
+    return redirect(f"{reverse('pillars:plan-detail', args=[plan.pk])}?added={activity.pk}#activity-{activity.pk}")
+
+
+def _own_activity(request, pk: int, activity_pk: int) -> tuple[WorkPlan, Activity]:
+    plan = _own_plan(request, pk)
+    activity = get_object_or_404(plan.activities.all(), pk=activity_pk)
+    return plan, activity
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def activity_edit(request, pk: int, activity_pk: int):
+    plan, activity = _own_activity(request, pk, activity_pk)
+    if not plan.is_editable:
+        return _refused(request, plan, services.WorkflowError(_("This plan is locked; activities cannot change.")))
+    form = ActivityForm(request.POST or None, plan=plan, instance=activity)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_save(activity=form.save(commit=False), by=request.user)
+        except services.WorkflowError as error:
+            return _refused(request, plan, error)
+        messages.success(request, _("Activity “%(title)s” saved.") % {"title": activity.title})
+        return redirect(activity)
+    comments = activity.comments.select_related("author")
+    return render(
+        request, "pillars/activity_form.html", {"plan": plan, "form": form, "activity": activity, "comments": comments}
+    )
+
+
+@require_POST
+@login_required
+def activity_delete(request, pk: int, activity_pk: int):
+    plan, activity = _own_activity(request, pk, activity_pk)
+    try:
+        services.activity_delete(activity=activity, by=request.user)
+    except services.WorkflowError as error:
+        return _refused(request, plan, error)
+    messages.success(request, _("Activity “%(title)s” deleted.") % {"title": activity.title})
+    return redirect(f"{plan.get_absolute_url()}#pillar-{activity.pillar.code}")
+
+
+@require_POST
+@login_required
+def activity_move(request, pk: int, activity_pk: int):
+    plan, activity = _own_activity(request, pk, activity_pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose up or down."), status=400)
+    try:
+        services.activity_move(activity=activity, by=request.user, offset=form.cleaned_data["direction"])
+    except services.WorkflowError as error:
+        return _refused(request, plan, error)
+    return redirect(activity)
+
+
+# --- transitions -----------------------------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+def plan_submit(request, pk: int):
+    plan = get_plan_for(request.user, pk)
+    try:
+        services.plan_submit(plan=plan, by=request.user)
+    except services.WorkflowError as error:
+        return _refused(request, plan, error)
+    messages.success(request, _("Plan submitted to your coordinator. It is locked until they review it."))
+    return redirect(plan)
+
+
+@require_POST
+@login_required
+def plan_approve(request, pk: int):
+    plan = get_plan_for(request.user, pk)
+    form = ReviewCommentForm(request.POST)
+    if not form.is_valid():
+        return render(request, "pillars/plan_detail.html", _detail_context(request, plan, approve_form=form))
+    try:
+        services.plan_approve(plan=plan, by=request.user, comment=form.cleaned_data["comment"])
+    except services.WorkflowError as error:
+        return _refused(request, plan, error)
+    messages.success(request, _("Plan approved."))
+    return redirect(plan)
+
+
+@require_POST
+@login_required
+def plan_return(request, pk: int):
+    plan = get_plan_for(request.user, pk)
+    form = ReturnForm(request.POST, activities=list(plan.activities.only("pk", "title")))
+    if not form.is_valid():
+        context = _detail_context(request, plan, return_form=form)
+        return render(request, "pillars/plan_detail.html", context, status=400 if context["can_review"] else 403)
+    try:
+        services.plan_return(
+            plan=plan,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            activity_comments=form.activity_comments(),
+        )
+    except services.WorkflowError as error:
+        return _refused(request, plan, error)
+    messages.success(request, _("Plan returned to the companion with your comments."))
+    return redirect(plan)
+
+
+@require_POST
+@login_required
+def plan_reopen(request, pk: int):
+    plan = get_plan_for(request.user, pk)
+    form = ReviewCommentForm(request.POST, required=True, label=_("Reason for reopening"))
+    if not form.is_valid():
+        context = _detail_context(request, plan, reopen_form=form)
+        return render(request, "pillars/plan_detail.html", context, status=400 if context["can_reopen"] else 403)
+    try:
+        services.plan_reopen(plan=plan, by=request.user, reason=form.cleaned_data["comment"])
+    except services.WorkflowError as error:
+        return _refused(request, plan, error)
+    messages.success(request, _("Plan reopened as a draft revision; the approved version stays viewable."))
+    return redirect(plan)

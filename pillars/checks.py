@@ -1,0 +1,127 @@
+"""Plan-quality checks: does the plan rest on the village data? (PRODUCT.md, workflow 4.)
+
+They warn and never block submission. They work on what the plan page has already loaded (its
+pillar sections and village rows), so showing them costs no query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from pillars.models import Activity
+from pillars.queries import PillarSection, VillageRow
+
+QUARTERS = ((1, 2, 3), (4, 5, 6), (7, 8, 9), (10, 11, 12))
+
+
+def organising_pillar_code() -> str:
+    """The pillar that organises communities and institutions (BUMDes); a deployment may rename it."""
+    return getattr(settings, "RKT_ORGANISING_PILLAR", "ORG")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the checklist: what was checked, whether it holds, and where to fix it."""
+
+    kind: str
+    label: str  # what holds when it is fine
+    problem: str  # what to fix when it is not
+    ok: bool
+    anchor: str
+    # What a new activity fixing it would start with, for the "add an activity" link.
+    suggest: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.label if self.ok else self.problem
+
+    @property
+    def query(self) -> str:
+        return urlencode(self.suggest)
+
+
+def _covers(activity: Activity, village_code: str) -> bool:
+    # An activity for "all assigned villages" counts for each of them.
+    return activity.village_id is None or activity.village_id == village_code
+
+
+def _is_poor_group(activity: Activity) -> bool:
+    return activity.poor_priority or activity.target_group == Activity.TargetGroup.POOR
+
+
+def plan_checks(sections: Iterable[PillarSection], villages: Iterable[VillageRow]) -> list[Check]:
+    """Every check of the plan, the ones that hold too, in the order the checklist shows them."""
+    sections = list(sections)
+    activities = [activity for section in sections for activity in section.activities]
+    checks = [
+        Check(
+            "pillar",
+            _("Pillar %(pillar)s has an activity") % {"pillar": section.pillar.name},
+            _("Pillar %(pillar)s has no activity yet") % {"pillar": section.pillar.name},
+            bool(section.activities),
+            f"pillar-{section.pillar.code}",
+            (("pillar", section.pillar.code),),
+        )
+        for section in sections
+        if section.pillar.is_active or section.activities
+    ]
+    organising = organising_pillar_code()
+    organising_id = next((s.pillar.pk for s in sections if s.pillar.code == organising), None)
+    for row in villages:
+        code, name = row.village.code, row.village.name
+        mine = [a for a in activities if _covers(a, code)]
+        checks.append(
+            Check(
+                "village",
+                _("%(village)s has an activity") % {"village": name},
+                _("%(village)s has no activity yet") % {"village": name},
+                bool(mine),
+                f"village-{code}",
+                (("village", code),),
+            )
+        )
+        if row.data is None:
+            continue
+        if row.data.needs_poor_group_activity:
+            checks.append(
+                Check(
+                    "poor",
+                    _("%(village)s has poor households or BLT recipients: a poor-group activity is planned")
+                    % {"village": name},
+                    _("%(village)s has poor households or BLT recipients but no poor-group activity")
+                    % {"village": name},
+                    any(_is_poor_group(a) for a in mine),
+                    f"village-{code}",
+                    (("village", code), ("target_group", Activity.TargetGroup.POOR), ("poor_priority", "on")),
+                )
+            )
+        if organising_id is not None and row.data.needs_bumdes_organising:
+            checks.append(
+                Check(
+                    "bumdes",
+                    _("%(village)s has no active BUMDes: an organising activity is planned") % {"village": name},
+                    _("%(village)s has no active BUMDes but no organising activity") % {"village": name},
+                    any(a.pillar_id == organising_id for a in mine),
+                    f"village-{code}",
+                    (("village", code), ("pillar", organising), ("target_group", Activity.TargetGroup.BUMDES)),
+                )
+            )
+    scheduled = {month for activity in activities for month in activity.months}
+    for number, months in enumerate(QUARTERS, start=1):
+        checks.append(
+            Check(
+                "quarter",
+                _("Something is scheduled in quarter %(number)s") % {"number": number},
+                _("Nothing is scheduled in quarter %(number)s") % {"number": number},
+                bool(scheduled.intersection(months)),
+                "activities",
+                tuple(("months", str(month)) for month in months[:1]),
+            )
+        )
+    # What needs attention comes first; a short phone screen should not hide it below the passes.
+    return sorted(checks, key=lambda check: check.ok)

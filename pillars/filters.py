@@ -1,0 +1,57 @@
+"""The coordinator's review list filters: status, kecamatan, year and companion, all within scope."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from pillars.models import PlanYear, WorkPlan
+from villages.models import Companion, Region
+from villages.scope import viewer_for, within
+
+
+class PlanReviewFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=WorkPlan.Status.choices, empty_label=_("All"))
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("Kecamatan"), queryset=Region.objects.none(), method="filter_kecamatan", empty_label=_("All")
+    )
+    year = django_filters.ChoiceFilter(label=_("Year"), choices=(), empty_label=_("All"))
+    companion = django_filters.ModelChoiceFilter(
+        label=_("Companion"), queryset=Companion.objects.none(), empty_label=_("All")
+    )
+
+    class Meta:
+        model = WorkPlan
+        fields = ("status", "kecamatan", "year", "companion")
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        user = request.user
+        viewer = viewer_for(user)
+        districts = Region.objects.filter(level=Region.Level.DISTRICT).order_by("name")
+        if not viewer.is_admin:
+            districts = districts.filter(within("code", viewer.prefix or "-"))
+        self.filters["kecamatan"].queryset = districts
+        self.filters["companion"].queryset = (
+            Companion.objects.visible_to(user)
+            .filter(role__in=Companion.COMPANION_ROLES)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name", "user__username")
+        )
+        self.filters["companion"].field.label_from_instance = lambda companion: companion.display_name
+        self.filters["kecamatan"].field.label_from_instance = lambda region: region.name
+        years = PlanYear.objects.values_list("year", flat=True).order_by("-year")
+        self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
+
+    def filter_kecamatan(self, queryset, name, value):
+        in_district = WorkPlan.villages.through.objects.filter(workplan_id=OuterRef("pk"), region__parent_id=value.pk)
+        return queryset.filter(Exists(in_district))
+
+
+def review_order(plans):
+    """Plans waiting for review first, the longest waiting at the top; then the rest, newest year first."""
+    waiting = Case(When(status=WorkPlan.Status.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return plans.annotate(waiting_rank=waiting).order_by(
+        "waiting_rank", F("submitted_at").asc(nulls_last=True), "-year", "companion__user__first_name", "pk"
+    )
