@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages prereqs clean-venv
+.PHONY: run test bench lint format messages prereqs clean-venv
+SCALE ?= kabupaten
 
 prereqs:
 	@$(PYTHON) scripts/check_prereqs.py
@@ -40,6 +41,10 @@ test: prereqs $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+## make bench [SCALE=kabupaten|province|national]: build a database of that size, measure, write bench/results/
+bench: prereqs $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py --scale $(SCALE)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

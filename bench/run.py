@@ -1,0 +1,185 @@
+"""`make bench`: build a database of a given scale, measure every page and export, print and save the table.
+
+    python bench/run.py [--scale kabupaten|province|national] [--reuse] [--requests 30] [--no-load]
+
+Runs on SQLite (bench/bench-<scale>.sqlite3) unless DATABASE_URL names another database, which is dropped
+and recreated. Each figure is the median and 95th percentile over repeated requests through Django's test
+client (server time, no network), with the number of SQL queries, and its ratio to a floor measured in the
+same run: a bare view with one query and a one-line template, a bare WeasyPrint render of the same HTML,
+a bare openpyxl write-only dump of the same cells.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def prepare_database(scale: str, reuse: bool) -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        path = ROOT / "bench" / f"bench-{scale}.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        if not reuse:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    elif url.startswith("postgres") and not reuse:
+        import psycopg
+
+        base, name = url.rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+class Bench:
+    def __init__(self, requests: int):
+        from django.test import Client
+
+        self.requests = requests
+        self.results: dict[str, dict] = {}
+        self.Client = Client
+
+    def client(self, username: str):
+        from django.contrib.auth import get_user_model
+
+        client = self.Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        return client
+
+    def page(self, label: str, client, url: str, *, floor: str | None = "bare view", n: int | None = None) -> dict:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        n = n or self.requests
+        for _ in range(3):
+            response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        times = []
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        for _ in range(n):
+            started = time.perf_counter()
+            response = client.get(url)
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            times.append((time.perf_counter() - started) * 1000)
+        row = {
+            "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(percentile(times, 0.95), 2),
+            "queries": len(queries),
+            "n": n,
+        }
+        if floor and floor in self.results:
+            row["ratio"] = round(row["median_ms"] / self.results[floor]["median_ms"], 2)
+            row["floor"] = floor
+        self.results[label] = row
+        return row
+
+    def memory(self, label: str, client, url: str) -> None:
+        """Peak Python memory allocated while serving one request (tracemalloc, measured apart from timing)."""
+        tracemalloc.start()
+        response = client.get(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        self.results[label]["peak_mb"] = round(peak / 1024 / 1024, 1)
+
+    def timed(self, label: str, function: Callable[[], object], *, n: int = 5, floor: str | None = None) -> dict:
+        times = []
+        for _ in range(n):
+            started = time.perf_counter()
+            function()
+            times.append((time.perf_counter() - started) * 1000)
+        row = {"median_ms": round(statistics.median(times), 2), "p95_ms": round(percentile(times, 0.95), 2), "n": n}
+        if floor and floor in self.results:
+            row["ratio"] = round(row["median_ms"] / self.results[floor]["median_ms"], 2)
+            row["floor"] = floor
+        self.results[label] = row
+        return row
+
+    def table(self) -> str:
+        lines = [f"{'measure':<42} {'median ms':>10} {'p95 ms':>10} {'queries':>8} {'× floor':>8} {'peak MB':>8}"]
+        for label, row in self.results.items():
+            if "error" in row:
+                lines.append(f"{label:<42} ERROR {row['error']}")
+                continue
+            if "value" in row:
+                lines.append(f"{label:<42} {row['value']}")
+                continue
+            lines.append(
+                f"{label:<42} {row.get('median_ms', ''):>10} {row.get('p95_ms', ''):>10} {row.get('queries', ''):>8} "
+                f"{row.get('ratio', ''):>8} {row.get('peak_mb', ''):>8}"
+            )
+        return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--scale", default=os.environ.get("SCALE", "kabupaten"), choices=["kabupaten", "province", "national"]
+    )
+    parser.add_argument("--reuse", action="store_true", help="keep the database of an earlier run")
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load test")
+    args = parser.parse_args()
+
+    prepare_database(args.scale, args.reuse)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rkt.settings")
+    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from bench import measures
+    from bench.generate import SCALES, build
+
+    vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    print(f"== bench {args.scale} on {vendor}")
+    call_command("migrate", verbosity=0)
+    from pillars.models import WorkPlan
+
+    bench = Bench(args.requests)
+    if not WorkPlan.objects.exists():
+        world = build(SCALES[args.scale])
+        bench.results["build database"] = {"value": f"{world.seconds:.1f} s"}
+    measures.run_all(bench, args)
+
+    print(bench.table())
+    results_dir = ROOT / "bench" / "results"
+    results_dir.mkdir(exist_ok=True)
+    name = args.scale if vendor == "sqlite3" else f"{args.scale}-{vendor}"
+    payload = {
+        "scale": args.scale,
+        "database": vendor,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "results": bench.results,
+    }
+    (results_dir / f"{name}.json").write_text(json.dumps(payload, indent=2) + "\n")
+    print(f"written to bench/results/{name}.json")
+
+
+if __name__ == "__main__":
+    main()
