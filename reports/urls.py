@@ -1,7 +1,14 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from reports import export_views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("plans/<int:pk>/pdf/", export_views.plan_pdf, name="plan-pdf"),
+    path("plans/<int:pk>/xlsx/", export_views.plan_xlsx, name="plan-xlsx"),
+    path("plans/<int:pk>/months/<int:month>/pdf/", export_views.month_pdf, name="month-pdf"),
+    path("recap/<int:year>/xlsx/", export_views.recap_xlsx, name="recap-xlsx"),
+]

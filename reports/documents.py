@@ -1,0 +1,260 @@
+"""What the exported documents say: a plan or a month laid out once for the PDF and the workbooks.
+
+Every export reads through these builders so the PDF and the workbook of one plan never disagree.
+They take a plan already loaded through ``WorkPlan.objects.visible_to(user)``; nothing here checks
+scope again. Each builder runs a fixed number of queries however many activities the plan has.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from pillars.models import Activity, Evidence, MonthlyProgress, MonthlyReport, WorkPlan
+from pillars.queries import PillarSection, VillageRow, plan_sections, plan_villages
+from villages.models import Companion, Region
+
+# Offices file these documents in Indonesian whatever language the person exporting reads the
+# app in, so documents are rendered in this language (the words come from the id catalogue).
+DOCUMENT_LANGUAGE = "id"
+
+MONTHS = tuple(range(1, 13))
+HUNDRED = Decimal("100")
+
+
+def indonesian_date(day: datetime.date) -> str:
+    """``20 Januari 2026``: the date as an Indonesian office writes it."""
+    with override(DOCUMENT_LANGUAGE):
+        return date_format(day, "j F Y")
+
+
+def plan_title(year: int) -> str:
+    return _("ANNUAL WORK PLAN FOR VILLAGE COMMUNITY COMPANIONSHIP, YEAR %(year)s") % {"year": year}
+
+
+@dataclass
+class Identity:
+    """Who wrote the plan, where, and who signs it off."""
+
+    companion: Companion
+    villages: list[Region]
+    districts: list[Region]
+    regencies: list[Region]
+    coordinator: Companion | None
+    place: str
+
+    @property
+    def coordinator_title(self) -> str:
+        if self.coordinator is None:
+            return _("Coordinator")
+        return _("Coordinator of %(region)s") % {"region": self.coordinator.scope_region.name}
+
+
+@dataclass
+class SectionTotals:
+    activities: int
+    budget: Decimal
+    per_month: list[int]
+
+
+@dataclass
+class Section:
+    pillar: object
+    activities: list[Activity]
+    totals: SectionTotals
+
+
+@dataclass
+class PlanDocument:
+    plan: WorkPlan
+    title: str
+    identity: Identity
+    villages: list[VillageRow]
+    sections: list[Section]
+    totals: SectionTotals
+    signed_on: str
+
+    months = MONTHS
+
+    @property
+    def is_draft(self) -> bool:
+        return self.plan.status != WorkPlan.Status.APPROVED
+
+
+def _totals(activities: list[Activity]) -> SectionTotals:
+    return SectionTotals(
+        activities=len(activities),
+        budget=sum((a.budget or Decimal("0") for a in activities), Decimal("0")),
+        per_month=[sum(1 for a in activities if m in a.months) for m in MONTHS],
+    )
+
+
+def coordinator_for(villages: list[Region]) -> Companion | None:
+    """The coordinator whose scope holds every one of ``villages``, the most local first; one query."""
+    if not villages:
+        return None
+    shared = set(villages[0].ancestor_codes())
+    for village in villages[1:]:
+        shared &= set(village.ancestor_codes())
+    if not shared:
+        return None
+    candidates = Companion.objects.filter(
+        role__in=Companion.COORDINATOR_ROLES, scope_region_id__in=shared
+    ).select_related("user", "scope_region")
+    # Prefer a Koordinator over a TA at the same level: the Koordinator signs off plans.
+    by_level = sorted(candidates, key=lambda c: (-c.scope_region.level, c.role != Companion.Role.KOORDINATOR, c.pk))
+    return by_level[0] if by_level else None
+
+
+def _place(districts: list[Region], regencies: list[Region]) -> str:
+    """The kecamatan when all villages share one, else the kabupaten without its "Kabupaten" prefix."""
+    if len(districts) == 1:
+        return districts[0].name
+    if regencies:
+        name = regencies[0].name
+        for prefix in ("Kabupaten ", "Kab. ", "Kota "):
+            if name.startswith(prefix):
+                return name[len(prefix) :]
+        return name
+    return ""
+
+
+def identity_for(plan: WorkPlan, villages: list[Region]) -> Identity:
+    """``villages`` loaded with ``parent__parent`` (as :func:`plan_villages` does)."""
+    districts = {v.parent_id: v.parent for v in villages if v.parent_id}
+    regencies = {d.parent_id: d.parent for d in districts.values() if d.parent_id}
+    district_list = [districts[k] for k in sorted(districts)]
+    regency_list = [regencies[k] for k in sorted(regencies)]
+    return Identity(
+        companion=plan.companion,
+        villages=villages,
+        districts=district_list,
+        regencies=regency_list,
+        coordinator=coordinator_for(villages),
+        place=_place(district_list, regency_list),
+    )
+
+
+def _signed_on(moment: datetime.datetime | None) -> str:
+    day = timezone.localdate(moment) if moment else timezone.localdate()
+    return indonesian_date(day)
+
+
+def plan_document(plan: WorkPlan) -> PlanDocument:
+    """The plan as its PDF and workbook show it. ``plan`` comes with ``companion__user`` loaded."""
+    village_rows = plan_villages(plan)
+    raw_sections: list[PillarSection] = plan_sections(plan)
+    sections = [Section(s.pillar, s.activities, _totals(s.activities)) for s in raw_sections]
+    everything = [a for s in raw_sections for a in s.activities]
+    # The companion signs the plan when submitting it; a plan never submitted carries today's date.
+    return PlanDocument(
+        plan=plan,
+        title=plan_title(plan.year),
+        identity=identity_for(plan, [row.village for row in village_rows]),
+        villages=village_rows,
+        sections=sections,
+        totals=_totals(everything),
+        signed_on=_signed_on(plan.submitted_at),
+    )
+
+
+# --- one month ---------------------------------------------------------------------------------
+
+
+@dataclass
+class MonthRow:
+    activity: Activity
+    scheduled: bool
+    progress: MonthlyProgress | None
+    cumulative: Decimal
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.cumulative, self.activity.target_quantity)
+
+
+@dataclass
+class MonthDocument:
+    plan: WorkPlan
+    month: int
+    month_name: str
+    title: str
+    identity: Identity
+    report: MonthlyReport | None
+    rows: list[MonthRow]
+    next_month: int | None
+    next_month_name: str
+    next_activities: list[Activity]
+    signed_on: str
+
+    @property
+    def is_draft(self) -> bool:
+        return self.report is None or self.report.status != MonthlyReport.Status.ACKNOWLEDGED
+
+
+def percent(achieved: Decimal, target: Decimal) -> Decimal | None:
+    if not target:
+        return None
+    return (achieved * HUNDRED / target).quantize(Decimal("0.1"))
+
+
+def month_name(month: int) -> str:
+    from django.utils.dates import MONTHS as NAMES
+
+    return str(NAMES[month])
+
+
+def month_document(plan: WorkPlan, month: int) -> MonthDocument:
+    """Plan against realisation for ``month``: the activities scheduled then or worked on then."""
+    villages = list(plan.villages.select_related("parent__parent").order_by("code"))
+    activities = list(
+        plan.activities.select_related("pillar", "village").order_by("pillar__order", "pillar__code", "position", "pk")
+    )
+    progress_until = defaultdict(Decimal)
+    this_month: dict[int, MonthlyProgress] = {}
+    for entry in MonthlyProgress.objects.filter(activity__plan=plan, month__lte=month).only(
+        "pk", "activity_id", "month", "status", "quantity", "description", "problems", "follow_up"
+    ):
+        progress_until[entry.activity_id] += entry.quantity
+        if entry.month == month:
+            this_month[entry.activity_id] = entry
+    evidence = defaultdict(list)
+    for item in Evidence.objects.filter(progress__activity__plan=plan, progress__month=month).select_related(
+        "progress"
+    ):
+        evidence[item.progress.activity_id].append(item)
+    rows = [
+        MonthRow(a, month in a.months, this_month.get(a.pk), progress_until[a.pk], evidence[a.pk])
+        for a in activities
+        if month in a.months or a.pk in this_month
+    ]
+    report = MonthlyReport.objects.filter(plan=plan, month=month).first()
+    next_month = month + 1 if month < 12 else None
+    with override(DOCUMENT_LANGUAGE):
+        title = _("MONTHLY REPORT OF VILLAGE COMMUNITY COMPANIONSHIP, %(month)s %(year)s") % {
+            "month": month_name(month).upper(),
+            "year": plan.year,
+        }
+        names = (month_name(month), month_name(next_month) if next_month else "")
+    signed = report.submitted_at if report and report.submitted_at else None
+    return MonthDocument(
+        plan=plan,
+        month=month,
+        month_name=names[0],
+        title=title,
+        identity=identity_for(plan, villages),
+        report=report,
+        rows=rows,
+        next_month=next_month,
+        next_month_name=names[1],
+        next_activities=[a for a in activities if next_month and next_month in a.months],
+        signed_on=_signed_on(signed),
+    )

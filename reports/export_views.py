@@ -1,0 +1,80 @@
+"""Downloads of plans, months and recaps. Thin: load through the scoped queryset, build, send."""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from pillars.models import WorkPlan
+from reports import documents, pdf, recap, workbook
+from villages.scope import viewer_for
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plan_for(user, pk: int) -> WorkPlan:
+    return get_object_or_404(WorkPlan.objects.visible_to(user).select_related("companion__user"), pk=pk)
+
+
+def _file_stem(plan: WorkPlan, *parts: object) -> str:
+    return "-".join(str(p) for p in ("rkt", plan.year, slugify(plan.companion.display_name) or plan.pk, *parts))
+
+
+def _pdf_response(request, template: str, doc, filename: str, inline=None) -> HttpResponse:
+    try:
+        content = pdf.render_pdf(template, {"doc": doc}, inline=inline)
+    except pdf.PdfUnavailable:
+        return render(request, "reports/pdf/unavailable.html", {"message": pdf.unavailable_message()}, status=503)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@require_GET
+@login_required
+def plan_pdf(request, pk: int):
+    plan = _plan_for(request.user, pk)
+    return _pdf_response(request, "reports/pdf/plan.html", documents.plan_document(plan), f"{_file_stem(plan)}.pdf")
+
+
+@require_GET
+@login_required
+def month_pdf(request, pk: int, month: int):
+    if not 1 <= month <= 12:
+        raise Http404
+    plan = _plan_for(request.user, pk)
+    doc = documents.month_document(plan, month)
+    inline = pdf.attach_thumbnails(item for row in doc.rows for item in row.evidence)
+    return _pdf_response(
+        request, "reports/pdf/monthly.html", doc, f"{_file_stem(plan, f'{month:02d}')}.pdf", inline=inline
+    )
+
+
+@require_GET
+@login_required
+def plan_xlsx(request, pk: int):
+    plan = _plan_for(request.user, pk)
+    content = workbook.plan_workbook(documents.plan_document(plan))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_file_stem(plan)}.xlsx"'
+    return response
+
+
+@require_GET
+@login_required
+def recap_xlsx(request, year: int):
+    viewer = viewer_for(request.user)
+    if not (viewer.is_coordinator or viewer.is_admin):
+        raise Http404
+    plans = WorkPlan.objects.visible_to(request.user).filter(year=year)
+    scope = viewer.prefix or "all"
+    # Streamed to a temporary file, not memory: a kabupaten's recap can be large.
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it after sending)
+    recap.write_recap(plans, year=year, out=out)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=f"rekap-rkt-{year}-{scope}.xlsx", content_type=XLSX)
