@@ -15,7 +15,6 @@ from villages.models import Companion
 pytestmark = pytest.mark.django_db
 
 
-
 def test_one_plan_per_companion_and_year(cast):
     with pytest.raises(IntegrityError), transaction.atomic():
         WorkPlan.objects.create(companion=cast.plan.companion, year=cast.plan.year)
