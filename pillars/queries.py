@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.dates import MONTHS_3
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from pillars.models import Activity, ActivityComment, Pillar, WorkPlan
@@ -114,7 +115,7 @@ class SnapshotDisplay:
         self.village_names = village_names
 
     def label(self, name: str) -> str:
-        return str(Activity._meta.get_field(name.removesuffix("_id")).verbose_name)
+        return capfirst(str(Activity._meta.get_field(name.removesuffix("_id")).verbose_name))
 
     def value(self, name: str, value) -> str:
         if value in (None, "", []):
@@ -166,7 +167,7 @@ def plan_changes(before: dict, after: dict, display: SnapshotDisplay) -> PlanCha
     changes.removed = [ActivityChange(row["title"]) for pk, row in old.items() if pk not in new]
     for name in ("priorities", "data_basis"):
         if (before.get(name) or "") != (after.get(name) or ""):
-            label = str(WorkPlan._meta.get_field(name).verbose_name)
+            label = capfirst(str(WorkPlan._meta.get_field(name).verbose_name))
             changes.narrative.append(FieldChange(label, before.get(name) or "–", after.get(name) or "–"))
     return changes
 
@@ -180,4 +181,4 @@ def snapshot_sections(data: dict, pillars: dict[int, Pillar], display: SnapshotD
         shown["title"] = row.get("title", "")
         grouped.setdefault(row.get("pillar_id"), []).append(shown)
     ordered = sorted(pillars.values(), key=lambda p: (p.order, p.code))
-    return [(pillar, grouped[pillar.pk]) for pillar in ordered if pillar.pk in grouped or pillar.is_active]
+    return [(pillar, grouped.get(pillar.pk, [])) for pillar in ordered if pillar.pk in grouped or pillar.is_active]
