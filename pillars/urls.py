@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pillars import views
+from pillars import views, views_progress
 
 app_name = "pillars"
 
@@ -21,4 +21,22 @@ urlpatterns = [
     path("<int:pk>/activities/<int:activity_pk>/edit/", views.activity_edit, name="activity-edit"),
     path("<int:pk>/activities/<int:activity_pk>/delete/", views.activity_delete, name="activity-delete"),
     path("<int:pk>/activities/<int:activity_pk>/move/", views.activity_move, name="activity-move"),
+    # Monthly progress and monthly reports (issue 5).
+    path("<int:pk>/months/", views_progress.month_redirect, name="plan-months"),
+    path("<int:pk>/months/<int:month>/", views_progress.month_detail, name="plan-month"),
+    path(
+        "<int:pk>/months/<int:month>/activities/<int:activity_pk>/",
+        views_progress.progress_save,
+        name="progress-save",
+    ),
+    path("<int:pk>/months/<int:month>/report/", views_progress.month_report, name="month-report"),
+    path("<int:pk>/months/<int:month>/postpone/", views_progress.month_postpone, name="month-postpone"),
+    path("evidence/<int:pk>/", views_progress.evidence_file, name="evidence-file"),
+    path("evidence/<int:pk>/delete/", views_progress.evidence_delete, name="evidence-delete"),
+    path("monthly-reports/", views_progress.report_queue, name="report-queue"),
+    path("monthly-reports/<int:pk>/", views_progress.report_detail, name="report-detail"),
+    path("monthly-reports/<int:pk>/acknowledge/", views_progress.report_acknowledge, name="report-acknowledge"),
+    path("monthly-reports/<int:pk>/return/", views_progress.report_return, name="report-return"),
+    path("monthly-reports/<int:pk>/reopen/", views_progress.report_reopen, name="report-reopen"),
+    path("completeness/", views_progress.completeness, name="completeness"),
 ]

@@ -1,0 +1,154 @@
+"""Forms of monthly progress: one entry, its evidence files, the report and the review decisions."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from pillars.evidence import check_uploads, max_bytes, max_files
+from pillars.models import Activity, MonthlyProgress, MonthlyReport
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name (Django's documented pattern for ``multiple``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class ProgressForm(forms.ModelForm):
+    """One activity's entry for one month. ``version`` is the entry's version when the form was
+    opened (0: no entry yet); the service refuses a save made on an older version."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    files = MultipleFileField(
+        label=_("Add evidence (photos or PDF)"),
+        required=False,
+    )
+
+    class Meta:
+        model = MonthlyProgress
+        fields = ["status", "quantity", "description", "problems", "follow_up"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "problems": forms.Textarea(attrs={"rows": 2}),
+            "follow_up": forms.Textarea(attrs={"rows": 2}),
+            "quantity": forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"}),
+        }
+
+    def __init__(self, *args, activity: Activity, evidence_count: int = 0, **kwargs):
+        kwargs.setdefault("prefix", f"a{activity.pk}")
+        super().__init__(*args, **kwargs)
+        self.activity = activity
+        self.evidence_count = evidence_count
+        self.checked_files = []
+        if not self.is_bound:
+            self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        self.fields["quantity"].label = _("Quantity this month (%(unit)s)") % {"unit": activity.unit or "-"}
+        self.fields["files"].help_text = _("JPEG, PNG or PDF; up to %(size)s MB each, %(count)s files per entry.") % {
+            "size": max_bytes() // (1024 * 1024),
+            "count": max_files(),
+        }
+
+    def clean_files(self):
+        files = self.cleaned_data.get("files") or []
+        try:
+            self.checked_files = check_uploads(files, already=self.evidence_count)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+        return files
+
+    def clean(self):
+        cleaned = super().clean()
+        status, quantity = cleaned.get("status"), cleaned.get("quantity")
+        idle = (MonthlyProgress.Status.NOT_STARTED, MonthlyProgress.Status.POSTPONED, MonthlyProgress.Status.CANCELLED)
+        if status in idle and quantity:
+            self.add_error(
+                "quantity",
+                _("An activity that is not started, postponed or cancelled achieved nothing this month; set 0."),
+            )
+        return cleaned
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class PostponeForm(forms.Form):
+    activities = forms.ModelMultipleChoiceField(
+        label=_("Mark as postponed"),
+        queryset=Activity.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one activity.")},
+    )
+
+    def __init__(self, *args, unreported: list[Activity], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activities"].queryset = Activity.objects.filter(pk__in=[a.pk for a in unreported])
+        self.fields["activities"].label_from_instance = lambda a: a.title
+        if not self.is_bound:
+            self.fields["activities"].initial = [a.pk for a in unreported]
+
+
+class ReportSubmitForm(forms.ModelForm):
+    class Meta:
+        model = MonthlyReport
+        fields = ["summary", "next_month_plan"]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "next_month_plan": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "summary": _("Optional: the month in a few sentences."),
+            "next_month_plan": _("Optional: anything beyond the scheduled activities listed above."),
+        }
+
+
+class AcknowledgeForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment (optional)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("What must change"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("A note is required to return a report.")},
+    )
+
+    def clean_note(self) -> str:
+        note = self.cleaned_data["note"].strip()
+        if not note:
+            raise ValidationError(_("A note is required to return a report."))
+        return note
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for reopening"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("A reason is required to reopen a month.")},
+    )
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("A reason is required to reopen a month."))
+        return reason
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)

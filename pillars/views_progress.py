@@ -1,0 +1,405 @@
+"""Monthly progress pages: the month view, its per-activity forms, evidence, the monthly report,
+the coordinator's queue and decisions, and the completeness grid.
+
+Every object is loaded through ``visible_to`` (404 outside scope); transitions are the functions of
+:mod:`pillars.progress`. A progress card posts on its own, by htmx (the server answers with the
+card only) or as a plain form (the server redirects back to the month).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from pillars import progress
+from pillars.forms_progress import (
+    AcknowledgeForm,
+    PostponeForm,
+    ProgressForm,
+    ReopenForm,
+    ReportSubmitForm,
+    ReturnForm,
+    YearForm,
+)
+from pillars.models import Activity, Evidence, MonthlyProgress, MonthlyReport, PlanYear, WorkPlan
+from pillars.services import WorkflowError
+from villages.scope import viewer_for
+
+# Answers a card form can get; progress.js lets htmx swap them in (htmx ignores 4xx by default).
+INVALID, REFUSED, CONFLICT = 422, 403, 409
+
+
+def _plan(user, pk: int) -> WorkPlan:
+    return get_object_or_404(WorkPlan.objects.visible_to(user).select_related("companion__user"), pk=pk)
+
+
+def _check_month(month: int) -> int:
+    if not 1 <= month <= 12:
+        raise Http404("no such month")
+    return month
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _month_url(plan: WorkPlan, month: int, anchor: str = "") -> str:
+    url = reverse("pillars:plan-month", args=[plan.pk, month])
+    return f"{url}#{anchor}" if anchor else url
+
+
+@dataclass
+class Access:
+    """What the viewer may do with one month of a plan, and why not."""
+
+    is_owner: bool
+    reason: str | None
+    report: MonthlyReport | None
+
+    @property
+    def locked(self) -> bool:
+        return self.report is not None and self.report.is_locked
+
+    @property
+    def can_edit(self) -> bool:
+        return self.is_owner and not self.reason and not self.locked
+
+
+def _access(user, plan: WorkPlan, month: int) -> Access:
+    viewer = viewer_for(user)
+    report = plan.reports.filter(month=month).first()
+    is_owner = viewer.companion is not None and viewer.companion.pk == plan.companion_id
+    return Access(is_owner, progress.why_not_reportable(plan, month), report)
+
+
+@dataclass
+class Card:
+    row: progress.ActivityMonth
+    form: ProgressForm
+    state: str = "clean"  # clean | saved | invalid | conflict | refused
+    message: str = ""
+    current: MonthlyProgress | None = None
+
+
+def _card(row: progress.ActivityMonth, *, state: str = "clean") -> Card:
+    entry = row.entry or MonthlyProgress(activity=row.activity, month=row.month)
+    evidence_count = len(row.entry.evidence.all()) if row.entry else 0
+    return Card(row, ProgressForm(instance=entry, activity=row.activity, evidence_count=evidence_count), state)
+
+
+def _month_context(request, plan: WorkPlan, month: int, *, replace: Card | None = None) -> dict:
+    page = progress.month_rows(plan, month)
+    cards = {row.activity.pk: _card(row) for row in page.all}
+    if replace is not None:
+        cards[replace.row.activity.pk] = replace
+    statuses = dict(plan.reports.values_list("month", "status"))
+    labels = dict(MonthlyReport.Status.choices)
+    return {
+        "plan": plan,
+        "month": month,
+        "months": [(m, statuses.get(m), labels.get(statuses.get(m), "")) for m in range(1, 13)],
+        "access": _access(request.user, plan, month),
+        "scheduled": [cards[row.activity.pk] for row in page.scheduled],
+        "others": [cards[row.activity.pk] for row in page.others],
+        "unreported": page.unreported,
+    }
+
+
+def default_month(plan: WorkPlan) -> int:
+    today = timezone.localdate()
+    if plan.year == today.year:
+        return today.month
+    return 12 if plan.year < today.year else 1
+
+
+@require_GET
+@login_required
+def month_redirect(request, pk: int):
+    plan = _plan(request.user, pk)
+    return redirect("pillars:plan-month", pk=plan.pk, month=default_month(plan))
+
+
+@require_GET
+@login_required
+def month_detail(request, pk: int, month: int):
+    plan = _plan(request.user, pk)
+    return render(request, "pillars/month_detail.html", _month_context(request, plan, _check_month(month)))
+
+
+def _render_card(request, plan: WorkPlan, month: int, card: Card, status: int = 200) -> HttpResponse:
+    if _is_htmx(request):
+        access = _access(request.user, plan, month)
+        return render(
+            request, "pillars/_progress_card.html", {"card": card, "plan": plan, "access": access}, status=status
+        )
+    return render(
+        request, "pillars/month_detail.html", _month_context(request, plan, month, replace=card), status=status
+    )
+
+
+@require_POST
+@login_required
+def progress_save(request, pk: int, month: int, activity_pk: int):
+    plan = _plan(request.user, pk)
+    month = _check_month(month)
+    activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=activity_pk, plan=plan)
+    row = progress.month_row(plan, month, activity.pk)
+    entry = row.entry or MonthlyProgress(activity=activity, month=month)
+    form = ProgressForm(
+        request.POST,
+        request.FILES,
+        instance=entry,
+        activity=activity,
+        evidence_count=len(row.entry.evidence.all()) if row.entry else 0,
+    )
+    if not form.is_valid():
+        return _render_card(request, plan, month, Card(row, form, "invalid"), INVALID)
+    try:
+        progress.progress_save(
+            activity=activity,
+            month=month,
+            values=form.values(),
+            version=form.cleaned_data["version"],
+            files=form.checked_files,
+            by=request.user,
+        )
+    except progress.ProgressConflict as conflict:
+        current = conflict.current
+        data = request.POST.copy()
+        # Saving again now overwrites the other tab's values, knowingly: the form moves to their version.
+        data[form.add_prefix("version")] = str(current.version)
+        fresh = progress.month_row(plan, month, activity.pk)
+        form = ProgressForm(data, instance=current, activity=activity, evidence_count=len(current.evidence.all()))
+        return _render_card(request, plan, month, Card(fresh, form, "conflict", current=current), CONFLICT)
+    except (WorkflowError, PermissionDenied) as refusal:
+        message = "; ".join(refusal.problems) if isinstance(refusal, WorkflowError) else str(refusal)
+        return _render_card(request, plan, month, Card(row, form, "refused", message), REFUSED)
+    if not _is_htmx(request):
+        messages.success(request, _("Saved: %(title)s") % {"title": activity.title})
+        return redirect(_month_url(plan, month, f"activity-{activity.pk}"))
+    return _render_card(request, plan, month, _card(progress.month_row(plan, month, activity.pk), state="saved"))
+
+
+@require_GET
+@login_required
+def evidence_file(request, pk: int):
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("file missing") from None
+    response = FileResponse(handle, content_type=evidence.content_type, filename=evidence.original_name)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response
+
+
+@require_POST
+@login_required
+def evidence_delete(request, pk: int):
+    evidence = get_object_or_404(
+        Evidence.objects.visible_to(request.user).select_related("progress__activity__plan"), pk=pk
+    )
+    entry = evidence.progress
+    plan, month = entry.activity.plan, entry.month
+    try:
+        progress.evidence_delete(evidence=evidence, by=request.user)
+    except (WorkflowError, PermissionDenied) as refusal:
+        message = "; ".join(refusal.problems) if isinstance(refusal, WorkflowError) else str(refusal)
+        if _is_htmx(request):
+            card = _card(progress.month_row(plan, month, entry.activity_id), state="refused")
+            card.message = message
+            return _render_card(request, plan, month, card, REFUSED)
+        messages.error(request, message)
+        return redirect(_month_url(plan, month, f"activity-{entry.activity_id}"))
+    if _is_htmx(request):
+        card = _card(progress.month_row(plan, month, entry.activity_id), state="saved")
+        return _render_card(request, plan, month, card)
+    messages.success(request, _("File removed: %(name)s") % {"name": evidence.original_name})
+    return redirect(_month_url(plan, month, f"activity-{entry.activity_id}"))
+
+
+def _report_context(request, plan: WorkPlan, month: int, **extra) -> dict:
+    page = progress.month_rows(plan, month)
+    access = _access(request.user, plan, month)
+    context = {
+        "plan": plan,
+        "month": month,
+        "page": page,
+        "access": access,
+        "report": access.report,
+        "next_month": month + 1 if month < 12 else None,
+        "next_activities": progress.next_month_activities(plan, month),
+        "postpone_form": PostponeForm(unreported=page.unreported),
+        "form": ReportSubmitForm(instance=access.report),
+    }
+    context.update(extra)
+    return context
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def month_report(request, pk: int, month: int):
+    """Review a month and submit its report."""
+    plan = _plan(request.user, pk)
+    month = _check_month(month)
+    if request.method == "GET":
+        return render(request, "pillars/report_submit.html", _report_context(request, plan, month))
+    report = plan.reports.filter(month=month).first()
+    form = ReportSubmitForm(request.POST, instance=report)
+    if not form.is_valid():
+        context = _report_context(request, plan, month, form=form)
+        return render(request, "pillars/report_submit.html", context, status=INVALID)
+    try:
+        progress.report_submit(
+            plan=plan,
+            month=month,
+            by=request.user,
+            summary=form.cleaned_data["summary"],
+            next_month_plan=form.cleaned_data["next_month_plan"],
+        )
+    except WorkflowError as refusal:
+        context = _report_context(request, plan, month, form=form, refusal=refusal.problems)
+        return render(request, "pillars/report_submit.html", context, status=REFUSED)
+    messages.success(request, _("The report is submitted; the month is now locked."))
+    return redirect(_month_url(plan, month))
+
+
+@require_POST
+@login_required
+def month_postpone(request, pk: int, month: int):
+    plan = _plan(request.user, pk)
+    month = _check_month(month)
+    page = progress.month_rows(plan, month)
+    form = PostponeForm(request.POST, unreported=page.unreported)
+    if not form.is_valid():
+        context = _report_context(request, plan, month, postpone_form=form)
+        return render(request, "pillars/report_submit.html", context, status=INVALID)
+    try:
+        count = progress.mark_postponed(
+            plan=plan, month=month, activities=list(form.cleaned_data["activities"]), by=request.user
+        )
+    except WorkflowError as refusal:
+        context = _report_context(request, plan, month, refusal=refusal.problems)
+        return render(request, "pillars/report_submit.html", context, status=REFUSED)
+    messages.success(request, _("%(count)s activities marked as postponed.") % {"count": count})
+    return redirect("pillars:month-report", pk=plan.pk, month=month)
+
+
+# ---------------------------------------------------------------------------------------------
+# Coordinator
+
+
+def _reports(user):
+    return MonthlyReport.objects.visible_to(user).select_related("plan__companion__user")
+
+
+@require_GET
+@login_required
+def report_queue(request):
+    waiting = _reports(request.user).filter(status=MonthlyReport.Status.SUBMITTED).order_by("submitted_at", "pk")
+    page = Paginator(waiting, 25).get_page(request.GET.get("page"))
+    return render(request, "pillars/report_queue.html", {"page": page})
+
+
+def _detail_context(request, report: MonthlyReport, **forms) -> dict:
+    plan = report.plan
+    context = {
+        "report": report,
+        "plan": plan,
+        "month": report.month,
+        "page": progress.month_rows(plan, report.month),
+        "next_activities": progress.next_month_activities(plan, report.month),
+        "events": report.events.select_related("actor")[:50],
+        "viewer": viewer_for(request.user),
+        "late": report.submitted_at is not None
+        and report.submitted_at >= progress.report_deadline(plan.year, report.month),
+        "acknowledge_form": AcknowledgeForm(),
+        "return_form": ReturnForm(),
+        "reopen_form": ReopenForm(),
+    }
+    context.update(forms)
+    return context
+
+
+@require_GET
+@login_required
+def report_detail(request, pk: int):
+    report = get_object_or_404(_reports(request.user), pk=pk)
+    return render(request, "pillars/report_detail.html", _detail_context(request, report))
+
+
+def _decide(request, pk: int, form_class, form_name: str, action) -> HttpResponse:
+    report = get_object_or_404(_reports(request.user), pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, report, **{form_name: form})
+        return render(request, "pillars/report_detail.html", context, status=INVALID)
+    try:
+        action(report, form.cleaned_data)
+    except WorkflowError as refusal:
+        context = _detail_context(request, report, refusal=refusal.problems)
+        return render(request, "pillars/report_detail.html", context, status=REFUSED)
+    return redirect("pillars:report-detail", pk=report.pk)
+
+
+@require_POST
+@login_required
+def report_acknowledge(request, pk: int):
+    def act(report, data):
+        progress.report_acknowledge(report=report, by=request.user, comment=data["comment"])
+        messages.success(request, _("Report acknowledged."))
+
+    return _decide(request, pk, AcknowledgeForm, "acknowledge_form", act)
+
+
+@require_POST
+@login_required
+def report_return(request, pk: int):
+    def act(report, data):
+        progress.report_return(report=report, by=request.user, note=data["note"])
+        messages.success(request, _("Report returned to the companion with your note."))
+
+    return _decide(request, pk, ReturnForm, "return_form", act)
+
+
+@require_POST
+@login_required
+def report_reopen(request, pk: int):
+    def act(report, data):
+        progress.report_reopen(report=report, by=request.user, reason=data["reason"])
+        messages.success(request, _("The month is reopened for the companion."))
+
+    return _decide(request, pk, ReopenForm, "reopen_form", act)
+
+
+@require_GET
+@login_required
+def completeness(request):
+    form = YearForm(request.GET)
+    today = timezone.localdate()
+    year = (form.cleaned_data["year"] if form.is_valid() else None) or today.year
+    rows = progress.completeness(request.user, year)
+    years = sorted(set(PlanYear.objects.values_list("year", flat=True)) | {year}, reverse=True)
+    return render(
+        request,
+        "pillars/completeness.html",
+        {
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "totals": progress.completeness_totals(rows),
+            "deadline_day": settings.RKT_REPORT_DEADLINE_DAY,
+        },
+    )
