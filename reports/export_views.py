@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import tempfile
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pillars.models import WorkPlan
-from reports import documents, pdf, recap, workbook
+from reports import documents, pdf, recap, upload, workbook
 from villages.scope import viewer_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,3 +80,66 @@ def recap_xlsx(request, year: int):
     recap.write_recap(plans, year=year, out=out)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=f"rekap-rkt-{year}-{scope}.xlsx", content_type=XLSX)
+
+
+def _upload_key(plan: WorkPlan) -> str:
+    return f"rkt-upload-{plan.pk}"
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_upload(request, pk: int):
+    """Step 1: choose the file; it is read and checked, and a preview of its changes is shown."""
+    plan = _plan_for(request.user, pk)
+    try:
+        upload.require_upload_allowed(plan, request.user)
+    except upload.UploadError as error:
+        messages.error(request, str(error))
+        return redirect(plan)
+    form = upload.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows, errors = upload.read_rows(form.cleaned_data["file"].read(), plan)
+        except upload.UploadError as error:
+            form.add_error("file", str(error))
+        else:
+            preview = upload.build_preview(plan, rows, errors)
+            request.session.pop(_upload_key(plan), None)
+            if not preview.errors and preview.has_changes:
+                # The rows wait in the session (database-backed), not in this process: any app server
+                # can take the confirmation.
+                request.session[_upload_key(plan)] = {
+                    "fingerprint": preview.fingerprint,
+                    "rows": [row.as_json() for row in rows],
+                }
+            confirm = upload.ConfirmUploadForm(initial={"fingerprint": preview.fingerprint})
+            return render(
+                request, "reports/upload_preview.html", {"plan": plan, "preview": preview, "confirm": confirm}
+            )
+    return render(request, "reports/upload_form.html", {"plan": plan, "form": form})
+
+
+@require_POST
+@login_required
+def plan_upload_confirm(request, pk: int):
+    """Step 2: apply the previewed rows, all or nothing."""
+    plan = _plan_for(request.user, pk)
+    form = upload.ConfirmUploadForm(request.POST)
+    stored = request.session.get(_upload_key(plan))
+    if not form.is_valid() or not stored or stored.get("fingerprint") != form.cleaned_data["fingerprint"]:
+        messages.error(request, _("There is no upload waiting for confirmation; choose the workbook again."))
+        return redirect("reports:plan-upload", pk=plan.pk)
+    rows = [upload.ParsedRow.from_json(row) for row in stored["rows"]]
+    try:
+        preview = upload.plan_upload_apply(plan=plan, by=request.user, rows=rows, expected=stored["fingerprint"])
+    except upload.UploadError as error:
+        request.session.pop(_upload_key(plan), None)
+        messages.error(request, str(error))
+        return redirect("reports:plan-upload", pk=plan.pk)
+    request.session.pop(_upload_key(plan), None)
+    messages.success(
+        request,
+        _("Workbook uploaded: %(added)s added, %(changed)s changed, %(removed)s removed.")
+        % {"added": len(preview.additions), "changed": len(preview.changes), "removed": len(preview.removals)},
+    )
+    return redirect(plan)
