@@ -12,6 +12,12 @@ from pillars.models import Activity, ActivityComment, PlanSnapshot, WorkflowEven
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    # Assertions read the English source strings, whatever the catalogues hold.
+    settings.LANGUAGE_CODE = "en"
+
+
 def url(name: str, *args) -> str:
     return reverse(f"pillars:{name}", args=args)
 
