@@ -1,0 +1,143 @@
+"""The completeness grid: companions × months, each cell submitted/acknowledged/returned/missing/late."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pillars.models import MonthlyReport
+from pillars.progress import Cell, completeness, report_deadline
+from tests.factories import CompanionFactory, PlanFactory, UserFactory, open_year, region
+from tests.pillars.progress_fixtures import approve, queries_of
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2024
+
+
+def local(*args) -> datetime:
+    return timezone.make_aware(datetime(*args))
+
+
+def report(plan, month, status, submitted_at=None):
+    return MonthlyReport.objects.create(plan=plan, month=month, status=status, submitted_at=submitted_at)
+
+
+@pytest.fixture
+def year_plan(cast):
+    return approve(cast.plan, year=YEAR)
+
+
+def cells_of(user, companion_user, now):
+    row = next(r for r in completeness(user, YEAR, now=now) if r.companion.user_id == companion_user.pk)
+    return {cell.month: cell for cell in row.cells}
+
+
+def test_the_deadline_is_the_day_after_the_fifth_of_next_month():
+    assert report_deadline(2024, 3) == local(2024, 4, 6)
+    assert report_deadline(2024, 12) == local(2025, 1, 6)
+
+
+def test_the_deadline_day_is_a_setting_and_clamped_to_the_month(settings):
+    settings.RKT_REPORT_DEADLINE_DAY = 31
+    assert report_deadline(2024, 1) == local(2024, 3, 1)  # February 2024 has 29 days
+
+
+def test_each_cell_has_its_state(cast, year_plan):
+    report(year_plan, 1, "acknowledged", local(YEAR, 2, 3))
+    report(year_plan, 2, "submitted", local(YEAR, 3, 5, 23, 59))  # last minute of the deadline day
+    report(year_plan, 3, "returned", local(YEAR, 4, 2))
+    report(year_plan, 4, "submitted", local(YEAR, 5, 6, 0, 1))  # late
+    report(year_plan, 5, "draft")  # opened but never submitted
+    cells = cells_of(cast.coordinator, cast.companion, now=local(YEAR, 7, 3))
+    assert (cells[1].state, cells[1].late) == (Cell.ACKNOWLEDGED, False)
+    assert (cells[2].state, cells[2].late) == (Cell.SUBMITTED, False)
+    assert (cells[3].state, cells[3].late) == (Cell.RETURNED, False)
+    assert (cells[4].state, cells[4].late) == (Cell.SUBMITTED, True)
+    assert cells[5].state == Cell.MISSING  # deadline 5 June passed
+    assert cells[6].state == Cell.OPEN  # June is over, deadline 5 July not yet
+    assert cells[7].state == Cell.NOT_DUE
+    assert cells[12].state == Cell.NOT_DUE
+
+
+def test_an_acknowledged_late_report_stays_late(cast, year_plan):
+    report(year_plan, 1, "acknowledged", local(YEAR, 2, 20))
+    cells = cells_of(cast.coordinator, cast.companion, now=local(YEAR + 1, 1, 10))
+    assert (cells[1].state, cells[1].late) == (Cell.ACKNOWLEDGED, True)
+
+
+def test_a_companion_without_a_plan_has_missing_months(cast, year_plan):
+    cells = cells_of(cast.coordinator, cast.other_companion, now=local(YEAR + 1, 2, 1))
+    assert {cell.state for cell in cells.values()} == {Cell.MISSING}
+
+
+def test_the_grid_lists_only_companions_in_scope(cast, year_plan):
+    names = {row.companion.user.username for row in completeness(cast.coordinator, YEAR)}
+    assert names == {"pld", "pld2"}
+    names = {row.companion.user.username for row in completeness(cast.outsider, YEAR)}
+    assert names == {"pld_kp"}
+
+
+def test_reports_of_another_year_do_not_count(cast, year_plan):
+    other_year = approve(PlanFactory(companion=cast.companion.companion, year=YEAR + 1), year=YEAR + 1)
+    report(other_year, 1, "acknowledged", local(YEAR + 1, 2, 1))
+    cells = cells_of(cast.coordinator, cast.companion, now=local(YEAR + 2, 1, 10))
+    assert cells[1].state == Cell.MISSING
+
+
+# --- the page --------------------------------------------------------------------------------
+
+
+def url(year=YEAR):
+    return f"{reverse('pillars:completeness')}?year={year}"
+
+
+def test_the_page_shows_the_grid_for_the_year(cast, year_plan):
+    open_year(YEAR)
+    report(year_plan, 1, "acknowledged", local(YEAR, 2, 3))
+    response = cast.client_for(cast.coordinator).get(url())
+    assert response.status_code == 200
+    assert response.context["year"] == YEAR
+    assert "cell-acknowledged" in response.content.decode()
+    assert "cell-missing" in response.content.decode()
+
+
+def test_a_bad_year_falls_back_to_this_year(cast):
+    response = cast.client_for(cast.coordinator).get(url("abc"))
+    assert response.context["year"] == timezone.localdate().year
+
+
+def test_the_page_sends_anonymous_visitors_to_login(cast):
+    assert cast.client_for(None).get(url()).status_code == 302
+
+
+def test_the_page_rejects_post(cast):
+    assert cast.client_for(cast.coordinator).post(url()).status_code == 405
+
+
+def test_an_out_of_scope_coordinator_does_not_see_the_companions(cast, year_plan):
+    response = cast.client_for(cast.outsider).get(url())
+    assert "pld2" not in {row.companion.user.username for row in response.context["rows"]}
+
+
+def test_the_page_runs_the_same_number_of_queries_for_5_and_50_companions(cast, django_assert_num_queries):
+    client = cast.client_for(cast.coordinator)
+    village = region("34.03.01.2001")
+
+    def grow_to(count):
+        for n in range(len(completeness(cast.coordinator, YEAR)), count):
+            companion = CompanionFactory(user=UserFactory(username=f"c{n}"), villages=[village])
+            plan = approve(PlanFactory(companion=companion), year=YEAR)
+            for month in (1, 2, 3):
+                report(plan, month, "acknowledged", local(YEAR, month + 1, 2 + n % 6))
+
+    grow_to(5)
+    client.get(url())
+    small = queries_of(lambda: client.get(url()))
+    grow_to(50)
+    with django_assert_num_queries(small):
+        response = client.get(url())
+    assert len(response.context["rows"]) == 50
