@@ -66,10 +66,10 @@ def test_the_navigation_shows_what_the_role_may_do(cast):
 
 def test_the_coordinator_home_counts_only_plans_in_scope(cast):
     response = cast.client_for(cast.coordinator).get(reverse("home"))
-    cards = {value: count for value, _, count in response.context["status_cards"]}
+    cards = {card.value: card.count for card in response.context["status_cards"]}
     assert cards["draft"] == 2  # the companion's and the other companion's, not Kulon Progo's
     response = cast.client_for(cast.outsider).get(reverse("home"))
-    assert {value: count for value, _, count in response.context["status_cards"]}["draft"] == 1
+    assert {card.value: card.count for card in response.context["status_cards"]}["draft"] == 1
 
 
 def test_switching_to_english_translates_the_pages(cast):
