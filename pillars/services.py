@@ -100,7 +100,8 @@ def plan_create(*, companion: Companion, year: int, by) -> WorkPlan:
 
 def submit_problems(plan: WorkPlan) -> list[SubmitProblem]:
     """What stops ``plan`` from being submitted; empty when it may be."""
-    activities = list(plan.activities.only("pk", "title", "months", "target_quantity"))
+    # plan_id too: the related manager sets each row's plan, and a deferred plan_id costs a query per row.
+    activities = list(plan.activities.only("pk", "plan_id", "title", "months", "target_quantity"))
     if not activities:
         return [SubmitProblem(_("The plan has no activity yet."))]
     problems = []

@@ -390,7 +390,7 @@ def plan_approve(request, pk: int):
 @login_required
 def plan_return(request, pk: int):
     plan = get_plan_for(request.user, pk)
-    form = ReturnForm(request.POST, activities=list(plan.activities.only("pk", "title")))
+    form = ReturnForm(request.POST, activities=list(plan.activities.only("pk", "plan_id", "title")))
     if not form.is_valid():
         context = _detail_context(request, plan, return_form=form)
         return render(request, "pillars/plan_detail.html", context, status=400 if context["can_review"] else 403)
