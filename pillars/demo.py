@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,8 +17,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from pillars import services
-from pillars.models import Activity, MonthlyProgress, Pillar, PlanYear, WorkPlan
+from pillars import progress, services
+from pillars.models import Activity, MonthlyProgress, MonthlyReport, Pillar, PlanYear, WorkPlan
 from villages.columns import normalise_code
 from villages.models import Companion, Region, VillageData
 from villages.regions import existing_codes, import_regions, open_region_file, read_regions
@@ -419,7 +419,7 @@ class DemoBuilder:
             )
             return
         services.plan_approve(plan=plan, by=coordinator, comment="Rencana sudah sesuai data desa.")
-        self.progress(plan, user)
+        self.progress(plan, user, coordinator)
 
     def previous_year_plan(self, user, coordinator) -> None:
         """Last year's approved plan, so "start next year's plan from this one" has something to copy."""
@@ -430,7 +430,7 @@ class DemoBuilder:
         self.activities(plan, tuple(companion.villages.values_list("code", flat=True)), skip=set())
         services.plan_submit(plan=plan, by=user)
         services.plan_approve(plan=plan, by=coordinator)
-        self.progress(plan, user)
+        self.progress(plan, user, coordinator)
 
     def activities(self, plan: WorkPlan, villages: tuple[str, ...], *, skip: set[str]) -> None:
         pillars = {p.code: p for p in Pillar.objects.all()}
@@ -466,8 +466,8 @@ class DemoBuilder:
                 )
         Activity.objects.bulk_create(rows)
 
-    def progress(self, plan: WorkPlan, user) -> None:
-        """Progress for every scheduled month before the current one."""
+    def progress(self, plan: WorkPlan, user, coordinator) -> None:
+        """Progress for every scheduled month before the current one, and its monthly reports."""
         last_month = self.today.month - 1 if plan.year == self.year else 12
         rows = []
         for activity in plan.activities.all():
@@ -496,6 +496,31 @@ class DemoBuilder:
                     )
                 )
         MonthlyProgress.objects.bulk_create(rows)
+        self.monthly_reports(plan, user, coordinator, last_month)
+
+    def monthly_reports(self, plan: WorkPlan, user, coordinator, last_month: int) -> None:
+        """Reports for the months before the current one: most acknowledged, some late, the latest
+        waiting; pendamping1 has one returned month and pendamping5 one missing month."""
+        name = user.get_username()
+        missing = last_month - 2 if name == "pendamping5" and plan.year == self.year else None
+        returned = last_month - 1 if name == "pendamping1" and plan.year == self.year else None
+        now = timezone.now()
+        for month in range(1, last_month + 1):
+            if month == missing:
+                continue
+            report = progress.report_submit(plan=plan, month=month, by=user)
+            next_year, next_month = (plan.year + 1, 1) if month == 12 else (plan.year, month + 1)
+            # Mostly by the 5th of the next month; a 8th or a 12th makes some of them late.
+            day = self.rng.choice([1, 2, 3, 3, 4, 5, 5, 8, 12])
+            at = min(timezone.make_aware(datetime(next_year, next_month, day, 9)), now - timedelta(hours=1))
+            MonthlyReport.objects.filter(pk=report.pk).update(submitted_at=at)
+            if month == returned:
+                progress.report_return(
+                    report=report, by=coordinator, note="Mohon lampirkan foto kegiatan dan daftar hadir rakor."
+                )
+            elif month < last_month or plan.year < self.year:
+                progress.report_acknowledge(report=report, by=coordinator)
+                MonthlyReport.objects.filter(pk=report.pk).update(reviewed_at=at + timedelta(days=2))
 
 
 def _table(headers: list[str], rows: list[tuple[int, list]]) -> Table:
