@@ -151,6 +151,9 @@ def plan_document(plan: WorkPlan) -> PlanDocument:
     """The plan as its PDF and workbook show it. ``plan`` comes with ``companion__user`` loaded."""
     village_rows = plan_villages(plan)
     raw_sections: list[PillarSection] = plan_sections(plan)
+    for section in raw_sections:
+        for activity in section.activities:
+            activity.pillar = section.pillar  # saves a query per activity wherever the pillar is read
     sections = [Section(s.pillar, s.activities, _totals(s.activities)) for s in raw_sections]
     everything = [a for s in raw_sections for a in s.activities]
     # The companion signs the plan when submitting it; a plan never submitted carries today's date.
