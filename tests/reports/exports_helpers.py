@@ -15,7 +15,7 @@ from tests.factories import ActivityFactory
 from villages.models import Region
 
 
-def fill_plan(plan: WorkPlan, count: int) -> list[Activity]:
+def fill_plan(plan: WorkPlan, count: int, prefix: str = "Kegiatan nomor") -> list[Activity]:
     """``count`` activities spread over every pillar and the plan's villages, with budgets."""
     pillars = list(Pillar.objects.filter(is_active=True).order_by("order"))
     villages = list(plan.villages.order_by("code")) + [None]
@@ -24,7 +24,7 @@ def fill_plan(plan: WorkPlan, count: int) -> list[Activity]:
             plan=plan,
             pillar=pillars[i % len(pillars)],
             village=villages[i % len(villages)],
-            title=f"Kegiatan nomor {i + 1}",
+            title=f"{prefix} {i + 1}",
             indicator="Dokumen",
             target_quantity=Decimal(i % 5 + 1),
             unit="kali",
