@@ -309,11 +309,12 @@ YES = {"ya", "y", "yes", "true", "1", "sudah", "ada", "berbadan hukum"}
 NO = {"tidak", "no", "n", "false", "0", "belum", "tidak ada", "belum berbadan hukum"}
 
 
-def parse_choice(value: Any, names: dict[str, str], allowed: str) -> str:
+def parse_choice(value: Any, names: dict[str, str], choices) -> str:
     text = normalise(_text(value))
     if not text:
         return ""
     if text not in names:
+        allowed = ", ".join(str(label) for label in choices.labels)
         raise CellError(
             gettext("“%(value)s” is not one of: %(allowed)s.") % {"value": _text(value), "allowed": allowed}
         )
@@ -331,19 +332,15 @@ def parse_yes_no(value: Any) -> bool:
     raise CellError(gettext("Write “Ya” or “Tidak” (yes or no), not “%(value)s”.") % {"value": _text(value)})
 
 
-def _labels(choices) -> str:
-    return ", ".join(str(label) for label in choices.labels)
-
-
 def parse_cell(key: str, value: Any) -> Any:
     if key in COUNT_FIELDS:
         return parse_count(value)
     if key == "idm_score":
         return parse_score(value)
     if key == "idm_status":
-        return parse_choice(value, idm_names(), _labels(VillageData.IdmStatus))
+        return parse_choice(value, idm_names(), VillageData.IdmStatus)
     if key == "bumdes_status":
-        return parse_choice(value, bumdes_names(), _labels(VillageData.BumdesStatus))
+        return parse_choice(value, bumdes_names(), VillageData.BumdesStatus)
     if key == "bumdes_legal_entity":
         return parse_yes_no(value)
     if key == "dana_desa":
@@ -356,4 +353,6 @@ def parse_cell(key: str, value: Any) -> Any:
         return text
     if key == "year":
         return parse_count(value)
+    if key == "code":
+        return normalise_code(value)
     return _text(value)

@@ -1,0 +1,140 @@
+"""Benchmark: one year of village data for all 83,762 villages, imported fresh and then again.
+
+Run with ``.venv/bin/python bench/village_data.py``. It works in a throw-away SQLite database
+(``--database-url`` for another), loads the shipped region list, writes a CSV with a row for every
+village, and times the import twice: the second run must change nothing. The issue's bar is under
+a minute for the first import on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+LIMIT_SECONDS = 60
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="default: a new SQLite file in a temporary folder")
+    parser.add_argument("--year", type=int, default=2026)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="rkt-bench-"))
+    os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rkt.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from villages.models import VillageData
+    from villages.regions import import_regions, open_region_file, read_regions
+    from villages.village_data import import_village_data, read_table
+
+    call_command("migrate", verbosity=0, skip_checks=True)
+    started = time.perf_counter()
+    with open_region_file(None) as lines:
+        regions = read_regions(lines)
+    import_regions(regions)
+    villages = [row for row in regions if row.level == 4]
+    names = {row.code: row.name for row in regions}
+    print(f"regions loaded: {len(regions):,} ({len(villages):,} villages) in {time.perf_counter() - started:.1f} s")
+
+    path = workdir / "village-data.csv"
+    write_file(path, villages, names)
+    print(f"file written: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+    VillageData.objects.filter(year=args.year).delete()
+    first = timed_import(path, args.year, read_table, import_village_data)
+    second = timed_import(path, args.year, read_table, import_village_data)
+    stored = VillageData.objects.filter(year=args.year).count()
+    print(f"rows stored for {args.year}: {stored:,}")
+
+    failures = []
+    if first["created"] != len(villages) or stored != len(villages):
+        failures.append(f"expected {len(villages):,} rows, the first import added {first['created']:,}")
+    if second["created"] or second["updated"]:
+        failures.append("the second import changed rows; it must change nothing")
+    if first["seconds"] >= LIMIT_SECONDS:
+        failures.append(f"the first import took {first['seconds']:.1f} s, over {LIMIT_SECONDS} s")
+    for failure in failures:
+        print(f"FAIL: {failure}")
+    if not args.database_url:
+        from django.db import connection
+
+        connection.close()
+        shutil.rmtree(workdir)
+    return 1 if failures else 0
+
+
+def write_file(path: Path, villages, names: dict[str, str]) -> None:
+    """Plausible figures, undotted codes as offices' spreadsheets often have them, Indonesian headers."""
+    rng = random.Random(83762)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "Kode Desa",
+                "Kecamatan",
+                "Nama Desa",
+                "Skor IDM",
+                "Status IDM",
+                "Jumlah Penduduk",
+                "Jumlah Rumah Tangga",
+                "Rumah Tangga Miskin",
+                "KPM BLT Dana Desa",
+                "Pagu Dana Desa (Rp)",
+                "Status BUMDes",
+                "BUMDes Berbadan Hukum",
+                "Masalah Prioritas",
+            ]
+        )
+        for row in villages:
+            households = rng.randint(150, 4000)
+            poor = rng.randint(0, households // 3)
+            writer.writerow(
+                [
+                    row.code.replace(".", ""),
+                    names[row.parent_code],
+                    row.name,
+                    f"{rng.uniform(0.4, 0.95):.4f}",
+                    "",
+                    households * 3,
+                    households,
+                    poor,
+                    rng.randint(0, poor),
+                    rng.randrange(600, 2000) * 1_000_000,
+                    rng.choice(["Tidak ada", "Tidak aktif", "Perintis", "Pemula", "Berkembang", "Maju"]),
+                    rng.choice(["Ya", "Tidak"]),
+                    "Air bersih; stunting",
+                ]
+            )
+
+
+def timed_import(path: Path, year: int, read_table, import_village_data) -> dict:
+    started = time.perf_counter()
+    table = read_table(path)
+    read = time.perf_counter() - started
+    report = import_village_data(table, year=year)
+    seconds = time.perf_counter() - started
+    if report.errors:
+        print(f"errors: {len(report.errors)}, first: {report.errors[0]}")
+    print(
+        f"import of {report.rows:,} rows: {seconds:.1f} s (reading {read:.1f} s) — "
+        f"{report.created:,} added, {report.updated:,} updated, {report.unchanged:,} unchanged"
+    )
+    return {"seconds": seconds, "created": report.created, "updated": report.updated}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
