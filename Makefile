@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format messages prereqs clean-venv
+.PHONY: run test test-browser bench lint format messages prereqs clean-venv
 SCALE ?= kabupaten
 
 prereqs:
@@ -41,6 +41,12 @@ test: prereqs $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+## make test-browser: the journeys in Chromium (phone and desktop), with axe, weight and network checks;
+## screenshots in test-artifacts/screenshots/ (needs /usr/bin/chromium: apt-get install -y chromium)
+test-browser: prereqs $(VENV)/.installed-dev
+	$(BIN)/pytest tests/browser -m browser --output test-artifacts/playwright --screenshot only-on-failure
+	@echo "Screenshots: $(CURDIR)/test-artifacts/screenshots/"
 
 ## make bench [SCALE=kabupaten|province|national]: build a database of that size, measure, write bench/results/
 bench: prereqs $(VENV)/.installed-dev
