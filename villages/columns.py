@@ -200,13 +200,17 @@ def normalise_code(value: Any) -> str:
     raise CellError(gettext("“%(value)s” is not a village code like 34.03.01.2001 or 3403012001.") % {"value": text})
 
 
-def _number_text(value: Any) -> str:
+def _number_text(value: Any, *, grouped: bool = True) -> str:
+    """A number as Python reads it, from Indonesian (1.234.567,5) or English (1,234,567.5) writing.
+
+    ``grouped=False`` for fractions such as scores, where "0.491" can only be a decimal point.
+    """
     text = _text(value).replace(" ", "")
-    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text):  # 1.234.567 or 1.234,50
+    if grouped and re.fullmatch(r"-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?", text):  # 1.234.567 or 1.234,50
         text = text.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):  # 1,234,567
+    elif grouped and re.fullmatch(r"-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?", text):  # 1,234,567
         text = text.replace(",", "")
-    elif "," in text and "." not in text:  # 0,6512
+    elif text.count(",") == 1 and "." not in text:  # 0,6512
         text = text.replace(",", ".")
     return text
 
@@ -235,7 +239,7 @@ def parse_count(value: Any) -> int | None:
 
 
 def parse_score(value: Any) -> Decimal | None:
-    text = _number_text(value)
+    text = _number_text(value, grouped=False)
     if not text:
         return None
     try:
