@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
+from django.db.models import Case, DateTimeField, Exists, F, OuterRef, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from pillars.models import PlanYear, WorkPlan
@@ -50,8 +50,12 @@ class PlanReviewFilter(django_filters.FilterSet):
 
 
 def review_order(plans):
-    """Plans waiting for review first, the longest waiting at the top; then the rest, newest year first."""
-    waiting = Case(When(status=WorkPlan.Status.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return plans.annotate(waiting_rank=waiting).order_by(
-        "waiting_rank", F("submitted_at").asc(nulls_last=True), "-year", "companion__user__first_name", "pk"
+    """Plans waiting for review first, the longest waiting at the top; then the rest, newest year and change first."""
+    waiting_since = Case(
+        When(status=WorkPlan.Status.SUBMITTED, then=F("submitted_at")),
+        default=Value(None),
+        output_field=DateTimeField(),
+    )
+    return plans.annotate(waiting_since=waiting_since).order_by(
+        F("waiting_since").asc(nulls_last=True), "-year", "-updated_at", "pk"
     )

@@ -152,7 +152,7 @@ class PlanNarrativeForm(forms.ModelForm):
 class StartPlanForm(forms.Form):
     """Start a plan for one of the open years the companion has no plan for yet."""
 
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
+    year = forms.TypedChoiceField(label=_("Start a plan for the year"), coerce=int, choices=())
 
     def __init__(self, *args, years: list[int], **kwargs):
         super().__init__(*args, **kwargs)

@@ -175,6 +175,7 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
         event.from_label = status_labels.get(event.from_status, "")
         event.to_label = status_labels.get(event.to_status, event.to_status)
     checks = plan_checks(sections, villages)
+    returned_by = next((e for e in events if e.to_status == WorkPlan.Status.RETURNED), None)
     snapshot = plan.snapshots.select_related("approved_by").first()
     changes = None
     if snapshot is not None and (plan.status != WorkPlan.Status.APPROVED or snapshot.revision < plan.revision):
@@ -190,6 +191,7 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
         "events": events,
         "activity_total": len(activities),
         "checks": checks,
+        "returned_by": returned_by if plan.status == WorkPlan.Status.RETURNED else None,
         "checks_failing": sum(not check.ok for check in checks),
         "snapshot": snapshot,
         "changes": changes,
@@ -206,7 +208,7 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
         context["return_form"] = return_form = forms.get("return_form") or ReturnForm(activities=activities)
         for activity in activities:
             activity.note_field = return_form[ReturnForm.note_name(activity.pk)]
-        context["approve_form"] = forms.get("approve_form") or ReviewCommentForm()
+        context["approve_form"] = forms.get("approve_form") or ReviewCommentForm(label=_("Comment (optional)"))
     if context["can_reopen"]:
         context["reopen_form"] = forms.get("reopen_form") or ReviewCommentForm(
             required=True, label=_("Reason for reopening")
