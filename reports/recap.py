@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.dates import MONTHS_3
@@ -37,6 +38,12 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 ORDER = ("plan__companion__user__username", "plan_id", "pillar__order", "pillar__code", "position", "pk")
 
 
+class Entry(NamedTuple):
+    month: int
+    status: str
+    quantity: Decimal
+
+
 @dataclass
 class Tally:
     """Running totals of a group of activities (one companion, or one pillar)."""
@@ -47,7 +54,7 @@ class Tally:
     achievement: Decimal = Decimal("0")  # sum of each activity's share of its target, capped at 100 %
     companions: set[int] = field(default_factory=set)
 
-    def add(self, activity: Activity, entries: list[MonthlyProgress]) -> None:
+    def add(self, activity: Activity, entries: list[Entry]) -> None:
         self.activities += 1
         self.scheduled += len(activity.months)
         self.done += sum(1 for e in entries if e.status == MonthlyProgress.Status.DONE)
@@ -64,9 +71,11 @@ class Tally:
 def _text(ws, value) -> WriteOnlyCell | object:
     """Text stays text: a title starting with "=" must not become a formula."""
     if isinstance(value, str):
-        cell = WriteOnlyCell(ws, clean_text(value))
-        if value.startswith("="):
-            cell.data_type = "s"
+        value = clean_text(value)
+        if not value.startswith("="):
+            return value  # a plain string is cheaper than a cell object, and most text is plain
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = "s"
         return cell
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
@@ -88,7 +97,7 @@ def _percent_cell(ws, value: float | None) -> WriteOnlyCell:
     return cell
 
 
-def _with_progress(plans: QuerySet[WorkPlan]) -> Iterator[tuple[Activity, list[MonthlyProgress]]]:
+def _with_progress(plans: QuerySet[WorkPlan]) -> Iterator[tuple[Activity, list[Entry]]]:
     """Each activity of ``plans`` with its progress entries, from two queries read in step."""
     activities = (
         Activity.objects.filter(plan__in=plans.values("pk"))
@@ -96,17 +105,18 @@ def _with_progress(plans: QuerySet[WorkPlan]) -> Iterator[tuple[Activity, list[M
         .order_by(*ORDER)
         .iterator(chunk_size=CHUNK)
     )
+    # Plain tuples, not model instances: tens of thousands of rows on a kabupaten.
     progress = (
         MonthlyProgress.objects.filter(activity__plan__in=plans.values("pk"))
-        .only("activity_id", "month", "status", "quantity")
         .order_by(*(f"activity__{key}" for key in ORDER), "month")
+        .values_list("activity_id", "month", "status", "quantity")
         .iterator(chunk_size=CHUNK)
     )
     pending = next(progress, None)
     for activity in activities:
         entries = []
-        while pending is not None and pending.activity_id == activity.pk:
-            entries.append(pending)
+        while pending is not None and pending[0] == activity.pk:
+            entries.append(Entry(*pending[1:]))
             pending = next(progress, None)
         yield activity, entries
 
@@ -140,16 +150,17 @@ def _activity_sheet(wb, plans, year: int, by_companion: dict[int, Tally], by_pil
     ws.append(_header(ws, months_row))
     ws.append(_header(ws, labels))
     ws.freeze_panes = "G4"
-    statuses = dict(MonthlyProgress.Status.choices)
-    plan_statuses = dict(WorkPlan.Status.choices)
+    # Labels translated once, not once per cell.
+    statuses = {value: str(label) for value, label in MonthlyProgress.Status.choices}
+    plan_statuses = {value: str(label) for value, label in WorkPlan.Status.choices}
     all_villages = _("All villages")
     for activity, entries in _with_progress(plans):
         plan = activity.plan
         village = activity.village
         row = [
             _text(ws, plan.companion.display_name),
-            _text(ws, str(plan_statuses.get(plan.status, plan.status))),
-            _text(ws, village.name if village else str(all_villages)),
+            plan_statuses.get(plan.status, plan.status),
+            _text(ws, village.name if village else all_villages),
             _text(ws, village.parent.name if village and village.parent_id else ""),
             _text(ws, activity.pillar.code),
             _text(ws, activity.title),
@@ -164,7 +175,7 @@ def _activity_sheet(wb, plans, year: int, by_companion: dict[int, Tally], by_pil
                 row += [None, None]
                 continue
             cumulative += entry.quantity
-            row += [_text(ws, entry.quantity), str(statuses.get(entry.status, entry.status))]
+            row += [_text(ws, entry.quantity), statuses.get(entry.status, entry.status)]
         share = percent(cumulative, activity.target_quantity)
         row += [_text(ws, cumulative), _percent_cell(ws, float(share) / 100 if share is not None else None)]
         ws.append(row)

@@ -136,3 +136,12 @@ def test_query_count_does_not_grow_with_activities(cast, django_assert_num_queri
     with django_assert_num_queries(small):
         response = client.get(url())
         b"".join(response.streaming_content)
+
+
+def test_text_that_looks_like_a_formula_stays_text(cast):
+    activity = fill_plan(cast.plan, 1)[0]
+    activity.title = "=1+1"
+    activity.save()
+    ws = download(cast.client_for(cast.coordinator))["Kegiatan"]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "=1+1")
+    assert cell.data_type == "s"
