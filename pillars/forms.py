@@ -89,6 +89,10 @@ class ActivityForm(forms.ModelForm):
         if self.instance.pillar_id:
             pillars |= Q(pk=self.instance.pillar_id)
         self.fields["pillar"].queryset = Pillar.objects.filter(pillars).order_by("order", "code")
+        if self.instance.pillar_id and self.initial.get("pillar") == self.instance.pillar_id:
+            # The instance's initial value is the pk, but the choices are keyed by code (to_field_name);
+            # left alone, the edit page would show no pillar selected.
+            self.initial["pillar"] = self.instance.pillar.code
         self.fields["village"].queryset = plan.villages.order_by("name")
         self.fields["village"].label_from_instance = lambda village: village.name
         self.fields["sdg_goal"].empty_label = _("(none)")

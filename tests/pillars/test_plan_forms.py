@@ -113,3 +113,11 @@ def test_the_return_form_needs_a_comment_and_keeps_activity_notes(cast):
     form = ReturnForm(data={"comment": "Perbaiki", f"note-{first.pk}": " Perjelas "}, activities=[first, second])
     assert form.is_valid()
     assert form.activity_comments() == {first.pk: "Perjelas"}
+
+
+def test_the_edit_form_shows_the_activitys_pillar_and_months(cast):
+    activity = ActivityFactory(plan=cast.plan, pillar=Pillar.objects.get(code="ORG"), months=(3, 9))
+    form = ActivityForm(plan=cast.plan, instance=activity)
+    assert form["pillar"].value() == "ORG"
+    assert 'value="ORG" selected' in str(form["pillar"])
+    assert [int(m) for m in form["months"].value()] == [3, 9]
