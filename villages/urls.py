@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from villages import views
 
 app_name = "villages"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("data/import/", views.data_import, name="data-import"),
+    path("data/template.xlsx", views.data_template, name="data-template"),
+]
