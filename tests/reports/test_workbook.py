@@ -154,3 +154,18 @@ def test_query_count_does_not_grow_with_activities(cast, django_assert_num_queri
     fill_plan(cast.plan, 45)
     with django_assert_num_queries(small):
         assert client.get(url(cast.plan)).status_code == 200
+
+
+def test_the_export_links_partial_offers_what_each_page_needs(cast):
+    from django.template.loader import render_to_string
+
+    plan_links = render_to_string("reports/_export_links.html", {"plan": cast.plan, "can_edit": True})
+    assert reverse("reports:plan-pdf", args=[cast.plan.pk]) in plan_links
+    assert reverse("reports:plan-xlsx", args=[cast.plan.pk]) in plan_links
+    assert reverse("reports:plan-upload", args=[cast.plan.pk]) in plan_links
+    locked = render_to_string("reports/_export_links.html", {"plan": cast.plan, "can_edit": False})
+    assert reverse("reports:plan-upload", args=[cast.plan.pk]) not in locked
+    month = render_to_string("reports/_export_links.html", {"plan": cast.plan, "month": 3})
+    assert reverse("reports:month-pdf", args=[cast.plan.pk, 3]) in month
+    recap_links = render_to_string("reports/_export_links.html", {"recap_year": 2026})
+    assert reverse("reports:recap-xlsx", args=[2026]) in recap_links
