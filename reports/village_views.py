@@ -1,0 +1,127 @@
+"""Villages in the user's scope: a searchable list and a village's page.
+
+The village page puts together what ``villages`` and ``pillars`` hold separately: the village's
+data over the years and the activities planned there by every companion, so it lives here.
+Everything is read through ``visible_to``: a village outside scope is a 404, and a companion sees
+only their own activities.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from pillars.models import Activity, WorkPlan
+from villages.models import Region, VillageData
+
+PAGE_SIZE = 50
+# Rows of the data-over-the-years table: (field, how to show it).
+DATA_ROWS = (
+    ("idm_score", "score"),
+    ("idm_status", "choice"),
+    ("population", "number"),
+    ("households", "number"),
+    ("poor_households", "number"),
+    ("blt_households", "number"),
+    ("dana_desa", "rupiah"),
+    ("bumdes_status", "choice"),
+    ("bumdes_legal_entity", "yesno"),
+    ("priority_problems", "text"),
+)
+
+
+class VillageSearchForm(forms.Form):
+    q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("Latest IDM status"),
+        required=False,
+        choices=[("", _("Any status")), *VillageData.IdmStatus.choices, ("none", _("No data"))],
+    )
+
+
+def _matching(villages, query: str):
+    """A name fragment, or the start of a code with or without dots (``340301`` → ``34.03.01``)."""
+    digits = query.replace(".", "").replace(" ", "")
+    if digits.isdigit():
+        parts = [digits[0:2], digits[2:4], digits[4:6], digits[6:10]]
+        prefix = ".".join(part for part in parts if part)
+        return villages.filter(code__startswith=prefix)
+    return villages.filter(Q(name__icontains=query) | Q(parent__name__icontains=query))
+
+
+@require_GET
+@login_required
+def village_list(request):
+    latest = VillageData.objects.filter(village=OuterRef("pk")).order_by("-year")
+    villages = (
+        Region.objects.visible_to(request.user)
+        .villages()
+        .select_related("parent")
+        .annotate(
+            data_year=Subquery(latest.values("year")[:1]),
+            data_status=Subquery(latest.values("idm_status")[:1]),
+            data_score=Subquery(latest.values("idm_score")[:1]),
+        )
+        .order_by("code")
+    )
+    form = VillageSearchForm(request.GET)
+    query = status = ""
+    if form.is_valid():
+        query = re.sub(r"\s+", " ", form.cleaned_data["q"]).strip()
+        status = form.cleaned_data["status"]
+        if query:
+            villages = _matching(villages, query)
+        if status == "none":
+            villages = villages.filter(data_year__isnull=True)
+        elif status:
+            villages = villages.filter(data_status=status)
+    page = Paginator(villages, PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = dict(VillageData.IdmStatus.choices)
+    for village in page.object_list:
+        village.data_status_label = labels.get(village.data_status, "")
+    return render(request, "reports/village_list.html", {"page": page, "form": form, "query": query, "status": status})
+
+
+@require_GET
+@login_required
+def village_detail(request, code: str):
+    village = get_object_or_404(
+        Region.objects.visible_to(request.user).villages().select_related("parent__parent"), code=code
+    )
+    years = list(VillageData.objects.visible_to(request.user).filter(village=village).order_by("-year"))
+    plan_has_village = WorkPlan.villages.through.objects.filter(workplan_id=OuterRef("plan_id"), region_id=village.code)
+    activities = (
+        Activity.objects.visible_to(request.user)
+        .filter(Q(village=village) | (Q(village__isnull=True) & Q(Exists(plan_has_village))))
+        .select_related("plan__companion__user", "pillar")
+        .annotate(
+            achieved=Coalesce(Sum("progress__quantity"), 0, output_field=DecimalField(max_digits=14, decimal_places=2))
+        )
+        .order_by("-plan__year", "plan__companion__user__username", "pillar__order", "position", "pk")
+    )
+    return render(
+        request,
+        "reports/village_detail.html",
+        {"village": village, "years": years, "rows": _data_rows(years), "activities": activities},
+    )
+
+
+def _data_rows(years: list[VillageData]) -> list[tuple[str, str, list]]:
+    """The table of figures with one column per year: (label, kind, values of each year)."""
+    rows = []
+    for name, kind in DATA_ROWS:
+        field = VillageData._meta.get_field(name)
+        if kind == "choice":
+            values = [getattr(data, f"get_{name}_display")() for data in years]
+        else:
+            values = [getattr(data, name) for data in years]
+        rows.append((field.verbose_name, kind, values))
+    return rows
