@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -21,9 +22,10 @@ from pillars import progress
 from pillars.models import MonthlyReport, WorkflowEvent, WorkPlan
 from reports import dashboard
 from villages.models import Companion
-from villages.scope import viewer_for, within
+from villages.scope import viewer_for
 
 HEATMAP_ROWS = 30
+VILLAGE_ROWS = 25  # a phone screen or two; the rest behind a link
 
 
 @require_GET
@@ -47,8 +49,10 @@ def _coordinator_context(request, viewer) -> dict:
     waiting_scope = dashboard.scoped_plans(user, selection, any_year=True)
     waiting_plans, waiting_plan_count = dashboard.waiting_plans(waiting_scope, today)
     waiting_reports, waiting_report_count = dashboard.waiting_reports(user, waiting_scope, today)
-    pillars = dashboard.pillar_progress(plans, selection)
     sort = request.GET.get("sort", "name")
+    progress_rows = dashboard.progress(plans, selection, sort=sort)
+    villages = dashboard.village_progress(plans, selection, sort)
+    show_all = request.GET.get("villages") == "all"
     return {
         "form": form,
         "selection": selection,
@@ -60,10 +64,12 @@ def _coordinator_context(request, viewer) -> dict:
         "waiting_report_count": waiting_report_count,
         "status_cards": dashboard.status_cards(plans, selection),
         "without_plan": _shown_and_count(dashboard.companions_without_plan(user, selection)),
-        "pillars": pillars,
-        "total": dashboard.total_of(pillars, _("All pillars")),
-        "areas": dashboard.area_progress(plans, selection, sort),
-        "villages": dashboard.village_progress(plans, selection, sort),
+        "pillars": progress_rows.pillars,
+        "total": dashboard.total_of(progress_rows.pillars, _("All pillars")),
+        "areas": progress_rows.areas,
+        "villages": villages if show_all else villages[:VILLAGE_ROWS],
+        "village_count": len(villages),
+        "all_villages_url": selection.home_url(sort=sort, villages="all"),
         "sort_columns": dashboard.sort_columns(selection, dashboard.sort_rows([], sort)[1]),
         "without_activity": dashboard.villages_without_activity(user, plans, selection),
         "unassigned_villages": dashboard.unassigned_village_count(user, selection),
@@ -78,8 +84,21 @@ def _shown_and_count(queryset, limit: int = dashboard.LIST_SHOWN) -> dashboard.V
 
 
 @dataclass
+class HeatCell:
+    css: str
+    title: str
+
+
+@dataclass
+class HeatRow:
+    name: str
+    plan_note: str
+    cells: list[HeatCell]
+
+
+@dataclass
 class Heatmap:
-    rows: list
+    rows: list[HeatRow]
     total: int
     month: int
     missing: int
@@ -91,39 +110,45 @@ class Heatmap:
         return self.total - len(self.rows)
 
 
+def _heat_row(row) -> HeatRow:
+    """One companion's months with their colour and a label spelled out (the cells are many: no template logic)."""
+    cells = []
+    for cell in row.cells:
+        late = cell.late and cell.state != progress.Cell.MISSING
+        title = f"{MONTHS[cell.month]}: {cell.label}" + (f", {_('late')}" if late else "")
+        cells.append(HeatCell(f"heat-{cell.state}" + (" heat-late" if late else ""), title))
+    note = ""
+    if row.plan_status != WorkPlan.Status.APPROVED:
+        note = _("plan: %(status)s") % {"status": row.plan_label} if row.plan_status else _("no plan")
+    return HeatRow(row.companion.display_name, note, cells)
+
+
 def _heatmap(user, selection: dashboard.Selection) -> Heatmap:
     """Report completeness of the companions in the selection, the ones most behind first.
 
     The completeness itself is :func:`pillars.progress.completeness` (one implementation); the area
-    and role filters narrow its rows, one per companion, which the page shows anyway.
+    and role filters narrow its rows, one per companion, which the page shows anyway. Only companions
+    with an approved plan can report, so only they count as missing a report.
     """
     rows = progress.completeness(user, selection.year)
     if selection.role:
         rows = [row for row in rows if row.companion.role == selection.role]
     if selection.area:
-        in_area = set(
-            Companion.objects.filter(
-                within("villages__code", selection.area.code), pk__in=[row.companion.pk for row in rows]
-            ).values_list("pk", flat=True)
-        )
+        links = Companion.villages.through.objects.filter(dashboard.below("region_id", selection.area.code))
+        in_area = set(links.values_list("companion_id", flat=True))
         rows = [row for row in rows if row.companion.pk in in_area]
     month = selection.month
-    last = [row.cells[month - 1] for row in rows] if month else []
+    approved = [row for row in rows if row.plan_status == WorkPlan.Status.APPROVED]
+    missing = sum(1 for row in approved if month and row.cells[month - 1].state == progress.Cell.MISSING)
     late = sum(1 for row in rows for cell in row.cells if cell.late and cell.state != progress.Cell.MISSING)
     returned = sum(1 for row in rows for cell in row.cells if cell.state == progress.Cell.RETURNED)
 
     def behind(row) -> tuple:
-        missing = sum(1 for cell in row.cells if cell.state == progress.Cell.MISSING)
-        return (-missing, row.companion.display_name.lower())
+        gaps = sum(1 for cell in row.cells if cell.state == progress.Cell.MISSING)
+        return (row.plan_status != WorkPlan.Status.APPROVED, -gaps, row.companion.display_name.lower())
 
-    return Heatmap(
-        rows=sorted(rows, key=behind)[:HEATMAP_ROWS],
-        total=len(rows),
-        month=month,
-        missing=sum(1 for cell in last if cell.state == progress.Cell.MISSING),
-        late=late,
-        returned=returned,
-    )
+    shown = sorted(rows, key=behind)[:HEATMAP_ROWS]
+    return Heatmap([_heat_row(row) for row in shown], len(rows), month, missing, late, returned)
 
 
 def _companion_context(request, viewer) -> dict:
@@ -133,9 +158,9 @@ def _companion_context(request, viewer) -> dict:
     my_plans = list(plans.annotate(activity_count=Count("activities")).order_by("-year"))
     current = next((plan for plan in my_plans if plan.year == year), None)
     selection = dashboard.Selection(year=year, month=dashboard.last_complete_month(year, today))
-    pillars = dashboard.pillar_progress(
-        plans.filter(year=year), selection, current.get_absolute_url() if current else ""
-    )
+    pillars = dashboard.progress(
+        plans.filter(year=year), selection, plan_url=current.get_absolute_url() if current else ""
+    ).pillars
     context = {
         "year": year,
         "plans": my_plans,
