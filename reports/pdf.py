@@ -10,6 +10,7 @@ The URL fetcher serves two kinds of resources and refuses everything else (netwo
 
 from __future__ import annotations
 
+import functools
 import io
 import mimetypes
 from pathlib import Path
@@ -52,6 +53,7 @@ def resolve_static(url: str) -> Path | None:
     return candidate
 
 
+@functools.cache
 def _fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 

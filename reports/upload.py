@@ -184,6 +184,8 @@ def check_archive(content: bytes) -> None:
         names = {member.filename for member in members}
         if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
             raise UploadError(not_a_workbook)
+        # zipfile never inflates a member past the size its header declares, so the declared sizes
+        # are a safe bound on what openpyxl could be made to unpack.
         unpacked = sum(member.file_size for member in members)
         if len(members) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES:
             raise UploadError(
