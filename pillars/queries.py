@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.dates import MONTHS_3
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from pillars.models import Activity, ActivityComment, Pillar, WorkPlan
+from pillars.models import Activity, ActivityComment, MonthlyProgress, Pillar, WorkPlan
 from pillars.services import SNAPSHOT_FIELDS
 from villages.models import Region, VillageData
 from villages.templatetags.rkt_format import number, rupiah
@@ -43,6 +43,7 @@ def plan_sections(plan: WorkPlan) -> list[PillarSection]:
     """Every active pillar (empty ones too) and any inactive pillar the plan still uses."""
     activities = (
         plan.activities.select_related("village")
+        .annotate(has_progress=Exists(MonthlyProgress.objects.filter(activity=OuterRef("pk"))))
         .prefetch_related(Prefetch("comments", queryset=ActivityComment.objects.select_related("author")))
         .order_by("pillar__order", "pillar__code", "position", "pk")
     )

@@ -267,6 +267,12 @@ def activity_save(*, activity: Activity, by) -> Activity:
 def activity_delete(*, activity: Activity, by) -> None:
     plan = _locked(activity.plan)
     _require_editable(plan, by)
+    # A reopened plan may already have progress against the activity; deleting would cascade it away.
+    if MonthlyProgress.objects.filter(activity_id=activity.pk).exists():
+        raise WorkflowError(
+            _("“%(title)s” already has monthly progress recorded; change it instead of deleting it.")
+            % {"title": activity.title}
+        )
     plan.activities.filter(pk=activity.pk).delete()
     _save(plan)
 

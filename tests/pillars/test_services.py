@@ -168,3 +168,11 @@ def test_next_years_plan_needs_an_open_year(cast):
     with pytest.raises(services.WorkflowError, match="not open"):
         services.plan_start_next(source=cast.plan, by=cast.companion)
     assert not WorkPlan.objects.filter(year=2027).exists()
+
+
+def test_an_activity_with_progress_cannot_be_deleted_from_a_revision(cast):
+    activity = ActivityFactory(plan=cast.plan)
+    ProgressFactory(activity=activity, month=1)
+    with pytest.raises(services.WorkflowError, match="already has monthly progress"):
+        services.activity_delete(activity=activity, by=cast.companion)
+    assert MonthlyProgress.objects.filter(activity=activity).exists()
