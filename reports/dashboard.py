@@ -524,7 +524,7 @@ class SortColumn:
     state: str  # "ascending", "descending" or "" (the aria-sort value)
 
 
-def sort_columns(selection: Selection, sort: str) -> list[SortColumn]:
+def sort_columns(selection: Selection, sort: str, **keep) -> list[SortColumn]:
     """Column headers of the area and village tables; a second click on the sorted column reverses it."""
     labels = {
         "name": _("Name"),
@@ -537,5 +537,6 @@ def sort_columns(selection: Selection, sort: str) -> list[SortColumn]:
     columns = []
     for key, label in labels.items():
         state = "ascending" if sort == key else "descending" if sort == f"-{key}" else ""
-        columns.append(SortColumn(key, label, selection.home_url(sort=f"-{key}" if sort == key else key), state))
+        url = selection.home_url(sort=f"-{key}" if sort == key else key, **keep)
+        columns.append(SortColumn(key, label, url, state))
     return columns

@@ -67,10 +67,13 @@ def _coordinator_context(request, viewer) -> dict:
         "pillars": progress_rows.pillars,
         "total": dashboard.total_of(progress_rows.pillars, _("All pillars")),
         "areas": progress_rows.areas,
+        "total_url": selection.plan_list_url(status=WorkPlan.Status.APPROVED),
         "villages": villages if show_all else villages[:VILLAGE_ROWS],
         "village_count": len(villages),
         "all_villages_url": selection.home_url(sort=sort, villages="all"),
-        "sort_columns": dashboard.sort_columns(selection, dashboard.sort_rows([], sort)[1]),
+        "sort_columns": dashboard.sort_columns(
+            selection, dashboard.sort_rows([], sort)[1], villages="all" if show_all else ""
+        ),
         "without_activity": dashboard.villages_without_activity(user, plans, selection),
         "unassigned_villages": dashboard.unassigned_village_count(user, selection),
         "blt_gaps": dashboard.blt_without_poor_activity(user, plans, selection),
