@@ -95,7 +95,9 @@ class ActivityForm(forms.ModelForm):
             self.initial["pillar"] = self.instance.pillar.code
         self.fields["village"].queryset = plan.villages.order_by("name")
         self.fields["village"].label_from_instance = lambda village: village.name
-        self.fields["sdg_goal"].empty_label = _("(none)")
+        self.fields["pillar"].empty_label = _("Choose a pillar")
+        self.fields["sdg_goal"].choices = [("", _("(none)")), *Activity.SdgGoal.choices]
+        self.fields["target_group"].choices = [("", _("Choose a target group")), *Activity.TargetGroup.choices]
         self.fields["target_quantity"].min_value = 0
         self.fields["budget"].required = False
         self.helper = FormHelper()

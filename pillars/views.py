@@ -176,7 +176,8 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
         event.to_label = status_labels.get(event.to_status, event.to_status)
     checks = plan_checks(sections, villages)
     returned_by = next((e for e in events if e.to_status == WorkPlan.Status.RETURNED), None)
-    snapshot = plan.snapshots.select_related("approved_by").first()
+    snapshots = list(plan.snapshots.select_related("approved_by"))
+    snapshot = snapshots[0] if snapshots else None
     changes = None
     if snapshot is not None and (plan.status != WorkPlan.Status.APPROVED or snapshot.revision < plan.revision):
         display = SnapshotDisplay(
@@ -194,6 +195,7 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
         "returned_by": returned_by if plan.status == WorkPlan.Status.RETURNED else None,
         "checks_failing": sum(not check.ok for check in checks),
         "snapshot": snapshot,
+        "snapshots": snapshots,
         "changes": changes,
         "is_owner": is_owner,
         "can_edit": can_edit,
