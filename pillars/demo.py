@@ -520,7 +520,11 @@ class DemoBuilder:
                 )
             elif month < last_month or plan.year < self.year:
                 progress.report_acknowledge(report=report, by=coordinator)
-                MonthlyReport.objects.filter(pk=report.pk).update(reviewed_at=at + timedelta(days=2))
+            # The log and the review carry believable dates, not the moment the demo was built.
+            report.events.filter(to_status="submitted").update(created_at=at)
+            reviewed = min(at + timedelta(days=2), now)
+            report.events.exclude(to_status="submitted").update(created_at=reviewed)
+            MonthlyReport.objects.filter(pk=report.pk, reviewed_at__isnull=False).update(reviewed_at=reviewed)
 
 
 def _table(headers: list[str], rows: list[tuple[int, list]]) -> Table:

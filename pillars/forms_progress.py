@@ -10,6 +10,12 @@ from pillars.evidence import check_uploads, max_bytes, max_files
 from pillars.models import Activity, MonthlyProgress, MonthlyReport
 
 
+def plain_number(value) -> str:
+    """``2.50`` → ``2.5``, ``1.00`` → ``1``: what a person would type."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -55,6 +61,7 @@ class ProgressForm(forms.ModelForm):
         self.checked_files = []
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+            self.initial["quantity"] = plain_number(self.instance.quantity)
         self.fields["quantity"].label = _("Quantity this month (%(unit)s)") % {"unit": activity.unit or "-"}
         self.fields["files"].help_text = _("JPEG, PNG or PDF; up to %(size)s MB each, %(count)s files per entry.") % {
             "size": max_bytes() // (1024 * 1024),

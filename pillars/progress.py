@@ -392,6 +392,7 @@ class CompletenessCell:
     month: int
     state: str
     late: bool = False
+    report_id: int | None = None
 
     @property
     def label(self) -> str:
@@ -409,14 +410,15 @@ class CompletenessRow:
         return WorkPlan.Status(self.plan_status).label if self.plan_status else ""
 
 
-def _cell(year: int, month: int, status: str | None, late: bool, now: datetime) -> CompletenessCell:
+def _cell(year: int, month: int, found: dict, now: datetime) -> CompletenessCell:
+    status, report_id = found.get(f"s{month}"), found.get(f"r{month}")
     if status in (MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.ACKNOWLEDGED, MonthlyReport.Status.RETURNED):
-        return CompletenessCell(month, status, late)
+        return CompletenessCell(month, status, bool(found.get(f"l{month}")), report_id)
     if not month_is_over(year, month, timezone.localdate(now)):
-        return CompletenessCell(month, Cell.NOT_DUE)
+        return CompletenessCell(month, Cell.NOT_DUE, report_id=report_id)
     if now >= report_deadline(year, month):
-        return CompletenessCell(month, Cell.MISSING, late=True)
-    return CompletenessCell(month, Cell.OPEN)
+        return CompletenessCell(month, Cell.MISSING, report_id=report_id)
+    return CompletenessCell(month, Cell.OPEN, report_id=report_id)
 
 
 def completeness(user, year: int, now: datetime | None = None) -> list[CompletenessRow]:
@@ -440,6 +442,7 @@ def completeness(user, year: int, now: datetime | None = None) -> list[Completen
     for month in range(1, 13):
         in_month = Q(month=month)
         aggregates[f"s{month}"] = Max("status", filter=in_month)
+        aggregates[f"r{month}"] = Max("pk", filter=in_month)
         aggregates[f"l{month}"] = Count("pk", filter=in_month & Q(submitted_at__gte=report_deadline(year, month)))
     per_companion = {
         row["plan__companion"]: row
@@ -452,7 +455,7 @@ def completeness(user, year: int, now: datetime | None = None) -> list[Completen
     rows = []
     for companion in companions:
         found = per_companion.get(companion.pk, {})
-        cells = [_cell(year, m, found.get(f"s{m}"), bool(found.get(f"l{m}")), now) for m in range(1, 13)]
+        cells = [_cell(year, m, found, now) for m in range(1, 13)]
         rows.append(CompletenessRow(companion, companion.plan_status, cells))
     return rows
 
@@ -467,6 +470,6 @@ def completeness_totals(rows: list[CompletenessRow]) -> list[dict[str, int]]:
                 total["reported"] += 1
             if cell.state == Cell.MISSING:
                 total["missing"] += 1
-            elif cell.late:
+            if cell.late:
                 total["late"] += 1
     return totals

@@ -57,7 +57,7 @@ def test_each_cell_has_its_state(cast, year_plan):
     assert (cells[2].state, cells[2].late) == (Cell.SUBMITTED, False)
     assert (cells[3].state, cells[3].late) == (Cell.RETURNED, False)
     assert (cells[4].state, cells[4].late) == (Cell.SUBMITTED, True)
-    assert cells[5].state == Cell.MISSING  # deadline 5 June passed
+    assert (cells[5].state, cells[5].late) == (Cell.MISSING, False)  # deadline 5 June passed
     assert cells[6].state == Cell.OPEN  # June is over, deadline 5 July not yet
     assert cells[7].state == Cell.NOT_DUE
     assert cells[12].state == Cell.NOT_DUE
@@ -101,8 +101,10 @@ def test_the_page_shows_the_grid_for_the_year(cast, year_plan):
     response = cast.client_for(cast.coordinator).get(url())
     assert response.status_code == 200
     assert response.context["year"] == YEAR
-    assert "cell-acknowledged" in response.content.decode()
-    assert "cell-missing" in response.content.decode()
+    body = response.content.decode()
+    assert "cell-acknowledged" in body
+    assert reverse("pillars:report-detail", args=[year_plan.reports.get().pk]) in body
+    assert "cell-missing" in body
 
 
 def test_a_bad_year_falls_back_to_this_year(cast):
