@@ -76,6 +76,7 @@ def visit(request, live_server, new_context, size) -> Iterator[Callable[..., Vis
             locale="id-ID",
             **context_args,
         )
+        context.set_default_timeout(15_000)
         watch = Watch(context, live_server.url)
         page = context.new_page()
         # The app confirms submits with window.confirm (data-confirm); a person would say yes.

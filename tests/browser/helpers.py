@@ -95,7 +95,8 @@ class Watch:
             self.problems.append(f"request to another host: {request.url}")
 
     def _request_failed(self, request: Request) -> None:
-        if not self._is_allowed(request.url):
+        # Browser-internal pages (Chromium's PDF viewer is an extension) are not the app's requests.
+        if request.url.startswith(("http:", "https:")) and not self._is_allowed(request.url):
             self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def _response(self, response: Response) -> None:
