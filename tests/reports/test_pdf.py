@@ -169,3 +169,15 @@ def test_text_from_the_plan_cannot_pull_files_into_the_pdf(cast):
     activity.save()
     text = pdf_text(cast.client_for(cast.companion).get(url(cast.plan)).content)
     assert '<img src="file:///etc/passwd">' in text
+
+
+def test_no_activity_row_is_split_across_pages(cast):
+    for activity in fill_plan(cast.plan, 40):
+        activity.objective = " ".join(["Penjelasan panjang tujuan kegiatan ini."] * 4) + f" Akhir-{activity.pk}."
+        activity.save()
+    pages = pdf_pages(cast.client_for(cast.companion).get(url(cast.plan)).content)
+    assert len(pages) >= 3
+    for activity in cast.plan.activities.all():
+        holding_title = [i for i, page in enumerate(pages) if f"{activity.title}\n" in page + "\n"]
+        holding_end = [i for i, page in enumerate(pages) if f"Akhir-{activity.pk}." in page]
+        assert holding_end and holding_end[0] in holding_title, activity.title
