@@ -49,7 +49,7 @@ class Change:
     code: str
     name: str
     created: bool
-    fields: list[tuple[str, Any, Any]] = field(default_factory=list)  # (verbose name, old, new)
+    fields: list[tuple[str, str, str]] = field(default_factory=list)  # (verbose name, old, new) as shown
 
 
 @dataclass
@@ -328,7 +328,7 @@ def _compare(
             if created:
                 setattr(record, key, new_value)
             elif getattr(record, key) != new_value:
-                change.fields.append((labels[key], getattr(record, key), new_value))
+                change.fields.append((labels[key], _shown(key, getattr(record, key)), _shown(key, new_value)))
                 setattr(record, key, new_value)
         if not _consistent(record, row, headers, report):
             continue
@@ -336,7 +336,7 @@ def _compare(
             record.is_demo = is_demo
         elif record.is_demo != is_demo:
             record.is_demo = is_demo
-            change.fields.append((labels["is_demo"], not is_demo, is_demo))
+            change.fields.append((labels["is_demo"], _shown("is_demo", not is_demo), _shown("is_demo", is_demo)))
         if created:
             new.append(record)
         elif change.fields:
@@ -346,6 +346,16 @@ def _compare(
             continue
         report.changes.append(change)
     return new, changed
+
+
+def _shown(key: str, value: Any) -> str:
+    """A stored value as a person reads it in a list of changes."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    choices = VillageData._meta.get_field(key).choices
+    return str(dict(choices).get(value, value)) if choices else str(value)
 
 
 def _consistent(record: VillageData, row: _Row, headers: dict[str, str], report: ImportReport) -> bool:
