@@ -135,12 +135,6 @@ class ReturnForm(forms.Form):
         error_messages={"required": _("A note is required to return a report.")},
     )
 
-    def clean_note(self) -> str:
-        note = self.cleaned_data["note"].strip()
-        if not note:
-            raise ValidationError(_("A note is required to return a report."))
-        return note
-
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
@@ -149,12 +143,6 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("A reason is required to reopen a month.")},
     )
-
-    def clean_reason(self) -> str:
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError(_("A reason is required to reopen a month."))
-        return reason
 
 
 class YearForm(forms.Form):

@@ -138,18 +138,30 @@ def progress_save(
         entry.version = F("version") + 1
         entry.save()
         entry.refresh_from_db()
-    for checked in files:
-        evidence = Evidence(
-            progress=entry,
-            original_name=checked.original_name,
-            content_type=checked.content_type,
-            size=checked.upload.size,
-            uploaded_by=by,
-        )
-        # upload_to builds the stored name from the content type, so set it before saving the file.
-        evidence.file.save("upload", checked.upload, save=False)
-        evidence.save()
+    _attach(entry, files, by)
     return entry
+
+
+def _attach(entry: MonthlyProgress, files: list[CheckedFile], by) -> None:
+    stored = []
+    try:
+        for checked in files:
+            evidence = Evidence(
+                progress=entry,
+                original_name=checked.original_name,
+                content_type=checked.content_type,
+                size=checked.upload.size,
+                uploaded_by=by,
+            )
+            # upload_to builds the stored name from the content type, so set it before saving the file.
+            evidence.file.save("upload", checked.upload, save=False)
+            stored.append(evidence.file)
+            evidence.save()
+    except Exception:
+        # The rows roll back with the transaction; the files written so far must go with them.
+        for file in stored:
+            file.storage.delete(file.name)
+        raise
 
 
 def _entry_values(values: dict) -> dict:
@@ -172,19 +184,17 @@ def mark_postponed(*, plan: WorkPlan, month: int, activities: list[Activity], by
     plan, _report = _lock_month(plan, month, by)
     ids = [a.pk for a in activities if a.plan_id == plan.pk and month in a.months]
     have = set(MonthlyProgress.objects.filter(activity_id__in=ids, month=month).values_list("activity_id", flat=True))
-    rows = [
-        MonthlyProgress(
+    missing = [pk for pk in ids if pk not in have]
+    # One create per row (a handful at most) so each gets its history record.
+    for pk in missing:
+        MonthlyProgress.objects.create(
             activity_id=pk,
             month=month,
             status=MonthlyProgress.Status.POSTPONED,
             follow_up=_("Postponed when the monthly report was submitted."),
             updated_by=by,
         )
-        for pk in ids
-        if pk not in have
-    ]
-    MonthlyProgress.objects.bulk_create(rows)
-    return len(rows)
+    return len(missing)
 
 
 # ---------------------------------------------------------------------------------------------

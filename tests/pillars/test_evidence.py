@@ -220,3 +220,16 @@ def test_an_htmx_upload_keeps_the_card_and_lists_the_file(cast, plan):
     response = cast.client_for(cast.companion).post(url, data, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "foto.jpg" in response.content.decode()
+
+
+def test_files_written_before_a_failure_are_removed(cast, plan, settings, monkeypatch):
+    rakor = activity_titled(plan, "Rakor bulanan")
+
+    def broken_save(self, *args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Evidence, "save", broken_save)
+    with pytest.raises(RuntimeError):
+        save(cast.client_for(cast.companion), plan, rakor, [upload("foto.jpg", image_bytes("JPEG"))])
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+    assert not MonthlyProgress.objects.exists()

@@ -301,3 +301,15 @@ def test_the_month_pages_run_the_same_number_of_queries_for_5_and_50_activities(
     grow_to(50)
     with django_assert_num_queries(small):
         assert client.get(url()).status_code == 200
+
+
+def test_every_save_leaves_a_history_record_with_who_did_it(cast, plan):
+    rakor = activity_titled(plan, "Rakor bulanan")
+    client = cast.client_for(cast.companion)
+    client.post(save_url(plan, rakor), entry_data(rakor, description="Satu"))
+    client.post(save_url(plan, rakor), entry_data(rakor, version="1", description="Dua"))
+    entry = MonthlyProgress.objects.get(activity=rakor, month=3)
+    assert [(h.description, h.history_user) for h in entry.history.order_by("history_date")] == [
+        ("Satu", cast.companion),
+        ("Dua", cast.companion),
+    ]
