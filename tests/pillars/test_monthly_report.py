@@ -330,3 +330,28 @@ def test_the_report_detail_runs_the_same_number_of_queries_for_5_and_50_activiti
     grow_to(50)
     with django_assert_num_queries(small):
         assert client.get(url).status_code == 200
+
+
+def test_the_companion_sees_their_own_report_without_decision_forms(cast, submitted):
+    response = cast.client_for(cast.companion).get(reverse("pillars:report-detail", args=[submitted.pk]))
+    assert response.status_code == 200
+    assert reverse("pillars:report-acknowledge", args=[submitted.pk]) not in response.content.decode()
+
+
+def test_the_coordinator_sees_the_decision_forms(cast, submitted):
+    response = cast.client_for(cast.coordinator).get(reverse("pillars:report-detail", args=[submitted.pk]))
+    body = response.content.decode()
+    assert reverse("pillars:report-acknowledge", args=[submitted.pk]) in body
+    assert reverse("pillars:report-return", args=[submitted.pk]) in body
+
+
+def test_the_report_detail_sends_anonymous_visitors_to_login_and_rejects_post(cast, submitted):
+    url = reverse("pillars:report-detail", args=[submitted.pk])
+    assert cast.client_for(None).get(url).status_code == 302
+    assert cast.client_for(cast.coordinator).post(url).status_code == 405
+
+
+def test_a_late_report_is_marked_late_on_its_page(cast, plan, submitted):
+    MonthlyReport.objects.filter(pk=submitted.pk).update(submitted_at=progress.report_deadline(plan.year, 3))
+    response = cast.client_for(cast.coordinator).get(reverse("pillars:report-detail", args=[submitted.pk]))
+    assert response.context["late"] is True
