@@ -78,7 +78,25 @@ PILLAR_FILL = PatternFill("solid", fgColor="D3E3D9")
 SUBTOTAL_FILL = PatternFill("solid", fgColor="F1F5F2")
 MONTH_FILL = PatternFill("solid", fgColor="1F5F4A")
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+LINE_HEIGHT = 15  # points per line of the default 11 pt font
+
+
+def fit_height(ws: Worksheet, row: int) -> None:
+    """Set a row's height to hold its wrapped text: spreadsheets do not grow rows on opening."""
+    lines = 1
+    for cell in ws[row]:
+        if not isinstance(cell.value, str) or not (cell.alignment and cell.alignment.wrap_text):
+            continue
+        width = ws.column_dimensions[cell.column_letter].width or 10
+        per_line = max(1, int(width * 1.1) - 1)
+        needed = sum(max(1, -(-len(part) // per_line)) for part in cell.value.split("\n"))
+        lines = max(lines, needed)
+    if lines > 1:
+        ws.row_dimensions[row].height = lines * LINE_HEIGHT
 
 
 def clean_text(value: str) -> str:
@@ -147,11 +165,10 @@ def _title_rows(ws: Worksheet, doc: PlanDocument, last_column: int) -> int:
         (_("District (kecamatan)"), ", ".join(d.name for d in identity.districts)),
         (_("Regency"), ", ".join(r.name for r in identity.regencies)),
     )
+    # One cell per line from the wide "Activity" column on, so that no label is cut off.
     for offset, (label, value) in enumerate(rows):
         row = 4 + offset
-        put(ws, row, 1, label)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
-        put(ws, row, 3, f": {value}")
+        put(ws, row, 3, f"{label}: {value}")
         ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=min(8, last_column))
     return 4 + len(rows) + 1
 
@@ -243,6 +260,7 @@ def _activity_row(ws: Worksheet, row: int, number: int, activity: Activity, ambi
         if field == "budget":
             cell.number_format = RUPIAH_FORMAT
     ws.cell(row, KEY_COLUMN).border = Border()
+    fit_height(ws, row)
 
 
 def _subtotal_row(ws: Worksheet, row: int, label: str, totals, fill=SUBTOTAL_FILL) -> None:
@@ -331,7 +349,7 @@ def write_progress_sheet(ws: Worksheet, doc: PlanDocument, progress: dict[int, d
         put(ws, header, col, label, font=BOLD, fill=HEADER_FILL, border=BOX, alignment=CENTER)
         put(ws, header + 1, col, None, fill=HEADER_FILL, border=BOX)
         ws.merge_cells(start_row=header, start_column=col, end_row=header + 1, end_column=col)
-        ws.column_dimensions[get_column_letter(col)].width = 11
+        ws.column_dimensions[get_column_letter(col)].width = 13
     row = header + 2
     number = 0
     for section in doc.sections:
@@ -353,13 +371,13 @@ def write_progress_sheet(ws: Worksheet, doc: PlanDocument, progress: dict[int, d
                 col = first_month + (m - 1) * 2
                 entry = entries.get(m)
                 scheduled = m in activity.months
-                qty = put(ws, row, col, _number(entry.quantity) if entry else None, border=BOX)
+                qty = put(ws, row, col, _number(entry.quantity) if entry else None, border=BOX, alignment=TOP)
                 status = put(
                     ws, row, col + 1, entry.get_status_display() if entry else None, border=BOX, alignment=WRAP
                 )
                 if scheduled:
                     qty.fill = status.fill = SUBTOTAL_FILL
-            put(ws, row, cumulative_col, _number(cumulative), border=BOX)
+            put(ws, row, cumulative_col, _number(cumulative), border=BOX, alignment=TOP)
             share = percent(cumulative, activity.target_quantity)
             put(
                 ws,
@@ -367,8 +385,10 @@ def write_progress_sheet(ws: Worksheet, doc: PlanDocument, progress: dict[int, d
                 last,
                 float(share) / 100 if share is not None else None,
                 border=BOX,
+                alignment=TOP,
                 number_format=PERCENT_FORMAT,
             )
+            fit_height(ws, row)
             row += 1
     ws.freeze_panes = f"D{header + 2}"
     ws.print_title_rows = f"{header}:{header + 1}"
@@ -428,6 +448,7 @@ def write_village_sheet(ws: Worksheet, doc: PlanDocument) -> None:
             cell = put(ws, row, index, value, border=BOX, alignment=WRAP)
             if index == 11:
                 cell.number_format = RUPIAH_FORMAT
+        fit_height(ws, row)
     ws.freeze_panes = "C4"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

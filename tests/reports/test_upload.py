@@ -62,8 +62,11 @@ def filled(cast) -> WorkPlan:
 
 
 @pytest.fixture
-def client(cast):
-    return cast.client_for(cast.companion)
+def client(cast, settings):
+    """The companion, reading the app in English so that messages can be compared word for word."""
+    client = cast.client_for(cast.companion)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 # --- who may upload ------------------------------------------------------------------------------
