@@ -9,4 +9,12 @@
       event.preventDefault();
     }
   });
+  // The plan page: after htmx adds an activity, bring the new card into view (it has data-just-added).
+  document.addEventListener("htmx:afterSettle", function () {
+    var added = document.querySelector("[data-just-added]");
+    if (added) {
+      added.scrollIntoView({ block: "center" });
+      added.focus({ preventScroll: true });
+    }
+  });
 })();
