@@ -27,6 +27,12 @@ def approve(plan: WorkPlan, year: int | None = None) -> WorkPlan:
     return plan
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Pages in English, so tests can read the source strings (the default language is Indonesian)."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def plan(cast):
     """The companion's plan, approved, for last year, with one activity scheduled in March and one not."""

@@ -11,8 +11,10 @@ from django.utils import timezone
 from pillars.models import MonthlyReport
 from pillars.progress import Cell, completeness, report_deadline
 from tests.factories import CompanionFactory, PlanFactory, UserFactory, open_year, region
+from tests.pillars import progress_fixtures
 from tests.pillars.progress_fixtures import approve, queries_of
 
+english = progress_fixtures.english
 pytestmark = pytest.mark.django_db
 
 YEAR = 2024

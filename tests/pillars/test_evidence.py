@@ -12,6 +12,7 @@ from tests.pillars import progress_fixtures
 from tests.pillars.progress_fixtures import PDF_BYTES, activity_titled, entry_data, image_bytes, upload
 
 plan = progress_fixtures.plan
+english = progress_fixtures.english
 pytestmark = pytest.mark.django_db
 
 

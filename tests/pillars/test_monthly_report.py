@@ -16,6 +16,7 @@ from tests.pillars import progress_fixtures
 from tests.pillars.progress_fixtures import activity_titled, approve, entry_data, last_year, queries_of
 
 plan = progress_fixtures.plan
+english = progress_fixtures.english
 pytestmark = pytest.mark.django_db
 
 

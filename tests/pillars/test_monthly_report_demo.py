@@ -9,8 +9,10 @@ import pytest
 from pillars.demo import DemoBuilder
 from pillars.models import MonthlyReport, WorkflowEvent
 from pillars.progress import Cell, completeness
+from tests.pillars import progress_fixtures
 from villages.models import Companion
 
+english = progress_fixtures.english
 pytestmark = pytest.mark.django_db
 
 
