@@ -201,7 +201,10 @@ def evidence_file(request, pk: int):
         raise Http404("file missing") from None
     response = FileResponse(handle, content_type=evidence.content_type, filename=evidence.original_name)
     response["Cache-Control"] = "private, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    if evidence.content_type.startswith("image/"):
+        # An image shown on its own needs nothing else; a PDF is left to the browser's viewer, which
+        # a strict policy can break.
+        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
     return response
 
 
