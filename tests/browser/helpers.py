@@ -71,7 +71,8 @@ class Watch:
 
     @contextmanager
     def allowing(self, url_pattern: str) -> Iterator[None]:
-        """Within the block, failures of URLs matching ``url_pattern`` are what the test provokes."""
+        """Within the block, failures matching ``url_pattern`` (a URL, or a console message) are what the
+        test provokes."""
         pattern = re.compile(url_pattern)
         self._allowed.append(pattern)
         try:
@@ -86,7 +87,7 @@ class Watch:
         if message.type != "error":
             return
         url = (message.location or {}).get("url", "")
-        if not self._is_allowed(url):
+        if not (self._is_allowed(url) or self._is_allowed(message.text)):
             self.problems.append(f"console error: {message.text} ({url})")
 
     def _request(self, request: Request) -> None:

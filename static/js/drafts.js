@@ -1,0 +1,149 @@
+// Local drafts: what is typed into a form marked data-draft-key="..." is kept in this browser until the
+// server has it, so a dropped connection or a reload loses nothing.
+//   data-draft-key       where the draft is kept (one per form, e.g. "progress:12:3:45")
+//   data-draft-base      what the server holds now (e.g. the entry's version); a draft made on another
+//                        base is stale, because a save reached the server since, and is dropped
+//   data-draft-restored  the notice shown when a draft is put back into the form
+// Hidden fields (the CSRF token, the version), passwords and files are never kept.
+(function () {
+  "use strict";
+
+  var PREFIX = "rkt-draft:";
+  var SELECTOR = "form[data-draft-key]";
+
+  function storage() {
+    try {
+      return window.localStorage;
+    } catch (error) {
+      return null; // storage disabled: the form still works, only without drafts
+    }
+  }
+
+  function keyOf(form) {
+    return PREFIX + form.getAttribute("data-draft-key");
+  }
+
+  var SKIPPED = ["hidden", "file", "submit", "button", "reset", "password"];
+
+  function kept(form) {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && !field.disabled && SKIPPED.indexOf(field.type) === -1;
+    });
+  }
+
+  // A box is kept as ticked or not under its name and value; other fields as their text.
+  function isBox(field) {
+    return field.type === "checkbox" || field.type === "radio";
+  }
+
+  function slot(field) {
+    return isBox(field) ? field.name + "=" + field.value : field.name;
+  }
+
+  function valueOf(field) {
+    return isBox(field) ? field.checked : field.value;
+  }
+
+  function put(field, value) {
+    if (isBox(field)) {
+      field.checked = value;
+    } else {
+      field.value = value;
+    }
+  }
+
+  function read(form) {
+    var store = storage();
+    if (!store) {
+      return null;
+    }
+    try {
+      return JSON.parse(store.getItem(keyOf(form)) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function forget(form) {
+    var store = storage();
+    if (store) {
+      store.removeItem(keyOf(form));
+    }
+  }
+
+  function save(form) {
+    var store = storage();
+    if (!store) {
+      return;
+    }
+    var values = {};
+    kept(form).forEach(function (field) {
+      values[slot(field)] = valueOf(field);
+    });
+    try {
+      store.setItem(keyOf(form), JSON.stringify({ base: form.getAttribute("data-draft-base") || "", values: values }));
+    } catch (error) {
+      // Storage full: nothing more to do; the typed text is still on the screen.
+    }
+  }
+
+  function restore(form) {
+    var draft = read(form);
+    if (!draft) {
+      return;
+    }
+    if (draft.base !== (form.getAttribute("data-draft-base") || "")) {
+      forget(form);
+      return;
+    }
+    var changed = false;
+    kept(form).forEach(function (field) {
+      var name = slot(field);
+      if (Object.prototype.hasOwnProperty.call(draft.values, name) && valueOf(field) !== draft.values[name]) {
+        put(field, draft.values[name]);
+        changed = true;
+      }
+    });
+    if (!changed) {
+      return;
+    }
+    var note = document.createElement("p");
+    note.className = "draft-note small text-warning-emphasis fw-semibold mb-2";
+    note.setAttribute("role", "status");
+    note.textContent = form.getAttribute("data-draft-restored");
+    form.insertBefore(note, form.firstChild);
+    // Other scripts (progress.js) then mark the form as holding unsaved changes.
+    form.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function restoreWithin(root) {
+    if (root.matches && root.matches(SELECTOR)) {
+      restore(root);
+    }
+    Array.prototype.forEach.call(root.querySelectorAll ? root.querySelectorAll(SELECTOR) : [], restore);
+  }
+
+  function onEdit(event) {
+    var form = event.target.form;
+    if (form && form.matches(SELECTOR) && event.isTrusted) {
+      save(form);
+    }
+  }
+
+  document.addEventListener("input", onEdit);
+  document.addEventListener("change", onEdit);
+  // A save the server accepted makes the draft obsolete; a failed one (no connection, 4xx) keeps it.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt && event.detail.elt.closest ? event.detail.elt.closest(SELECTOR) : null;
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    // Not detail.successful: progress.js lets htmx swap 403/409/422 cards, which htmx then counts as success.
+    if (form && status >= 200 && status < 300) {
+      forget(form);
+    }
+  });
+  // Content swapped in by htmx (a card after a save, conflict or error) gets the same treatment.
+  document.addEventListener("htmx:load", function (event) {
+    restoreWithin(event.detail.elt);
+  });
+  restoreWithin(document);
+})();
