@@ -89,7 +89,7 @@ PEOPLE = (
         "Prasetyo",
         Companion.Role.PLD,
         villages=("34.03.03.2004", "34.03.03.2005", "34.03.03.2006", "34.03.03.2007"),
-        plan_state="submitted",
+        plan_state="revised",  # approved, reopened, changed and submitted again
     ),
     Person(
         "pendamping7",
@@ -407,6 +407,9 @@ class DemoBuilder:
         WorkPlan.objects.filter(pk=plan.pk).update(
             submitted_at=timezone.now() - timedelta(days=self.rng.randint(2, 20))
         )
+        if person.plan_state == "revised":
+            self.revision(plan, user, coordinator)
+            return
         if person.plan_state == "submitted":
             return
         if person.plan_state == "returned":
@@ -420,6 +423,35 @@ class DemoBuilder:
             return
         services.plan_approve(plan=plan, by=coordinator, comment="Rencana sudah sesuai data desa.")
         self.progress(plan, user, coordinator)
+
+    def revision(self, plan: WorkPlan, user, coordinator) -> None:
+        """Approved, reopened for a new programme, changed and submitted again: the review shows what changed."""
+        plan = services.plan_approve(plan=plan, by=coordinator, comment="Rencana sudah sesuai data desa.")
+        plan = services.plan_reopen(
+            plan=plan, by=coordinator, reason="Kabupaten menambah program air bersih; mohon sesuaikan rencana."
+        )
+        activities = list(plan.activities.order_by("pk"))
+        changed = activities[0]
+        changed.target_quantity += 1
+        changed.months = tuple(sorted({*changed.months, 12}))
+        services.activity_save(activity=changed, by=user)
+        services.activity_delete(activity=activities[-1], by=user)
+        services.activity_save(
+            activity=Activity(
+                plan=plan,
+                pillar=Pillar.objects.get(code="ASI"),
+                title="Fasilitasi pembangunan sarana air bersih",
+                target_group=Activity.TargetGroup.COMMUNITY,
+                sdg_goal=6,
+                indicator="Sarana air bersih terbangun",
+                target_quantity=Decimal("1"),
+                unit="unit",
+                months=(7, 8, 9),
+            ),
+            by=user,
+        )
+        services.plan_submit(plan=plan, by=user)
+        WorkPlan.objects.filter(pk=plan.pk).update(submitted_at=timezone.now() - timedelta(days=1))
 
     def previous_year_plan(self, user, coordinator) -> None:
         """Last year's approved plan, so "start next year's plan from this one" has something to copy."""
