@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,10 +116,28 @@ def import_village_data(
             record.updated_at = now
         VillageData.objects.bulk_create(new, batch_size=BATCH)
         if changed:
-            fields = sorted(_stored_fields(present) | {"is_demo", "updated_at"})
-            VillageData.objects.bulk_update(changed, fields, batch_size=BATCH // 2)
+            _update(changed, sorted(_stored_fields(present) | {"is_demo", "updated_at"}))
         report.applied = True
     return report
+
+
+def _update(records: list[VillageData], fields: list[str]) -> None:
+    """One prepared UPDATE run for every changed row.
+
+    ``bulk_update`` writes a CASE expression per field over each batch, which SQLite evaluates in
+    quadratic time: ten minutes for a year of 83,762 villages, against seconds for this.
+    """
+    columns = [VillageData._meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(column.column)} = %s" for column in columns)
+    sql = f"UPDATE {quote(VillageData._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
+    params = [
+        [column.get_db_prep_save(getattr(record, column.attname), connection) for column in columns] + [record.pk]
+        for record in records
+    ]
+    with connection.cursor() as cursor:
+        for chunk in _chunks(params, BATCH):
+            cursor.executemany(sql, chunk)
 
 
 def _map_columns(table: Table, report: ImportReport) -> dict[int, Column]:

@@ -8,11 +8,20 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import ActivityFactory, PlanFactory, ProgressFactory, VillageDataFactory, region
 from villages.models import Region, VillageData
 
 LIST = reverse("reports:village-list")
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are asserted in English, the source language; the default language is Indonesian."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def detail(code: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from tests.factories import region
 from villages.models import VillageData
@@ -14,6 +15,14 @@ from villages.regions import existing_codes, import_regions, open_region_file, r
 from villages.village_data import import_village_data, read_table
 
 SAMPLE = Path(__file__).resolve().parents[2] / "villages" / "data" / "demo-village-data-3403.csv"
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are asserted in English, the source language; the default language is Indonesian."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

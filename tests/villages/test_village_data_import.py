@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from tests.factories import VillageDataFactory, region
@@ -15,6 +16,14 @@ from villages.models import VillageData
 from villages.village_data import VillageDataFileError, import_village_data, read_table
 
 ID_HEADERS = ["Kode Desa", "Nama Desa", "Skor IDM", "Status IDM", "Jumlah Rumah Tangga", "Rumah Tangga Miskin"]
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are asserted in English, the source language; the default language is Indonesian."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def csv_file(rows: list[list], delimiter: str = ",") -> io.BytesIO:

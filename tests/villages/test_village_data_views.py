@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from villages.models import Region, VillageData
@@ -14,6 +15,14 @@ from villages.models import Region, VillageData
 IMPORT = reverse("villages:data-import")
 TEMPLATE = reverse("villages:data-template")
 ADMIN_IMPORT = reverse("admin:villages_villagedata_import")
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are asserted in English, the source language; the default language is Indonesian."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def upload(text: str, name: str = "data.csv") -> SimpleUploadedFile:
@@ -30,7 +39,9 @@ def workbook(response):
 def test_the_template_holds_the_villages_of_the_coordinators_scope_only(cast):
     Region.objects.filter(code="34.03.01").update(name="Wonosari")
     Region.objects.filter(code="34.03.01.2002").update(name="Kepek")
-    response = cast.client_for(cast.coordinator).get(TEMPLATE, {"region": "34.03", "year": 2026})
+    client = cast.client_for(cast.coordinator)
+    client.cookies["django_language"] = "id"
+    response = client.get(TEMPLATE, {"region": "34.03", "year": 2026})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "data-desa-2026-34.03" in response["Content-Disposition"]
