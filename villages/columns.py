@@ -180,7 +180,7 @@ class CellError(ValueError):
     pass
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -190,7 +190,7 @@ def _text(value: Any) -> str:
 
 def normalise_code(value: Any) -> str:
     """``3403012001`` or ``34.03.01.2001`` (or a number from Excel) → ``34.03.01.2001``; '' if blank."""
-    text = _text(value).replace(" ", "")
+    text = cell_text(value).replace(" ", "")
     if not text:
         return ""
     if DIGITS_ONLY.fullmatch(text):
@@ -205,7 +205,7 @@ def _number_text(value: Any, *, grouped: bool = True) -> str:
 
     ``grouped=False`` for fractions such as scores, where "0.491" can only be a decimal point.
     """
-    text = _text(value).replace(" ", "")
+    text = cell_text(value).replace(" ", "")
     if grouped and re.fullmatch(r"-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?", text):  # 1.234.567 or 1.234,50
         text = text.replace(".", "").replace(",", ".")
     elif grouped and re.fullmatch(r"-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?", text):  # 1,234,567
@@ -227,9 +227,9 @@ def parse_count(value: Any) -> int | None:
         try:
             amount = Decimal(text)
         except InvalidOperation:
-            raise CellError(gettext("“%(value)s” is not a number.") % {"value": _text(value)}) from None
+            raise CellError(gettext("“%(value)s” is not a number.") % {"value": cell_text(value)}) from None
         if amount != amount.to_integral_value():
-            raise CellError(gettext("Enter a whole number, not %(value)s.") % {"value": _text(value)})
+            raise CellError(gettext("Enter a whole number, not %(value)s.") % {"value": cell_text(value)})
         number = int(amount)
     if number < 0:
         raise CellError(gettext("A count cannot be negative (%(value)s).") % {"value": number})
@@ -245,25 +245,25 @@ def parse_score(value: Any) -> Decimal | None:
     try:
         score = Decimal(text)
     except InvalidOperation:
-        raise CellError(gettext("“%(value)s” is not a number.") % {"value": _text(value)}) from None
+        raise CellError(gettext("“%(value)s” is not a number.") % {"value": cell_text(value)}) from None
     if not score.is_finite() or not Decimal(0) <= score <= Decimal(1):
-        raise CellError(gettext("The IDM score must be between 0 and 1, not %(value)s.") % {"value": _text(value)})
+        raise CellError(gettext("The IDM score must be between 0 and 1, not %(value)s.") % {"value": cell_text(value)})
     return score.quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
 
 
 def parse_rupiah(value: Any) -> Decimal | None:
-    text = re.sub(r"(?i)^rp\.?", "", _text(value).replace(" ", ""))
+    text = re.sub(r"(?i)^rp\.?", "", cell_text(value).replace(" ", ""))
     text = _number_text(text)
     if not text:
         return None
     try:
         amount = Decimal(text).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     except InvalidOperation:
-        raise CellError(gettext("“%(value)s” is not an amount in Rupiah.") % {"value": _text(value)}) from None
+        raise CellError(gettext("“%(value)s” is not an amount in Rupiah.") % {"value": cell_text(value)}) from None
     if amount < 0:
-        raise CellError(gettext("An amount cannot be negative (%(value)s).") % {"value": _text(value)})
+        raise CellError(gettext("An amount cannot be negative (%(value)s).") % {"value": cell_text(value)})
     if amount >= MAX_RUPIAH:
-        raise CellError(gettext("%(value)s is too large.") % {"value": _text(value)})
+        raise CellError(gettext("%(value)s is too large.") % {"value": cell_text(value)})
     return amount
 
 
@@ -314,13 +314,13 @@ NO = {"tidak", "no", "n", "false", "0", "belum", "tidak ada", "belum berbadan hu
 
 
 def parse_choice(value: Any, names: dict[str, str], choices) -> str:
-    text = normalise(_text(value))
+    text = normalise(cell_text(value))
     if not text:
         return ""
     if text not in names:
         allowed = ", ".join(str(label) for label in choices.labels)
         raise CellError(
-            gettext("“%(value)s” is not one of: %(allowed)s.") % {"value": _text(value), "allowed": allowed}
+            gettext("“%(value)s” is not one of: %(allowed)s.") % {"value": cell_text(value), "allowed": allowed}
         )
     return names[text]
 
@@ -328,12 +328,12 @@ def parse_choice(value: Any, names: dict[str, str], choices) -> str:
 def parse_yes_no(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    text = normalise(_text(value))
+    text = normalise(cell_text(value))
     if text in YES:
         return True
     if not text or text in NO:
         return False
-    raise CellError(gettext("Write “Ya” or “Tidak” (yes or no), not “%(value)s”.") % {"value": _text(value)})
+    raise CellError(gettext("Write “Ya” or “Tidak” (yes or no), not “%(value)s”.") % {"value": cell_text(value)})
 
 
 def parse_cell(key: str, value: Any) -> Any:
@@ -359,4 +359,4 @@ def parse_cell(key: str, value: Any) -> Any:
         return parse_count(value)
     if key == "code":
         return normalise_code(value)
-    return _text(value)
+    return cell_text(value)

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villages.columns import COLUMNS, FIELDS, CellError, Column, column_for_header, normalise, parse_cell
+from villages.columns import COLUMNS, FIELDS, CellError, Column, cell_text, column_for_header, normalise, parse_cell
 from villages.models import Region, VillageData
 from villages.spreadsheet import Table, VillageDataFileError, read_table
 
@@ -59,6 +59,7 @@ class ImportReport:
     rows: int = 0
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
+    skipped: int = 0  # rows with a village but no figures
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
@@ -165,7 +166,12 @@ def _map_columns(table: Table, report: ImportReport) -> dict[int, Column]:
 
 def _parse_rows(table: Table, columns: dict[int, Column], report: ImportReport) -> list[_Row]:
     rows = []
+    figures = [index for index, column in columns.items() if column.key in FIELDS]
     for number, cells in table.rows:
+        if not any(index < len(cells) and cell_text(cells[index]) for index in figures):
+            # A village of the template left blank: not a claim that its figures are empty.
+            report.skipped += 1
+            continue
         values: dict[str, Any] = {}
         headers: dict[str, str] = {}
         failed = False

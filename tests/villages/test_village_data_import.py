@@ -161,8 +161,8 @@ def test_a_name_that_differs_from_the_code_is_a_warning(villages):
 @pytest.mark.parametrize(
     ("headers", "cells", "column", "words"),
     [
-        (["Kode Desa"], ["34.03.09.2001"], "Kode Desa", "Unknown village code 34.03.09.2001"),
-        (["Kode Desa"], ["34-03-01"], "Kode Desa", "is not a village code"),
+        (["Kode Desa", "Skor IDM"], ["34.03.09.2001", "0.5"], "Kode Desa", "Unknown village code 34.03.09.2001"),
+        (["Kode Desa", "Skor IDM"], ["34-03-01", "0.5"], "Kode Desa", "is not a village code"),
         (["Kode Desa", "Skor IDM"], ["34.03.01.2001", "1.2"], "Skor IDM", "between 0 and 1"),
         (["Kode Desa", "Skor IDM"], ["34.03.01.2001", "-0.1"], "Skor IDM", "between 0 and 1"),
         (["Kode Desa", "Status IDM"], ["34.03.01.2001", "Maju Sekali"], "Status IDM", "is not one of"),
@@ -184,11 +184,12 @@ def test_a_name_that_differs_from_the_code_is_a_warning(villages):
         ),
         (["Kode Desa", "Pagu Dana Desa"], ["34.03.01.2001", "-1000"], "Pagu Dana Desa", "cannot be negative"),
         (["Kode Desa", "BUMDes Berbadan Hukum"], ["34.03.01.2001", "mungkin"], "BUMDes Berbadan Hukum", "Ya"),
-        (["Kode Desa", "Tahun"], ["34.03.01.2001", "2025"], "Tahun", "for 2025"),
+        (["Kode Desa", "Skor IDM", "Tahun"], ["34.03.01.2001", "0.5", "2025"], "Tahun", "for 2025"),
     ],
 )
 def test_a_bad_cell_is_reported_with_its_row_and_column_and_nothing_is_written(villages, headers, cells, column, words):
-    report = run([headers, ["34.03.01.2002"] + [""] * (len(headers) - 1), cells])
+    good = {"Skor IDM": "0.65", "Status IDM": "Berkembang", "Status BUMDes": "Maju", "Tahun": "2026"}
+    report = run([headers, ["34.03.01.2002"] + [good.get(header, "1") for header in headers[1:]], cells])
     assert not report.applied
     assert [(issue.row, issue.column) for issue in report.errors] == [(3, column)]
     assert words in report.errors[0].message
@@ -319,3 +320,11 @@ def test_no_header_name_belongs_to_two_columns():
     names = [name for column in COLUMNS for name in column.names()]
     assert len(names) == len(set(names))
     assert normalise(" Pagu Dana_Desa (Rp) ") == "pagu dana desa"
+
+
+def test_a_village_row_without_figures_is_skipped_and_keeps_what_is_stored(villages):
+    VillageDataFactory(village=villages[0], households=1000)
+    headers = ["Kode Desa", "Nama Desa", "Jumlah Rumah Tangga", "Status BUMDes"]
+    report = run([headers, ["34.03.01.2001", "Wonosari", "", " "]])
+    assert (report.skipped, report.created, report.updated) == (1, 0, 0)
+    assert VillageData.objects.get().households == 1000

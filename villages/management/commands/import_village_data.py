@@ -60,7 +60,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  … and {len(report.changes) - SHOWN} more")
         summary = (
             f"{report.rows} rows for {report.year}: {report.created} added, {report.updated} updated, "
-            f"{report.unchanged} unchanged, {len(report.warnings)} warning(s)."
+            f"{report.unchanged} unchanged, {report.skipped} without figures skipped, "
+            f"{len(report.warnings)} warning(s)."
         )
         if report.dry_run:
             self.stdout.write(f"Dry run, nothing written. {summary}")
