@@ -36,7 +36,8 @@ def indonesian_date(day: datetime.date) -> str:
 
 
 def plan_title(year: int) -> str:
-    return _("ANNUAL WORK PLAN FOR VILLAGE COMMUNITY COMPANIONSHIP, YEAR %(year)s") % {"year": year}
+    with override(DOCUMENT_LANGUAGE):
+        return _("ANNUAL WORK PLAN FOR VILLAGE COMMUNITY COMPANIONSHIP, YEAR %(year)s") % {"year": year}
 
 
 @dataclass

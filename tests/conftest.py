@@ -23,6 +23,13 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Tests read the English source strings; the Indonesian default is tested where it matters
+    (tests/test_shell.py, tests/test_translations.py, the PDFs), by setting LANGUAGE_CODE back to "id"."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @dataclass
 class Cast:
     companion: object

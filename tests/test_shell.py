@@ -11,7 +11,8 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_the_login_page_is_served_in_indonesian_by_default(client):
+def test_the_login_page_is_served_in_indonesian_by_default(client, settings):
+    settings.LANGUAGE_CODE = "id"
     response = client.get(reverse("login"))
     assert response.status_code == 200
     assert response.headers["Content-Language"] == "id"
@@ -72,8 +73,10 @@ def test_the_coordinator_home_counts_only_plans_in_scope(cast):
     assert {card.value: card.count for card in response.context["status_cards"]}["draft"] == 1
 
 
-def test_switching_to_english_translates_the_pages(cast):
+def test_switching_to_english_translates_the_pages(cast, settings):
+    settings.LANGUAGE_CODE = "id"
     client = cast.client_for(cast.companion)
+    assert "Beranda" in client.get(reverse("home")).content.decode()
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
     assert response.status_code == 302
     page = client.get(reverse("home"))
