@@ -35,12 +35,12 @@ run: prereqs $(VENV)/.installed
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make test: set up, lint, check migrations, run the whole suite
+## make test: set up, lint, check migrations, run the whole suite but the browser tests (make test-browser)
 test: prereqs $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not browser"
 
 ## make test-browser: the journeys in Chromium (phone and desktop), with axe, weight and network checks;
 ## screenshots in test-artifacts/screenshots/ (needs /usr/bin/chromium: apt-get install -y chromium)

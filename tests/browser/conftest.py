@@ -7,6 +7,7 @@ Every test here is marked ``browser`` and is skipped, with the reason, when Chro
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from importlib import import_module
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, SIZES, Visitor, Watch
+from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, SIZES, Visitor, Watch
 from tests.factories import (
     CompanionFactory,
     CoordinatorFactory,
@@ -31,6 +32,7 @@ def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "browser: drives Chromium against the live server (make test-browser)")
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m "not browser"` deselects by marker
 def pytest_collection_modifyitems(config, items) -> None:
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium`")
     for item in items:
@@ -48,6 +50,13 @@ def _orm_beside_playwright() -> Iterator[None]:
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     yield
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_screenshots() -> None:
+    """The folder shows the last run only: a page that is no longer visited leaves no stale picture."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
 
 
 @pytest.fixture(scope="session")

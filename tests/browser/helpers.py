@@ -9,7 +9,6 @@ fails on any "serious" or "critical" violation, then fails on anything the watch
 
 from __future__ import annotations
 
-import gzip
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,7 +42,6 @@ BLOCKING_IMPACTS = ("serious", "critical")
 # Resource types whose 4xx/5xx answer breaks the page (a missing stylesheet, script, image or font).
 # Documents and htmx requests answer 4xx on purpose (404 page, 422 invalid card); journeys check those.
 SUBRESOURCES = {"stylesheet", "script", "image", "font", "media", "manifest", "other"}
-COMPRESSIBLE = re.compile(r"text/|javascript|json|svg|xml")
 DEMO_PASSWORD = "test-pass-123"
 
 _axe_source: str | None = None
@@ -178,38 +176,3 @@ def run_axe(page: Page) -> list[str]:
         for v in violations
         if v["impact"] in BLOCKING_IMPACTS
     ]
-
-
-@dataclass
-class Transfer:
-    """The bytes a production server would send for one page load, by kind."""
-
-    html: int = 0
-    static: int = 0
-    other: int = 0
-    files: list[tuple[str, int, int]] = field(default_factory=list)  # url, body bytes, bytes sent
-
-    @property
-    def total(self) -> int:
-        return self.html + self.static + self.other
-
-    def add(self, response: Response) -> None:
-        body = response.body()
-        content_type = response.headers.get("content-type", "")
-        path = urlsplit(response.url).path
-        # WhiteNoise (CompressedManifestStaticFilesStorage) serves a gzip copy of each text file made at
-        # collectstatic; the app does not compress HTML (no GZipMiddleware), so pages count in full.
-        is_static = path.startswith("/static/")
-        sent = len(gzip.compress(body, 9)) if is_static and COMPRESSIBLE.search(content_type) else len(body)
-        sent += response.request.sizes()["responseHeadersSize"]
-        if is_static:
-            self.static += sent
-        elif "text/html" in content_type:
-            self.html += sent
-        else:
-            self.other += sent
-        self.files.append((path, len(body), sent))
-
-
-def kb(size: int) -> str:
-    return f"{size / 1024:.1f} KB"

@@ -24,6 +24,7 @@ def switch_language(visitor, code: str) -> None:
 
 
 def nav_texts(visitor) -> str:
+    visitor.open_menu()
     return visitor.page.locator("nav").inner_text()
 
 

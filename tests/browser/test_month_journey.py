@@ -59,8 +59,9 @@ def home_figures(visitor, year: int) -> dict:
     visitor.go(f"{reverse('home')}?year={year}")
     page = visitor.page
     return {
-        "missing": int(page.locator("#completeness ~ p .figure-link strong, .figure-link strong").first.inner_text()),
-        "reported": page.locator(".headline-figures span").nth(1).inner_text(),
+        "missing": int(page.locator("section[aria-labelledby=completeness] .figure-link strong").first.inner_text()),
+        # done %, reported %, achieved %
+        "reported": page.locator("section[aria-labelledby=by-pillar] .headline-figures strong").nth(1).inner_text(),
         "cells": page.locator("tr", has_text="Rina Lestari")
         .locator("td.heat")
         .evaluate_all(
