@@ -17,6 +17,7 @@ def _english(settings):
     # Assertions read the English source strings, whatever the catalogues hold.
     settings.LANGUAGE_CODE = "en"
 
+
 # (url name, needs an activity, allowed methods)
 PLAN_VIEWS = [
     ("plan-detail", False, "GET"),
