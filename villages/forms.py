@@ -51,6 +51,12 @@ class VillageDataImportForm(forms.Form):
         return upload
 
 
+class ConfirmImportForm(forms.Form):
+    """Save the file the last dry run checked; ``digest`` names that very file."""
+
+    digest = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=64)
+
+
 class TemplateForm(forms.Form):
     """Which area's villages the blank workbook is pre-filled with; only areas the user may see."""
 

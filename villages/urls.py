@@ -8,5 +8,6 @@ app_name = "villages"
 
 urlpatterns = [
     path("data/import/", views.data_import, name="data-import"),
+    path("data/import/confirm/", views.data_import_confirm, name="data-import-confirm"),
     path("data/template.xlsx", views.data_template, name="data-template"),
 ]

@@ -6,19 +6,26 @@ refuses rows of villages outside the user's area. Anyone else gets 404, as for a
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from villages.forms import TemplateForm, VillageDataImportForm
+from villages.forms import ConfirmImportForm, TemplateForm, VillageDataImportForm
 from villages.models import Region
 from villages.scope import viewer_for
-from villages.village_data import import_village_data
+from villages.village_data import Table, import_village_data
 from villages.village_data_template import template_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PENDING_IMPORT = "villages:pending-import"
+PENDING_MAX_ROWS = 10_000
 
 
 def _require_importer(user) -> None:
@@ -31,7 +38,7 @@ def _require_importer(user) -> None:
 @login_required
 def data_import(request):
     _require_importer(request.user)
-    report = None
+    report = confirm = None
     if request.method == "POST":
         form = VillageDataImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -39,17 +46,62 @@ def data_import(request):
                 form.table, year=form.cleaned_data["year"], user=request.user, dry_run=form.cleaned_data["dry_run"]
             )
             if report.ok and report.dry_run:
-                # The next step is the real import of the same file: offer it unticked.
-                form = VillageDataImportForm(initial={"year": report.year, "dry_run": False})
+                confirm = _keep_for_confirmation(request, form.table, report.year)
+                # Without a kept file, the next step is the real import of the same file: offer it unticked.
+                form = VillageDataImportForm(initial={"year": report.year, "dry_run": confirm is not None})
     else:
         form = VillageDataImportForm()
+    return _import_page(request, form, report, confirm)
+
+
+@require_POST
+@login_required
+def data_import_confirm(request):
+    """Save the file checked by the last dry run, without choosing it again; checked once more."""
+    _require_importer(request.user)
+    form = ConfirmImportForm(request.POST)
+    pending = request.session.get(PENDING_IMPORT)
+    if not form.is_valid() or not pending or pending["digest"] != form.cleaned_data["digest"]:
+        messages.error(request, _("There is no checked file waiting to be saved; upload it again."))
+        return redirect("villages:data-import")
+    data = json.loads(pending["payload"])
+    table = Table(data["header_row"], data["headers"], [(number, cells) for number, cells in data["rows"]])
+    report = import_village_data(table, year=data["year"], user=request.user)
+    if report.applied:
+        del request.session[PENDING_IMPORT]
+    return _import_page(request, VillageDataImportForm(initial={"year": report.year}), report)
+
+
+def _import_page(request, form, report, confirm: ConfirmImportForm | None = None):
     # Rendered, not redirected, after a real import too: the report is the point, and importing
     # the same file again (a refresh) changes nothing.
     return render(
         request,
         "villages/data_import.html",
-        {"form": form, "report": report, "template_form": TemplateForm(user=request.user, auto_id="template_%s")},
+        {
+            "form": form,
+            "report": report,
+            "confirm": confirm,
+            "template_form": TemplateForm(user=request.user, auto_id="template_%s"),
+        },
     )
+
+
+def _keep_for_confirmation(request, table: Table, year: int) -> ConfirmImportForm | None:
+    """Keep a checked file's cells in the session so that saving it needs no second upload.
+
+    Files past a province's size are not kept (the session would carry megabytes); those are
+    chosen again. The digest ties the confirmation to the very cells that were checked.
+    """
+    if len(table.rows) > PENDING_MAX_ROWS:
+        request.session.pop(PENDING_IMPORT, None)
+        return None
+    payload = json.dumps(
+        {"year": year, "header_row": table.header_row, "headers": table.headers, "rows": table.rows}, default=str
+    )
+    digest = hashlib.sha256(payload.encode()).hexdigest()
+    request.session[PENDING_IMPORT] = {"digest": digest, "payload": payload}
+    return ConfirmImportForm(initial={"digest": digest})
 
 
 @require_GET

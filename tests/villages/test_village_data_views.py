@@ -14,6 +14,7 @@ from villages.models import Region, VillageData
 
 IMPORT = reverse("villages:data-import")
 TEMPLATE = reverse("villages:data-template")
+CONFIRM = reverse("villages:data-import-confirm")
 ADMIN_IMPORT = reverse("admin:villages_villagedata_import")
 
 
@@ -111,7 +112,41 @@ def test_a_dry_run_upload_reports_and_saves_nothing(cast):
     assert response.status_code == 200
     assert response.context["report"].created == 1
     assert not VillageData.objects.exists()
-    assert response.context["form"]["dry_run"].value() is False  # the next step is the real import
+    assert response.context["confirm"] is not None
+
+
+def test_a_checked_file_is_saved_without_choosing_it_again(cast):
+    client = cast.client_for(cast.coordinator)
+    checked = client.post(
+        IMPORT, {"file": upload("Kode Desa,Skor IDM\n3403012001,0.7\n"), "year": 2025, "dry_run": "on"}
+    )
+    digest = checked.context["confirm"]["digest"].value()
+    response = client.post(CONFIRM, {"digest": digest})
+    assert response.status_code == 200
+    assert response.context["report"].applied
+    assert VillageData.objects.get().year == 2025
+    again = client.post(CONFIRM, {"digest": digest})  # used up: nothing waits any more
+    assert again.status_code == 302 and again["Location"] == IMPORT
+
+
+def test_a_confirmation_needs_the_digest_of_the_checked_file(cast):
+    client = cast.client_for(cast.coordinator)
+    client.post(IMPORT, {"file": upload("Kode Desa,Skor IDM\n3403012001,0.7\n"), "year": 2026, "dry_run": "on"})
+    assert client.post(CONFIRM, {"digest": "0" * 64}).status_code == 302
+    assert not VillageData.objects.exists()
+
+
+def test_a_confirmation_is_checked_again_against_the_users_scope(cast):
+    coordinator = cast.client_for(cast.coordinator)
+    checked = coordinator.post(
+        IMPORT, {"file": upload("Kode Desa,Skor IDM\n3403012001,0.7\n"), "year": 2026, "dry_run": "on"}
+    )
+    digest = checked.context["confirm"]["digest"].value()
+    # Another user's session holds no checked file, whatever digest they send.
+    assert cast.client_for(cast.outsider).post(CONFIRM, {"digest": digest}).status_code == 302
+    assert cast.client_for(cast.companion).post(CONFIRM, {"digest": digest}).status_code == 404
+    assert cast.client_for(cast.coordinator).get(CONFIRM).status_code == 405
+    assert not VillageData.objects.exists()
 
 
 def test_an_upload_saves_and_reports(cast):
@@ -154,8 +189,9 @@ def test_the_upload_is_not_for_companions(cast):
 
 
 def test_the_upload_asks_anonymous_users_to_log_in(cast):
-    response = cast.client_for(None).post(IMPORT, {})
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    for url in (IMPORT, CONFIRM):
+        response = cast.client_for(None).post(url, {})
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_the_upload_refuses_other_methods(cast):
