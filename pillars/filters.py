@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from pillars.models import PlanYear, WorkPlan
 from villages.models import Companion, Region
-from villages.scope import viewer_for, within
 
 
 class PlanReviewFilter(django_filters.FilterSet):
@@ -27,15 +26,15 @@ class PlanReviewFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data, queryset, request=request, prefix=prefix)
-        user = request.user
-        viewer = viewer_for(user)
-        districts = Region.objects.filter(level=Region.Level.DISTRICT).order_by("name")
-        if not viewer.is_admin:
-            districts = districts.filter(within("code", viewer.prefix or "-"))
-        self.filters["kecamatan"].queryset = districts
+        # Only kecamatan and companions that have plans in scope: a short list for a coordinator, and
+        # not every kecamatan of the country for an admin.
+        plans = self.queryset
+        in_plans = WorkPlan.villages.through.objects.filter(workplan__in=plans.values("pk"))
+        self.filters["kecamatan"].queryset = Region.objects.filter(
+            level=Region.Level.DISTRICT, pk__in=in_plans.values("region__parent_id")
+        ).order_by("name")
         self.filters["companion"].queryset = (
-            Companion.objects.visible_to(user)
-            .filter(role__in=Companion.COMPANION_ROLES)
+            Companion.objects.filter(pk__in=plans.values("companion_id"))
             .select_related("user")
             .order_by("user__first_name", "user__last_name", "user__username")
         )

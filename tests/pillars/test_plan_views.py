@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from pillars import services
 from pillars.models import Activity, WorkPlan
-from tests.factories import ActivityFactory, PlanFactory, open_year
+from tests.factories import ActivityFactory, PlanFactory, open_year, region
 
 pytestmark = pytest.mark.django_db
 
@@ -365,3 +365,10 @@ def test_the_review_list_is_paginated_and_keeps_the_filters(cast):
     response = cast.client_for(cast.coordinator).get(reverse("pillars:plan-list"), {"status": "draft"})
     assert len(response.context["plans"]) == 25
     assert "?status=draft&amp;page=2" in response.content.decode()
+
+
+def test_the_filter_offers_only_kecamatan_and_companions_with_plans_in_scope(cast):
+    region("34.03.09.2001")  # a kecamatan in scope without any plan
+    form = cast.client_for(cast.coordinator).get(reverse("pillars:plan-list")).context["filter"].form
+    assert {r.code for r in form.fields["kecamatan"].queryset} == {"34.03.01", "34.03.02"}
+    assert set(form.fields["companion"].queryset) == {cast.plan.companion, cast.other_plan.companion}
