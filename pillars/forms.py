@@ -6,6 +6,8 @@ Excel upload (``reports``) both use it, so a row of a workbook gets the same mes
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
@@ -93,6 +95,9 @@ class ActivityForm(forms.ModelForm):
             # The instance's initial value is the pk, but the choices are keyed by code (to_field_name);
             # left alone, the edit page would show no pillar selected.
             self.initial["pillar"] = self.instance.pillar.code
+        if self.instance.pk and isinstance(self.initial.get("target_quantity"), Decimal):
+            # "4", not "4.00", for a target typed as a whole number.
+            self.initial["target_quantity"] = format(self.initial["target_quantity"].normalize(), "f")
         self.fields["village"].queryset = plan.villages.order_by("name")
         self.fields["village"].label_from_instance = lambda village: village.name
         self.fields["pillar"].empty_label = _("Choose a pillar")

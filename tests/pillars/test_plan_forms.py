@@ -121,3 +121,8 @@ def test_the_edit_form_shows_the_activitys_pillar_and_months(cast):
     assert form["pillar"].value() == "ORG"
     assert 'value="ORG" selected' in str(form["pillar"])
     assert [int(m) for m in form["months"].value()] == [3, 9]
+
+
+def test_the_edit_form_shows_a_whole_target_without_decimals(cast):
+    activity = ActivityFactory(plan=cast.plan, target_quantity=Decimal("10.00"))
+    assert ActivityForm(plan=cast.plan, instance=activity)["target_quantity"].value() == "10"
