@@ -94,8 +94,11 @@ class Watch:
             self.problems.append(f"request to another host: {request.url}")
 
     def _request_failed(self, request: Request) -> None:
-        # Browser-internal pages (Chromium's PDF viewer is an extension) are not the app's requests.
-        if request.url.startswith(("http:", "https:")) and not self._is_allowed(request.url):
+        # Browser-internal pages (Chromium's PDF viewer is an extension) are not the app's requests, and
+        # ERR_ABORTED is the browser cancelling a request itself (the page moved on: a favicon, a download).
+        if request.failure == "net::ERR_ABORTED" or not request.url.startswith(("http:", "https:")):
+            return
+        if not self._is_allowed(request.url):
             self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def _response(self, response: Response) -> None:
@@ -143,6 +146,13 @@ class Visitor:
         if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
             toggler.click()
             self.page.locator("#nav-main.show").wait_for()
+
+    def follow_nav(self, path: str) -> None:
+        """Go somewhere through the main navigation, opening the menu first on a phone."""
+        self.open_menu()
+        with self.page.expect_navigation():
+            self.page.locator(f"#nav-main a[href='{path}']").click()
+        assert self.page.url.endswith(path), self.page.url
 
     def look(self, name: str) -> None:
         """The checks every main page gets: a screenshot, axe, and nothing wrong on the console or the wire."""

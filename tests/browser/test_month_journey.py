@@ -114,10 +114,12 @@ def test_companion_reports_a_month_with_a_photo_coordinator_acknowledges_home_fi
     companion.look("month-submitted")
 
     coordinator.go(f"{reverse('home')}?year={plan.year}")
+    detail = reverse("pillars:report-detail", args=[report.pk])
+    assert coordinator.page.locator(f".waiting-list a[href$='{detail}']").count() == 1, "home lists it as waiting"
+    coordinator.follow_nav(reverse("pillars:report-queue"))
+    coordinator.look("report-queue")
     with coordinator.page.expect_navigation():
-        coordinator.page.locator(
-            f".waiting-list a[href$='{reverse('pillars:report-detail', args=[report.pk])}']"
-        ).click()
+        coordinator.page.locator(f"main a[href$='{detail}']").click()
     assert "rapat-kepek.png" in coordinator.page.locator("main").inner_text()
     coordinator.look("report-detail")
     with coordinator.page.expect_navigation():

@@ -173,6 +173,13 @@ def test_coordinator_returns_with_a_comment_companion_fixes_and_resubmits_coordi
     plan.refresh_from_db()
     assert plan.status == WorkPlan.Status.APPROVED
     coordinator.look("plan-approved")
+    # The villages behind the plan, as the coordinator looks them up.
+    coordinator.follow_nav(reverse("reports:village-list"))
+    coordinator.look("village-list")
+    with coordinator.page.expect_navigation():
+        coordinator.page.locator(f"main a[href='{reverse('reports:village-detail', args=['34.03.01.2001'])}']").click()
+    assert "Kegiatan ASI" in coordinator.page.locator("main").inner_text(), "the village page lists its activity"
+    coordinator.look("village-detail")
     assert list(plan.events.values_list("to_status", flat=True).order_by("pk")) == [
         "submitted",
         "returned",
