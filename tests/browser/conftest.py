@@ -57,6 +57,7 @@ def _fresh_screenshots() -> None:
     """The folder shows the last run only: a page that is no longer visited leaves no stale picture."""
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True)
+    (SCREENSHOTS.parent / "field-conditions.txt").unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")
