@@ -8,7 +8,6 @@ import pytest
 from django.test import Client
 
 from tests.factories import (
-    PASSWORD,
     CompanionFactory,
     CoordinatorFactory,
     PlanFactory,
@@ -44,7 +43,7 @@ class Cast:
     def client_for(self, user) -> Client:
         client = Client()
         if user is not None:
-            assert client.login(username=user.username, password=PASSWORD)
+            client.force_login(user)
         return client
 
 

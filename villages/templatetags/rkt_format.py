@@ -62,3 +62,12 @@ def months_range() -> range:
 @register.filter
 def has_month(months, month) -> bool:
     return int(month) in (months or ())
+
+
+@register.filter
+def minutes(duration) -> int:
+    """A timedelta in whole minutes (at least 1), for messages such as the login cool-off."""
+    try:
+        return max(1, int(duration.total_seconds() // 60))
+    except AttributeError:
+        return 0
