@@ -143,6 +143,42 @@ class ActivityForm(forms.ModelForm):
         return title
 
 
+class VersionedForm(forms.Form):
+    """A form that carries the version its object had when the form was opened.
+
+    The service compares it with the saved version and refuses a stale save; see
+    :class:`pillars.services.VersionConflict`.
+    """
+
+    # Not required: every page we render carries it, and a client that sends none (an older page, a
+    # script) saves as before rather than being locked out; a stale number is always refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def set_version(self, version: int) -> None:
+        self.fields["version"].initial = version
+
+    def move_to_version(self, version: int) -> None:
+        """After a conflict: saving again now replaces the other save knowingly."""
+        if self.is_bound:
+            data = self.data.copy()
+            data[self.add_prefix("version")] = str(version)
+            self.data = data
+        self.set_version(version)
+
+
+class ActivityEditForm(VersionedForm, ActivityForm):
+    """The activity form of the edit page: :class:`ActivityForm` plus the version it was opened at."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_version(self.instance.version)
+        self.helper.layout.append(Field("version"))
+
+
+class ActivityDeleteForm(VersionedForm):
+    """The delete button of an activity card: the version the page showed."""
+
+
 class PlanNarrativeForm(forms.ModelForm):
     """The plan's short narrative: priorities and the data they rest on."""
 
@@ -158,6 +194,14 @@ class PlanNarrativeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class PlanNarrativeEditForm(VersionedForm, PlanNarrativeForm):
+    """The narrative form of the edit page, with the plan's version when it was opened."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_version(self.instance.version)
 
 
 class StartPlanForm(forms.Form):

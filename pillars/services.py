@@ -16,6 +16,7 @@ from django.db.models import Exists, F, Max, OuterRef, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from pillars.models import (
     Activity,
@@ -36,6 +37,23 @@ class WorkflowError(Exception):
     def __init__(self, problems: str | list[str]):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         super().__init__("; ".join(str(p) for p in self.problems))
+
+
+class VersionConflict(Exception):
+    """A save made on a version that is no longer current; ``current`` is the row as saved now.
+
+    Nothing was written: the caller shows the current values beside what the user typed.
+    """
+
+    def __init__(self, current: WorkPlan | Activity):
+        self.current = current
+        super().__init__(f"{type(current).__name__} {current.pk} is at version {current.version}")
+
+
+def _check_version(current: WorkPlan | Activity, version: int | None) -> None:
+    # None: a caller with its own staleness check (the workbook upload compares a fingerprint).
+    if version is not None and current.version != version:
+        raise VersionConflict(current)
 
 
 @dataclass(frozen=True)
@@ -71,9 +89,21 @@ def _log(plan: WorkPlan, *, by, from_status: str, comment: str = "") -> Workflow
     )
 
 
-def _save(plan: WorkPlan, *fields: str) -> None:
+def _save(plan: WorkPlan, *fields: str, by=None) -> None:
+    """Save ``fields`` and bump the version; with no field, only the version moves (an activity changed).
+
+    A version-only save leaves no history row of the plan: the activity's own row says what changed.
+    """
     plan.version = F("version") + 1
-    plan.save(update_fields=[*fields, "version", "updated_at"])
+    if by is not None:
+        plan._history_user = by
+    if not fields:
+        plan.skip_history_when_saving = True
+    try:
+        plan.save(update_fields=[*fields, "version", "updated_at"])
+    finally:
+        if not fields:
+            del plan.skip_history_when_saving
     plan.refresh_from_db(fields=["version"])
 
 
@@ -90,7 +120,9 @@ def plan_create(*, companion: Companion, year: int, by) -> WorkPlan:
         raise WorkflowError(_("You have no assigned villages yet; ask an admin to assign them."))
     try:
         with transaction.atomic():
-            plan = WorkPlan.objects.create(companion=companion, year=year)
+            plan = WorkPlan(companion=companion, year=year)
+            plan._history_user = by
+            plan.save()
             plan.villages.set(villages)
             WorkflowEvent.objects.create(plan=plan, actor=by, from_status="", to_status=plan.status)
     except IntegrityError:
@@ -129,7 +161,7 @@ def plan_submit(*, plan: WorkPlan, by) -> WorkPlan:
     before = plan.status
     plan.status = WorkPlan.Status.SUBMITTED
     plan.submitted_at = timezone.now()
-    _save(plan, "status", "submitted_at")
+    _save(plan, "status", "submitted_at", by=by)
     _log(plan, by=by, from_status=before)
     return plan
 
@@ -145,7 +177,7 @@ def plan_return(*, plan: WorkPlan, by, comment: str, activity_comments: dict[int
         raise WorkflowError(_("Say what must change: a comment is required to return a plan."))
     before = plan.status
     plan.status = WorkPlan.Status.RETURNED
-    _save(plan, "status")
+    _save(plan, "status", by=by)
     event = _log(plan, by=by, from_status=before, comment=comment)
     notes = {pk: text.strip() for pk, text in (activity_comments or {}).items() if text and text.strip()}
     if notes:
@@ -168,7 +200,7 @@ def plan_approve(*, plan: WorkPlan, by, comment: str = "") -> WorkPlan:
     before = plan.status
     plan.status = WorkPlan.Status.APPROVED
     plan.approved_at = timezone.now()
-    _save(plan, "status", "approved_at")
+    _save(plan, "status", "approved_at", by=by)
     PlanSnapshot.objects.update_or_create(
         plan=plan,
         revision=plan.revision,
@@ -191,7 +223,7 @@ def plan_reopen(*, plan: WorkPlan, by, reason: str) -> WorkPlan:
     before = plan.status
     plan.status = WorkPlan.Status.DRAFT
     plan.revision += 1
-    _save(plan, "status", "revision")
+    _save(plan, "status", "revision", by=by)
     _log(plan, by=by, from_status=before, comment=reason)
     return plan
 
@@ -215,6 +247,7 @@ def plan_start_next(*, source: WorkPlan, by) -> WorkPlan:
     _require_owner(source, by)
     plan = plan_create(companion=source.companion, year=source.year + 1, by=by)
     plan.priorities, plan.data_basis = source.priorities, source.data_basis
+    plan._history_user = by
     plan.save(update_fields=["priorities", "data_basis", "updated_at"])
     done_month = MonthlyProgress.objects.filter(activity=OuterRef("pk"), status=MonthlyProgress.Status.DONE)
     activities = source.activities.annotate(
@@ -231,50 +264,71 @@ def plan_start_next(*, source: WorkPlan, by) -> WorkPlan:
         if copy.village_id and copy.village_id not in villages:
             copy.village_id = None
         copies.append(copy)
-    Activity.objects.bulk_create(copies)
+    # bulk_create alone would leave the copies without a history row.
+    bulk_create_with_history(copies, Activity, default_user=by)
     return plan
 
 
 @transaction.atomic
-def plan_update_narrative(*, plan: WorkPlan, by, priorities: str, data_basis: str) -> WorkPlan:
+def plan_update_narrative(
+    *, plan: WorkPlan, by, priorities: str, data_basis: str, version: int | None = None
+) -> WorkPlan:
+    """Save the narrative; ``version`` is the plan's version when the form was opened (stale: refused)."""
     plan = _locked(plan)
     _require_editable(plan, by)
+    _check_version(plan, version)
     plan.priorities, plan.data_basis = priorities, data_basis
-    _save(plan, "priorities", "data_basis")
+    _save(plan, "priorities", "data_basis", by=by)
     return plan
 
 
+def _current_activity(plan: WorkPlan, activity: Activity, version: int | None) -> Activity:
+    current = plan.activities.select_for_update().filter(pk=activity.pk).first()
+    if current is None:
+        raise PermissionDenied(_("This activity belongs to another plan."))
+    _check_version(current, version)
+    return current
+
+
 @transaction.atomic
-def activity_save(*, activity: Activity, by) -> Activity:
-    """Add or change an activity of an editable plan; a new one goes last under its pillar."""
+def activity_save(*, activity: Activity, by, version: int | None = None) -> Activity:
+    """Add or change an activity of an editable plan; a new one goes last under its pillar.
+
+    ``version`` is the activity's version when its form was opened; a save on an older one is
+    refused with :class:`VersionConflict` and writes nothing.
+    """
     plan = _locked(activity.plan)
     _require_editable(plan, by)
     if activity.pk is None:
         last = plan.activities.filter(pillar_id=activity.pillar_id).aggregate(last=Max("position"))["last"]
         activity.position = 0 if last is None else last + 1
     else:
-        if not plan.activities.filter(pk=activity.pk).exists():
-            raise PermissionDenied(_("This activity belongs to another plan."))
+        _current_activity(plan, activity, version)
         activity.version = F("version") + 1
     activity.full_clean(exclude=["version"])
+    activity._history_user = by
     activity.save()
     activity.refresh_from_db(fields=["version"])
-    _save(plan)
+    _save(plan, by=by)
     return activity
 
 
 @transaction.atomic
-def activity_delete(*, activity: Activity, by) -> None:
+def activity_delete(*, activity: Activity, by, version: int | None = None) -> None:
+    """Delete an activity without progress; refused (:class:`VersionConflict`) if it changed since ``version``."""
     plan = _locked(activity.plan)
     _require_editable(plan, by)
+    current = _current_activity(plan, activity, version)
     # A reopened plan may already have progress against the activity; deleting would cascade it away.
     if MonthlyProgress.objects.filter(activity_id=activity.pk).exists():
         raise WorkflowError(
             _("“%(title)s” already has monthly progress recorded; change it instead of deleting it.")
             % {"title": activity.title}
         )
-    plan.activities.filter(pk=activity.pk).delete()
-    _save(plan)
+    # Deleted through the instance so the history row carries the user even outside a request.
+    current._history_user = by
+    current.delete()
+    _save(plan, by=by)
 
 
 @transaction.atomic
@@ -288,10 +342,14 @@ def activity_move(*, activity: Activity, by, offset: int) -> None:
         raise PermissionDenied(_("This activity belongs to another plan."))
     target = max(0, min(len(siblings) - 1, index + offset))
     siblings.insert(target, siblings.pop(index))
+    moved = []
     for position, sibling in enumerate(siblings):
-        sibling.position = position
-    Activity.objects.bulk_update(siblings, ["position"])
-    _save(plan)
+        if sibling.position != position:
+            sibling.position = position
+            moved.append(sibling)
+    # bulk_update alone would leave no history row for the new positions.
+    bulk_update_with_history(moved, Activity, ["position"], default_user=by)
+    _save(plan, by=by)
 
 
 COPIED_FIELDS = (

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pillars import views, views_progress
+from pillars import views, views_history, views_progress
 
 app_name = "pillars"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("<int:pk>/activities/<int:activity_pk>/edit/", views.activity_edit, name="activity-edit"),
     path("<int:pk>/activities/<int:activity_pk>/delete/", views.activity_delete, name="activity-delete"),
     path("<int:pk>/activities/<int:activity_pk>/move/", views.activity_move, name="activity-move"),
+    path("<int:pk>/history/", views_history.plan_history, name="plan-history"),
+    path("<int:pk>/activities/<int:activity_pk>/history/", views_history.activity_history, name="activity-history"),
     # Monthly progress and monthly reports (issue 5).
     path("<int:pk>/months/", views_progress.month_redirect, name="plan-months"),
     path("<int:pk>/months/<int:month>/", views_progress.month_detail, name="plan-month"),

@@ -20,7 +20,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pillars import services
 from pillars.checks import plan_checks
 from pillars.filters import PlanReviewFilter, review_order
-from pillars.forms import ActivityForm, MoveForm, PlanNarrativeForm, ReturnForm, ReviewCommentForm, StartPlanForm
+from pillars.forms import (
+    ActivityDeleteForm,
+    ActivityEditForm,
+    ActivityForm,
+    MoveForm,
+    PlanNarrativeEditForm,
+    ReturnForm,
+    ReviewCommentForm,
+    StartPlanForm,
+)
+from pillars.history import conflict_rows
 from pillars.models import Activity, ActivityComment, Pillar, PlanSnapshot, PlanYear, WorkPlan
 from pillars.queries import (
     SnapshotDisplay,
@@ -34,6 +44,7 @@ from villages.models import Region
 from villages.scope import viewer_for
 
 REVIEW_PAGE_SIZE = 25
+CONFLICT = 409
 # What the "add an activity" link of a check may pre-fill; nothing else is read from the query string.
 PREFILL = ("pillar", "village", "target_group", "poor_priority", "months")
 
@@ -255,7 +266,7 @@ def plan_edit(request, pk: int):
     plan = _own_plan(request, pk)
     if not plan.is_editable:
         return _refused(request, plan, services.WorkflowError(_("This plan is locked.")))
-    form = PlanNarrativeForm(request.POST or None, instance=plan)
+    form = PlanNarrativeEditForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_update_narrative(
@@ -263,12 +274,32 @@ def plan_edit(request, pk: int):
                 by=request.user,
                 priorities=form.cleaned_data["priorities"],
                 data_basis=form.cleaned_data["data_basis"],
+                version=form.cleaned_data["version"],
             )
+        except services.VersionConflict as conflict:
+            context = _conflict_context(form, conflict.current, ["priorities", "data_basis"], {})
+            return render(request, "pillars/plan_edit.html", {"plan": plan, **context}, status=CONFLICT)
         except services.WorkflowError as error:
             return _refused(request, plan, error)
         messages.success(request, _("Priorities saved."))
         return redirect(plan)
     return render(request, "pillars/plan_edit.html", {"plan": plan, "form": form})
+
+
+def _conflict_context(form, current, names: list[str], villages: dict[str, str]) -> dict:
+    """The form as the user typed it, now on the current version, and the saved values beside it.
+
+    Saving again replaces the other save knowingly; reloading keeps it.
+    """
+    rows = conflict_rows(current, form.cleaned_data, names, villages)
+    form.move_to_version(current.version)
+    who = current.history.select_related("history_user").order_by("-history_id").first()
+    return {
+        "form": form,
+        "conflict": rows,
+        "conflict_by": who.history_user if who else None,
+        "conflict_at": who.history_date if who else None,
+    }
 
 
 def _prefill(request) -> dict:
@@ -320,26 +351,42 @@ def activity_edit(request, pk: int, activity_pk: int):
     plan, activity = _own_activity(request, pk, activity_pk)
     if not plan.is_editable:
         return _refused(request, plan, services.WorkflowError(_("This plan is locked; activities cannot change.")))
-    form = ActivityForm(request.POST or None, plan=plan, instance=activity)
+    form = ActivityEditForm(request.POST or None, plan=plan, instance=activity)
+    comments = activity.comments.select_related("author")
+    context = {"plan": plan, "form": form, "activity": activity, "comments": comments}
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_save(activity=form.save(commit=False), by=request.user)
+            services.activity_save(
+                activity=form.save(commit=False), by=request.user, version=form.cleaned_data["version"]
+            )
+        except services.VersionConflict as conflict:
+            villages = dict(plan.villages.values_list("code", "name"))
+            context.update(_conflict_context(form, conflict.current, list(ActivityForm.Meta.fields), villages))
+            # htmx and a plain POST both get the form back; 409 tells a script the save was refused.
+            return render(request, "pillars/activity_form.html", context, status=CONFLICT)
         except services.WorkflowError as error:
             return _refused(request, plan, error)
         messages.success(request, _("Activity “%(title)s” saved.") % {"title": activity.title})
         return redirect(activity)
-    comments = activity.comments.select_related("author")
-    return render(
-        request, "pillars/activity_form.html", {"plan": plan, "form": form, "activity": activity, "comments": comments}
-    )
+    return render(request, "pillars/activity_form.html", context)
 
 
 @require_POST
 @login_required
 def activity_delete(request, pk: int, activity_pk: int):
     plan, activity = _own_activity(request, pk, activity_pk)
+    form = ActivityDeleteForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, plan, services.WorkflowError(_("The page was out of date; nothing was deleted.")))
     try:
-        services.activity_delete(activity=activity, by=request.user)
+        services.activity_delete(activity=activity, by=request.user, version=form.cleaned_data["version"])
+    except services.VersionConflict:
+        messages.error(
+            request,
+            _("“%(title)s” changed after this page was loaded, so it was not deleted. Check it, then delete again.")
+            % {"title": activity.title},
+        )
+        return redirect(activity)
     except services.WorkflowError as error:
         return _refused(request, plan, error)
     messages.success(request, _("Activity “%(title)s” deleted.") % {"title": activity.title})

@@ -1,0 +1,245 @@
+"""What changed, by whom and when: the recorded history of a plan, its activities, progress and reports.
+
+django-simple-history keeps one row per save or delete of :class:`WorkPlan`, :class:`Activity`,
+:class:`MonthlyProgress` and :class:`MonthlyReport`. This module puts the rows of one plan (or one
+activity) into one list, newest first, and compares each row with the previous row of the same
+object, field by field, in the words a reader uses: verbose names, choice labels, month names.
+
+A page costs the same number of queries however many rows it shows: one union query pages the rows
+of all four tables by date, then each table is read once for the page's rows and once for the rows
+they are compared with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, Model, OuterRef, QuerySet, Subquery, Value
+from django.utils.dates import MONTHS
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pillars.models import Activity, MonthlyProgress, MonthlyReport, Pillar, WorkPlan
+
+PAGE_SIZE = 30
+# Bookkeeping the reader does not need: the row's identity, timestamps the history row has itself,
+# the version counter, and the parent an object never leaves.
+HIDDEN = {"id", "created_at", "updated_at", "version", "plan", "companion", "activity", "updated_by", "reviewed_by"}
+MODELS: dict[str, type[Model]] = {
+    "plan": WorkPlan,
+    "activity": Activity,
+    "progress": MonthlyProgress,
+    "report": MonthlyReport,
+}
+ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
+
+
+@dataclass
+class FieldDiff:
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Entry:
+    """One recorded save or delete, ready to show."""
+
+    kind: str
+    record: Model
+    action: str
+    subject: str
+    activity_id: int | None = None
+    diffs: list[FieldDiff] = field(default_factory=list)
+
+    @property
+    def when(self):
+        return self.record.history_date
+
+    @property
+    def who(self):
+        return self.record.history_user
+
+
+def shown_fields(model: type[Model]) -> list:
+    return [f for f in model._meta.concrete_fields if f.name not in HIDDEN]
+
+
+def _label(model_field) -> str:
+    label = str(model_field.verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+def _month(value) -> str:
+    return str(MONTHS.get(value, value))
+
+
+class Display:
+    """Turns a stored value into what a reader sees; holds the names looked up for one page."""
+
+    def __init__(self, pillars: dict[int, Pillar], villages: dict[str, str]):
+        self.pillars = pillars
+        self.villages = villages
+
+    def value(self, model_field, value) -> str:
+        if value is None or value == "" or value == ():
+            return "–"
+        name = model_field.name
+        if name == "pillar":
+            pillar = self.pillars.get(value)
+            return pillar.name if pillar else str(value)
+        if name == "village":
+            return self.villages.get(value, str(value))
+        if name == "months":
+            return ", ".join(_month(m) for m in value) or "–"
+        if name == "month":
+            return _month(value)
+        if name == "position":
+            return str(value + 1)
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        if hasattr(value, "tzinfo"):
+            return date_format(value, "j F Y H:i")
+        return str(value)
+
+    def raw(self, record: Model, model_field) -> object:
+        # Foreign keys compare and show by their stored id (a village by its code).
+        return getattr(record, model_field.attname)
+
+    def diffs(self, model: type[Model], record: Model, previous: Model | None, action: str) -> list[FieldDiff]:
+        rows = []
+        for model_field in shown_fields(model):
+            before = self.raw(previous, model_field) if previous is not None else None
+            after = self.raw(record, model_field) if action != "-" else None
+            if action == "-":
+                before = self.raw(record, model_field)
+            if before == after or (action != "~" and before in (None, "", ()) and after in (None, "", ())):
+                continue
+            label = str(model_field.verbose_name)
+            rows.append(
+                FieldDiff(
+                    label[:1].upper() + label[1:], self.value(model_field, before), self.value(model_field, after)
+                )
+            )
+        return rows
+
+
+def _history(model: type[Model]):
+    return model.history.model.objects
+
+
+def plan_history_rows(plan: WorkPlan, activity_id: int | None = None) -> QuerySet:
+    """``(kind, history_id, history_date)`` of every recorded change of ``plan`` (or of one activity), newest first."""
+    activities = _history(Activity).filter(plan_id=plan.pk)
+    if activity_id is not None:
+        activities = activities.filter(id=activity_id)
+    parts = [
+        activities,
+        _history(MonthlyProgress).filter(activity_id__in=activities.values("id")),
+    ]
+    if activity_id is None:
+        parts += [_history(WorkPlan).filter(id=plan.pk), _history(MonthlyReport).filter(plan_id=plan.pk)]
+    kinds = ["activity", "progress", "plan", "report"]
+    queries = [
+        part.annotate(kind=Value(kind, output_field=CharField())).values_list("kind", "history_id", "history_date")
+        for kind, part in zip(kinds, parts, strict=False)
+    ]
+    first, *rest = queries
+    return first.union(*rest, all=True).order_by("-history_date", "-history_id")
+
+
+def _records(model: type[Model], ids: list[int]) -> tuple[dict[int, Model], dict[int, Model]]:
+    """The history rows ``ids`` and, for each, the previous row of the same object."""
+    history = _history(model)
+    previous_id = (
+        history.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+        .order_by("-history_id")
+        .values("history_id")[:1]
+    )
+    records = {
+        r.history_id: r
+        for r in history.filter(history_id__in=ids)
+        .select_related("history_user")
+        .annotate(previous_id=Subquery(previous_id))
+    }
+    wanted = [r.previous_id for r in records.values() if r.previous_id]
+    previous = {r.history_id: r for r in history.filter(history_id__in=wanted)} if wanted else {}
+    return records, {pk: previous.get(r.previous_id) for pk, r in records.items()}
+
+
+def history_page(plan: WorkPlan, page_number, activity_id: int | None = None) -> tuple[Page, list[Entry]]:
+    """One page of the history of ``plan`` (or of one of its activities, deleted or not)."""
+    page = Paginator(plan_history_rows(plan, activity_id), PAGE_SIZE).get_page(page_number)
+    ids: dict[str, list[int]] = {}
+    for kind, history_id, _when in page.object_list:
+        ids.setdefault(kind, []).append(history_id)
+    loaded = {kind: _records(MODELS[kind], kind_ids) for kind, kind_ids in ids.items()}
+    titles = _activity_titles(plan, loaded)
+    display = Display(Pillar.objects.in_bulk(), dict(plan.villages.values_list("code", "name")))
+    entries = []
+    for kind, history_id, _when in page.object_list:
+        records, previous = loaded[kind]
+        record = records[history_id]
+        model = MODELS[kind]
+        entries.append(
+            Entry(
+                kind=kind,
+                record=record,
+                action=str(ACTIONS.get(record.history_type, record.history_type)),
+                subject=_subject(kind, record, titles),
+                activity_id=record.id if kind == "activity" else getattr(record, "activity_id", None),
+                diffs=display.diffs(model, record, previous[history_id], record.history_type),
+            )
+        )
+    return page, entries
+
+
+def _activity_titles(plan: WorkPlan, loaded: dict) -> dict[int, str]:
+    """The latest recorded title of each activity a progress row on the page belongs to (deleted ones too)."""
+    titles = {r.id: r.title for r in loaded.get("activity", ({}, {}))[0].values()}
+    wanted = {r.activity_id for r in loaded.get("progress", ({}, {}))[0].values()} - set(titles)
+    if wanted:
+        for pk, title in _history(Activity).filter(id__in=wanted).order_by("history_id").values_list("id", "title"):
+            titles[pk] = title
+    return titles
+
+
+def _subject(kind: str, record: Model, titles: dict[int, str]) -> str:
+    if kind == "plan":
+        return _("Plan")
+    if kind == "activity":
+        return _("Activity “%(title)s”") % {"title": record.title}
+    if kind == "progress":
+        return _("Progress of “%(title)s”, %(month)s") % {
+            "title": titles.get(record.activity_id, "?"),
+            "month": _month(record.month),
+        }
+    return _("Monthly report, %(month)s") % {"month": _month(record.month)}
+
+
+def conflict_rows(current: Model, typed: dict, names: list[str], villages: dict[str, str]) -> list[FieldDiff]:
+    """The saved values of ``current`` beside what the user typed (``before``: saved, ``after``: typed)."""
+    display = Display(Pillar.objects.in_bulk(), villages)
+    rows = []
+    for name in names:
+        model_field = current._meta.get_field(name)
+        saved = getattr(current, model_field.attname)
+        mine = typed.get(name)
+        if isinstance(mine, Model):
+            mine = mine.pk
+        if name == "months":
+            mine = tuple(mine or ())
+        label = str(model_field.verbose_name)
+        rows.append(
+            FieldDiff(
+                label[:1].upper() + label[1:], display.value(model_field, saved), display.value(model_field, mine)
+            )
+        )
+    return rows

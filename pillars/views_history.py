@@ -1,0 +1,46 @@
+"""History pages: every recorded change of a plan, or of one activity, with who, when and what.
+
+Visible to everyone who may see the plan; a plan (or an activity that never belonged to it) outside
+the user's scope is a 404 like everywhere else.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from pillars.history import history_page
+from pillars.models import Activity
+from pillars.views import get_plan_for
+
+
+@require_GET
+@login_required
+def plan_history(request, pk: int):
+    plan = get_plan_for(request.user, pk)
+    page, entries = history_page(plan, request.GET.get("page"))
+    return render(request, "pillars/history.html", {"plan": plan, "page": page, "entries": entries})
+
+
+@require_GET
+@login_required
+def activity_history(request, pk: int, activity_pk: int):
+    plan = get_plan_for(request.user, pk)
+    # A deleted activity keeps its history: look it up among the plan's recorded activities.
+    recorded = Activity.history.filter(plan_id=plan.pk, id=activity_pk).order_by("-history_id").first()
+    if recorded is None:
+        raise Http404
+    page, entries = history_page(plan, request.GET.get("page"), activity_id=activity_pk)
+    return render(
+        request,
+        "pillars/history.html",
+        {
+            "plan": plan,
+            "page": page,
+            "entries": entries,
+            "activity": recorded,
+            "activity_exists": recorded.history_type != "-",
+        },
+    )
