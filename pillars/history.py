@@ -148,7 +148,9 @@ def plan_history_rows(plan: WorkPlan, activity_id: int | None = None) -> QuerySe
         parts += [_history(WorkPlan).filter(id=plan.pk), _history(MonthlyReport).filter(plan_id=plan.pk)]
     kinds = ["activity", "progress", "plan", "report"]
     queries = [
-        part.annotate(kind=Value(kind, output_field=CharField())).values_list("kind", "history_id", "history_date")
+        part.order_by()
+        .annotate(kind=Value(kind, output_field=CharField()))
+        .values_list("kind", "history_id", "history_date")
         for kind, part in zip(kinds, parts, strict=False)
     ]
     first, *rest = queries
