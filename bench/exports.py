@@ -37,37 +37,54 @@ def _busiest_month(plan) -> int:
     return row["month"] if row else 1
 
 
+def export_plan():
+    """The plan every export measure uses: the first approved one, with ``companion__user`` loaded."""
+    from pillars.models import WorkPlan
+
+    plans = WorkPlan.objects.select_related("companion__user").order_by("pk")
+    return plans.filter(status=WorkPlan.Status.APPROVED).first() or plans.first()
+
+
+def recap_workbook(out) -> None:
+    """Write the recap the widest coordinator downloads for the export plan's year to ``out``."""
+    from pillars.models import WorkPlan
+    from reports.recap import write_recap
+
+    year = export_plan().year
+    plans = WorkPlan.objects.visible_to(client_user(_coordinator_username())).filter(year=year)
+    write_recap(plans, year=year, out=out)
+
+
 def measure_exports(bench, args) -> None:
+    """Each export through the test client; plan PDF and recap beside their floors when measured before."""
     from django.urls import reverse
 
     from pillars.models import WorkPlan
 
     n = min(getattr(args, "requests", EXPORT_REQUESTS), EXPORT_REQUESTS)
-    plan = (
-        WorkPlan.objects.filter(status=WorkPlan.Status.APPROVED)
-        .select_related("companion__user")
-        .order_by("pk")
-        .first()
-        or WorkPlan.objects.select_related("companion__user").order_by("pk").first()
-    )
+    plan = export_plan()
     activities = plan.activities.count()
     companion = bench.client(plan.companion.user.username)
     month = _busiest_month(plan)
     lines = (
-        (f"export: plan PDF ({activities} activities)", companion, reverse("reports:plan-pdf", args=[plan.pk])),
-        (f"export: monthly PDF (month {month})", companion, reverse("reports:month-pdf", args=[plan.pk, month])),
-        (f"export: plan workbook ({activities} activities)", companion, reverse("reports:plan-xlsx", args=[plan.pk])),
+        (
+            f"export: plan PDF ({activities} activities)",
+            reverse("reports:plan-pdf", args=[plan.pk]),
+            "bare WeasyPrint (same plan HTML)",
+        ),
+        (f"export: monthly PDF (month {month})", reverse("reports:month-pdf", args=[plan.pk, month]), None),
+        (f"export: plan workbook ({activities} activities)", reverse("reports:plan-xlsx", args=[plan.pk]), None),
     )
-    for label, client, url in lines:
-        bench.page(label, client, url, floor=None, n=n)
-        bench.memory(label, client, url)
+    for label, url, floor in lines:
+        bench.page(label, companion, url, floor=floor, n=n)
+        bench.memory(label, companion, url)
     coordinator = _coordinator_username()
     if coordinator:
         client = bench.client(coordinator)
         scope_plans = WorkPlan.objects.visible_to(client_user(coordinator)).filter(year=plan.year)
         label = f"export: recap workbook ({scope_plans.count()} plans)"
         url = reverse("reports:recap-xlsx", args=[plan.year])
-        bench.page(label, client, url, floor=None, n=max(1, n // 2))
+        bench.page(label, client, url, floor="bare openpyxl", n=max(1, n // 2))
         bench.memory(label, client, url)
 
 

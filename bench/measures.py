@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from django.conf import settings
 from django.urls import clear_url_caches, reverse
@@ -41,6 +50,54 @@ def floor_bare_view(bench, args) -> None:
 
 
 @measure
+def floor_bare_weasyprint(bench, args) -> None:
+    """WeasyPrint alone on the HTML our plan PDF view renders, with our fetcher (it serves the CSS)."""
+    from django.template.loader import render_to_string
+    from django.utils.translation import override
+    from weasyprint import HTML
+
+    from bench.exports import export_plan
+    from reports import documents, pdf
+
+    with override(documents.DOCUMENT_LANGUAGE):
+        html = render_to_string("reports/pdf/plan.html", {"doc": documents.plan_document(export_plan())})
+    fetcher = pdf.make_fetcher()
+    bench.timed(
+        "bare WeasyPrint (same plan HTML)",
+        lambda: HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=fetcher).write_pdf(),
+        n=min(args.requests, 5),
+    )
+
+
+@measure
+def floor_bare_openpyxl(bench, args) -> None:
+    """A plain write-only workbook of the same cells as the coordinator's recap, without our code around it."""
+    from openpyxl import Workbook, load_workbook
+
+    from bench.exports import recap_workbook
+
+    with tempfile.TemporaryFile() as out:
+        recap_workbook(out)
+        out.seek(0)
+        source = load_workbook(out, read_only=True)
+        sheets = [(ws.title, list(ws.iter_rows(values_only=True))) for ws in source.worksheets]
+        source.close()
+
+    def dump() -> None:
+        wb = Workbook(write_only=True)
+        for title, rows in sheets:
+            ws = wb.create_sheet(title)
+            for row in rows:
+                ws.append(row)
+        wb.save(io.BytesIO())
+
+    cells = sum(len(row) for _, rows in sheets for row in rows)
+    bench.timed(f"bare openpyxl ({cells:,} recap cells)", dump, n=min(args.requests, 3))
+    bench.results["bare openpyxl"] = bench.results.pop(f"bare openpyxl ({cells:,} recap cells)")
+    bench.results["bare openpyxl"]["note"] = f"{cells:,} cells"
+
+
+@measure
 def companion_pages(bench, args) -> None:
     plan = _plan()
     client = bench.client(plan.companion.user.username)
@@ -52,8 +109,13 @@ def companion_pages(bench, args) -> None:
 
 @measure
 def coordinator_pages(bench, args) -> None:
+    from bench.generate import YEAR
+
     client = bench.client("bench-koordinator")
-    bench.page("coordinator: home", client, reverse("home"))
+    home = reverse("home")
+    bench.page("coordinator: home", client, f"{home}?year={YEAR}")
+    bench.page("coordinator: home, sorted by done", client, f"{home}?year={YEAR}&sort=-done")
+    bench.page("coordinator: home, one kecamatan", client, f"{home}?year={YEAR}&area=34.03.01")
     bench.page("coordinator: review list", client, reverse("pillars:plan-list"))
     bench.page("coordinator: completeness", client, reverse("pillars:completeness"))
 
@@ -71,19 +133,93 @@ def admin_village_search(bench, args) -> None:
 
 
 @measure
+def exports(bench, args) -> None:
+    from bench.exports import measure_exports
+
+    measure_exports(bench, args)
+
+
+@measure
+def region_import_fresh(bench, args) -> None:
+    """Into an empty scratch database of the same engine, in a child process; then once more there."""
+    with scratch_database() as url:
+        env = {**os.environ, "DATABASE_URL": url}
+        script = Path(__file__).with_name("region_import.py")
+        done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise RuntimeError(done.stderr[-1000:])
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    bench.results["region import, fresh (national list)"] = {
+        "median_ms": round(figures["fresh_s"] * 1000),
+        "n": 1,
+        "note": f"{figures['regions']:,} regions into an empty database",
+    }
+    bench.results["region import, repeated, scratch database"] = {
+        "median_ms": round(figures["again_s"] * 1000),
+        "n": 1,
+        "changed": figures["again_changed"],
+        "note": "changed something" if figures["again_changed"] else "changed nothing",
+    }
+
+
+@contextmanager
+def scratch_database() -> Iterator[str]:
+    url = os.environ["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        with tempfile.TemporaryDirectory(prefix="rkt-bench-regions-") as folder:
+            yield f"sqlite:///{folder}/scratch.sqlite3"
+        return
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    scratch = f"{name}_scratch"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{scratch}"')
+    try:
+        yield f"{base}/{scratch}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+
+
+@measure
 def region_import_repeated(bench, args) -> None:
     from villages.regions import existing_codes, import_regions, open_region_file, read_regions
 
-    def again():
-        with open_region_file(None) as lines:
-            rows = read_regions(lines, known_codes=existing_codes)
-        result = import_regions(rows)
-        assert not result.changed, "a repeated import changed the database"
-
     started = time.perf_counter()
-    again()
-    bench.results["region import, repeated (national list)"] = {
-        "median_ms": round((time.perf_counter() - started) * 1000, 1),
-        "p95_ms": "",
+    with open_region_file(None) as lines:
+        result = import_regions(read_regions(lines, known_codes=existing_codes))
+    bench.results["region import, repeated (bench database)"] = {
+        "median_ms": round((time.perf_counter() - started) * 1000),
         "n": 1,
+        "changed": result.changed,
+        "note": "changed something" if result.changed else "changed nothing",
     }
+
+
+@measure
+def village_data_import(bench, args) -> None:
+    """Yearly data for every village (bench/village_data.py), in a year of its own, removed afterwards."""
+    from bench.village_data import measure as measure_village_data
+    from villages.models import VillageData
+
+    year = 2099  # a year no page of the bench reads, so the measured pages are not changed
+    with tempfile.TemporaryDirectory(prefix="rkt-bench-villages-") as folder:
+        figures = measure_village_data(Path(folder), year=year)
+    VillageData.objects.filter(year=year).delete()
+    note = f"{figures['villages']:,} villages" + (f"; {'; '.join(figures['failures'])}" if figures["failures"] else "")
+    for key, label in (("fresh", "fresh"), ("again", "repeated"), ("changed", "every figure changed")):
+        bench.results[f"village data import, {label}"] = {
+            "median_ms": round(figures[f"{key}_seconds"] * 1000),
+            "n": 1,
+            "note": note,
+        }
+    bench.results["village data import, repeated"]["changed"] = any("second import" in f for f in figures["failures"])
+
+
+@measure
+def under_load(bench, args) -> None:
+    from bench.load import measure_load
+
+    measure_load(bench, args)

@@ -1,0 +1,104 @@
+"""The issue's targets, set beside each figure of a bench run as PASS or MISS.
+
+Targets are benchmark results, not timed tests: a MISS on a noisy machine is read against the CPU
+column and the load average printed with the table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Target:
+    prefix: str  # the measures whose label starts with this
+    text: str
+    met: Callable[[dict], bool]
+
+
+def _within(
+    p95: float | None = None, ratio: float | None = None, median: float | None = None, peak: float | None = None
+):
+    def met(row: dict) -> bool:
+        return (
+            (p95 is None or row["p95_ms"] <= p95)
+            and (median is None or row["median_ms"] <= median)
+            and (ratio is None or row.get("ratio", float("inf")) <= ratio)
+            and (peak is None or row.get("peak_mb", float("inf")) < peak)
+        )
+
+    return met
+
+
+TARGETS = [
+    Target("companion:", "p95 ≤ 50 ms, ≤ 10 × floor", _within(p95=50, ratio=10)),
+    Target("coordinator:", "p95 ≤ 150 ms", _within(p95=150)),
+    Target("export: plan PDF", "≤ 1.5 s, ≤ 1.3 × WeasyPrint", _within(median=1500, ratio=1.3)),
+    Target("export: recap workbook", "≤ 3 s, ≤ 1.5 × openpyxl, < 100 MB", _within(median=3000, ratio=1.5, peak=100)),
+    Target("region import, fresh", "< 30 s", _within(median=30_000)),
+    Target(
+        "region import, repeated", "< 30 s, changes nothing", lambda r: r["median_ms"] < 30_000 and not r["changed"]
+    ),
+    Target("village data import, fresh", "< 60 s", _within(median=60_000)),
+    Target("village data import, repeated", "changes nothing", lambda r: not r["changed"]),
+    Target("load: plan page", "≥ 100 req/s, 0 errors", lambda r: r["rps"] >= 100 and r["errors"] == 0),
+    Target(
+        "load: saving progress",
+        "0 errors, every write stored",
+        lambda r: r["errors"] == 0 and r["writes_missing"] == 0 and r["accepted"] > 0,
+    ),
+]
+
+
+def other_scales(results_dir: Path, scale: str, vendor: str) -> dict[str, dict]:
+    """Earlier results of the other scales on the same database, to compare query counts with."""
+    found = {}
+    for other in ("kabupaten", "province", "national"):
+        if other == scale:
+            continue
+        path = results_dir / (f"{other}.json" if vendor == "sqlite3" else f"{other}-{vendor}.json")
+        if path.exists():
+            found[other] = json.loads(path.read_text())["results"]
+    return found
+
+
+def judge(results: dict[str, dict], *, scale: str, others: dict[str, dict]) -> None:
+    """Write ``target`` and ``verdict`` into each row a target covers; load rows get their figures as a note."""
+    for label, row in results.items():
+        if "error" in row or "value" in row:
+            continue
+        if label.startswith("load:"):
+            row["note"] = (
+                f"{row['rps']} req/s over {row['requests']:,} requests, {row['errors']} errors"
+                + (f" ({'; '.join(row['first_errors'])})" if row["first_errors"] else "")
+                + (
+                    f", {row['accepted']:,} saves accepted, {row['refused']} refused (409), "
+                    f"{row['writes_missing']} not in the database"
+                    if "accepted" in row
+                    else ""
+                )
+            )
+        for target in TARGETS:
+            if label.startswith(target.prefix):
+                row["target"] = target.text
+                row["verdict"] = "PASS" if target.met(row) else "MISS"
+                break
+        if "queries" in row:
+            _same_queries(label, row, others)
+
+
+def _same_queries(label: str, row: dict, others: dict[str, dict]) -> None:
+    """Query counts must not grow with scale: the same page, the same count at every scale."""
+    differing = [
+        f"{scale}: {rows[label]['queries']}"
+        for scale, rows in others.items()
+        if label in rows and rows[label].get("queries") not in (None, row["queries"])
+    ]
+    compared = [scale for scale, rows in others.items() if label in rows and "queries" in rows[label]]
+    if differing:
+        row["verdict"] = f"{row.get('verdict', '')} MISS queries ({', '.join(differing)})".strip()
+    elif compared:
+        row["note"] = f"{row.get('note', '')} same queries at {', '.join(compared)}".strip()
