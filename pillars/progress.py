@@ -70,13 +70,13 @@ def why_not_reportable(plan: WorkPlan, month: int, today: date | None = None) ->
     return None
 
 
-def _require_owner(plan: WorkPlan, by) -> None:
+def require_owner(plan: WorkPlan, by) -> None:
     viewer = viewer_for(by)
     if viewer.companion is None or plan.companion_id != viewer.companion.pk:
         raise PermissionDenied(_("Only the plan's own companion may report on it."))
 
 
-def _require_reviewer(plan: WorkPlan, by) -> None:
+def require_reviewer(plan: WorkPlan, by) -> None:
     viewer = viewer_for(by)
     if not (viewer.is_admin or viewer.is_coordinator):
         raise PermissionDenied(_("Only a coordinator may review monthly reports."))
@@ -87,7 +87,7 @@ def _require_reviewer(plan: WorkPlan, by) -> None:
 def _lock_month(plan: WorkPlan, month: int, by) -> tuple[WorkPlan, MonthlyReport | None]:
     """Lock the plan row, then check the owner may still change ``month``."""
     plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
-    _require_owner(plan, by)
+    require_owner(plan, by)
     reason = why_not_reportable(plan, month)
     if reason:
         raise WorkflowError(reason)
@@ -237,7 +237,7 @@ def report_submit(*, plan: WorkPlan, month: int, by, summary: str = "", next_mon
 def _locked_report(report: MonthlyReport, by) -> MonthlyReport:
     WorkPlan.objects.select_for_update().get(pk=report.plan_id)
     report = MonthlyReport.objects.select_related("plan").get(pk=report.pk)
-    _require_reviewer(report.plan, by)
+    require_reviewer(report.plan, by)
     return report
 
 

@@ -154,6 +154,7 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
     plan = _plan(request.user, pk)
     month = _check_month(month)
     activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=activity_pk, plan=plan)
+    progress.require_owner(plan, request.user)  # 403 for a reviewer before any form is read
     row = progress.month_row(plan, month, activity.pk)
     entry = row.entry or MonthlyProgress(activity=activity, month=month)
     form = ProgressForm(
@@ -216,6 +217,7 @@ def evidence_delete(request, pk: int):
     )
     entry = evidence.progress
     plan, month = entry.activity.plan, entry.month
+    progress.require_owner(plan, request.user)
     try:
         progress.evidence_delete(evidence=evidence, by=request.user)
     except (WorkflowError, PermissionDenied) as refusal:
@@ -284,6 +286,7 @@ def month_report(request, pk: int, month: int):
 def month_postpone(request, pk: int, month: int):
     plan = _plan(request.user, pk)
     month = _check_month(month)
+    progress.require_owner(plan, request.user)
     page = progress.month_rows(plan, month)
     form = PostponeForm(request.POST, unreported=page.unreported)
     if not form.is_valid():
@@ -345,6 +348,7 @@ def report_detail(request, pk: int):
 
 def _decide(request, pk: int, form_class, form_name: str, action) -> HttpResponse:
     report = get_object_or_404(_reports(request.user), pk=pk)
+    progress.require_reviewer(report.plan, request.user)  # 403 for the companion before any form is read
     form = form_class(request.POST)
     if not form.is_valid():
         context = _detail_context(request, report, **{form_name: form})

@@ -108,6 +108,9 @@ def _keep_for_confirmation(request, table: Table, year: int) -> ConfirmImportFor
 @login_required
 def data_template(request):
     _require_importer(request.user)
+    if not request.GET:
+        # The area and year are chosen on the import page.
+        return redirect("villages:data-import")
     form = TemplateForm(request.GET, user=request.user)
     if not form.is_valid():
         raise Http404

@@ -1,0 +1,265 @@
+"""Every URL of the project, requested by every kind of person, GET and POST.
+
+The routes come from the URL resolver, so a new view cannot escape this table: a route missing from
+EXPECTED fails the test. Anonymous visitors are sent to a login page, people outside the object's scope
+get 404, people in scope who may not act get 403, a wrong method gets 405.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from io import BytesIO
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+
+from pillars import services
+from pillars.models import Evidence, MonthlyReport, WorkPlan
+from tests.factories import ActivityFactory, PlanFactory, ProgressFactory, region
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "owner", "other", "coordinator", "outsider", "admin")
+L = "login"  # a redirect to a login page
+R = "redirect"  # a redirect elsewhere (done, or refused with a message on the page it leads to)
+
+
+def routes(patterns=None, namespace: str = "") -> list[str]:
+    names = []
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace
+            names += routes(pattern.url_patterns, inner or namespace)
+        elif isinstance(pattern, URLPattern):
+            # An unnamed route of ours shows up as such and fails the table check: every view gets a name.
+            name = pattern.name or f"<unnamed {pattern.pattern}>"
+            names.append(f"{namespace}:{name}" if namespace else name)
+    return names
+
+
+@dataclass
+class World:
+    draft: WorkPlan
+    plan: WorkPlan  # approved, with progress, evidence and a submitted report for January
+    users: dict
+
+    def kwargs(self, name: str) -> dict:
+        draft_activity = self.draft.activities.first()
+        activity = self.plan.activities.first()
+        evidence = Evidence.objects.get()
+        report = MonthlyReport.objects.get(plan=self.plan, month=1)
+        by_name = {
+            "pillars:plan-detail": {"pk": self.draft.pk},
+            "pillars:plan-start-next": {"pk": self.plan.pk},
+            "pillars:plan-edit": {"pk": self.draft.pk},
+            "pillars:plan-submit": {"pk": self.draft.pk},
+            "pillars:plan-approve": {"pk": self.draft.pk},
+            "pillars:plan-return": {"pk": self.draft.pk},
+            "pillars:plan-reopen": {"pk": self.plan.pk},
+            "pillars:plan-version": {"pk": self.plan.pk, "revision": 0},
+            "pillars:plan-history": {"pk": self.plan.pk},
+            "pillars:activity-add": {"pk": self.draft.pk},
+            "pillars:activity-edit": {"pk": self.draft.pk, "activity_pk": draft_activity.pk},
+            "pillars:activity-delete": {"pk": self.draft.pk, "activity_pk": draft_activity.pk},
+            "pillars:activity-move": {"pk": self.draft.pk, "activity_pk": draft_activity.pk},
+            "pillars:activity-history": {"pk": self.plan.pk, "activity_pk": activity.pk},
+            "pillars:plan-months": {"pk": self.plan.pk},
+            "pillars:plan-month": {"pk": self.plan.pk, "month": 2},
+            "pillars:progress-save": {"pk": self.plan.pk, "month": 2, "activity_pk": activity.pk},
+            "pillars:month-report": {"pk": self.plan.pk, "month": 2},
+            "pillars:month-postpone": {"pk": self.plan.pk, "month": 2},
+            "pillars:evidence-file": {"pk": evidence.pk},
+            "pillars:evidence-delete": {"pk": evidence.pk},
+            "pillars:report-detail": {"pk": report.pk},
+            "pillars:report-acknowledge": {"pk": report.pk},
+            "pillars:report-return": {"pk": report.pk},
+            "pillars:report-reopen": {"pk": report.pk},
+            "reports:village-detail": {"code": "34.03.01.2001"},
+            "reports:plan-pdf": {"pk": self.plan.pk},
+            "reports:plan-xlsx": {"pk": self.plan.pk},
+            "reports:month-pdf": {"pk": self.plan.pk, "month": 1},
+            "reports:plan-upload": {"pk": self.draft.pk},
+            "reports:plan-upload-confirm": {"pk": self.draft.pk},
+            "reports:recap-xlsx": {"year": 2026},
+        }
+        return by_name.get(name, {})
+
+
+def png() -> bytes:
+    buffer = BytesIO()
+    Image.new("RGB", (4, 4), "green").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def world(cast, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = tmp_path
+    owner = cast.plan.companion
+    ActivityFactory(plan=cast.plan, village=region("34.03.01.2001"))
+    approved = PlanFactory(companion=owner, year=2025)
+    activity = ActivityFactory(plan=approved, months=(1, 2, 3))
+    services.plan_submit(plan=approved, by=cast.companion)
+    services.plan_approve(plan=approved, by=cast.coordinator)
+    entry = ProgressFactory(activity=activity, month=1)
+    evidence = Evidence(progress=entry, original_name="foto.png", content_type="image/png", size=100)
+    evidence.file.save("upload", ContentFile(png()), save=False)
+    evidence.save()
+    MonthlyReport.objects.create(plan=approved, month=1, status=MonthlyReport.Status.SUBMITTED)
+    users = {
+        "anonymous": None,
+        "owner": cast.companion,
+        "other": cast.other_companion,
+        "coordinator": cast.coordinator,
+        "outsider": cast.outsider,
+        "admin": cast.admin,
+    }
+    return World(draft=cast.plan, plan=approved, users=users)
+
+
+def outcome(response) -> str | int:
+    if response.status_code == 302:
+        location = response.headers["Location"]
+        return L if "/login/" in location else R
+    return response.status_code
+
+
+# (GET, POST) outcome per role, in ROLES order: anonymous, owner, other, coordinator, outsider, admin.
+# The owner is the companion of both plans; "other" a companion of the same kabupaten; "outsider" the
+# coordinator of another kabupaten; "admin" a superuser (who sees everything but writes no plan).
+# Empty POSTs: a 4xx between 400 and 422 is a form error shown beside the field; R is a redirect back
+# with a message (a refused or a completed transition).
+EXPECTED = {
+    "home": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "login": ((200, R, R, R, R, R), (200, R, R, R, R, R)),
+    "logout": ((405, 405, 405, 405, 405, 405), (L, L, L, L, L, L)),
+    "password_change": ((L, 200, 200, 200, 200, 200), (L, 200, 200, 200, 200, 200)),
+    "password_change_done": ((L, 200, 200, 200, 200, 200), (L, 405, 405, 405, 405, 405)),
+    "set_language": ((R, R, R, R, R, R), (R, R, R, R, R, R)),
+    "pillars:plan-list": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "pillars:plan-detail": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
+    "pillars:plan-start": ((405, 405, 405, 405, 405, 405), (L, R, R, 403, 403, 403)),
+    "pillars:plan-start-next": ((405, 405, 405, 405, 405, 405), (L, R, 404, 403, 404, 403)),
+    "pillars:plan-edit": ((L, 200, 404, 403, 404, 403), (L, 200, 404, 403, 404, 403)),
+    "pillars:plan-submit": ((405, 405, 405, 405, 405, 405), (L, R, 404, 403, 404, 403)),
+    "pillars:plan-approve": ((405, 405, 405, 405, 405, 405), (L, 403, 404, R, 404, R)),
+    "pillars:plan-return": ((405, 405, 405, 405, 405, 405), (L, 403, 404, 403, 404, 403)),
+    "pillars:plan-reopen": ((405, 405, 405, 405, 405, 405), (L, 403, 404, 400, 404, 400)),
+    "pillars:plan-version": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
+    "pillars:plan-history": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
+    "pillars:activity-add": ((L, 200, 404, 403, 404, 403), (L, 200, 404, 403, 404, 403)),
+    "pillars:activity-edit": ((L, 200, 404, 403, 404, 403), (L, 200, 404, 403, 404, 403)),
+    "pillars:activity-delete": ((405, 405, 405, 405, 405, 405), (L, R, 404, 403, 404, 403)),
+    "pillars:activity-move": ((405, 405, 405, 405, 405, 405), (L, 400, 404, 403, 404, 403)),
+    "pillars:activity-history": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
+    "pillars:plan-months": ((L, R, 404, R, 404, R), (405, 405, 405, 405, 405, 405)),
+    "pillars:plan-month": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
+    "pillars:progress-save": ((405, 405, 405, 405, 405, 405), (L, 422, 404, 403, 404, 403)),
+    "pillars:month-report": ((L, 200, 404, 200, 404, 200), (L, R, 404, 403, 404, 403)),
+    "pillars:month-postpone": ((405, 405, 405, 405, 405, 405), (L, 422, 404, 403, 404, 403)),
+    "pillars:evidence-file": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
+    "pillars:evidence-delete": ((405, 405, 405, 405, 405, 405), (L, R, 404, 403, 404, 403)),
+    "pillars:report-queue": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "pillars:report-detail": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
+    "pillars:report-acknowledge": ((405, 405, 405, 405, 405, 405), (L, 403, 404, R, 404, R)),
+    "pillars:report-return": ((405, 405, 405, 405, 405, 405), (L, 403, 404, 422, 404, 422)),
+    "pillars:report-reopen": ((405, 405, 405, 405, 405, 405), (L, 403, 404, 422, 404, 422)),
+    "pillars:completeness": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "villages:data-import": ((L, 404, 404, 200, 200, 200), (L, 404, 404, 200, 200, 200)),
+    "villages:data-import-confirm": ((405, 405, 405, 405, 405, 405), (L, 404, 404, R, R, R)),
+    "villages:data-template": ((L, 404, 404, R, R, R), (405, 405, 405, 405, 405, 405)),
+    "reports:village-list": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "reports:village-detail": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
+    "reports:plan-pdf": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
+    "reports:plan-xlsx": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
+    "reports:month-pdf": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
+    "reports:plan-upload": ((L, 200, 404, 403, 404, 403), (L, 200, 404, 403, 404, 403)),
+    "reports:plan-upload-confirm": ((405, 405, 405, 405, 405, 405), (L, R, 404, 403, 404, 403)),
+    "reports:recap-xlsx": ((L, 404, 404, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+}
+
+# Django admin: everyone but staff is sent to the admin login; its own login page answers everyone, and its
+# logout sends a non-staff visitor to the admin index (which sends them to the login).
+ADMIN_OPEN = {"admin:login"}
+ADMIN_BOUNCE = {"admin:logout": "/admin/"}
+ADMIN_KWARGS = {
+    "object_id": "1",
+    "id": "1",
+    "app_label": "pillars",
+    "content_type_id": "1",
+    "url": "x",
+    "history_id": "1",
+}
+
+
+def admin_url(name: str) -> str:
+    pattern = next(p for p in _admin_patterns() if f"admin:{p.name}" == name)
+    regex = pattern.pattern.regex
+    if regex.groups and not regex.groupindex:  # re_path with positional groups (django-simple-history)
+        return reverse(name, args=["1"] * regex.groups)
+    return reverse(name, kwargs={key: value for key, value in ADMIN_KWARGS.items() if key in regex.groupindex})
+
+
+def _admin_patterns():
+    from django.contrib import admin
+
+    found = []
+
+    def walk(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns)
+            elif pattern.name:
+                found.append(pattern)
+
+    walk(admin.site.urls[0])
+    return found
+
+
+def request(client: Client, method: str, url: str):
+    # Each request in its own rolled-back transaction: one person's POST must not change the state the
+    # next request meets.
+    with transaction.atomic():
+        response = getattr(client, method)(url)
+        transaction.set_rollback(True)
+    return response
+
+
+def clients(world: World, cast) -> dict[str, Client]:
+    return {role: cast.client_for(user) if user else Client() for role, user in world.users.items()}
+
+
+def test_every_route_of_the_project_is_in_the_table():
+    ours = {name for name in routes() if not name.startswith("admin:")}
+    assert sorted(ours - set(EXPECTED)) == [], "add the new route to EXPECTED"
+    assert sorted(set(EXPECTED) - ours) == [], "a route in EXPECTED no longer exists"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_route_answers_each_person_as_declared(name, world, cast):
+    url = reverse(name, kwargs=world.kwargs(name))
+    people = clients(world, cast)
+    actual = tuple(tuple(outcome(request(people[role], method, url)) for role in ROLES) for method in ("get", "post"))
+    assert actual == EXPECTED[name]
+
+
+def test_no_admin_page_opens_for_anyone_but_staff(world, cast):
+    people = clients(world, cast)
+    for name in routes():
+        if not name.startswith("admin:") or name in ADMIN_OPEN or "<unnamed" in name:
+            continue  # unnamed admin routes are Django's redirects and catch-all
+        url = admin_url(name)
+        for role in ("anonymous", "owner", "other", "coordinator", "outsider"):
+            for method in ("get", "post"):
+                response = request(people[role], method, url)
+                location = response.headers.get("Location", "")
+                expected = ADMIN_BOUNCE.get(name)
+                assert response.status_code == 302 and (location == expected or "/admin/login/" in location), (
+                    name,
+                    role,
+                    method,
+                    response.status_code,
+                )
