@@ -94,9 +94,7 @@ class Bench:
             "queries": query_count,
             "n": n,
         }
-        if floor and floor in self.results:
-            row["ratio"] = round(row["median_ms"] / self.results[floor]["median_ms"], 2)
-            row["floor"] = floor
+        self._ratio(row, floor)
         self.results[label] = row
         return row
 
@@ -111,22 +109,36 @@ class Bench:
         self.results[label]["peak_mb"] = round(peak / 1024 / 1024, 1)
 
     def timed(self, label: str, function: Callable[[], object], *, n: int = 5, floor: str | None = None) -> dict:
-        times = []
+        times, cpu = [], []
         for _ in range(n):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             function()
             times.append((time.perf_counter() - started) * 1000)
-        row = {"median_ms": round(statistics.median(times), 2), "p95_ms": round(percentile(times, 0.95), 2), "n": n}
-        if floor and floor in self.results:
-            row["ratio"] = round(row["median_ms"] / self.results[floor]["median_ms"], 2)
-            row["floor"] = floor
+            cpu.append((time.process_time() - started_cpu) * 1000)
+        row = {
+            "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(percentile(times, 0.95), 2),
+            "cpu_ms": round(statistics.median(cpu), 2),
+            "n": n,
+        }
+        self._ratio(row, floor)
         self.results[label] = row
         return row
+
+    def _ratio(self, row: dict, floor: str | None) -> None:
+        """Median to median, and CPU to CPU: on a busy machine the CPU ratio is the one to read."""
+        if not floor or floor not in self.results:
+            return
+        base = self.results[floor]
+        row["floor"] = floor
+        row["ratio"] = round(row["median_ms"] / base["median_ms"], 2)
+        if base.get("cpu_ms") and "cpu_ms" in row:
+            row["cpu_ratio"] = round(row["cpu_ms"] / base["cpu_ms"], 2)
 
     def table(self) -> str:
         lines = [
             f"{'measure':<44} {'median ms':>10} {'p95 ms':>9} {'CPU ms':>8} {'queries':>7} {'× floor':>7} "
-            f"{'peak MB':>7}  {'target':<28} verdict / note"
+            f"{'× CPU':>6} {'peak MB':>7}  {'target':<28} verdict / note"
         ]
         for label, row in self.results.items():
             if "error" in row:
@@ -138,7 +150,8 @@ class Bench:
             note = " ".join(str(part) for part in (row.get("verdict", ""), row.get("note", "")) if part)
             lines.append(
                 f"{label:<44} {row.get('median_ms', ''):>10} {row.get('p95_ms', ''):>9} {row.get('cpu_ms', ''):>8} "
-                f"{row.get('queries', ''):>7} {row.get('ratio', ''):>7} {row.get('peak_mb', ''):>7}  "
+                f"{row.get('queries', ''):>7} {row.get('ratio', ''):>7} {row.get('cpu_ratio', ''):>6} "
+                f"{row.get('peak_mb', ''):>7}  "
                 f"{row.get('target', ''):<28} {note}"
             )
         return "\n".join(lines)
@@ -170,7 +183,7 @@ def main() -> None:
     settings.DEBUG = False
     from django.core.management import call_command
 
-    from bench import measures, targets
+    from bench import markdown, measures, targets
     from bench.generate import SCALES, build
 
     vendor = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
@@ -182,25 +195,28 @@ def main() -> None:
     if not WorkPlan.objects.exists():
         world = build(SCALES[args.scale])
         bench.results["build database"] = {"value": f"{world.seconds:.1f} s"}
+    load_at_start = os.getloadavg()
     measures.run_all(bench, args)
 
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(exist_ok=True)
     name = args.scale if vendor == "sqlite3" else f"{args.scale}-{vendor}"
     targets.judge(bench.results, scale=args.scale, others=targets.other_scales(results_dir, args.scale, vendor))
-    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    print(f"== {args.scale} on {vendor}, {os.cpu_count()} cores, load average {load} at the end of the run")
+    start, end = (", ".join(f"{v:.1f}" for v in load) for load in (load_at_start, os.getloadavg()))
+    print(f"== {args.scale} on {vendor}, {os.cpu_count()} cores, load average {start} at the start, {end} at the end")
     print(bench.table())
     payload = {
         "scale": args.scale,
         "database": vendor,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "when": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        "load_average_start": load_at_start,
         "load_average": os.getloadavg(),
         "results": bench.results,
     }
     (results_dir / f"{name}.json").write_text(json.dumps(payload, indent=2) + "\n")
-    print(f"written to bench/results/{name}.json")
+    (results_dir / f"{name}.md").write_text(markdown.table(payload))
+    print(f"written to bench/results/{name}.json and {name}.md")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ def _within(
         return (
             (p95 is None or row["p95_ms"] <= p95)
             and (median is None or row["median_ms"] <= median)
-            and (ratio is None or row.get("ratio", float("inf")) <= ratio)
+            and (ratio is None or row.get("cpu_ratio", row.get("ratio", float("inf"))) <= ratio)
             and (peak is None or row.get("peak_mb", float("inf")) < peak)
         )
 
