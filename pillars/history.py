@@ -13,12 +13,14 @@ they are compared with.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Model, OuterRef, QuerySet, Subquery, Value
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -105,8 +107,8 @@ class Display:
             return _("yes") if value else _("no")
         if isinstance(value, Decimal):
             return format(value.normalize(), "f")
-        if hasattr(value, "tzinfo"):
-            return date_format(value, "j F Y H:i")
+        if isinstance(value, datetime):
+            return date_format(localtime(value) if is_aware(value) else value, "j F Y H:i")
         return str(value)
 
     def raw(self, record: Model, model_field) -> object:

@@ -28,10 +28,12 @@ def plan_history(request, pk: int):
 @login_required
 def activity_history(request, pk: int, activity_pk: int):
     plan = get_plan_for(request.user, pk)
-    # A deleted activity keeps its history: look it up among the plan's recorded activities.
-    recorded = Activity.history.filter(plan_id=plan.pk, id=activity_pk).order_by("-history_id").first()
-    if recorded is None:
-        raise Http404
+    activity = plan.activities.filter(pk=activity_pk).first()
+    if activity is None:
+        # A deleted activity keeps its history: look it up among the plan's recorded activities.
+        activity = Activity.history.filter(plan_id=plan.pk, id=activity_pk).order_by("-history_id").first()
+        if activity is None:
+            raise Http404
     page, entries = history_page(plan, request.GET.get("page"), activity_id=activity_pk)
     return render(
         request,
@@ -40,7 +42,7 @@ def activity_history(request, pk: int, activity_pk: int):
             "plan": plan,
             "page": page,
             "entries": entries,
-            "activity": recorded,
-            "activity_exists": recorded.history_type != "-",
+            "activity": activity,
+            "activity_exists": isinstance(activity, Activity),
         },
     )

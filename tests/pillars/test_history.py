@@ -260,3 +260,10 @@ def test_the_history_is_newest_first_and_paginated(cast):
     assert entries[0].kind == "plan"  # the last save
     assert [e.when for e in entries] == sorted((e.when for e in entries), reverse=True)
     assert client.get(url("plan-history", cast.plan.pk), {"page": 2}).status_code == 200
+
+
+def test_an_activity_without_recorded_history_still_has_a_history_page(cast):
+    activity = ActivityFactory(plan=cast.plan, title="Tanpa riwayat")
+    Activity.history.filter(id=activity.pk).delete()
+    content = page_text(cast.client_for(cast.coordinator), cast.plan, activity.pk, name="activity-history")
+    assert "Tanpa riwayat" in content and "No change recorded yet." in content
