@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pillars.models import Activity, MonthlyProgress, MonthlyReport, Pillar, WorkPlan
+from villages.templatetags.rkt_format import rupiah
 
 PAGE_SIZE = 30
 # Bookkeeping the reader does not need: the row's identity, timestamps the history row has itself,
@@ -99,6 +100,8 @@ class Display:
             return ", ".join(_month(m) for m in value) or "–"
         if name == "month":
             return _month(value)
+        if name == "budget":
+            return rupiah(value)
         if name == "position":
             return str(value + 1)
         if model_field.choices:
@@ -192,11 +195,15 @@ def history_page(plan: WorkPlan, page_number, activity_id: int | None = None) ->
         records, previous = loaded[kind]
         record = records[history_id]
         model = MODELS[kind]
+        action = ACTIONS.get(record.history_type, record.history_type)
+        if record.history_type == "~" and previous[history_id] is None:
+            # Rows written before history was kept (or by a bulk import) have no earlier state.
+            action = _("Changed; earlier values not recorded")
         entries.append(
             Entry(
                 kind=kind,
                 record=record,
-                action=str(ACTIONS.get(record.history_type, record.history_type)),
+                action=str(action),
                 subject=_subject(kind, record, titles),
                 activity_id=record.id if kind == "activity" else getattr(record, "activity_id", None),
                 diffs=display.diffs(model, record, previous[history_id], record.history_type),

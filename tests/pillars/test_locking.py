@@ -91,9 +91,11 @@ def test_an_htmx_save_on_a_stale_activity_answers_409(cast, companion, activity)
     edit = url("activity-edit", cast.plan.pk, activity.pk)
     stale = form_data(companion.get(edit))
     services.activity_save(activity=Activity.objects.get(pk=activity.pk), by=cast.companion)
+    stale["title"] = "Judul dari htmx"
     response = companion.post(edit, stale, headers={"HX-Request": "true"})
     assert response.status_code == 409
-    assert "Saved now" in response.content.decode()
+    content = response.content.decode()
+    assert "Saved now:" in content and "Judul dari htmx" in content
 
 
 def test_the_service_writes_nothing_on_a_stale_version(cast, activity):
