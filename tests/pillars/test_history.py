@@ -267,3 +267,22 @@ def test_an_activity_without_recorded_history_still_has_a_history_page(cast):
     Activity.history.filter(id=activity.pk).delete()
     content = page_text(cast.client_for(cast.coordinator), cast.plan, activity.pk, name="activity-history")
     assert "Tanpa riwayat" in content and "No change recorded yet." in content
+
+
+def test_a_progress_entry_saved_twice_through_the_page_shows_before_and_after(cast):
+    from pillars.models import MonthlyProgress
+    from tests.pillars.progress_fixtures import approve, entry_data
+
+    plan = approve(cast.plan)
+    rakor = ActivityFactory(plan=plan, title="Rakor bulanan", months=(3,), target_quantity=Decimal("4"))
+    save = reverse("pillars:progress-save", args=[plan.pk, 3, rakor.pk])
+    companion = cast.client_for(cast.companion)
+    assert companion.post(save, entry_data(rakor, quantity="1", description="Rapat pertama")).status_code == 302
+    assert companion.post(save, entry_data(rakor, quantity="3", version="1")).status_code == 302
+
+    records = list(MonthlyProgress.history.order_by("history_id"))
+    assert [(r.history_type, r.history_user) for r in records] == [("+", cast.companion), ("~", cast.companion)]
+    content = page_text(cast.client_for(cast.coordinator), plan, rakor.pk, name="activity-history")
+    assert "Progress of “Rakor bulanan”, March" in content
+    assert "Quantity achieved" in content
+    assert '<del class="history-before">1</del>' in content and '<ins class="history-after">3</ins>' in content
