@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pillars.fields import MonthsFormField
 from pillars.models import Activity, Pillar, WorkPlan
+from pillars.services import narrative_digest
 
 
 class ActivityForm(forms.ModelForm):
@@ -157,13 +158,16 @@ class VersionedForm(forms.Form):
     def set_version(self, version: int) -> None:
         self.fields["version"].initial = version
 
-    def move_to_version(self, version: int) -> None:
-        """After a conflict: saving again now replaces the other save knowingly."""
+    def move_to_version(self, current) -> None:
+        """After a conflict with ``current`` (the object as saved now): saving again replaces it knowingly."""
+        self._set_data("version", str(current.version))
+        self.set_version(current.version)
+
+    def _set_data(self, name: str, value: str) -> None:
         if self.is_bound:
             data = self.data.copy()
-            data[self.add_prefix("version")] = str(version)
+            data[self.add_prefix(name)] = value
             self.data = data
-        self.set_version(version)
 
 
 class ActivityEditForm(VersionedForm, ActivityForm):
@@ -197,11 +201,18 @@ class PlanNarrativeForm(forms.ModelForm):
 
 
 class PlanNarrativeEditForm(VersionedForm, PlanNarrativeForm):
-    """The narrative form of the edit page, with the plan's version when it was opened."""
+    """The narrative form of the edit page, with the plan's version and narrative digest when it was opened."""
+
+    opened = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_version(self.instance.version)
+        self.fields["opened"].initial = narrative_digest(self.instance)
+
+    def move_to_version(self, current: WorkPlan) -> None:
+        super().move_to_version(current)
+        self._set_data("opened", narrative_digest(current))
 
 
 class StartPlanForm(forms.Form):

@@ -7,6 +7,7 @@ plan under a row lock, checks who may act from which state, changes the plan, wr
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -269,14 +270,25 @@ def plan_start_next(*, source: WorkPlan, by) -> WorkPlan:
     return plan
 
 
+def narrative_digest(plan: WorkPlan) -> str:
+    """A short fingerprint of the plan's narrative, carried by the form beside the version."""
+    return hashlib.sha256(f"{plan.priorities}\x00{plan.data_basis}".encode()).hexdigest()
+
+
 @transaction.atomic
 def plan_update_narrative(
-    *, plan: WorkPlan, by, priorities: str, data_basis: str, version: int | None = None
+    *, plan: WorkPlan, by, priorities: str, data_basis: str, version: int | None = None, opened: str = ""
 ) -> WorkPlan:
-    """Save the narrative; ``version`` is the plan's version when the form was opened (stale: refused)."""
+    """Save the narrative; refused (:class:`VersionConflict`) if it changed since the form was opened.
+
+    ``version`` is the plan's version when the form was opened. The version also moves when an
+    activity changes or the plan is reviewed, so a moved version with the narrative still as it was
+    (``opened``: its :func:`narrative_digest` then) is not a conflict: only these two fields are written.
+    """
     plan = _locked(plan)
     _require_editable(plan, by)
-    _check_version(plan, version)
+    if not (opened and narrative_digest(plan) == opened):
+        _check_version(plan, version)
     plan.priorities, plan.data_basis = priorities, data_basis
     _save(plan, "priorities", "data_basis", by=by)
     return plan

@@ -275,6 +275,7 @@ def plan_edit(request, pk: int):
                 priorities=form.cleaned_data["priorities"],
                 data_basis=form.cleaned_data["data_basis"],
                 version=form.cleaned_data["version"],
+                opened=form.cleaned_data["opened"],
             )
         except services.VersionConflict as conflict:
             context = _conflict_context(form, conflict.current, ["priorities", "data_basis"], {})
@@ -292,7 +293,7 @@ def _conflict_context(form, current, names: list[str], villages: dict[str, str])
     Saving again replaces the other save knowingly; reloading keeps it.
     """
     rows = conflict_rows(current, form.cleaned_data, names, villages)
-    form.move_to_version(current.version)
+    form.move_to_version(current)
     who = current.history.select_related("history_user").order_by("-history_id").first()
     return {
         "form": form,

@@ -165,11 +165,30 @@ def test_two_tabs_save_the_narrative_and_the_second_gets_the_conflict(cast, comp
     assert WorkPlan.objects.get(pk=cast.plan.pk).priorities == "BUMDes dulu"
 
 
-def test_a_transition_in_between_makes_the_narrative_form_stale(cast, companion, activity):
+def test_a_review_in_between_leaves_an_unchanged_narrative_saveable(cast, companion, activity):
     edit = url("plan-edit", cast.plan.pk)
-    stale = form_data(companion.get(edit))
+    opened = form_data(companion.get(edit))
     services.plan_submit(plan=cast.plan, by=cast.companion)
     services.plan_return(plan=cast.plan, by=cast.coordinator, comment="Lengkapi")
-    stale["priorities"] = "Lama"
+    opened["priorities"] = "Sesudah dikembalikan"
+    assert companion.post(edit, opened).status_code == 302
+    plan = WorkPlan.objects.get(pk=cast.plan.pk)
+    assert (plan.priorities, plan.status) == ("Sesudah dikembalikan", WorkPlan.Status.RETURNED)
+
+
+def test_an_activity_saved_in_another_tab_does_not_make_the_narrative_stale(cast, companion, activity):
+    edit = url("plan-edit", cast.plan.pk)
+    narrative = form_data(companion.get(edit))
+    services.activity_save(activity=Activity.objects.get(pk=activity.pk), by=cast.companion)
+    narrative["priorities"] = "Air bersih"
+    assert companion.post(edit, narrative).status_code == 302
+    assert WorkPlan.objects.get(pk=cast.plan.pk).priorities == "Air bersih"
+
+
+def test_a_forged_digest_does_not_skip_the_version_check(cast, companion):
+    edit = url("plan-edit", cast.plan.pk)
+    stale = form_data(companion.get(edit))
+    services.plan_update_narrative(plan=cast.plan, by=cast.companion, priorities="Baru", data_basis="")
+    stale.update(priorities="Lama", opened="0" * 64)
     assert companion.post(edit, stale).status_code == 409
-    assert WorkPlan.objects.get(pk=cast.plan.pk).priorities == ""
+    assert WorkPlan.objects.get(pk=cast.plan.pk).priorities == "Baru"
