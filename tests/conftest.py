@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
 import pytest
 from django.test import Client
@@ -26,6 +27,16 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture
+def seeded_pillars(transactional_db) -> None:
+    """A transactional test flushes the database afterwards, and the pillars seeded by a data migration
+    go with it; a later transactional test puts them back from the migration itself."""
+    from django.apps import apps
+
+    if not apps.get_model("pillars", "Pillar").objects.exists():
+        import_module("pillars.migrations.0002_seed_the_four_pillars").add_pillars(apps, None)
 
 
 @pytest.fixture(autouse=True)

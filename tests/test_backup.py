@@ -11,8 +11,7 @@ from django.core.management import call_command
 
 from pillars.demo import DemoBuilder
 
-# serialized_rollback restores the migration-seeded rows (pillars) for the tests that run after this one.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_pillars")]
 
 OUR_APPS = ("villages", "pillars", "auth")
 

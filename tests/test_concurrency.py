@@ -15,7 +15,7 @@ from pillars import progress, services
 from pillars.models import MonthlyProgress
 from tests.factories import ActivityFactory, PlanFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_pillars")]
 
 THREADS = 8
 SAVES_EACH = 6

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -105,14 +104,8 @@ def visit(request, live_server, new_context, size) -> Iterator[Callable[..., Vis
 
 
 @pytest.fixture(autouse=True)
-def _pillars(transactional_db) -> None:
-    """The four pillars come from a data migration, and a flush between live-server tests removes them.
-    serialized_rollback should put them back; after a test that ran the production-like server it was
-    seen not to, so they are put back here from the migration itself."""
-    from django.apps import apps
-
-    if not apps.get_model("pillars", "Pillar").objects.exists():
-        import_module("pillars.migrations.0002_seed_the_four_pillars").add_pillars(apps, None)
+def _pillars(seeded_pillars) -> None:
+    """Live-server tests flush the database between them; the migration-seeded pillars come back."""
 
 
 @pytest.fixture
