@@ -14,7 +14,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, DecimalField, F, Max, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -24,9 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from pillars.evidence import CheckedFile
 from pillars.models import Activity, Evidence, MonthlyProgress, MonthlyReport, WorkflowEvent, WorkPlan
-from pillars.services import WorkflowError
+from pillars.services import WorkflowError, require_owner, require_reviewer
 from villages.models import Companion
-from villages.scope import viewer_for
 
 ENTRY_FIELDS = ("status", "quantity", "description", "problems", "follow_up")
 
@@ -68,20 +66,6 @@ def why_not_reportable(plan: WorkPlan, month: int, today: date | None = None) ->
     if month_start(plan.year, month) > today:
         return _("This month has not started yet; it cannot be reported.")
     return None
-
-
-def require_owner(plan: WorkPlan, by) -> None:
-    viewer = viewer_for(by)
-    if viewer.companion is None or plan.companion_id != viewer.companion.pk:
-        raise PermissionDenied(_("Only the plan's own companion may report on it."))
-
-
-def require_reviewer(plan: WorkPlan, by) -> None:
-    viewer = viewer_for(by)
-    if not (viewer.is_admin or viewer.is_coordinator):
-        raise PermissionDenied(_("Only a coordinator may review monthly reports."))
-    if not WorkPlan.objects.visible_to(by).filter(pk=plan.pk).exists():
-        raise PermissionDenied(_("This plan is outside your scope."))
 
 
 def _lock_month(plan: WorkPlan, month: int, by) -> tuple[WorkPlan, MonthlyReport | None]:

@@ -70,16 +70,18 @@ def _locked(plan: WorkPlan) -> WorkPlan:
     return WorkPlan.objects.select_for_update().get(pk=plan.pk)
 
 
-def _require_owner(plan: WorkPlan, by) -> None:
+def require_owner(plan: WorkPlan, by) -> None:
+    """Only the plan's own companion writes in it (its activities, its monthly progress)."""
     viewer = viewer_for(by)
     if viewer.companion is None or plan.companion_id != viewer.companion.pk:
         raise PermissionDenied(_("Only the plan's own companion may do this."))
 
 
-def _require_reviewer(plan: WorkPlan, by) -> None:
+def require_reviewer(plan: WorkPlan, by) -> None:
+    """Only a coordinator (or an admin) with the plan in scope reviews it and its monthly reports."""
     viewer = viewer_for(by)
     if not (viewer.is_admin or viewer.is_coordinator):
-        raise PermissionDenied(_("Only a coordinator may review plans."))
+        raise PermissionDenied(_("Only a coordinator may review plans and reports."))
     if not WorkPlan.objects.visible_to(by).filter(pk=plan.pk).exists():
         raise PermissionDenied(_("This plan is outside your scope."))
 
@@ -153,7 +155,7 @@ def submit_problems(plan: WorkPlan) -> list[SubmitProblem]:
 @transaction.atomic
 def plan_submit(*, plan: WorkPlan, by) -> WorkPlan:
     plan = _locked(plan)
-    _require_owner(plan, by)
+    require_owner(plan, by)
     if plan.status not in WorkPlan.EDITABLE:
         raise WorkflowError(_("Only a draft or returned plan can be submitted."))
     problems = submit_problems(plan)
@@ -170,7 +172,7 @@ def plan_submit(*, plan: WorkPlan, by) -> WorkPlan:
 @transaction.atomic
 def plan_return(*, plan: WorkPlan, by, comment: str, activity_comments: dict[int, str] | None = None) -> WorkPlan:
     plan = _locked(plan)
-    _require_reviewer(plan, by)
+    require_reviewer(plan, by)
     if plan.status != WorkPlan.Status.SUBMITTED:
         raise WorkflowError(_("Only a submitted plan can be returned."))
     comment = (comment or "").strip()
@@ -195,7 +197,7 @@ def plan_return(*, plan: WorkPlan, by, comment: str, activity_comments: dict[int
 @transaction.atomic
 def plan_approve(*, plan: WorkPlan, by, comment: str = "") -> WorkPlan:
     plan = _locked(plan)
-    _require_reviewer(plan, by)
+    require_reviewer(plan, by)
     if plan.status != WorkPlan.Status.SUBMITTED:
         raise WorkflowError(_("Only a submitted plan can be approved."))
     before = plan.status
@@ -215,7 +217,7 @@ def plan_approve(*, plan: WorkPlan, by, comment: str = "") -> WorkPlan:
 def plan_reopen(*, plan: WorkPlan, by, reason: str) -> WorkPlan:
     """Reopen an approved plan as a draft revision; the approved snapshot stays."""
     plan = _locked(plan)
-    _require_reviewer(plan, by)
+    require_reviewer(plan, by)
     if plan.status != WorkPlan.Status.APPROVED:
         raise WorkflowError(_("Only an approved plan can be reopened."))
     reason = (reason or "").strip()
@@ -230,7 +232,7 @@ def plan_reopen(*, plan: WorkPlan, by, reason: str) -> WorkPlan:
 
 
 def _require_editable(plan: WorkPlan, by) -> None:
-    _require_owner(plan, by)
+    require_owner(plan, by)
     if plan.status not in WorkPlan.EDITABLE:
         raise WorkflowError(
             _("This plan is %(status)s and locked; it can only change while a draft or returned.")
@@ -245,7 +247,7 @@ def plan_start_next(*, source: WorkPlan, by) -> WorkPlan:
     An activity not done by December (no month marked done and the achieved quantity below the
     target) is flagged ``carried_forward`` so the companion sees what is left over.
     """
-    _require_owner(source, by)
+    require_owner(source, by)
     plan = plan_create(companion=source.companion, year=source.year + 1, by=by)
     plan.priorities, plan.data_basis = source.priorities, source.data_basis
     plan._history_user = by

@@ -33,7 +33,7 @@ from pillars.forms_progress import (
     YearForm,
 )
 from pillars.models import Activity, Evidence, MonthlyProgress, MonthlyReport, PlanYear, WorkPlan
-from pillars.services import WorkflowError
+from pillars.services import WorkflowError, require_owner, require_reviewer
 from villages.scope import viewer_for
 
 # Answers a card form can get; progress.js lets htmx swap them in (htmx ignores 4xx by default).
@@ -154,7 +154,7 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
     plan = _plan(request.user, pk)
     month = _check_month(month)
     activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=activity_pk, plan=plan)
-    progress.require_owner(plan, request.user)  # 403 for a reviewer before any form is read
+    require_owner(plan, request.user)  # 403 for a reviewer before any form is read
     row = progress.month_row(plan, month, activity.pk)
     entry = row.entry or MonthlyProgress(activity=activity, month=month)
     form = ProgressForm(
@@ -217,7 +217,7 @@ def evidence_delete(request, pk: int):
     )
     entry = evidence.progress
     plan, month = entry.activity.plan, entry.month
-    progress.require_owner(plan, request.user)
+    require_owner(plan, request.user)
     try:
         progress.evidence_delete(evidence=evidence, by=request.user)
     except (WorkflowError, PermissionDenied) as refusal:
@@ -286,7 +286,7 @@ def month_report(request, pk: int, month: int):
 def month_postpone(request, pk: int, month: int):
     plan = _plan(request.user, pk)
     month = _check_month(month)
-    progress.require_owner(plan, request.user)
+    require_owner(plan, request.user)
     page = progress.month_rows(plan, month)
     form = PostponeForm(request.POST, unreported=page.unreported)
     if not form.is_valid():
@@ -348,7 +348,7 @@ def report_detail(request, pk: int):
 
 def _decide(request, pk: int, form_class, form_name: str, action) -> HttpResponse:
     report = get_object_or_404(_reports(request.user), pk=pk)
-    progress.require_reviewer(report.plan, request.user)  # 403 for the companion before any form is read
+    require_reviewer(report.plan, request.user)  # 403 for the companion before any form is read
     form = form_class(request.POST)
     if not form.is_valid():
         context = _detail_context(request, report, **{form_name: form})
