@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -34,10 +34,10 @@ def plan_scope(user, path: str = "") -> Q | None:
     if viewer.is_admin:
         return Q()
     if viewer.is_coordinator:
-        villages_in_scope = WorkPlan.villages.through.objects.filter(
-            within("region__code", viewer.prefix), workplan_id=OuterRef(f"{path}pk")
-        )
-        return Q(Exists(villages_in_scope))
+        # IN, not a correlated EXISTS: the plans of the scope's villages are found once from the region
+        # index instead of testing every plan of the country (issue 9, coordinator pages at national scale).
+        plans_in_scope = WorkPlan.villages.through.objects.filter(within("region__code", viewer.prefix))
+        return Q(**{f"{path}pk__in": plans_in_scope.values("workplan_id")})
     if viewer.is_companion:
         return Q(**{f"{path}companion": viewer.companion})
     return None

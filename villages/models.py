@@ -109,8 +109,11 @@ class CompanionQuerySet(models.QuerySet):
         if viewer.is_admin:
             return self.all()
         if viewer.is_coordinator:
-            in_scope = Region.objects.filter(within("code", viewer.prefix), companions=models.OuterRef("pk"))
-            return self.filter(Q(pk=viewer.companion.pk) | Q(models.Exists(in_scope)))
+            # IN over the assignments of the scope's villages, not EXISTS per companion: the subquery is run
+            # once, from the region index, instead of once for each of the country's companions (issue 9:
+            # 42 -> 12 ms for a kabupaten's coordinator among 35,000 companions on SQLite).
+            assigned = Companion.villages.through.objects.filter(within("region__code", viewer.prefix))
+            return self.filter(Q(pk=viewer.companion.pk) | Q(pk__in=assigned.values("companion_id")))
         if viewer.is_companion:
             return self.filter(pk=viewer.companion.pk)
         return self.none()
