@@ -153,7 +153,7 @@ class VersionedForm(forms.Form):
 
     # Not required: every page we render carries it, and a client that sends none (an older page, a
     # script) saves as before rather than being locked out; a stale number is always refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=True)
 
     def set_version(self, version: int) -> None:
         self.fields["version"].initial = version

@@ -52,7 +52,11 @@ def test_a_plan_goes_through_its_whole_life(cast):
     assert "has no scheduled month" in response.content.decode()
     assert WorkPlan.objects.get(pk=plan.pk).status == WorkPlan.Status.DRAFT
 
-    companion.post(url("activity-edit", plan.pk, second.pk), activity_data(title="Pelatihan BPD", pillar="KAP"))
+    second.refresh_from_db()
+    companion.post(
+        url("activity-edit", plan.pk, second.pk),
+        {**activity_data(title="Pelatihan BPD", pillar="KAP"), "version": second.version},
+    )
     assert companion.post(url("plan-submit", plan.pk)).status_code == 302
     assert WorkPlan.objects.get(pk=plan.pk).status == WorkPlan.Status.SUBMITTED
 
@@ -87,8 +91,12 @@ def test_a_plan_goes_through_its_whole_life(cast):
     plan.refresh_from_db()
     assert (plan.status, plan.revision) == (WorkPlan.Status.DRAFT, 1)
 
-    companion.post(url("activity-edit", plan.pk, first.pk), activity_data(target_quantity="3"))
-    companion.post(url("activity-delete", plan.pk, second.pk))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    companion.post(
+        url("activity-edit", plan.pk, first.pk), {**activity_data(target_quantity="3"), "version": first.version}
+    )
+    companion.post(url("activity-delete", plan.pk, second.pk), {"version": second.version})
     companion.post(url("activity-add", plan.pk), activity_data(title="Sosialisasi BLT", target_group="poor"))
     page = companion.get(url("plan-detail", plan.pk)).content.decode()
     changes = page[page.index('id="changes"') : page.index('id="activities"')]

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from pillars import services
 from pillars.models import Activity, WorkPlan
+from pillars.services import narrative_digest
 from tests.factories import ActivityFactory, PlanFactory, open_year, region
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +157,9 @@ def test_a_coordinator_cannot_start_next_year_from_a_companions_plan(cast):
 def test_the_companion_edits_the_priorities(cast):
     client = cast.client_for(cast.companion)
     assert client.get(plan_url("plan-edit", cast.plan)).status_code == 200
-    response = client.post(plan_url("plan-edit", cast.plan), {"priorities": "Stunting", "data_basis": "SDGs Desa"})
+    data = {"priorities": "Stunting", "data_basis": "SDGs Desa", "version": cast.plan.version}
+    data["opened"] = narrative_digest(cast.plan)
+    response = client.post(plan_url("plan-edit", cast.plan), data)
     assert response.status_code == 302
     cast.plan.refresh_from_db()
     assert (cast.plan.priorities, cast.plan.data_basis) == ("Stunting", "SDGs Desa")
@@ -207,7 +210,10 @@ def test_an_activity_of_another_plan_is_not_reachable_through_ones_own(cast):
 
 def test_the_companion_deletes_an_activity_of_a_draft(cast):
     activity = ActivityFactory(plan=cast.plan)
-    assert cast.client_for(cast.companion).post(plan_url("activity-delete", cast.plan, activity)).status_code == 302
+    response = cast.client_for(cast.companion).post(
+        plan_url("activity-delete", cast.plan, activity), {"version": activity.version}
+    )
+    assert response.status_code == 302
     assert not Activity.objects.filter(pk=activity.pk).exists()
 
 
