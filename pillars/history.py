@@ -127,12 +127,7 @@ class Display:
                 before = self.raw(record, model_field)
             if before == after or (action != "~" and before in (None, "", ()) and after in (None, "", ())):
                 continue
-            label = str(model_field.verbose_name)
-            rows.append(
-                FieldDiff(
-                    label[:1].upper() + label[1:], self.value(model_field, before), self.value(model_field, after)
-                )
-            )
+            rows.append(FieldDiff(_label(model_field), self.value(model_field, before), self.value(model_field, after)))
         return rows
 
 
@@ -247,10 +242,5 @@ def conflict_rows(current: Model, typed: dict, names: list[str], villages: dict[
             mine = mine.pk
         if name == "months":
             mine = tuple(mine or ())
-        label = str(model_field.verbose_name)
-        rows.append(
-            FieldDiff(
-                label[:1].upper() + label[1:], display.value(model_field, saved), display.value(model_field, mine)
-            )
-        )
+        rows.append(FieldDiff(_label(model_field), display.value(model_field, saved), display.value(model_field, mine)))
     return rows

@@ -34,11 +34,6 @@ class VillageRow:
         return self.data is not None and self.data.year < self.plan_year
 
 
-def load_plan(queryset, pk: int) -> WorkPlan:
-    """One plan with what its header needs, in one query."""
-    return queryset.select_related("companion__user").get(pk=pk)
-
-
 def plan_sections(plan: WorkPlan) -> list[PillarSection]:
     """Every active pillar (empty ones too) and any inactive pillar the plan still uses."""
     activities = (

@@ -23,6 +23,7 @@ from django.db import connection
 from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pillars.models import Activity, MonthlyProgress, MonthlyReport, Pillar, PlanYear, WorkPlan
@@ -195,7 +196,8 @@ class Waiting:
 
 
 def _days_since(moment, today: date) -> int:
-    return (today - moment.date()).days if moment else 0
+    # The day it happened in Jakarta, not in UTC: 03:00 WIB is still the previous day in UTC.
+    return (today - timezone.localdate(moment)).days if moment else 0
 
 
 def waiting_plans(plans: QuerySet[WorkPlan], today: date) -> tuple[list[Waiting], int]:

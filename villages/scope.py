@@ -69,8 +69,3 @@ def within(field: str, code: str) -> Q:
     The dot is part of the prefix so that ``34.0`` never matches ``34.03``.
     """
     return Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
-
-
-def code_within(code: str, scope: str) -> bool:
-    """Python twin of :func:`within` for a single code."""
-    return code == scope or code.startswith(f"{scope}.")

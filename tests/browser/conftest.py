@@ -27,10 +27,6 @@ from tests.factories import (
 HERE = Path(__file__).resolve().parent
 
 
-def pytest_configure(config) -> None:
-    config.addinivalue_line("markers", "browser: drives Chromium against the live server (make test-browser)")
-
-
 @pytest.hookimpl(tryfirst=True)  # before `-m "not browser"` deselects by marker
 def pytest_collection_modifyitems(config, items) -> None:
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: install it with `apt-get install -y chromium`")
