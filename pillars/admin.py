@@ -48,7 +48,24 @@ class PlanYearAdmin(admin.ModelAdmin):
     list_editable = ["is_open"]
 
 
-class ActivityInline(admin.StackedInline):
+class LockedPlanInline:
+    """An inline that cannot change the activities of a plan the workflow has locked (submitted or approved):
+    those change only through the plan's own pages, where the services check state and versions."""
+
+    def _editable(self, obj) -> bool:
+        return obj is None or obj.is_editable
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class ActivityInline(LockedPlanInline, admin.StackedInline):
     model = Activity
     extra = 0
     autocomplete_fields = ["village"]
@@ -78,7 +95,8 @@ class WorkPlanAdmin(ScopedHistoryAdmin):
     search_fields = ["companion__user__username", "companion__user__first_name", "companion__user__last_name"]
     autocomplete_fields = ["companion", "villages"]
     list_select_related = ["companion__user"]
-    readonly_fields = ["submitted_at", "approved_at", "revision"]
+    # Status moves only through the workflow (submit, return, approve, reopen), which logs and snapshots it.
+    readonly_fields = ["status", "submitted_at", "approved_at", "revision"]
     inlines = [ActivityInline, WorkflowEventInline]
 
 
@@ -102,6 +120,13 @@ class ActivityAdmin(ScopedHistoryAdmin):
     autocomplete_fields = ["plan", "village"]
     list_select_related = ["plan__companion__user", "pillar", "village"]
     inlines = [MonthlyProgressInline, ActivityCommentInline]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # An activity of a submitted or approved plan changes only through the plan's workflow.
+        return (obj is None or obj.plan.is_editable) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return (obj is None or obj.plan.is_editable) and super().has_delete_permission(request, obj)
 
 
 class EvidenceInline(admin.TabularInline):
@@ -131,7 +156,8 @@ class MonthlyReportAdmin(ScopedHistoryAdmin):
     search_fields = ["plan__companion__user__username"]
     autocomplete_fields = ["plan"]
     list_select_related = ["plan__companion__user"]
-    readonly_fields = ["submitted_at", "reviewed_at", "reviewed_by"]
+    # Status moves only through submit, acknowledge, return and reopen, which log it.
+    readonly_fields = ["status", "submitted_at", "reviewed_at", "reviewed_by"]
 
 
 @admin.register(WorkflowEvent)

@@ -271,6 +271,11 @@ class Activity(models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.plan.get_absolute_url()}#activity-{self.pk}"
 
+    def clean(self) -> None:
+        # Whatever path saves it (page, upload, admin), an activity's village is one of its plan's villages.
+        if self.village_id and self.plan_id and not self.plan.villages.filter(pk=self.village_id).exists():
+            raise ValidationError({"village": _("This village is not one of the plan's villages.")})
+
 
 class MonthlyProgressQuerySet(ScopedQuerySet):
     plan_path = "activity__plan__"
