@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "RKT_"))}
     environment.update(env)
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='rkt.settings'; from django.conf import settings; "
@@ -40,6 +40,9 @@ def test_debug_off_requires_a_secret_key():
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG must be one of"),
         ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
         ({"DJANGO_SESSION_AGE": "ten"}, "DJANGO_SESSION_AGE must be a whole number"),
+        ({"DJANGO_SESSION_AGE": "-5"}, "DJANGO_SESSION_AGE must be from 60"),
+        ({"RKT_REPORT_DEADLINE_DAY": "40"}, "RKT_REPORT_DEADLINE_DAY must be from 1 to 28"),
+        ({"DJANGO_LOG_LEVEL": "LOUD"}, "DJANGO_LOG_LEVEL must be"),
     ],
 )
 def test_a_malformed_value_is_a_clear_error(env, message):

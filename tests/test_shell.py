@@ -125,3 +125,11 @@ def test_the_admin_pages_of_every_model_open(cast):
         assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200, name
     assert client.get(reverse("admin:pillars_workplan_change", args=[cast.plan.pk])).status_code == 200
     assert client.get(reverse("admin:pillars_workflowevent_add")).status_code == 403
+
+
+def test_an_english_browser_still_gets_indonesian_until_the_switch(client, settings):
+    settings.LANGUAGE_CODE = "id"
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page.headers["Content-Language"] == "id"
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    assert client.get(reverse("login")).headers["Content-Language"] == "en"
