@@ -107,6 +107,11 @@ class PlanYear(models.Model):
 class WorkPlanQuerySet(ScopedQuerySet):
     plan_path = ""
 
+    def in_force(self) -> WorkPlanQuerySet:
+        """Plans with an approved version: approved now, or reopened for a revision after approval. Their
+        months are reported and counted while a revision is being written."""
+        return self.filter(Q(status=WorkPlan.Status.APPROVED) | Q(revision__gt=0))
+
 
 class WorkPlan(models.Model):
     """A companion's Rencana Kerja Tahunan for one year."""
@@ -170,6 +175,11 @@ class WorkPlan(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
+
+    @property
+    def is_in_force(self) -> bool:
+        """Twin of :meth:`WorkPlanQuerySet.in_force` for one plan."""
+        return self.status == self.Status.APPROVED or self.revision > 0
 
 
 class ActivityQuerySet(PlanChildQuerySet):

@@ -61,7 +61,7 @@ def month_is_over(year: int, month: int, today: date) -> bool:
 def why_not_reportable(plan: WorkPlan, month: int, today: date | None = None) -> str | None:
     """Why ``month`` of ``plan`` cannot be reported now; None when it can."""
     today = today or timezone.localdate()
-    if plan.status != WorkPlan.Status.APPROVED:
+    if not plan.is_in_force:
         return _("The plan is not approved, so its months cannot be reported yet.")
     if month_start(plan.year, month) > today:
         return _("This month has not started yet; it cannot be reported.")

@@ -306,7 +306,7 @@ def _progress_sums(progress: str = "") -> dict:
 
 def approved_activities(plans: QuerySet[WorkPlan], selection: Selection) -> QuerySet[Activity]:
     """Activities of the approved plans, only for villages within the region (or for all villages)."""
-    activities = Activity.objects.filter(plan__in=plans.filter(status=WorkPlan.Status.APPROVED))
+    activities = Activity.objects.filter(plan__in=plans.in_force())
     code = selection.region_code
     if code:
         activities = activities.filter(within("village__code", code) | Q(village__isnull=True))
@@ -315,7 +315,7 @@ def approved_activities(plans: QuerySet[WorkPlan], selection: Selection) -> Quer
 
 def approved_progress(plans: QuerySet[WorkPlan], selection: Selection) -> QuerySet[MonthlyProgress]:
     """Progress entries of those activities in the months that are over."""
-    progress = MonthlyProgress.objects.filter(activity__plan__in=plans.filter(status=WorkPlan.Status.APPROVED))
+    progress = MonthlyProgress.objects.filter(activity__plan__in=plans.in_force())
     code = selection.region_code
     if code:
         progress = progress.filter(within("activity__village__code", code) | Q(activity__village__isnull=True))
@@ -397,7 +397,7 @@ def progress(plans: QuerySet[WorkPlan], selection: Selection, *, sort: str = "na
 def village_progress(plans: QuerySet[WorkPlan], selection: Selection, sort: str = "name") -> list[ProgressRow]:
     """One row per village of an approved plan; an all-villages activity counts for each of its villages."""
     month = selection.month
-    links = PlanVillage.objects.filter(workplan__in=plans.filter(status=WorkPlan.Status.APPROVED))
+    links = PlanVillage.objects.filter(workplan__in=plans.in_force())
     if selection.region_code:
         links = links.filter(below("region_id", selection.region_code))
     act = "workplan__activities__"
