@@ -69,6 +69,8 @@ def gunicorn(port: int, workers: int) -> Iterator[str]:
     command = [str(bin_dir / "gunicorn"), "rkt.wsgi", "-w", str(workers), "-b", f"{HOST}:{port}", "--timeout", "60"]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # A bench stopped with SIGTERM (a CI timeout) still runs the cleanup below and stops gunicorn.
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         _wait_until_up(port, process, log_path)
         yield f"http://{HOST}:{port}"
@@ -79,6 +81,7 @@ def gunicorn(port: int, workers: int) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(static_root, ignore_errors=True)
         log_path.unlink(missing_ok=True)
 
