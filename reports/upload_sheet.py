@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,6 +29,7 @@ from reports.workbook import (
     RKT_SHEET,
     SUBTOTAL_MARKER,
 )
+from villages.spreadsheet import xlsx_archive_problem
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024
@@ -89,25 +89,16 @@ def check_archive(content: bytes) -> None:
     )
     if len(content) > MAX_BYTES:
         raise UploadError(_("The file is larger than 5 MB. Upload only the plan workbook."))
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, ValueError):
-        raise UploadError(not_a_workbook) from None
-    with archive:
-        members = archive.infolist()
-        names = {member.filename for member in members}
-        if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-            raise UploadError(not_a_workbook)
-        # zipfile never inflates a member past the size its header declares, so the declared sizes
-        # are a safe bound on what openpyxl could be made to unpack.
-        unpacked = sum(member.file_size for member in members)
-        if len(members) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES:
-            raise UploadError(
-                _(
-                    "This workbook unpacks to far more data than a plan holds, so it was not opened. "
-                    "Upload the plan workbook."
-                )
+    problem = xlsx_archive_problem(content, max_unpacked=MAX_UNPACKED_BYTES, max_members=MAX_MEMBERS)
+    if problem == "not-xlsx":
+        raise UploadError(not_a_workbook)
+    if problem == "too-big":
+        raise UploadError(
+            _(
+                "This workbook unpacks to far more data than a plan holds, so it was not opened. "
+                "Upload the plan workbook."
             )
+        )
 
 
 def read_rows(content: bytes, plan: WorkPlan) -> tuple[list[ParsedRow], list[RowError]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,9 @@ from django.utils.translation import gettext as _
 from villages.columns import column_for_header
 
 HEADER_SEARCH_ROWS = 10
+# A national village-data workbook (83,762 rows) unpacks to about 40 MB; far more is a zip bomb.
+XLSX_MAX_UNPACKED = 300 * 1024 * 1024
+XLSX_MAX_MEMBERS = 500
 
 
 class VillageDataFileError(ValueError):
@@ -47,8 +51,34 @@ def read_table(source: str | Path | IO[bytes], *, name: str = "") -> Table:
     return _find_header(raw)
 
 
+def xlsx_archive_problem(data: bytes, *, max_unpacked: int, max_members: int) -> str | None:
+    """Why ``data`` must not be handed to openpyxl: "not-xlsx", "too-big", or None when it may be.
+
+    zipfile never inflates a member past the size its header declares, so the declared sizes are a safe
+    bound on what openpyxl could be made to unpack.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError):
+        return "not-xlsx"
+    with archive:
+        members = archive.infolist()
+        names = {member.filename for member in members}
+        if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+            return "not-xlsx"
+        if len(members) > max_members or sum(member.file_size for member in members) > max_unpacked:
+            return "too-big"
+    return None
+
+
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
+
+    problem = xlsx_archive_problem(data, max_unpacked=XLSX_MAX_UNPACKED, max_members=XLSX_MAX_MEMBERS)
+    if problem == "not-xlsx":
+        raise VillageDataFileError(_("This file is not an Excel workbook (.xlsx) or a CSV file."))
+    if problem == "too-big":
+        raise VillageDataFileError(_("This workbook unpacks to far more data than village figures need; not opened."))
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

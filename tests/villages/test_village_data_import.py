@@ -328,3 +328,19 @@ def test_a_village_row_without_figures_is_skipped_and_keeps_what_is_stored(villa
     report = run([headers, ["34.03.01.2001", "Wonosari", "", " "]])
     assert (report.skipped, report.created, report.updated) == (1, 0, 0)
     assert VillageData.objects.get().households == 1000
+
+
+def test_a_zip_bomb_dressed_as_a_workbook_is_refused_before_it_is_unpacked(monkeypatch):
+    import io
+    import zipfile
+
+    from villages import spreadsheet
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (4 * 1024 * 1024))
+    monkeypatch.setattr(spreadsheet, "XLSX_MAX_UNPACKED", 1024 * 1024)
+    with pytest.raises(spreadsheet.VillageDataFileError, match="unpacks to far more data"):
+        spreadsheet.read_table(io.BytesIO(buffer.getvalue()))
