@@ -40,7 +40,8 @@ class Page:
     query: str = ""
 
     def url(self, cast) -> str:
-        args = [cast.plan.pk if arg == "plan" else arg for arg in self.args]
+        named = {"plan": cast.plan.pk, "report": cast.report.pk, "village": "34.03.01.2001"}
+        args = [named.get(arg, arg) if isinstance(arg, str) else arg for arg in self.args]
         return reverse(self.name, args=args) + (f"?{self.query}" if self.query else "")
 
 
@@ -55,7 +56,9 @@ PAGES = [
     Page("pillars:plan-month", "companion", ("plan", 1)),
     Page("pillars:completeness", "coordinator"),
     Page("pillars:report-queue", "coordinator"),
+    Page("pillars:report-detail", "coordinator", ("report",)),
     Page("reports:village-list", "coordinator"),
+    Page("reports:village-detail", "coordinator", ("village",)),
     Page("reports:plan-pdf", "companion", ("plan",)),
     Page("reports:month-pdf", "companion", ("plan", 1)),
     Page("reports:plan-xlsx", "companion", ("plan",)),
@@ -93,6 +96,9 @@ def count(client, url: str) -> int:
 def approved(cast):
     WorkPlan.objects.filter(pk=cast.plan.pk).update(status=WorkPlan.Status.APPROVED, approved_at=timezone.now())
     cast.plan.refresh_from_db()
+    cast.report = MonthlyReport.objects.create(
+        plan=cast.plan, month=1, status=MonthlyReport.Status.SUBMITTED, submitted_at=timezone.now()
+    )
     grow(cast, SMALL, 0)
     return cast
 
