@@ -57,8 +57,7 @@ def get_plan_for(user, pk: int) -> WorkPlan:
 def _own_plan(request, pk: int) -> WorkPlan:
     """A plan the user may see (else 404) and owns (else 403)."""
     plan = get_plan_for(request.user, pk)
-    if viewer_for(request.user).companion != plan.companion:
-        raise PermissionDenied(_("Only the plan's own companion may change it."))
+    services.require_owner(plan, request.user)
     return plan
 
 

@@ -6,7 +6,6 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pillars.models import WorkPlan
+from pillars.services import require_owner
 from reports import documents, pdf, recap, upload, workbook
 from villages.scope import viewer_for
 
@@ -125,8 +125,7 @@ def plan_upload(request, pk: int):
 def plan_upload_confirm(request, pk: int):
     """Step 2: apply the previewed rows, all or nothing."""
     plan = _plan_for(request.user, pk)
-    if viewer_for(request.user).companion != plan.companion:
-        raise PermissionDenied(_("Only the plan's own companion may upload into it."))
+    require_owner(plan, request.user)
     form = upload.ConfirmUploadForm(request.POST)
     stored = request.session.get(_upload_key(plan))
     if not form.is_valid() or not stored or stored.get("fingerprint") != form.cleaned_data["fingerprint"]:

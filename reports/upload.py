@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 from django.utils.dates import MONTHS_3
@@ -32,7 +31,6 @@ from reports.upload_sheet import (  # noqa: F401 (views reach the reader through
     read_rows,
 )
 from reports.workbook import COLUMN_INDEX
-from villages.scope import viewer_for
 
 FORM_FIELDS = (
     "pillar",
@@ -236,8 +234,7 @@ def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] 
 
 def require_upload_allowed(plan: WorkPlan, user) -> None:
     """Only the plan's companion, and only while the plan is a draft or returned."""
-    if viewer_for(user).companion is None or viewer_for(user).companion.pk != plan.companion_id:
-        raise PermissionDenied(_("Only the plan's own companion may upload into it."))
+    services.require_owner(plan, user)
     if plan.status not in WorkPlan.EDITABLE:
         raise UploadError(_("This plan is locked; a workbook can be uploaded only into a draft or returned plan."))
 
