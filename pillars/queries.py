@@ -11,7 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from pillars.models import Activity, ActivityComment, MonthlyProgress, Pillar, WorkPlan
-from pillars.services import SNAPSHOT_FIELDS
+from pillars.services import CONTENT_FIELDS
 from villages.models import Region, VillageData
 from villages.templatetags.rkt_format import number, rupiah
 
@@ -100,7 +100,7 @@ class PlanChanges:
         return bool(self.added or self.removed or self.changed or self.narrative)
 
 
-COMPARED_FIELDS = ("months", *SNAPSHOT_FIELDS)
+COMPARED_FIELDS = ("months", *CONTENT_FIELDS)
 
 
 class SnapshotDisplay:

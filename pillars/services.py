@@ -261,7 +261,7 @@ def plan_start_next(*, source: WorkPlan, by) -> WorkPlan:
     for position, old in enumerate(activities):
         finished = old.any_done or (old.target_quantity > 0 and old.achieved >= old.target_quantity)
         copy = Activity(plan=plan, position=position, carried_forward=not finished, months=old.months)
-        for field in COPIED_FIELDS:
+        for field in CONTENT_FIELDS:
             setattr(copy, field, getattr(old, field))
         # A village no longer assigned falls back to "all villages" rather than leaking out of scope.
         if copy.village_id and copy.village_id not in villages:
@@ -366,23 +366,9 @@ def activity_move(*, activity: Activity, by, offset: int) -> None:
     _save(plan, by=by)
 
 
-COPIED_FIELDS = (
-    "pillar_id",
-    "village_id",
-    "title",
-    "objective",
-    "target_group",
-    "sdg_goal",
-    "indicator",
-    "target_quantity",
-    "unit",
-    "budget",
-    "budget_source",
-    "partners",
-    "poor_priority",
-)
-
-SNAPSHOT_FIELDS = (
+# What an activity says (not where it stands or its bookkeeping): copied into next year's plan, kept in an
+# approved version's snapshot, compared field by field with the revision.
+CONTENT_FIELDS = (
     "pillar_id",
     "village_id",
     "title",
@@ -402,7 +388,7 @@ SNAPSHOT_FIELDS = (
 def activity_snapshot(activity: Activity) -> dict:
     """One activity as plain JSON values, as stored in a :class:`PlanSnapshot`."""
     row = {"id": activity.pk, "months": list(activity.months)}
-    for field in SNAPSHOT_FIELDS:
+    for field in CONTENT_FIELDS:
         value = getattr(activity, field)
         row[field] = str(value) if value is not None and field in ("target_quantity", "budget") else value
     return row
