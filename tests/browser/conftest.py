@@ -100,6 +100,12 @@ def visit(request, live_server, new_context, size) -> Iterator[Callable[..., Vis
 
 
 @pytest.fixture(autouse=True)
+def _indonesian_as_deployed(_english_by_default, settings) -> None:
+    """The journeys see the app as people do: Indonesian until they switch (unit tests read English)."""
+    settings.LANGUAGE_CODE = "id"
+
+
+@pytest.fixture(autouse=True)
 def _pillars(seeded_pillars) -> None:
     """Live-server tests flush the database between them; the migration-seeded pillars come back."""
 
