@@ -254,7 +254,9 @@ def test_the_month_page_is_usable_within_5_seconds_on_slow_3g(production, demo, 
     )
     # A companion reaches the month page after the login page at least, which caches the fingerprinted
     # static files for a year: that arrival must be usable within 5 s. A load with nothing cached needs a
-    # second 2 s round trip for the stylesheet; it is printed, and held to one round trip more as a guard.
+    # second 2 s round trip for the stylesheet (measured 4.8 s once htmx loads after the first paint and
+    # Bootstrap's script is gone); it is printed, and held to one round trip more so a busy CI machine
+    # does not fail it on noise.
     assert figures["from the plan page"] <= USABLE_WITHIN
     assert figures["first visit, nothing cached"] <= USABLE_WITHIN + SLOW_3G["latency"] / 1000
 
