@@ -32,21 +32,10 @@ from reports.upload_sheet import (  # noqa: F401 (views reach the reader through
 )
 from reports.workbook import COLUMN_INDEX
 
-FORM_FIELDS = (
-    "pillar",
-    "village",
-    "title",
-    "objective",
-    "target_group",
-    "sdg_goal",
-    "indicator",
-    "target_quantity",
-    "unit",
-    "budget",
-    "budget_source",
-    "partners",
-)
-COMPARED_FIELDS = (*FORM_FIELDS, "months", "poor_priority")
+# The upload validates every row with the activity form itself, so its fields are the form's fields;
+# months (a list) and the poor-group checkbox are put into the form data on their own.
+COMPARED_FIELDS = ActivityForm.Meta.fields
+FORM_FIELDS = tuple(name for name in COMPARED_FIELDS if name not in ("months", "poor_priority"))
 
 
 @dataclass

@@ -85,6 +85,17 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LINE_HEIGHT = 15  # points per line of the default 11 pt font
 
 
+def print_setup(ws: Worksheet, *, freeze: str, title_rows: str) -> None:
+    """Frozen header, header rows repeated on every printed page, A4 landscape fitted to the page width."""
+    ws.freeze_panes = freeze
+    ws.print_title_rows = title_rows
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def fit_height(ws: Worksheet, row: int) -> None:
     """Set a row's height to hold its wrapped text: spreadsheets do not grow rows on opening."""
     lines = 1
@@ -210,13 +221,9 @@ def write_plan_sheet(ws: Worksheet, doc: PlanDocument) -> None:
     row += 2
     _signature_rows(ws, row, doc)
 
-    ws.freeze_panes = f"{get_column_letter(COLUMN_INDEX['village'])}{header + 2}"
-    ws.print_title_rows = f"{header}:{header + 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(
+        ws, freeze=f"{get_column_letter(COLUMN_INDEX['village'])}{header + 2}", title_rows=f"{header}:{header + 1}"
+    )
     ws.print_area = f"A1:{get_column_letter(LAST_VISIBLE)}{row + 6}"
 
 
@@ -390,13 +397,7 @@ def write_progress_sheet(ws: Worksheet, doc: PlanDocument, progress: dict[int, d
             )
             fit_height(ws, row)
             row += 1
-    ws.freeze_panes = f"D{header + 2}"
-    ws.print_title_rows = f"{header}:{header + 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(ws, freeze=f"D{header + 2}", title_rows=f"{header}:{header + 1}")
 
 
 def _number(value):
@@ -449,9 +450,4 @@ def write_village_sheet(ws: Worksheet, doc: PlanDocument) -> None:
             if index == 11:
                 cell.number_format = RUPIAH_FORMAT
         fit_height(ws, row)
-    ws.freeze_panes = "C4"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    print_setup(ws, freeze="C4", title_rows="3:3")
