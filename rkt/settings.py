@@ -94,6 +94,7 @@ MIDDLEWARE = [
     # CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "rkt.middleware.SlidingSessionMiddleware",
     "rkt.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -207,7 +208,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 8 * 60 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+# A session expires after this long without use. Instead of writing the session on every request
+# (SESSION_SAVE_EVERY_REQUEST), rkt.middleware.SlidingSessionMiddleware extends it at most once per period.
+SESSION_REFRESH_SECONDS = env_int("RKT_SESSION_REFRESH", 5 * 60, minimum=1, maximum=SESSION_COOKIE_AGE)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "rkt.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"

@@ -41,6 +41,8 @@ def test_debug_off_requires_a_secret_key():
         ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
         ({"DJANGO_SESSION_AGE": "ten"}, "DJANGO_SESSION_AGE must be a whole number"),
         ({"DJANGO_SESSION_AGE": "-5"}, "DJANGO_SESSION_AGE must be from 60"),
+        ({"RKT_SESSION_REFRESH": "0"}, "RKT_SESSION_REFRESH must be from 1 to 28800"),
+        ({"DJANGO_SESSION_AGE": "600", "RKT_SESSION_REFRESH": "900"}, "RKT_SESSION_REFRESH must be from 1 to 600"),
         ({"RKT_REPORT_DEADLINE_DAY": "40"}, "RKT_REPORT_DEADLINE_DAY must be from 1 to 28"),
         ({"DJANGO_LOG_LEVEL": "LOUD"}, "DJANGO_LOG_LEVEL must be"),
     ],
