@@ -26,13 +26,14 @@ class SlidingSessionMiddleware:
 
     A session expires ``SESSION_COOKIE_AGE`` after it was last saved. Django's ``SESSION_SAVE_EVERY_REQUEST``
     gives that inactivity expiry by writing the session row on every request, a database write for every
-    page a companion reads. Here the session is marked changed only when the current refresh period differs
-    from the one stored in it, so an active session is extended every few minutes and an idle one still
-    expires after the session age (less at most one refresh period). Sits after SessionMiddleware, so its
-    change is saved (and the cookie renewed) on the way out.
+    page a companion reads. Here the session remembers when it was last extended and is marked changed only
+    when that is ``SESSION_REFRESH_SECONDS`` or more ago, so an active session is extended every few minutes
+    and an idle one still expires after the session age (less at most one refresh period). Logging in counts
+    as an extension (``session_extended_at_login``). Sits after SessionMiddleware, so its change is saved,
+    and the cookie renewed, on the way out.
     """
 
-    KEY = "_rkt_refreshed"
+    KEY = "_rkt_extended_at"
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,7 +43,13 @@ class SlidingSessionMiddleware:
         user = getattr(request, "user", None)
         # Only a signed-in session is kept alive: an anonymous visitor (or one who just logged out) gets none.
         if user is not None and user.is_authenticated:
-            period = int(time.time()) // settings.SESSION_REFRESH_SECONDS
-            if request.session.get(self.KEY) != period:
-                request.session[self.KEY] = period
+            now = int(time.time())
+            if now - request.session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                request.session[self.KEY] = now
         return response
+
+
+def session_extended_at_login(sender, request, user, **kwargs) -> None:
+    """``user_logged_in`` receiver: logging in saves the session anyway, so it starts a refresh period."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SlidingSessionMiddleware.KEY] = int(time.time())

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "rkt",
     "villages",
     "pillars",
     "reports",
@@ -208,7 +209,7 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE", 8 * 60 * 60, minimum=60)
-# A session expires after this long without use. Instead of writing the session on every request
+# A session expires after SESSION_COOKIE_AGE without use. Instead of writing the session on every request
 # (SESSION_SAVE_EVERY_REQUEST), rkt.middleware.SlidingSessionMiddleware extends it at most once per period.
 SESSION_REFRESH_SECONDS = env_int("RKT_SESSION_REFRESH", 5 * 60, minimum=1, maximum=SESSION_COOKIE_AGE)
 SESSION_COOKIE_HTTPONLY = True

@@ -34,9 +34,8 @@ def at(seconds: float):
 
 
 def test_reading_pages_within_a_refresh_period_writes_no_session(cast, settings):
-    client = signed_in()
     with at(NOW):
-        client.get(reverse("home"))
+        client = signed_in()
         before = expiry(client)
     with at(NOW + settings.SESSION_REFRESH_SECONDS - 1), CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("home"))
@@ -46,15 +45,24 @@ def test_reading_pages_within_a_refresh_period_writes_no_session(cast, settings)
     assert "sessionid" not in response.cookies  # the cookie is not re-sent either
 
 
-def test_using_the_app_in_a_new_period_extends_the_session_and_its_cookie(cast, settings):
-    client = signed_in()
+def test_using_the_app_a_refresh_period_later_extends_the_session_and_its_cookie(cast, settings):
     with at(NOW):
-        client.get(reverse("home"))
+        client = signed_in()
         before = expiry(client)
     with at(NOW + settings.SESSION_REFRESH_SECONDS):
         response = client.get(reverse("home"))
     assert expiry(client) > before
     assert response.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
+    # ...and the next period starts from that extension.
+    with at(NOW + 2 * settings.SESSION_REFRESH_SECONDS - 1):
+        assert "sessionid" not in client.get(reverse("home")).cookies
+
+
+def test_a_session_signed_in_by_the_test_client_starts_a_period_too(cast):
+    client = cast.client_for(cast.companion)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("home"))
+    assert not [q for q in queries.captured_queries if "UPDATE" in q["sql"] and "django_session" in q["sql"]]
 
 
 def test_an_idle_session_expires_after_the_session_age(cast, settings):
@@ -71,4 +79,3 @@ def test_an_anonymous_visit_creates_no_session(db):
     assert response.status_code == 200
     assert "sessionid" not in response.cookies
     assert not Session.objects.exists()
-
