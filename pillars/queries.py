@@ -39,7 +39,9 @@ def plan_sections(plan: WorkPlan) -> list[PillarSection]:
     activities = (
         plan.activities.select_related("village")
         .annotate(has_progress=Exists(MonthlyProgress.objects.filter(activity=OuterRef("pk"))))
-        .prefetch_related(Prefetch("comments", queryset=ActivityComment.objects.select_related("author")))
+        .prefetch_related(
+            Prefetch("comments", queryset=ActivityComment.objects.select_related("author"), to_attr="review_comments")
+        )
         .order_by("pillar__order", "pillar__code", "position", "pk")
     )
     by_pillar: dict[int, list[Activity]] = {}

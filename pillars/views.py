@@ -167,6 +167,10 @@ def plan_start_next(request, pk: int):
 # --- the plan page ---------------------------------------------------------------------------------------
 
 
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() else None
+
+
 def _detail_context(request, plan: WorkPlan, **forms) -> dict:
     viewer = viewer_for(request.user)
     sections = plan_sections(plan)
@@ -211,7 +215,7 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
         "can_edit": can_edit,
         "can_review": is_reviewer and plan.status == WorkPlan.Status.SUBMITTED,
         "can_reopen": is_reviewer and plan.status == WorkPlan.Status.APPROVED,
-        "added": request.GET.get("added", ""),
+        "added": _int_or_none(request.GET.get("added")),
     }
     if can_edit:
         context["submit_problems"] = services.submit_problems(plan) if activities else None

@@ -154,6 +154,26 @@ def test_a_coordinator_cannot_start_next_year_from_a_companions_plan(cast):
     assert cast.client_for(cast.coordinator).post(plan_url("plan-start-next", cast.plan)).status_code == 403
 
 
+@pytest.mark.parametrize("added", ["abc", "²", "-1", "99999999999999999999", ""])
+def test_a_malformed_added_marker_highlights_nothing(cast, added):
+    ActivityFactory(plan=cast.plan)
+    response = cast.client_for(cast.companion).get(
+        reverse("pillars:plan-detail", args=[cast.plan.pk]), {"added": added}
+    )
+    assert response.status_code == 200
+    assert "data-just-added" not in response.content.decode()
+
+
+def test_the_just_added_activity_is_highlighted(cast):
+    first, second = ActivityFactory(plan=cast.plan), ActivityFactory(plan=cast.plan)
+    response = cast.client_for(cast.companion).get(
+        reverse("pillars:plan-detail", args=[cast.plan.pk]), {"added": second.pk}
+    )
+    page = response.content.decode()
+    assert page.count("data-just-added") == 1
+    assert f'id="activity-{second.pk}" data-just-added' in page and f'id="activity-{first.pk}" data-just' not in page
+
+
 def test_the_companion_edits_the_priorities(cast):
     client = cast.client_for(cast.companion)
     assert client.get(plan_url("plan-edit", cast.plan)).status_code == 200

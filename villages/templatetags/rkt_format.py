@@ -6,6 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.dates import MONTHS, MONTHS_3
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -57,6 +60,35 @@ def month_abbr(month) -> str:
 @register.simple_tag
 def months_range() -> range:
     return range(1, 13)
+
+
+_GRID_LABELS: dict[str, tuple[list[str], list[str], str, str]] = {}
+
+
+def _grid_labels() -> tuple[list[str], list[str], str, str]:
+    """Month names, initials and the grid's label words in the active language, translated once per language."""
+    language = get_language() or ""
+    labels = _GRID_LABELS.get(language)
+    if labels is None:
+        names = [escape(str(MONTHS[m])) for m in range(1, 13)]
+        initials = [escape(str(MONTHS_3[m])[:1].upper()) for m in range(1, 13)]
+        title, none = escape(gettext("Scheduled months")), escape(gettext("none"))
+        labels = _GRID_LABELS[language] = (names, initials, title, none)
+    return labels
+
+
+@register.simple_tag
+def month_grid(months) -> SafeString:
+    """January–December schedule as twelve cells, the scheduled ones marked; one label for screen readers
+    keeps a long plan light. Built in Python: a plan page draws it for every activity."""
+    names, initials, title, none = _grid_labels()
+    scheduled = set(months or ())
+    spoken = ", ".join(names[m - 1] for m in sorted(scheduled) if 1 <= m <= 12) or none
+    cells = "".join(
+        f'<span class="on">{initials[m - 1]}</span>' if m in scheduled else f"<span>{initials[m - 1]}</span>"
+        for m in range(1, 13)
+    )
+    return mark_safe(f'<div class="month-grid" role="img" aria-label="{title}: {spoken}">{cells}</div>')  # noqa: S308 (escaped above)
 
 
 @register.filter
