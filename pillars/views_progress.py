@@ -85,17 +85,27 @@ def _access(user, plan: WorkPlan, month: int) -> Access:
 
 @dataclass
 class Card:
+    """One activity in one month. The entry form is built on first use: a month the companion cannot edit
+    (locked, or a reviewer reading it) shows entries only, and twenty unused forms cost a fifth of the page."""
+
     row: progress.ActivityMonth
-    form: ProgressForm
+    bound_form: ProgressForm | None = None
     state: str = "clean"  # clean | saved | invalid | conflict | refused
     message: str = ""
     current: MonthlyProgress | None = None
 
+    @property
+    def form(self) -> ProgressForm:
+        if self.bound_form is None:
+            row = self.row
+            entry = row.entry or MonthlyProgress(activity=row.activity, month=row.month)
+            evidence_count = len(row.entry.evidence.all()) if row.entry else 0
+            self.bound_form = ProgressForm(instance=entry, activity=row.activity, evidence_count=evidence_count)
+        return self.bound_form
+
 
 def _card(row: progress.ActivityMonth, *, state: str = "clean") -> Card:
-    entry = row.entry or MonthlyProgress(activity=row.activity, month=row.month)
-    evidence_count = len(row.entry.evidence.all()) if row.entry else 0
-    return Card(row, ProgressForm(instance=entry, activity=row.activity, evidence_count=evidence_count), state)
+    return Card(row, state=state)
 
 
 def _month_context(request, plan: WorkPlan, month: int, *, replace: Card | None = None) -> dict:
