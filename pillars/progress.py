@@ -454,6 +454,17 @@ def completeness(user, year: int, now: datetime | None = None) -> list[Completen
     return rows
 
 
+def plan_cells(plan: WorkPlan, now: datetime | None = None) -> list[CompletenessCell]:
+    """One plan's row of the completeness grid from its own reports (at most twelve rows): the companion's
+    home shows only this row, so it need not group the whole scope's reports."""
+    now = now or timezone.now()
+    found = {}
+    for month, status, pk, submitted_at in plan.reports.values_list("month", "status", "pk", "submitted_at"):
+        found[f"s{month}"], found[f"r{month}"] = status, pk
+        found[f"l{month}"] = submitted_at is not None and submitted_at >= report_deadline(plan.year, month)
+    return [_cell(plan.year, month, found, now) for month in range(1, 13)]
+
+
 def completeness_totals(rows: list[CompletenessRow]) -> list[dict[str, int]]:
     """Per month: how many cells are in each state (for the table's footer)."""
     totals = [dict.fromkeys(("reported", "late", "missing"), 0) for _ in range(12)]

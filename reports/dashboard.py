@@ -349,29 +349,29 @@ class Progress:
     areas: list[ProgressRow]
 
 
-def progress(plans: QuerySet[WorkPlan], selection: Selection, *, sort: str = "name", plan_url: str = "") -> Progress:
+def progress(
+    plans: QuerySet[WorkPlan], selection: Selection, *, sort: str = "name", plan_url: str = "", by_area: bool = True
+) -> Progress:
     """Progress per pillar and per area (one level below the scope), from two grouped queries.
 
     Both queries group by pillar and area together, so each table is a sum over a few dozen grouped
     rows. Active pillars are always listed, inactive ones only when the plans use them. A pillar row
     links to the plans behind it, or to the pillar's section of ``plan_url`` (a companion's one plan).
+    ``by_area=False`` groups by pillar only and leaves ``areas`` empty (a companion's home has no area table).
     """
     month = selection.month
+    activities = approved_activities(plans, selection)
+    entries = approved_progress(plans, selection).alias(in_schedule=_in_schedule())
+    if by_area:
+        activities = activities.annotate(area=_area_of(selection, "village_id", "plan_id"))
+        entries = entries.annotate(area=_area_of(selection, "activity__village_id", "activity__plan_id"))
+    group = ("area",) if by_area else ()
     counts = list(
-        approved_activities(plans, selection)
-        .annotate(area=_area_of(selection, "village_id", "plan_id"))
-        .values("pillar_id", "area")
+        activities.values("pillar_id", *group)
         .annotate(activities=Count("pk"), target=Sum("target_quantity"), **_slot_counts(month))
         .order_by()
     )
-    sums = list(
-        approved_progress(plans, selection)
-        .alias(in_schedule=_in_schedule())
-        .annotate(area=_area_of(selection, "activity__village_id", "activity__plan_id"))
-        .values("activity__pillar_id", "area")
-        .annotate(**_progress_sums())
-        .order_by()
-    )
+    sums = list(entries.values("activity__pillar_id", *group).annotate(**_progress_sums()).order_by())
     used = {row["pillar_id"] for row in counts}
     url = plan_url or selection.plan_list_url(status=WorkPlan.Status.APPROVED)
     pillars = {
@@ -379,17 +379,17 @@ def progress(plans: QuerySet[WorkPlan], selection: Selection, *, sort: str = "na
         for pillar in Pillar.objects.order_by("order", "code")
         if pillar.is_active or pillar.pk in used
     }
-    codes = {row["area"] for row in counts if row["area"]}
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    codes = {row["area"] for row in counts if row.get("area")}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
     areas = {code: ProgressRow(code, names.get(code, code), selection.home_url(area=code)) for code in codes}
     for row in counts:
         _add(pillars[row["pillar_id"]], row, None, month)
-        if row["area"] in areas:
+        if row.get("area") in areas:
             _add(areas[row["area"]], row, None, month)
     for row in sums:
         if row["activity__pillar_id"] in pillars:
             _add(pillars[row["activity__pillar_id"]], None, row, month)
-        if row["area"] in areas:
+        if row.get("area") in areas:
             _add(areas[row["area"]], None, row, month)
     return Progress(list(pillars.values()), sort_rows(list(areas.values()), sort)[0])
 

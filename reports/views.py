@@ -162,7 +162,7 @@ def _companion_context(request, viewer) -> dict:
     current = next((plan for plan in my_plans if plan.year == year), None)
     selection = dashboard.Selection(year=year, month=dashboard.last_complete_month(year, today))
     pillars = dashboard.progress(
-        plans.filter(year=year), selection, plan_url=current.get_absolute_url() if current else ""
+        plans.filter(year=year), selection, plan_url=current.get_absolute_url() if current else "", by_area=False
     ).pillars
     context = {
         "year": year,
@@ -186,7 +186,7 @@ def _companion_context(request, viewer) -> dict:
         )
         context["comment_count"] = current.activities.filter(comments__isnull=False).distinct().count()
     if current.status == WorkPlan.Status.APPROVED:
-        context["months"] = _my_months(user, current, selection.month)
+        context["months"] = _my_months(current, selection.month)
         context["next_month"] = next_report_month(context["months"])
     return context
 
@@ -200,11 +200,8 @@ class MyMonth:
     url: str
 
 
-def _my_months(user, plan: WorkPlan, last_month: int) -> list[MyMonth]:
+def _my_months(plan: WorkPlan, last_month: int) -> list[MyMonth]:
     """The companion's own row of the completeness grid, months that are over, each linking to its month."""
-    rows = [row for row in progress.completeness(user, plan.year) if row.companion.pk == plan.companion_id]
-    if not rows:
-        return []
     return [
         MyMonth(
             cell.month,
@@ -213,7 +210,7 @@ def _my_months(user, plan: WorkPlan, last_month: int) -> list[MyMonth]:
             cell.late and cell.state != progress.Cell.MISSING,
             reverse("pillars:plan-month", args=[plan.pk, cell.month]),
         )
-        for cell in rows[0].cells
+        for cell in progress.plan_cells(plan)
         if cell.month <= last_month
     ]
 

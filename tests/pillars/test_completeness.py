@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pillars.models import MonthlyReport
-from pillars.progress import Cell, completeness, report_deadline
+from pillars.progress import Cell, completeness, plan_cells, report_deadline
 from tests.factories import CompanionFactory, PlanFactory, UserFactory, open_year, region
 from tests.pillars import progress_fixtures
 from tests.pillars.progress_fixtures import approve, queries_of
@@ -63,6 +63,16 @@ def test_each_cell_has_its_state(cast, year_plan):
     assert cells[6].state == Cell.OPEN  # June is over, deadline 5 July not yet
     assert cells[7].state == Cell.NOT_DUE
     assert cells[12].state == Cell.NOT_DUE
+
+
+def test_one_plans_row_is_the_same_as_its_row_in_the_grid(cast, year_plan):
+    report(year_plan, 1, "acknowledged", local(YEAR, 2, 20))  # late
+    report(year_plan, 2, "submitted", local(YEAR, 3, 1))
+    report(year_plan, 3, "returned", local(YEAR, 4, 2))
+    report(year_plan, 5, "draft")
+    for now in (local(YEAR, 4, 5), local(YEAR, 7, 3), local(YEAR + 1, 1, 10)):
+        grid = cells_of(cast.coordinator, cast.companion, now=now)
+        assert plan_cells(year_plan, now=now) == [grid[month] for month in range(1, 13)]
 
 
 def test_an_acknowledged_late_report_stays_late(cast, year_plan):
