@@ -262,7 +262,7 @@ class Activity(models.Model):
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        ordering = ["plan", "pillar__order", "position", "pk"]
+        ordering = ["plan_id", "pillar__order", "position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(target_quantity__gte=0), name="activity_target_not_negative"),
             models.CheckConstraint(
@@ -329,7 +329,7 @@ class MonthlyProgress(models.Model):
     class Meta:
         verbose_name = _("monthly progress")
         verbose_name_plural = _("monthly progress")
-        ordering = ["activity", "month"]
+        ordering = ["activity_id", "month"]
         constraints = [
             models.UniqueConstraint(fields=["activity", "month"], name="progress_one_per_activity_month"),
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="progress_month_1_to_12"),
@@ -372,7 +372,7 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
-        ordering = ["progress", "uploaded_at"]
+        ordering = ["progress_id", "uploaded_at"]
 
     def __str__(self) -> str:
         return self.original_name
@@ -413,7 +413,7 @@ class MonthlyReport(models.Model):
     class Meta:
         verbose_name = _("monthly report")
         verbose_name_plural = _("monthly reports")
-        ordering = ["plan", "month"]
+        ordering = ["plan_id", "month"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "month"], name="report_one_per_plan_month"),
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="report_month_1_to_12"),
@@ -514,7 +514,7 @@ class PlanSnapshot(models.Model):
     class Meta:
         verbose_name = _("approved version")
         verbose_name_plural = _("approved versions")
-        ordering = ["plan", "-revision"]
+        ordering = ["plan_id", "-revision"]
         constraints = [models.UniqueConstraint(fields=["plan", "revision"], name="snapshot_one_per_plan_revision")]
 
     def __str__(self) -> str:

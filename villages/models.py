@@ -281,7 +281,7 @@ class VillageData(models.Model):
     class Meta:
         verbose_name = _("village data")
         verbose_name_plural = _("village data")
-        ordering = ["village", "-year"]
+        ordering = ["village_id", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["village", "year"], name="villagedata_one_per_village_year"),
             models.CheckConstraint(
