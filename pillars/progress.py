@@ -412,13 +412,31 @@ class CompletenessRow:
         return WorkPlan.Status(self.plan_status).label if self.plan_status else ""
 
 
-def _cell(year: int, month: int, found: dict, now: datetime) -> CompletenessCell:
+@dataclass(frozen=True)
+class _MonthClock:
+    """Whether a month of a year is over, and whether its report deadline has passed, at ``now``."""
+
+    month: int
+    over: bool
+    deadline_passed: bool
+
+
+def _clocks(year: int, now: datetime) -> list[_MonthClock]:
+    today = timezone.localdate(now)
+    return [
+        _MonthClock(month, month_is_over(year, month, today), now >= report_deadline(year, month))
+        for month in range(1, 13)
+    ]
+
+
+def _cell(clock: _MonthClock, found: dict) -> CompletenessCell:
+    month = clock.month
     status, report_id = found.get(f"s{month}"), found.get(f"r{month}")
     if status in (MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.ACKNOWLEDGED, MonthlyReport.Status.RETURNED):
         return CompletenessCell(month, status, bool(found.get(f"l{month}")), report_id)
-    if not month_is_over(year, month, timezone.localdate(now)):
+    if not clock.over:
         return CompletenessCell(month, Cell.NOT_DUE, report_id=report_id)
-    if now >= report_deadline(year, month):
+    if clock.deadline_passed:
         return CompletenessCell(month, Cell.MISSING, report_id=report_id)
     return CompletenessCell(month, Cell.OPEN, report_id=report_id)
 
@@ -455,9 +473,10 @@ def completeness(user, year: int, now: datetime | None = None) -> list[Completen
         .order_by()
     }
     rows = []
+    clocks = _clocks(year, now)
     for companion in companions:
         found = per_companion.get(companion.pk, {})
-        cells = [_cell(year, m, found, now) for m in range(1, 13)]
+        cells = [_cell(clock, found) for clock in clocks]
         rows.append(CompletenessRow(companion, companion.plan_status, cells))
     return rows
 
@@ -470,7 +489,7 @@ def plan_cells(plan: WorkPlan, now: datetime | None = None) -> list[Completeness
     for month, status, pk, submitted_at in plan.reports.values_list("month", "status", "pk", "submitted_at"):
         found[f"s{month}"], found[f"r{month}"] = status, pk
         found[f"l{month}"] = submitted_at is not None and submitted_at >= report_deadline(plan.year, month)
-    return [_cell(plan.year, month, found, now) for month in range(1, 13)]
+    return [_cell(clock, found) for clock in _clocks(plan.year, now)]
 
 
 def completeness_totals(rows: list[CompletenessRow]) -> list[dict[str, int]]:

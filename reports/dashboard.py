@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django import forms
@@ -131,12 +132,17 @@ class Selection:
         if self.area and self.area.level == Region.Level.DISTRICT:
             query["kecamatan"] = self.area.code
         query.update({k: v for k, v in params.items() if v not in (None, "")})
-        return f"{reverse('pillars:plan-list')}?{urlencode(query)}"
+        return f"{self._paths['plan-list']}?{urlencode(query)}"
 
     def home_url(self, **params) -> str:
         query = {"year": self.year, "area": self.area.code if self.area else "", "role": self.role}
         query.update(params)
-        return f"{reverse('home')}?{urlencode({k: v for k, v in query.items() if v not in (None, '')})}"
+        return f"{self._paths['home']}?{urlencode({k: v for k, v in query.items() if v not in (None, '')})}"
+
+    @cached_property
+    def _paths(self) -> dict[str, str]:
+        """Reversed once per selection: a coordinator's page links every village and area row."""
+        return {"plan-list": reverse("pillars:plan-list"), "home": reverse("home")}
 
 
 def scoped_plans(user, selection: Selection, *, any_year: bool = False) -> QuerySet[WorkPlan]:
