@@ -205,6 +205,10 @@ STORAGES = {
     },
 }
 
+# Inputs, text areas and selects written in Python, the same markup as Django's widget templates
+# (rkt/widgets.py: the month view's twenty entry forms spent half the page rendering them).
+FORM_RENDERER = "rkt.widgets.PlainWidgetRenderer"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
