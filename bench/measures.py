@@ -29,7 +29,13 @@ def measure(function):
 def run_all(bench, args) -> None:
     settings.ROOT_URLCONF = "bench.urls"
     clear_url_caches()
+    only = set(filter(None, (getattr(args, "only", "") or "").split(",")))
+    unknown = only - {function.__name__ for function in MEASURES}
+    if unknown:
+        raise SystemExit(f"--only: no measure named {', '.join(sorted(unknown))}")
     for function in MEASURES:
+        if only and function.__name__ not in only:
+            continue
         try:
             function(bench, args)
         except Exception as exc:  # a broken measure is reported, the others still run
@@ -108,10 +114,13 @@ def companion_pages(bench, args) -> None:
     # The same month at every scale (one with progress entered), so query counts compare across scales.
     month = _busiest_month(plan)
     bench.page("companion: month view", client, reverse("pillars:plan-month", args=[plan.pk, month]))
+    # This month: the entry forms a companion fills in, the page used most. National data stops at June,
+    # so there it is twenty empty forms; at the other scales the month's entries are in the forms.
     current = timezone.localdate().month
-    if not MonthlyProgress.objects.filter(activity__plan=plan, month=current).exists():
-        # National data stops at June: the current month is twenty empty forms, what a companion sees first.
-        url = reverse("pillars:plan-month", args=[plan.pk, current])
+    url = reverse("pillars:plan-month", args=[plan.pk, current])
+    if MonthlyProgress.objects.filter(activity__plan=plan, month=current).exists():
+        bench.page("companion: month view, this month's entry forms", client, url)
+    else:
         bench.page("companion: month view, nothing entered yet", client, url)
     bench.page("companion: home", client, reverse("home"))
 

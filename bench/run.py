@@ -1,6 +1,7 @@
 """`make bench`: build a database of a given scale, measure every page and export, print and save the table.
 
     python bench/run.py [--scale kabupaten|province|national] [--reuse] [--requests 30] [--load-seconds 30]
+                        [--only floor_bare_view,companion_pages]
 
 Runs on SQLite (bench/bench-<scale>.sqlite3) unless DATABASE_URL names another database, which is dropped
 and recreated. Each figure is the median and 95th percentile over repeated requests through Django's test
@@ -167,6 +168,11 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=30, help="length of each load run; 0 skips it")
     parser.add_argument("--load-port", type=int, default=0, help="gunicorn's port (default: a free one)")
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load test (--load-seconds 0)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated measures to run, e.g. floor_bare_view,companion_pages (prints; writes no results)",
+    )
     args = parser.parse_args()
     if args.no_load:
         args.load_seconds = 0
@@ -198,6 +204,9 @@ def main() -> None:
     load_at_start = os.getloadavg()
     measures.run_all(bench, args)
 
+    if args.only:
+        print(bench.table())
+        return
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(exist_ok=True)
     name = args.scale if vendor == "sqlite3" else f"{args.scale}-{vendor}"
