@@ -183,7 +183,12 @@ def main() -> None:
     import django
 
     django.setup()
+    import logging
+
     from django.conf import settings
+
+    # WeasyPrint says once per PDF that it subsets fonts with fontTools where HarfBuzz-Subset is missing.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
     # Measure as production runs: no query log kept in memory (CaptureQueriesContext still counts).
     settings.DEBUG = False
