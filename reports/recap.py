@@ -29,7 +29,7 @@ from villages.models import Companion
 ACTIVITY_SHEET = "Kegiatan"
 COMPANION_SHEET = "Per Pendamping"
 PILLAR_SHEET = "Per Pilar"
-CHUNK = 2000
+PLAN_CHUNK = 500  # plans per pair of queries: up to 10,000 activities and 120,000 progress entries in memory
 ONE = Decimal("1")
 
 BOLD = Font(bold=True)
@@ -139,40 +139,33 @@ COLUMNS = (
 )
 
 
-def _chunks(items: Iterator, size: int) -> Iterator[list]:
-    chunk = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _with_progress(plans: QuerySet[WorkPlan]) -> Iterator[tuple[Line, list[Entry]]]:
-    """Each activity of ``plans`` with its progress entries, a chunk of activities at a time.
+    """Each activity of ``plans`` with its progress entries, in the sheet's order, ``PLAN_CHUNK`` plans at a time.
 
-    The activities stream in the sheet's order; each chunk's entries come from one query by activity
-    id (the progress index), so no query sorts the scope's progress through four joins.
+    The plan ids are read first, in the sheet's order (by companion); then each chunk of plans gives one query
+    for its activities and one for their progress, by key columns the indexes serve. Memory stays that of a
+    chunk, and no query has to find the scope's plans inside a join over the whole country's activities: with a
+    subquery there, PostgreSQL scanned all 700,000 activities of the national database (5 s for 73 plans).
     """
-    activities = (
-        Line._make(row)
-        for row in Activity.objects.filter(plan__in=plans.values("pk"))
-        .order_by(*ORDER)
-        .values_list(*COLUMNS)
-        .iterator(chunk_size=CHUNK)
-    )
-    for chunk in _chunks(activities, CHUNK):
-        entries: dict[int, list[Entry]] = {activity.pk: [] for activity in chunk}
+    plan_ids = list(plans.order_by("companion__user__username", "pk").values_list("pk", flat=True))
+    for chunk in _chunks(plan_ids, PLAN_CHUNK):
+        activities = [
+            Line._make(row) for row in Activity.objects.filter(plan_id__in=chunk).order_by(*ORDER).values_list(*COLUMNS)
+        ]
+        entries: dict[int, list[Entry]] = {activity.pk: [] for activity in activities}
         rows = (
-            MonthlyProgress.objects.filter(activity_id__in=list(entries))
+            MonthlyProgress.objects.filter(activity__plan_id__in=chunk)
             .order_by("activity_id", "month")
             .values_list("activity_id", "month", "status", "quantity")
         )
         for activity_id, month, status, quantity in rows:
             entries[activity_id].append(Entry(month, status, quantity))
-        for activity in chunk:
+        for activity in activities:
             yield activity, entries[activity.pk]
 
 

@@ -138,6 +138,17 @@ def test_query_count_does_not_grow_with_activities(cast, django_assert_num_queri
         b"".join(response.streaming_content)
 
 
+def test_plans_read_in_chunks_give_the_same_rows_in_the_same_order(cast, monkeypatch):
+    fill_plan(cast.plan, 3, "Mine")
+    fill_plan(cast.other_plan, 2, "Other")
+    client = cast.client_for(cast.coordinator)
+    whole = rows(download(client)["Kegiatan"])
+    monkeypatch.setattr(recap, "PLAN_CHUNK", 1)
+    assert rows(download(client)["Kegiatan"]) == whole
+    companions = [row[0] for row in whole[3:]]
+    assert len(set(companions)) == 2 and companions == sorted(companions, key=companions.index)  # grouped
+
+
 def test_text_that_looks_like_a_formula_stays_text(cast):
     activity = fill_plan(cast.plan, 1)[0]
     activity.title = "=1+1"
