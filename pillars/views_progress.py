@@ -104,13 +104,9 @@ class Card:
         return self.bound_form
 
 
-def _card(row: progress.ActivityMonth, *, state: str = "clean") -> Card:
-    return Card(row, state=state)
-
-
 def _month_context(request, plan: WorkPlan, month: int, *, replace: Card | None = None) -> dict:
     page = progress.month_rows(plan, month)
-    cards = {row.activity.pk: _card(row) for row in page.all}
+    cards = {row.activity.pk: Card(row) for row in page.all}
     if replace is not None:
         cards[replace.row.activity.pk] = replace
     statuses = dict(plan.reports.values_list("month", "status"))
@@ -199,7 +195,7 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
     if not _is_htmx(request):
         messages.success(request, _("Saved: %(title)s") % {"title": activity.title})
         return redirect(_month_url(plan, month, f"activity-{activity.pk}"))
-    return _render_card(request, plan, month, _card(progress.month_row(plan, month, activity.pk), state="saved"))
+    return _render_card(request, plan, month, Card(progress.month_row(plan, month, activity.pk), state="saved"))
 
 
 @require_GET
@@ -233,13 +229,13 @@ def evidence_delete(request, pk: int):
     except (WorkflowError, PermissionDenied) as refusal:
         message = "; ".join(refusal.problems) if isinstance(refusal, WorkflowError) else str(refusal)
         if _is_htmx(request):
-            card = _card(progress.month_row(plan, month, entry.activity_id), state="refused")
+            card = Card(progress.month_row(plan, month, entry.activity_id), state="refused")
             card.message = message
             return _render_card(request, plan, month, card, REFUSED)
         messages.error(request, message)
         return redirect(_month_url(plan, month, f"activity-{entry.activity_id}"))
     if _is_htmx(request):
-        card = _card(progress.month_row(plan, month, entry.activity_id), state="saved")
+        card = Card(progress.month_row(plan, month, entry.activity_id), state="saved")
         return _render_card(request, plan, month, card)
     messages.success(request, _("File removed: %(name)s") % {"name": evidence.original_name})
     return redirect(_month_url(plan, month, f"activity-{entry.activity_id}"))
