@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import import_module
 
 import pytest
 from django.test import Client
 
+from tests.clock import DEFAULT_NOW, Clock, machine_travel
 from tests.factories import (
     CompanionFactory,
     CoordinatorFactory,
@@ -16,6 +19,37 @@ from tests.factories import (
     open_year,
     region,
 )
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """A test that sets the clock depends on the date: mark it ``clock`` (CI runs those at several dates)."""
+    for item in items:
+        if "clock" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.clock)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _machine_date() -> Iterator[None]:
+    """``RKT_TEST_MACHINE_DATE=2027-01-01`` runs the suite as if the machine's calendar read that day.
+
+    No test may notice: every test that involves "today" sets its own clock. CI's clock matrix runs the
+    tests marked ``clock`` this way at the days where the calendar matters (1st, 5th, 6th, 31st, new year).
+    """
+    value = os.environ.get("RKT_TEST_MACHINE_DATE", "").strip()
+    if not value:
+        yield
+        return
+    with machine_travel(value):
+        yield
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    """The app's date and time, set by the test: starts at ``DEFAULT_NOW`` (Jakarta time), frozen."""
+    test_clock = Clock()
+    test_clock.set(DEFAULT_NOW)
+    yield test_clock
+    test_clock.stop()
 
 
 @pytest.fixture(scope="session")

@@ -96,7 +96,7 @@ def png() -> bytes:
 
 
 @pytest.fixture
-def world(cast, settings, tmp_path) -> World:
+def world(cast, settings, tmp_path, clock) -> World:
     settings.MEDIA_ROOT = tmp_path
     owner = cast.plan.companion
     ActivityFactory(plan=cast.plan, village=region("34.03.01.2001"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from io import StringIO
 
 import pytest
@@ -25,8 +24,9 @@ def row_counts() -> dict[str, int]:
     }
 
 
-def test_dumpdata_of_a_seeded_database_loads_into_an_empty_one(tmp_path):
-    DemoBuilder(today=date(2026, 11, 28), say=lambda message: None).build()
+def test_dumpdata_of_a_seeded_database_loads_into_an_empty_one(tmp_path, clock):
+    clock.set("2026-11-28 10:00")
+    DemoBuilder(say=lambda message: None).build()
     before = row_counts()
     dump = tmp_path / "rkt.json"
     with dump.open("w") as handle:

@@ -22,7 +22,8 @@ SAVES_EACH = 6
 
 
 @pytest.fixture
-def approved(cast):
+def approved(cast, clock):
+    """An approved 2025 plan, reportable at the clock's June 2026."""
     plan = PlanFactory(companion=cast.plan.companion, year=2025)
     activities = [ActivityFactory(plan=plan, months=(1,), target_quantity=Decimal("100")) for _ in range(THREADS + 1)]
     services.plan_submit(plan=plan, by=cast.companion)

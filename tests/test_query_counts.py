@@ -15,9 +15,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from pillars.models import MonthlyProgress, MonthlyReport, Pillar, WorkPlan
+from tests.clock import local
 from tests.factories import (
     ActivityFactory,
     CompanionFactory,
@@ -70,7 +70,7 @@ PAGES = [
 def grow(cast, size: int, start: int) -> None:
     """``size`` more companions in 34.03 with approved plans, and ``size`` more activities in the cast's plan."""
     pillars = list(Pillar.objects.order_by("order"))
-    now = timezone.now()
+    now = local(YEAR, 2, 3, 9)
     for n in range(start, start + size):
         village = region(f"34.03.{1 + n % 3:02d}.{3000 + n}", f"Desa {n}")
         VillageDataFactory(village=village)
@@ -93,11 +93,12 @@ def count(client, url: str) -> int:
 
 
 @pytest.fixture
-def approved(cast):
-    WorkPlan.objects.filter(pk=cast.plan.pk).update(status=WorkPlan.Status.APPROVED, approved_at=timezone.now())
+def approved(cast, clock):
+    """Pages of 2026 seen in June 2026: months over, one month's report waiting."""
+    WorkPlan.objects.filter(pk=cast.plan.pk).update(status=WorkPlan.Status.APPROVED, approved_at=local(YEAR, 1, 5, 9))
     cast.plan.refresh_from_db()
     cast.report = MonthlyReport.objects.create(
-        plan=cast.plan, month=1, status=MonthlyReport.Status.SUBMITTED, submitted_at=timezone.now()
+        plan=cast.plan, month=1, status=MonthlyReport.Status.SUBMITTED, submitted_at=local(YEAR, 2, 3, 9)
     )
     grow(cast, SMALL, 0)
     return cast

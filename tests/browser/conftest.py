@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from tests.browser.helpers import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, SIZES, Visitor, Watch
+from tests.clock import DEFAULT_NOW
 from tests.factories import (
     CompanionFactory,
     CoordinatorFactory,
@@ -100,6 +100,13 @@ def visit(request, live_server, new_context, size) -> Iterator[Callable[..., Vis
 
 
 @pytest.fixture(autouse=True)
+def _server_date(clock) -> None:
+    """The live server's date is the test's, not the machine's: every journey starts on ``DEFAULT_NOW``
+    (15 June 2026, Jakarta time) and the clock runs on from there, so sessions and saves keep their order."""
+    clock.set(DEFAULT_NOW, tick=True)
+
+
+@pytest.fixture(autouse=True)
 def _indonesian_as_deployed(_english_by_default, settings) -> None:
     """The journeys see the app as people do: Indonesian until they switch (unit tests read English)."""
     settings.LANGUAGE_CODE = "id"
@@ -111,9 +118,9 @@ def _pillars(seeded_pillars) -> None:
 
 
 @pytest.fixture
-def people(db):
+def people(db, clock, _server_date):
     """A companion with two villages and no plan yet, another companion with a plan, their coordinator."""
-    year = timezone.localdate().year
+    year = clock.today.year
     open_year(year)
     region("34.03", "Gunungkidul")
     villages = [region("34.03.01.2001", "Kepek"), region("34.03.01.2002", "Piyaman")]

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from pillars.models import MonthlyProgress, Pillar, WorkPlan
 from reports.workbook import COLUMN_INDEX, KEY_COLUMN, RKT_SHEET
+from tests.clock import local
 from tests.factories import ActivityFactory, PlanFactory, ProgressFactory, open_year
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -26,7 +26,9 @@ def plans(people):
     companion = people["companion"]
     year = people["year"]
     open_year(year - 1)
-    last = PlanFactory(companion=companion, year=year - 1, status=WorkPlan.Status.APPROVED, approved_at=timezone.now())
+    last = PlanFactory(
+        companion=companion, year=year - 1, status=WorkPlan.Status.APPROVED, approved_at=local(year - 1, 1, 5, 9)
+    )
     meeting = ActivityFactory(plan=last, title="Rapat koordinasi desa", months=(3,), target_quantity=Decimal("1"))
     ProgressFactory(
         activity=meeting,

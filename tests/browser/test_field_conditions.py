@@ -14,12 +14,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from pillars.demo import DEMO_PASSWORD, DemoBuilder
 from pillars.models import MonthlyProgress, WorkPlan
 from tests.browser.helpers import ROOT, SIZES, Visitor, Watch
 from tests.browser.production import collect_static, production_server
+from tests.clock import local
 from tests.factories import ActivityFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -45,13 +45,13 @@ def static_root(tmp_path_factory):
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, clock, _server_date):
     """The demo district: approved, submitted, returned and draft plans with months of progress."""
-    DemoBuilder(today=timezone.localdate(), say=lambda message: None).build()
-    year = timezone.localdate().year
+    DemoBuilder(say=lambda message: None).build()
+    year = clock.today.year
     return {
         "year": year,
-        "month": timezone.localdate().month,
+        "month": clock.today.month,
         "approved": WorkPlan.objects.get(companion__user__username="pendamping1", year=year),
         "submitted": WorkPlan.objects.get(companion__user__username="pendamping2", year=year),
     }
@@ -262,11 +262,11 @@ def test_the_month_page_is_usable_within_5_seconds_on_slow_3g(production, demo, 
 
 
 @pytest.fixture
-def reporting_plan(people):
+def reporting_plan(people, clock):
     """An approved plan of this year with an activity scheduled in the current month."""
-    year, month = people["year"], timezone.localdate().month
+    year, month = people["year"], clock.today.month
     plan = PlanFactory(
-        companion=people["companion"], year=year, status=WorkPlan.Status.APPROVED, approved_at=timezone.now()
+        companion=people["companion"], year=year, status=WorkPlan.Status.APPROVED, approved_at=local(year, 1, 5, 9)
     )
     activity = ActivityFactory(plan=plan, title="Rapat koordinasi", months=(month,), target_quantity=Decimal("2"))
     return plan, month, activity

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from PIL import Image
 
 from pillars.models import MonthlyProgress, MonthlyReport, Pillar, WorkPlan
+from tests.clock import local
 from tests.factories import ActivityFactory, PlanFactory, open_year
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -33,12 +33,12 @@ def photo_png() -> bytes:
 
 
 @pytest.fixture
-def approved_plan(people):
+def approved_plan(people, clock):
     """The companion's approved plan for the year of the last month that is over."""
-    year, month = last_month_over(timezone.localdate())
+    year, month = last_month_over(clock.today)
     open_year(year)
     plan = PlanFactory(
-        companion=people["companion"], year=year, status=WorkPlan.Status.APPROVED, approved_at=timezone.now()
+        companion=people["companion"], year=year, status=WorkPlan.Status.APPROVED, approved_at=local(year, 1, 5, 9)
     )
     pillars = list(Pillar.objects.active().order_by("order"))
     ActivityFactory(

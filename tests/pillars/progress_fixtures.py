@@ -1,4 +1,4 @@
-"""Shared set-up for the monthly progress tests: an approved plan of last year (every month over)."""
+"""Shared set-up for the monthly progress tests: an approved plan of 2025, every month over by the clock's 2026."""
 
 from __future__ import annotations
 
@@ -7,22 +7,21 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from PIL import Image
 
 from pillars.models import MonthlyProgress, WorkPlan
+from tests.clock import local
 from tests.factories import ActivityFactory, open_year
 
-
-def last_year() -> int:
-    return timezone.localdate().year - 1
+# The year of the progress tests' plan: over, every month of it, at the clock's default (June 2026).
+YEAR = 2025
 
 
 def approve(plan: WorkPlan, year: int | None = None) -> WorkPlan:
-    plan.year = year or last_year()
+    plan.year = year or YEAR
     open_year(plan.year)
     plan.status = WorkPlan.Status.APPROVED
-    plan.approved_at = timezone.now()
+    plan.approved_at = local(plan.year, 1, 2, 9)
     plan.save()
     return plan
 
@@ -34,8 +33,8 @@ def english(settings):
 
 
 @pytest.fixture
-def plan(cast):
-    """The companion's plan, approved, for last year, with one activity scheduled in March and one not."""
+def plan(cast, clock):
+    """The companion's plan, approved, for 2025 (every month over), with one activity scheduled in March and one not."""
     plan = approve(cast.plan)
     ActivityFactory(plan=plan, title="Rakor bulanan", months=(3, 4), target_quantity=Decimal("4"), position=1)
     ActivityFactory(plan=plan, title="Pelatihan BPD", months=(6,), target_quantity=Decimal("10"), position=2)

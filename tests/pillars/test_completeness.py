@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from pillars.models import MonthlyReport
 from pillars.progress import Cell, completeness, plan_cells, report_deadline
+from tests.clock import local
 from tests.factories import CompanionFactory, PlanFactory, UserFactory, open_year, region
 from tests.pillars import progress_fixtures
 from tests.pillars.progress_fixtures import approve, queries_of
 
 english = progress_fixtures.english
-pytestmark = pytest.mark.django_db
+# The page and the grid without an explicit ``now`` read the clock: set, like every test's here.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 YEAR = 2024
-
-
-def local(*args) -> datetime:
-    return timezone.make_aware(datetime(*args))
 
 
 def report(plan, month, status, submitted_at=None):
@@ -119,9 +114,10 @@ def test_the_page_shows_the_grid_for_the_year(cast, year_plan):
     assert "cell-missing" in body
 
 
-def test_a_bad_year_falls_back_to_this_year(cast):
+def test_a_bad_year_falls_back_to_this_year(cast, clock):
+    clock.set("2027-02-10 10:00")
     response = cast.client_for(cast.coordinator).get(url("abc"))
-    assert response.context["year"] == timezone.localdate().year
+    assert response.context["year"] == 2027
 
 
 def test_the_page_sends_anonymous_visitors_to_login(cast):

@@ -269,7 +269,7 @@ def test_an_activity_without_recorded_history_still_has_a_history_page(cast):
     assert "Tanpa riwayat" in content and "No change recorded yet." in content
 
 
-def test_a_progress_entry_saved_twice_through_the_page_shows_before_and_after(cast):
+def test_a_progress_entry_saved_twice_through_the_page_shows_before_and_after(cast, clock):
     from pillars.models import MonthlyProgress
     from tests.pillars.progress_fixtures import approve, entry_data
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from pillars import progress
 from pillars.models import MonthlyProgress, MonthlyReport, WorkflowEvent, WorkPlan
 from pillars.services import WorkflowError
+from tests.clock import local
 from tests.factories import ActivityFactory, CompanionFactory, PlanFactory, ProgressFactory, UserFactory, region
 from tests.pillars import progress_fixtures
-from tests.pillars.progress_fixtures import activity_titled, approve, entry_data, last_year, queries_of
+from tests.pillars.progress_fixtures import YEAR, activity_titled, approve, entry_data, queries_of
 
 plan = progress_fixtures.plan
 english = progress_fixtures.english
@@ -95,17 +93,17 @@ def test_after_submission_a_new_entry_is_refused(cast, plan):
     assert not MonthlyProgress.objects.exists()
 
 
-def test_a_future_month_cannot_be_submitted(cast):
-    future = approve(cast.plan, year=last_year() + 2)
+def test_a_future_month_cannot_be_submitted(cast, clock):
+    future = approve(cast.plan, year=YEAR + 2)
     response = submit(cast.client_for(cast.companion), future, 1)
     assert response.status_code == 403
     assert not MonthlyReport.objects.exists()
 
 
-def test_the_current_month_can_be_submitted(cast):
-    today = timezone.localdate()
-    current = approve(cast.plan, year=today.year)
-    assert submit(cast.client_for(cast.companion), current, today.month).status_code == 302
+def test_the_current_month_can_be_submitted(cast, clock):
+    clock.set("2026-06-15 10:00")
+    current = approve(cast.plan, year=2026)
+    assert submit(cast.client_for(cast.companion), current, 6).status_code == 302
 
 
 def test_an_unapproved_plan_cannot_be_reported(cast, plan):
@@ -163,7 +161,7 @@ def submitted(cast, plan):
 
 def test_the_queue_lists_waiting_reports_in_scope_oldest_first(cast, plan, submitted):
     older = progress.report_submit(plan=plan, month=2, by=cast.companion)
-    MonthlyReport.objects.filter(pk=older.pk).update(submitted_at=timezone.now() - timedelta(days=9))
+    MonthlyReport.objects.filter(pk=older.pk).update(submitted_at=local(2026, 1, 1, 9))
     response = cast.client_for(cast.coordinator).get(reverse("pillars:report-queue"))
     assert response.status_code == 200
     assert [r.month for r in response.context["page"].object_list] == [2, 3]
@@ -193,7 +191,7 @@ def test_the_queue_runs_the_same_number_of_queries_for_5_and_50_reports(cast, dj
         for n in range(MonthlyReport.objects.count(), count):
             companion = CompanionFactory(user=UserFactory(username=f"q{n}"), villages=[region("34.03.01.2001")])
             waiting = approve(PlanFactory(companion=companion))
-            MonthlyReport.objects.create(plan=waiting, month=1, status="submitted", submitted_at=timezone.now())
+            MonthlyReport.objects.create(plan=waiting, month=1, status="submitted", submitted_at=local(YEAR, 2, 3, 9))
 
     grow_to(5)
     client.get(url)

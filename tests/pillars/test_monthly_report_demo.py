@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from pillars.demo import DemoBuilder
@@ -17,11 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def build():
-    DemoBuilder(today=date(2026, 11, 28), say=lambda message: None).build()
+    DemoBuilder(say=lambda message: None).build()
 
 
 @pytest.fixture
-def seeded():
+def seeded(clock):
+    """The demo as built on 28 November 2026: months reported up to October."""
+    clock.set("2026-11-28 10:00")
     build()
 
 

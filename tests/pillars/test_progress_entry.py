@@ -10,7 +10,7 @@ from django.urls import reverse
 from pillars.models import MonthlyProgress, MonthlyReport, WorkPlan
 from tests.factories import ActivityFactory, ProgressFactory
 from tests.pillars import progress_fixtures
-from tests.pillars.progress_fixtures import activity_titled, approve, entry_data, last_year, queries_of
+from tests.pillars.progress_fixtures import YEAR, activity_titled, approve, entry_data, queries_of
 
 plan = progress_fixtures.plan
 english = progress_fixtures.english
@@ -187,8 +187,8 @@ def test_saving_as_anonymous_redirects_to_login(cast, plan):
 # --- refusals: future month, unapproved plan, locked month -------------------------------------
 
 
-def test_a_future_month_cannot_be_reported(cast):
-    future = approve(cast.plan, year=last_year() + 2)
+def test_a_future_month_cannot_be_reported(cast, clock):
+    future = approve(cast.plan, year=YEAR + 2)
     activity = ActivityFactory(plan=future, months=(1,))
     response = cast.client_for(cast.companion).post(save_url(future, activity, 1), entry_data(activity))
     assert response.status_code == 403

@@ -13,7 +13,7 @@ from tests.factories import ActivityFactory, PlanFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_reopened_plan_can_still_be_reported_and_a_never_approved_one_cannot(cast):
+def test_a_reopened_plan_can_still_be_reported_and_a_never_approved_one_cannot(cast, clock):
     plan = PlanFactory(companion=cast.plan.companion, year=2025)
     activity = ActivityFactory(plan=plan, months=(1,))
     assert progress.why_not_reportable(plan, 1)  # a draft: not yet

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from io import StringIO
 
 import pytest
@@ -29,8 +28,10 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def seeded():
-    DemoBuilder(today=date(2026, 11, 28), say=lambda message: None).build()
+def seeded(clock):
+    """The demo as built on 28 November 2026: months reported up to October."""
+    clock.set("2026-11-28 10:00")
+    DemoBuilder(say=lambda message: None).build()
 
 
 def test_it_builds_the_accounts_with_the_demo_password(seeded):
@@ -69,7 +70,7 @@ def test_it_builds_the_regions_and_demo_village_data_of_both_kabupaten(seeded):
 
 def test_running_it_twice_duplicates_nothing(seeded):
     before = counts()
-    DemoBuilder(today=date(2026, 11, 28), say=lambda message: None).build()
+    DemoBuilder(say=lambda message: None).build()
     assert counts() == before
 
 
