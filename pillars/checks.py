@@ -45,15 +45,6 @@ class Check:
         return urlencode(self.suggest)
 
 
-def _covers(activity: Activity, village_code: str) -> bool:
-    # An activity for "all assigned villages" counts for each of them.
-    return activity.village_id is None or activity.village_id == village_code
-
-
-def _is_poor_group(activity: Activity) -> bool:
-    return activity.poor_priority or activity.target_group == Activity.TargetGroup.POOR
-
-
 def plan_checks(sections: Iterable[PillarSection], villages: Iterable[VillageRow]) -> list[Check]:
     """Every check of the plan, the ones that hold too, in the order the checklist shows them."""
     sections = list(sections)
@@ -74,7 +65,7 @@ def plan_checks(sections: Iterable[PillarSection], villages: Iterable[VillageRow
     organising_id = next((s.pillar.pk for s in sections if s.pillar.code == organising), None)
     for row in villages:
         code, name = row.village.code, row.village.name
-        mine = [a for a in activities if _covers(a, code)]
+        mine = [a for a in activities if a.covers(code)]
         checks.append(
             Check(
                 "village",
@@ -95,7 +86,7 @@ def plan_checks(sections: Iterable[PillarSection], villages: Iterable[VillageRow
                     % {"village": name},
                     _("%(village)s has poor households or BLT recipients but no poor-group activity")
                     % {"village": name},
-                    any(_is_poor_group(a) for a in mine),
+                    any(a.is_poor_group for a in mine),
                     f"village-{code}",
                     (("village", code), ("target_group", Activity.TargetGroup.POOR), ("poor_priority", "on")),
                 )

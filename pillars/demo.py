@@ -431,7 +431,7 @@ class DemoBuilder:
         plan = services.plan_reopen(
             plan=plan, by=coordinator, reason="Kabupaten menambah program air bersih; mohon sesuaikan rencana."
         )
-        activities = list(plan.activities.order_by("pk"))
+        activities = list(plan.written_activities().order_by("pk"))
         changed = activities[0]
         changed.target_quantity += 1
         changed.months = tuple(sorted({*changed.months, 12}))

@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, Model, OuterRef, QuerySet, Subquery, Value
+from django.db.models import CharField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.dates import MONTHS
 from django.utils.formats import date_format
 from django.utils.timezone import is_aware, localtime
@@ -30,7 +30,10 @@ from villages.templatetags.rkt_format import rupiah
 PAGE_SIZE = 30
 # Bookkeeping the reader does not need: the row's identity, timestamps the history row has itself,
 # the version counter, and the parent an object never leaves.
-HIDDEN = {"id", "created_at", "updated_at", "version", "plan", "companion", "activity", "updated_by", "reviewed_by"}
+HIDDEN = {
+    *("id", "created_at", "updated_at", "version", "plan", "companion", "activity", "updated_by", "reviewed_by"),
+    *("pending", "revises", "plan_in_force"),
+}
 MODELS: dict[str, type[Model]] = {
     "plan": WorkPlan,
     "activity": Activity,
@@ -137,9 +140,12 @@ def _history(model: type[Model]):
 
 def plan_history_rows(plan: WorkPlan, activity_id: int | None = None) -> QuerySet:
     """``(kind, history_id, history_date)`` of every recorded change of ``plan`` (or of one activity), newest first."""
-    activities = _history(Activity).filter(plan_id=plan.pk)
+    # A revision's copy of an activity is made when the plan is reopened and dropped when the revision is
+    # approved: bookkeeping, left out; what the companion changes in it, and what the approval then changes
+    # in force, are shown (on the approved activity's page too).
+    activities = _history(Activity).filter(plan_id=plan.pk).exclude(revises__isnull=False, history_type__in=("+", "-"))
     if activity_id is not None:
-        activities = activities.filter(id=activity_id)
+        activities = activities.filter(Q(id=activity_id) | Q(revises_id=activity_id))
     parts = [
         activities,
         _history(MonthlyProgress).filter(activity_id__in=activities.values("id")),

@@ -14,13 +14,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pillars.fields import FULL_MASK, MonthsField
-from villages.models import Companion, Region
+from villages.models import Companion, Region, active_in_year
 from villages.scope import viewer_for, within
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -104,13 +104,31 @@ class PlanYear(models.Model):
         return str(self.year)
 
 
+def in_force_condition(path: str = "") -> Q:
+    """A plan (reached through ``path``) has an approved version: approved now, or reopened after approval."""
+    return Q(**{f"{path}status": WorkPlan.Status.APPROVED}) | Q(**{f"{path}revision__gt": 0})
+
+
+def under_revision_condition(path: str = "") -> Q:
+    """A plan (reached through ``path``) reopened after approval whose revision is not approved yet."""
+    return Q(**{f"{path}revision__gt": 0}) & ~Q(**{f"{path}status": WorkPlan.Status.APPROVED})
+
+
 class WorkPlanQuerySet(ScopedQuerySet):
     plan_path = ""
 
     def in_force(self) -> WorkPlanQuerySet:
-        """Plans with an approved version: approved now, or reopened for a revision after approval. Their
-        months are reported and counted while a revision is being written."""
-        return self.filter(Q(status=WorkPlan.Status.APPROVED) | Q(revision__gt=0))
+        """Plans with an approved version: approved now, or reopened for a revision after approval.
+
+        Twin of :attr:`WorkPlan.is_in_force`. While a revision is written and reviewed, the approved
+        version stays in force: its months are reported and its activities and targets are what counts.
+        """
+        return self.filter(in_force_condition())
+
+    def counted(self) -> WorkPlanQuerySet:
+        """Plans whose companion is active in the plan's year: the only plans any figure counts (a companion
+        outside their active years neither owes reports nor adds to a total). Twin of :attr:`WorkPlan.is_counted`."""
+        return self.filter(active_in_year(F("year"), "companion__"))
 
 
 class WorkPlan(models.Model):
@@ -181,10 +199,39 @@ class WorkPlan(models.Model):
         """Twin of :meth:`WorkPlanQuerySet.in_force` for one plan."""
         return self.status == self.Status.APPROVED or self.revision > 0
 
+    @property
+    def is_counted(self) -> bool:
+        """Twin of :meth:`WorkPlanQuerySet.counted` for one plan."""
+        return self.companion.is_active_in(self.year)
+
+    @property
+    def under_revision(self) -> bool:
+        """Reopened after approval, the revision not approved yet: the approved version stays in force."""
+        return self.revision > 0 and self.status != self.Status.APPROVED
+
+    def written_activities(self) -> ActivityQuerySet:
+        """The activities of the version being written or reviewed: the revision's while one is under way,
+        otherwise the plan's own. The plan page, its checks, the workbook upload and review work on these."""
+        return self.activities.filter(pending=self.under_revision)
+
+    def activities_in_force(self) -> ActivityQuerySet:
+        """The activities of the approved version (none before the first approval): every figure counts these."""
+        if not self.is_in_force:
+            return self.activities.none()
+        return self.activities.filter(pending=False)
+
 
 class ActivityQuerySet(PlanChildQuerySet):
     def scheduled_in(self, month: int) -> ActivityQuerySet:
         return self.filter(months__includes=month)
+
+    def in_force(self) -> ActivityQuerySet:
+        """Activities of an approved version, the only ones any figure counts. Twin of :attr:`Activity.is_in_force`."""
+        return self.filter(in_force_condition("plan__"), pending=False)
+
+    def written(self) -> ActivityQuerySet:
+        """Activities of the versions being written: a revision's where one is under way, else the plan's own."""
+        return self.filter(Q(pending=True) | ~under_revision_condition("plan__"))
 
 
 class Activity(models.Model):
@@ -252,6 +299,22 @@ class Activity(models.Model):
     carried_forward = models.BooleanField(
         _("carried forward"), default=False, help_text=_("Copied from last year's plan, not finished by December.")
     )
+    pending = models.BooleanField(
+        _("in a revision"),
+        default=False,
+        editable=False,
+        help_text=_("Written in a revision under way; in force only once the revision is approved."),
+    )
+    revises = models.ForeignKey(
+        "self",
+        verbose_name=_("revises"),
+        help_text=_("The approved activity this revision's copy replaces when the revision is approved."),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="revisions",
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -273,6 +336,12 @@ class Activity(models.Model):
                 condition=Q(sdg_goal__isnull=True) | Q(sdg_goal__gte=1, sdg_goal__lte=18),
                 name="activity_sdg_goal_1_to_18",
             ),
+            models.CheckConstraint(
+                condition=Q(revises__isnull=True) | Q(pending=True), name="activity_revises_pending"
+            ),
+            models.UniqueConstraint(
+                fields=["revises"], condition=Q(revises__isnull=False), name="activity_one_copy_per_revision"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -280,6 +349,29 @@ class Activity(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.plan.get_absolute_url()}#activity-{self.pk}"
+
+    @property
+    def is_in_force(self) -> bool:
+        """Twin of :meth:`ActivityQuerySet.in_force` for one activity."""
+        return not self.pending and self.plan.is_in_force
+
+    @property
+    def approved_id(self) -> int:
+        """The approved activity this row is or revises (its own id for a new one): progress is kept there."""
+        return self.revises_id or self.pk
+
+    @property
+    def is_poor_group(self) -> bool:
+        return self.poor_group(self.poor_priority, self.target_group)
+
+    @classmethod
+    def poor_group(cls, poor_priority: bool, target_group: str) -> bool:
+        """Aimed at poor households or BLT recipients: the priority flag, or the target group."""
+        return bool(poor_priority) or target_group == cls.TargetGroup.POOR
+
+    def covers(self, village_code: str) -> bool:
+        """Worked in ``village_code``: its own village, or any of the plan's villages for an all-villages activity."""
+        return self.village_id is None or self.village_id == village_code
 
     def clean(self) -> None:
         # Whatever path saves it (page, upload, admin), an activity's village is one of its plan's villages.
@@ -405,10 +497,17 @@ class MonthlyReport(models.Model):
         blank=True,
         related_name="+",
     )
+    plan_in_force = models.JSONField(
+        _("plan in force when submitted"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The activities in force (pillar, village, target) as the report was submitted; it prints these."),
+    )
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = PlanChildQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords(excluded_fields=["version", "plan_in_force"])
 
     class Meta:
         verbose_name = _("monthly report")

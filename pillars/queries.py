@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.dates import MONTHS_3
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from pillars.models import Activity, ActivityComment, MonthlyProgress, Pillar, WorkPlan
+from pillars.models import Activity, ActivityComment, MonthlyProgress, Pillar, WorkPlan, under_revision_condition
 from pillars.services import CONTENT_FIELDS
 from villages.models import Region, VillageData
 from villages.templatetags.rkt_format import number, rupiah
@@ -34,11 +35,16 @@ class VillageRow:
         return self.data is not None and self.data.year < self.plan_year
 
 
-def plan_sections(plan: WorkPlan) -> list[PillarSection]:
-    """Every active pillar (empty ones too) and any inactive pillar the plan still uses."""
+def plan_sections(plan: WorkPlan, activities: QuerySet[Activity] | None = None) -> list[PillarSection]:
+    """Every active pillar (empty ones too) and any inactive pillar the plan still uses, with ``activities``
+    (by default the version being written: the revision's while one is under way)."""
+    if activities is None:
+        activities = plan.written_activities()
+    # A revision's copy has the progress of the approved activity it revises.
+    progress_of = Coalesce(OuterRef("revises_id"), OuterRef("pk"))
     activities = (
-        plan.activities.select_related("village")
-        .annotate(has_progress=Exists(MonthlyProgress.objects.filter(activity=OuterRef("pk"))))
+        activities.select_related("village")
+        .annotate(has_progress=Exists(MonthlyProgress.objects.filter(activity=progress_of)))
         .prefetch_related(
             Prefetch("comments", queryset=ActivityComment.objects.select_related("author"), to_attr="review_comments")
         )
@@ -65,10 +71,16 @@ def status_counts(plans: QuerySet[WorkPlan]) -> dict[str, int]:
     return plans.aggregate(**{value: Count("pk", filter=Q(status=value)) for value in WorkPlan.Status.values})
 
 
+def written_count(condition: Q | None = None) -> Count:
+    """How many activities a plan has in the version being written (its revision's, while one is under way)."""
+    written = Q(activities__pending=True) | (~under_revision_condition() & Q(activities__pending=False))
+    return Count("activities", filter=written & condition if condition is not None else written)
+
+
 def with_pillar_counts(plans: QuerySet[WorkPlan], pillars: list[Pillar]) -> list[WorkPlan]:
     """Plans with ``activity_count`` and ``pillar_counts`` (aligned with ``pillars``), in one query."""
-    counts = {f"pillar_{p.pk}": Count("activities", filter=Q(activities__pillar=p)) for p in pillars}
-    rows = list(plans.annotate(activity_count=Count("activities"), **counts))
+    counts = {f"pillar_{p.pk}": written_count(Q(activities__pillar=p)) for p in pillars}
+    rows = list(plans.annotate(activity_count=written_count(), **counts))
     for plan in rows:
         plan.pillar_counts = [getattr(plan, f"pillar_{p.pk}") for p in pillars]
         plan.pillar_pairs = list(zip(pillars, plan.pillar_counts, strict=True))
@@ -152,8 +164,10 @@ def plan_changes(before: dict, after: dict, display: SnapshotDisplay) -> PlanCha
     old = {row["id"]: row for row in before.get("activities", [])}
     new = {row["id"]: row for row in after.get("activities", [])}
     for pk, row in new.items():
+        # Linked to the row on the page (a revision's copy has an id of its own).
+        shown_id = row.get("row", pk)
         if pk not in old:
-            changes.added.append(ActivityChange(row["title"], pk))
+            changes.added.append(ActivityChange(row["title"], shown_id))
             continue
         fields = [
             FieldChange(display.label(name), display.value(name, old[pk].get(name)), display.value(name, row.get(name)))
@@ -161,7 +175,7 @@ def plan_changes(before: dict, after: dict, display: SnapshotDisplay) -> PlanCha
             if not _same(name, old[pk].get(name), row.get(name))
         ]
         if fields:
-            changes.changed.append(ActivityChange(row["title"], pk, fields))
+            changes.changed.append(ActivityChange(row["title"], shown_id, fields))
     changes.removed = [ActivityChange(row["title"]) for pk, row in old.items() if pk not in new]
     for name in ("priorities", "data_basis"):
         if (before.get(name) or "") != (after.get(name) or ""):

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Max, OuterRef, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from pillars import figures
 from pillars.models import (
     Activity,
     ActivityComment,
@@ -136,7 +135,7 @@ def plan_create(*, companion: Companion, year: int, by) -> WorkPlan:
 def submit_problems(plan: WorkPlan) -> list[SubmitProblem]:
     """What stops ``plan`` from being submitted; empty when it may be."""
     # plan_id too: the related manager sets each row's plan, and a deferred plan_id costs a query per row.
-    activities = list(plan.activities.only("pk", "plan_id", "title", "months", "target_quantity"))
+    activities = list(plan.written_activities().only("pk", "plan_id", "title", "months", "target_quantity"))
     if not activities:
         return [SubmitProblem(_("The plan has no activity yet."))]
     problems = []
@@ -184,7 +183,7 @@ def plan_return(*, plan: WorkPlan, by, comment: str, activity_comments: dict[int
     event = _log(plan, by=by, from_status=before, comment=comment)
     notes = {pk: text.strip() for pk, text in (activity_comments or {}).items() if text and text.strip()}
     if notes:
-        known = set(Activity.objects.filter(plan=plan, pk__in=notes).values_list("pk", flat=True))
+        known = set(plan.written_activities().filter(pk__in=notes).values_list("pk", flat=True))
         unknown = set(notes) - known
         if unknown:
             raise WorkflowError(_("A comment names an activity that is not in this plan."))
@@ -196,10 +195,13 @@ def plan_return(*, plan: WorkPlan, by, comment: str, activity_comments: dict[int
 
 @transaction.atomic
 def plan_approve(*, plan: WorkPlan, by, comment: str = "") -> WorkPlan:
+    """Approve a submitted plan; a revision's changes take effect now (:func:`_apply_revision`)."""
     plan = _locked(plan)
     require_reviewer(plan, by)
     if plan.status != WorkPlan.Status.SUBMITTED:
         raise WorkflowError(_("Only a submitted plan can be approved."))
+    if plan.under_revision:
+        _apply_revision(plan, by)
     before = plan.status
     plan.status = WorkPlan.Status.APPROVED
     plan.approved_at = timezone.now()
@@ -213,9 +215,49 @@ def plan_approve(*, plan: WorkPlan, by, comment: str = "") -> WorkPlan:
     return plan
 
 
+def _apply_revision(plan: WorkPlan, by) -> None:
+    """The revision becomes the version in force: each copy's values onto the activity it revises, new ones
+    kept, approved ones the revision removed deleted. Progress and review comments stay with the approved rows.
+    """
+    approved = {a.pk: a for a in plan.activities.filter(pending=False)}
+    copies = list(plan.activities.filter(pending=True))
+    kept = {copy.revises_id for copy in copies if copy.revises_id}
+    removed = [a for pk, a in approved.items() if pk not in kept]
+    reported = set(
+        MonthlyProgress.objects.filter(activity__in=removed).values_list("activity_id", flat=True).distinct()
+    )
+    if reported:
+        titles = ", ".join(f"“{a.title}”" for a in removed if a.pk in reported)
+        raise WorkflowError(
+            _("The revision removes %(titles)s, which have monthly progress recorded; return it to keep them.")
+            % {"titles": titles}
+        )
+    reason = _("Revision %(revision)s approved") % {"revision": plan.revision}
+    for copy in copies:
+        if copy.revises_id is None:
+            copy.pending = False
+            copy._history_user, copy._change_reason = by, reason
+            copy.save(update_fields=["pending", "updated_at"])
+            continue
+        original = approved[copy.revises_id]
+        changed = [name for name in REVISED_FIELDS if getattr(original, name) != getattr(copy, name)]
+        ActivityComment.objects.filter(activity=copy).update(activity=original)
+        copy.delete()
+        if changed:
+            for name in changed:
+                setattr(original, name, getattr(copy, name))
+            original.version = F("version") + 1
+            original._history_user, original._change_reason = by, reason
+            original.save()
+    for activity in removed:
+        activity._history_user, activity._change_reason = by, reason
+        activity.delete()
+
+
 @transaction.atomic
 def plan_reopen(*, plan: WorkPlan, by, reason: str) -> WorkPlan:
-    """Reopen an approved plan as a draft revision; the approved snapshot stays."""
+    """Reopen an approved plan for a revision: the approved version stays in force, and the companion works on
+    a copy of each of its activities (``pending``, ``revises``) until the revision is approved."""
     plan = _locked(plan)
     require_reviewer(plan, by)
     if plan.status != WorkPlan.Status.APPROVED:
@@ -227,6 +269,16 @@ def plan_reopen(*, plan: WorkPlan, by, reason: str) -> WorkPlan:
     plan.status = WorkPlan.Status.DRAFT
     plan.revision += 1
     _save(plan, "status", "revision", by=by)
+    copies = []
+    for activity in plan.activities.filter(pending=False):
+        # The copy starts at the activity's version, so a form opened on the approved activity saves into it.
+        copy = Activity(plan=plan, pending=True, revises=activity, version=activity.version)
+        for name in REVISED_FIELDS:
+            setattr(copy, name, getattr(activity, name))
+        copies.append(copy)
+    # The copies' creation is bookkeeping: history shows what the companion changes in them, then what the
+    # approval changed in force (the history page leaves a copy's creation and removal out).
+    bulk_create_with_history(copies, Activity, default_user=by)
     _log(plan, by=by, from_status=before, comment=reason)
     return plan
 
@@ -242,25 +294,23 @@ def _require_editable(plan: WorkPlan, by) -> None:
 
 @transaction.atomic
 def plan_start_next(*, source: WorkPlan, by) -> WorkPlan:
-    """Next year's draft from ``source``: its activities copied with their months kept.
-
-    An activity not done by December (no month marked done and the achieved quantity below the
-    target) is flagged ``carried_forward`` so the companion sees what is left over.
+    """Next year's draft from ``source``: its activities (the approved version's, once there is one) copied
+    with their months kept. An activity whose achievement for the year is below its target
+    (:func:`figures.is_unfinished`) is flagged ``carried_forward`` so the companion sees what is left over.
     """
     require_owner(source, by)
     plan = plan_create(companion=source.companion, year=source.year + 1, by=by)
     plan.priorities, plan.data_basis = source.priorities, source.data_basis
     plan._history_user = by
     plan.save(update_fields=["priorities", "data_basis", "updated_at"])
-    done_month = MonthlyProgress.objects.filter(activity=OuterRef("pk"), status=MonthlyProgress.Status.DONE)
-    activities = source.activities.annotate(
-        any_done=Exists(done_month), achieved=Coalesce(Sum("progress__quantity"), Decimal("0"))
-    ).order_by("pillar__order", "position", "pk")
+    activities = source.activities_in_force() if source.is_in_force else source.written_activities()
+    activities = list(activities.order_by("pillar__order", "position", "pk"))
+    numbers = figures.figures_for(activities, through=12)
     villages = set(plan.villages.values_list("code", flat=True))
     copies = []
     for position, old in enumerate(activities):
-        finished = old.any_done or (old.target_quantity > 0 and old.achieved >= old.target_quantity)
-        copy = Activity(plan=plan, position=position, carried_forward=not finished, months=old.months)
+        unfinished = figures.is_unfinished(numbers[old.pk].achieved, old.target_quantity)
+        copy = Activity(plan=plan, position=position, carried_forward=unfinished, months=old.months)
         for field in CONTENT_FIELDS:
             setattr(copy, field, getattr(old, field))
         # A village no longer assigned falls back to "all villages" rather than leaking out of scope.
@@ -297,7 +347,7 @@ def plan_update_narrative(
 
 
 def _current_activity(plan: WorkPlan, activity: Activity, version: int | None) -> Activity:
-    current = plan.activities.select_for_update().filter(pk=activity.pk).first()
+    current = plan.written_activities().select_for_update().filter(pk=activity.pk).first()
     if current is None:
         raise PermissionDenied(_("This activity belongs to another plan."))
     _check_version(current, version)
@@ -314,8 +364,10 @@ def activity_save(*, activity: Activity, by, version: int | None = None) -> Acti
     plan = _locked(activity.plan)
     _require_editable(plan, by)
     if activity.pk is None:
-        last = plan.activities.filter(pillar_id=activity.pillar_id).aggregate(last=Max("position"))["last"]
+        last = plan.written_activities().filter(pillar_id=activity.pillar_id).aggregate(last=Max("position"))["last"]
         activity.position = 0 if last is None else last + 1
+        # Added in a revision: in force once the revision is approved.
+        activity.pending = plan.under_revision
     else:
         _current_activity(plan, activity, version)
         activity.version = F("version") + 1
@@ -333,8 +385,8 @@ def activity_delete(*, activity: Activity, by, version: int | None = None) -> No
     plan = _locked(activity.plan)
     _require_editable(plan, by)
     current = _current_activity(plan, activity, version)
-    # A reopened plan may already have progress against the activity; deleting would cascade it away.
-    if MonthlyProgress.objects.filter(activity_id=activity.pk).exists():
+    # In a revision, the approved activity may have progress; removing it on approval would cascade it away.
+    if MonthlyProgress.objects.filter(activity_id=current.approved_id).exists():
         raise WorkflowError(
             _("“%(title)s” already has monthly progress recorded; change it instead of deleting it.")
             % {"title": activity.title}
@@ -350,7 +402,7 @@ def activity_move(*, activity: Activity, by, offset: int) -> None:
     """Move an activity ``offset`` places up (negative) or down within its pillar."""
     plan = _locked(activity.plan)
     _require_editable(plan, by)
-    siblings = list(plan.activities.filter(pillar_id=activity.pillar_id).order_by("position", "pk"))
+    siblings = list(plan.written_activities().filter(pillar_id=activity.pillar_id).order_by("position", "pk"))
     index = next((i for i, a in enumerate(siblings) if a.pk == activity.pk), None)
     if index is None:
         raise PermissionDenied(_("This activity belongs to another plan."))
@@ -383,11 +435,14 @@ CONTENT_FIELDS = (
     "partners",
     "poor_priority",
 )
+# What a revision's copy carries and its approval writes back: the content, the schedule and the place in the list.
+REVISED_FIELDS = (*CONTENT_FIELDS, "months", "position", "carried_forward")
 
 
 def activity_snapshot(activity: Activity) -> dict:
-    """One activity as plain JSON values, as stored in a :class:`PlanSnapshot`."""
-    row = {"id": activity.pk, "months": list(activity.months)}
+    """One activity as plain JSON values, as stored in a :class:`PlanSnapshot`; a revision's copy under the id
+    of the approved activity it revises, so that the two versions compare activity by activity."""
+    row = {"id": activity.approved_id, "row": activity.pk, "months": list(activity.months)}
     for field in CONTENT_FIELDS:
         value = getattr(activity, field)
         row[field] = str(value) if value is not None and field in ("target_quantity", "budget") else value
@@ -400,7 +455,7 @@ def plan_snapshot_data(plan: WorkPlan, activities: list[Activity] | None = None)
     ``activities`` may be passed when the caller has them loaded already (the plan page does).
     """
     if activities is None:
-        activities = list(plan.activities.order_by("pillar__order", "position", "pk"))
+        activities = list(plan.written_activities().order_by("pillar__order", "position", "pk"))
         villages = sorted(plan.villages.values_list("code", flat=True))
     else:
         villages = None

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -155,7 +155,7 @@ def plan_start_next(request, pk: int):
         plan = services.plan_start_next(source=source, by=request.user)
     except services.WorkflowError as error:
         return _refused(request, source, error)
-    carried = plan.activities.filter(carried_forward=True).count()
+    carried = plan.written_activities().filter(carried_forward=True).count()
     messages.success(
         request,
         _("Your %(year)s plan starts from %(source)s; %(carried)s unfinished activities are marked carried forward.")
@@ -344,8 +344,9 @@ def activity_add(request, pk: int):
 
 
 def _own_activity(request, pk: int, activity_pk: int) -> tuple[WorkPlan, Activity]:
+    """An activity of the version being written; in a revision, an approved activity's id finds its copy."""
     plan = _own_plan(request, pk)
-    activity = get_object_or_404(plan.activities.all(), pk=activity_pk)
+    activity = get_object_or_404(plan.written_activities().filter(Q(pk=activity_pk) | Q(revises_id=activity_pk)))
     return plan, activity
 
 
@@ -445,7 +446,7 @@ def plan_approve(request, pk: int):
 @login_required
 def plan_return(request, pk: int):
     plan = get_plan_for(request.user, pk)
-    form = ReturnForm(request.POST, activities=list(plan.activities.only("pk", "plan_id", "title")))
+    form = ReturnForm(request.POST, activities=list(plan.written_activities().only("pk", "plan_id", "title")))
     if not form.is_valid():
         context = _detail_context(request, plan, return_form=form)
         return render(request, "pillars/plan_detail.html", context, status=400 if context["can_review"] else 403)

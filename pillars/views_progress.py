@@ -32,7 +32,7 @@ from pillars.forms_progress import (
     ReturnForm,
     YearForm,
 )
-from pillars.models import Activity, Evidence, MonthlyProgress, MonthlyReport, PlanYear, WorkPlan
+from pillars.models import Evidence, MonthlyProgress, MonthlyReport, PlanYear, WorkPlan
 from pillars.services import WorkflowError, require_owner, require_reviewer
 from villages.scope import viewer_for
 
@@ -109,12 +109,13 @@ def _month_context(request, plan: WorkPlan, month: int, *, replace: Card | None 
     cards = {row.activity.pk: Card(row) for row in page.all}
     if replace is not None:
         cards[replace.row.activity.pk] = replace
-    statuses = dict(plan.reports.values_list("month", "status"))
-    labels = dict(MonthlyReport.Status.choices)
+    cells = progress.plan_cells(plan)
     return {
         "plan": plan,
         "month": month,
-        "months": [(m, statuses.get(m), labels.get(statuses.get(m), "")) for m in range(1, 13)],
+        "months": cells,
+        "cell": cells[month - 1],
+        "page": page,
         "access": _access(request.user, plan, month),
         "scheduled": [cards[row.activity.pk] for row in page.scheduled],
         "others": [cards[row.activity.pk] for row in page.others],
@@ -159,7 +160,8 @@ def _render_card(request, plan: WorkPlan, month: int, card: Card, status: int = 
 def progress_save(request, pk: int, month: int, activity_pk: int):
     plan = _plan(request.user, pk)
     month = _check_month(month)
-    activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=activity_pk, plan=plan)
+    # Any activity of the plan (404 otherwise); the service says why one not in force cannot be reported.
+    activity = get_object_or_404(plan.activities.all(), pk=activity_pk)
     require_owner(plan, request.user)  # 403 for a reviewer before any form is read
     row = progress.month_row(plan, month, activity.pk)
     entry = row.entry or MonthlyProgress(activity=activity, month=month)
@@ -251,7 +253,7 @@ def _report_context(request, plan: WorkPlan, month: int, **extra) -> dict:
         "access": access,
         "report": access.report,
         "next_month": month + 1 if month < 12 else None,
-        "next_activities": progress.next_month_activities(plan, month),
+        "next_activities": progress.next_month_activities(plan, month, access.report),
         "postpone_form": PostponeForm(unreported=page.unreported),
         "form": ReportSubmitForm(instance=access.report),
     }
@@ -332,11 +334,10 @@ def _detail_context(request, report: MonthlyReport, **forms) -> dict:
         "plan": plan,
         "month": report.month,
         "page": progress.month_rows(plan, report.month),
-        "next_activities": progress.next_month_activities(plan, report.month),
+        "next_activities": progress.next_month_activities(plan, report.month, report),
         "events": report.events.select_related("actor")[:50],
         "viewer": viewer_for(request.user),
-        "late": report.submitted_at is not None
-        and report.submitted_at >= progress.report_deadline(plan.year, report.month),
+        "late": progress.is_late(plan.year, report.month, report.submitted_at),
         "acknowledge_form": AcknowledgeForm(),
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(),
@@ -404,6 +405,7 @@ def completeness(request):
     today = timezone.localdate()
     year = (form.cleaned_data["year"] if form.is_valid() else None) or today.year
     rows = progress.completeness(request.user, year)
+    owing = [row for row in rows if row.owes]
     years = sorted(set(PlanYear.objects.values_list("year", flat=True)) | {year}, reverse=True)
     return render(
         request,
@@ -411,8 +413,9 @@ def completeness(request):
         {
             "year": year,
             "years": years,
-            "rows": rows,
-            "totals": progress.completeness_totals(rows),
+            "rows": owing,
+            "not_owing": [row for row in rows if not row.owes],
+            "totals": progress.completeness_totals(owing),
             "deadline_day": settings.RKT_REPORT_DEADLINE_DAY,
         },
     )

@@ -1,18 +1,18 @@
-"""The figures of the home pages, each one aggregate query through the scoped querysets.
+"""The home pages' picture of a scope: plans by status, waiting reviews, progress per pillar, area and
+village, coverage. The arithmetic is :mod:`pillars.figures` (one definition of every figure); this module
+picks the activities a selection is about and groups their figures.
 
-Every figure starts from ``WorkPlan.objects.visible_to(user)`` (or another ``visible_to``), so the one
-scope rule decides what is counted. Queries group in the database and return one row per pillar, area
-or village; Python only merges and sorts those grouped rows, never the activities or progress behind
-them. The number of queries is therefore the same for 5 companions as for 500.
-
-Progress is counted per activity and month ("slot"): an activity scheduled in March and June is two
-slots. A slot is *reported* when its month has a progress entry and *done* when that entry says done.
-Off-schedule entries count towards the quantity achieved but not as reported slots, so the bars never
-pass 100 %.
+What counts: the plans visible to the user, of the selected year, whose companion is active that year
+(``WorkPlan.objects.counted()``), narrowed by area and role; their progress is that of the version in force
+(``activities_in_force``), through the last month that is over. An activity counts in every village it covers
+(its own, or each of its plan's villages when it is for all of them); an area row counts each activity with a
+village in the area once, so an area's row is the same whether the page is filtered to that area or not.
+The queries are the same in number for 5 companions as for 500.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -21,13 +21,14 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db import connection
-from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pillars.models import Activity, MonthlyProgress, MonthlyReport, Pillar, PlanYear, WorkPlan
+from pillars import figures
+from pillars.figures import Tally, last_complete_month
+from pillars.models import Activity, MonthlyReport, Pillar, PlanYear, WorkPlan, under_revision_condition
 from pillars.queries import status_counts
 from villages.models import Companion, Region, VillageData
 from villages.scope import viewer_for, within
@@ -51,15 +52,6 @@ def below(field: str, code: str) -> Q:
     if connection.vendor == "sqlite":
         condition &= Q(**{f"{field}__gt": f"{code}.", f"{field}__lt": f"{code}/"})
     return condition
-
-
-def last_complete_month(year: int, today: date) -> int:
-    """Months of ``year`` that are over: 12 for a past year, 0 for a future one."""
-    if year < today.year:
-        return 12
-    if year > today.year:
-        return 0
-    return today.month - 1
 
 
 def group_level_for(user) -> int:
@@ -98,15 +90,8 @@ class DashboardFilterForm(forms.Form):
         if self.is_bound:
             self.is_valid()  # keeps the valid fields; the others show their error and fall back
             cleaned = self.cleaned_data
-        year = cleaned.get("year") or today.year
-        viewer = viewer_for(user)
-        return Selection(
-            year=year,
-            month=last_complete_month(year, today),
-            area=cleaned.get("area"),
-            role=cleaned.get("role") or "",
-            scope_code=viewer.prefix if viewer.is_coordinator else None,
-            group_level=group_level_for(user),
+        return Selection.of_scope(
+            user, cleaned.get("year") or today.year, today, area=cleaned.get("area"), role=cleaned.get("role") or ""
         )
 
 
@@ -120,6 +105,19 @@ class Selection:
     role: str = ""
     scope_code: str | None = None
     group_level: int = Region.Level.PROVINCE
+
+    @classmethod
+    def of_scope(cls, user, year: int, today: date, *, area: Region | None = None, role: str = "") -> Selection:
+        """The user's whole scope in ``year``, "to date" (the months that are over), optionally narrowed."""
+        viewer = viewer_for(user)
+        return cls(
+            year=year,
+            month=last_complete_month(year, today),
+            area=area,
+            role=role,
+            scope_code=viewer.prefix if viewer.is_coordinator else None,
+            group_level=group_level_for(user),
+        )
 
     @property
     def region_code(self) -> str | None:
@@ -146,8 +144,9 @@ class Selection:
 
 
 def scoped_plans(user, selection: Selection, *, any_year: bool = False) -> QuerySet[WorkPlan]:
-    """The plans behind every figure: visible to ``user``, of the year, filtered by area and role."""
-    plans = WorkPlan.objects.visible_to(user)
+    """The plans behind every figure: visible to ``user``, counted (companion active in the plan's year), of the
+    selected year (any year for ``any_year``), filtered by area and role."""
+    plans = WorkPlan.objects.visible_to(user).counted()
     if not any_year:
         plans = plans.filter(year=selection.year)
     if selection.role:
@@ -170,6 +169,7 @@ class StatusCard:
 
 
 def status_cards(plans: QuerySet[WorkPlan], selection: Selection) -> list[StatusCard]:
+    """Plans by workflow status: a revision under way counts by the revision's status (it is also in force)."""
     counts = status_counts(plans)
     return [
         StatusCard(value, label, counts[value], selection.plan_list_url(status=value))
@@ -177,12 +177,25 @@ def status_cards(plans: QuerySet[WorkPlan], selection: Selection) -> list[Status
     ]
 
 
+@dataclass(frozen=True)
+class InForce:
+    """How many plans of the selection have a version in force, and how many of those are being revised."""
+
+    count: int
+    under_revision: int
+
+
+def in_force_count(plans: QuerySet[WorkPlan]) -> InForce:
+    counts = plans.in_force().aggregate(count=Count("pk"), revising=Count("pk", filter=under_revision_condition()))
+    return InForce(counts["count"], counts["revising"])
+
+
 def companions_without_plan(user, selection: Selection) -> QuerySet[Companion]:
     """Companions in scope, active in the year, who have not started its plan."""
-    companions = Companion.objects.visible_to(user).filter(
-        Q(active_from__isnull=True) | Q(active_from__lte=selection.year),
-        Q(active_until__isnull=True) | Q(active_until__gte=selection.year),
-        role__in=[selection.role] if selection.role else Companion.COMPANION_ROLES,
+    companions = (
+        Companion.objects.visible_to(user)
+        .active_in(selection.year)
+        .filter(role__in=[selection.role] if selection.role else Companion.COMPANION_ROLES)
     )
     code = selection.region_code
     if code:
@@ -201,31 +214,109 @@ class Waiting:
     days: int
 
 
+@dataclass
+class Queue:
+    """What waits for review in the selection, the oldest first, and how much more waits in other years."""
+
+    shown: list[Waiting]
+    count: int
+    other_years: int
+    url: str = ""  # the list of everything waiting in the selection
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.shown)
+
+
 def _days_since(moment, today: date) -> int:
     # The day it happened in Jakarta, not in UTC: 03:00 WIB is still the previous day in UTC.
     return (today - timezone.localdate(moment)).days if moment else 0
 
 
-def waiting_plans(plans: QuerySet[WorkPlan], today: date) -> tuple[list[Waiting], int]:
+def waiting_plans(
+    plans: QuerySet[WorkPlan], every_year: QuerySet[WorkPlan], selection: Selection, today: date
+) -> Queue:
     queue = plans.filter(status=WorkPlan.Status.SUBMITTED)
     shown = queue.select_related("companion__user").order_by(F("submitted_at").asc(nulls_first=True), "pk")
     rows = [
         Waiting(plan, plan.get_absolute_url(), _days_since(plan.submitted_at, today)) for plan in shown[:WAITING_SHOWN]
     ]
-    return rows, queue.count()
+    count = queue.count()
+    others = every_year.filter(status=WorkPlan.Status.SUBMITTED).count() - count
+    return Queue(rows, count, others, selection.plan_list_url(status=WorkPlan.Status.SUBMITTED))
 
 
-def waiting_reports(user, plans: QuerySet[WorkPlan], today: date) -> tuple[list[Waiting], int]:
-    queue = MonthlyReport.objects.visible_to(user).filter(plan__in=plans, status=MonthlyReport.Status.SUBMITTED)
+def waiting_reports(user, plans: QuerySet[WorkPlan], every_year: QuerySet[WorkPlan], today: date) -> Queue:
+    submitted = MonthlyReport.objects.visible_to(user).filter(status=MonthlyReport.Status.SUBMITTED)
+    queue = submitted.filter(plan__in=plans)
     shown = queue.select_related("plan__companion__user").order_by(F("submitted_at").asc(nulls_first=True), "pk")
     rows = [
         Waiting(report, report_url(report), _days_since(report.submitted_at, today)) for report in shown[:WAITING_SHOWN]
     ]
-    return rows, queue.count()
+    count = queue.count()
+    return Queue(rows, count, submitted.filter(plan__in=every_year).count() - count, reverse("pillars:report-queue"))
 
 
 def report_url(report: MonthlyReport) -> str:
     return reverse("pillars:report-detail", args=[report.pk])
+
+
+# --- The activities in force of a selection ---------------------------------------------------------
+
+
+@dataclass
+class ScopeActivity:
+    """One activity in force, as the tables group it: its pillar, the villages it covers within the region."""
+
+    pk: int
+    plan_id: int
+    companion_id: int
+    pillar_id: int
+    target_quantity: Decimal
+    months: tuple[int, ...]
+    is_poor_group: bool
+    villages: tuple[str, ...]
+
+
+SCOPE_COLUMNS = (
+    "pk",
+    "plan_id",
+    "plan__companion_id",
+    "pillar_id",
+    "target_quantity",
+    "months",
+    "poor_priority",
+    "target_group",
+    "village_id",
+)
+
+
+def activities_in_force(plans: QuerySet[WorkPlan], selection: Selection) -> list[ScopeActivity]:
+    """The activities in force of ``plans`` that cover a village within the selection's region.
+
+    Two narrow queries: the activities, and the villages of their plans (for all-villages activities).
+    """
+    code = selection.region_code
+    links = PlanVillage.objects.filter(workplan__in=plans.in_force())
+    if code:
+        links = links.filter(below("region_id", code))
+    plan_villages: dict[int, list[str]] = defaultdict(list)
+    for plan_id, village in links.order_by("region_id").values_list("workplan_id", "region_id"):
+        plan_villages[plan_id].append(village)
+    rows = Activity.objects.in_force().filter(plan__in=plans).order_by("pk").values_list(*SCOPE_COLUMNS)
+    found = []
+    for pk, plan_id, companion_id, pillar_id, target, months, poor, group, village in rows:
+        villages = tuple(plan_villages.get(plan_id, ())) if village is None else (village,)
+        if code:
+            villages = tuple(v for v in villages if v.startswith(f"{code}."))
+        if not villages:
+            continue
+        found.append(
+            ScopeActivity(
+                pk, plan_id, companion_id, pillar_id, target, tuple(months), Activity.poor_group(poor, group), villages
+            )
+        )
+    return found
 
 
 # --- Progress against the schedule ----------------------------------------------------------------
@@ -233,47 +324,32 @@ def report_url(report: MonthlyReport) -> str:
 
 @dataclass
 class ProgressRow:
-    """Scheduled, reported and done slots, target and achieved quantity of one pillar, area or village."""
+    """One pillar, area or village: a :class:`pillars.figures.Tally` of its activities, with a label and a link."""
 
     key: str
     label: str
     url: str = ""
     parent_label: str = ""
-    activities: int = 0
-    scheduled: int = 0
-    reported: int = 0
-    done: int = 0
-    target: Decimal = Decimal("0")
-    achieved: Decimal = Decimal("0")
+    tally: Tally = field(default_factory=Tally)
 
-    @staticmethod
-    def _percent(part, whole) -> int:
-        return int(round(100 * part / whole)) if whole else 0
+    def __getattr__(self, name: str):
+        # The tally's figures read as the row's own: row.scheduled, row.done_pct, row.achievement_pct, ...
+        if name == "tally":
+            raise AttributeError(name)
+        return getattr(self.tally, name)
 
-    @property
-    def reported_pct(self) -> int:
-        return self._percent(self.reported, self.scheduled)
 
-    @property
-    def done_pct(self) -> int:
-        return self._percent(self.done, self.scheduled)
-
-    @property
-    def achieved_pct(self) -> int:
-        return self._percent(self.achieved, self.target)
-
-    @property
-    def achieved_bar(self) -> int:
-        return min(self.achieved_pct, 100)
+def _sortable(value: Decimal | None) -> Decimal:
+    return Decimal("-1") if value is None else value
 
 
 SORT_KEYS = {
     "name": lambda row: row.label.lower(),
-    "activities": lambda row: row.activities,
-    "scheduled": lambda row: row.scheduled,
-    "reported": lambda row: (row.reported_pct, row.scheduled),
-    "done": lambda row: (row.done_pct, row.scheduled),
-    "achieved": lambda row: (row.achieved_pct, row.target),
+    "activities": lambda row: row.tally.activities,
+    "scheduled": lambda row: row.tally.scheduled,
+    "reported": lambda row: (_sortable(row.tally.reported_pct), row.tally.scheduled),
+    "done": lambda row: (_sortable(row.tally.done_pct), row.tally.scheduled),
+    "achieved": lambda row: (_sortable(row.tally.achievement_pct), row.tally.activities),
 }
 
 
@@ -285,183 +361,87 @@ def sort_rows(rows: list[ProgressRow], sort: str) -> tuple[list[ProgressRow], st
     return sorted(rows, key=SORT_KEYS[key], reverse=sort.startswith("-")), sort
 
 
-def _slot_counts(month: int, activity: str = "", covers: Q | None = None) -> dict:
-    """One Count per month that is over; their sum is the number of scheduled slots."""
-    covers = covers or Q()
-    return {
-        f"slot_{m}": Count(f"{activity}pk", filter=covers & Q(**{f"{activity}months__includes": m}))
-        for m in range(1, month + 1)
-    }
-
-
-def _in_schedule(activity: str = "activity__", progress: str = "") -> ExpressionWrapper:
-    """1 when a progress entry's month is one its activity is scheduled in: one bit test per row."""
-    bit = F(f"{activity}months").bitrightshift(F(f"{progress}month") - 1).bitand(1)
-    return ExpressionWrapper(bit, output_field=IntegerField())
-
-
-def _progress_sums(progress: str = "") -> dict:
-    """Reported and done slots and the quantity, over rows aliased with ``in_schedule``."""
-    done = Q(**{f"{progress}status": MonthlyProgress.Status.DONE})
-    return {
-        "reported": Count(f"{progress}pk", filter=Q(in_schedule=1)),
-        "done": Count(f"{progress}pk", filter=Q(in_schedule=1) & done),
-        "achieved": Sum(f"{progress}quantity"),
-    }
-
-
-def approved_activities(plans: QuerySet[WorkPlan], selection: Selection) -> QuerySet[Activity]:
-    """Activities of the approved plans, only for villages within the region (or for all villages)."""
-    activities = Activity.objects.filter(plan__in=plans.in_force())
-    code = selection.region_code
-    if code:
-        activities = activities.filter(within("village__code", code) | Q(village__isnull=True))
-    return activities
-
-
-def approved_progress(plans: QuerySet[WorkPlan], selection: Selection) -> QuerySet[MonthlyProgress]:
-    """Progress entries of those activities in the months that are over."""
-    progress = MonthlyProgress.objects.filter(activity__plan__in=plans.in_force())
-    code = selection.region_code
-    if code:
-        progress = progress.filter(within("activity__village__code", code) | Q(activity__village__isnull=True))
-    return progress.filter(month__lte=selection.month)
-
-
-def _add(row: ProgressRow, counts: dict | None, sums: dict | None, month: int) -> ProgressRow:
-    if counts:
-        row.activities += counts["activities"]
-        row.scheduled += sum(counts[f"slot_{m}"] or 0 for m in range(1, month + 1))
-        row.target += counts["target"] or Decimal("0")
-    if sums:
-        row.reported += sums["reported"]
-        row.done += sums["done"]
-        row.achieved += sums["achieved"] or Decimal("0")
-    return row
-
-
-def _area_of(selection: Selection, village: str, plan: str) -> Substr:
-    """An activity's area code: its village's, or for an all-villages activity, its plan's first village's."""
-    first = PlanVillage.objects.filter(workplan_id=OuterRef(plan))
-    if selection.region_code:
-        first = first.filter(below("region_id", selection.region_code))
-    first = first.order_by("region_id").values("region_id")[:1]
-    return Substr(Coalesce(village, Subquery(first)), 1, CODE_LENGTH[selection.group_level])
-
-
 @dataclass
 class Progress:
+    total: Tally
     pillars: list[ProgressRow]
     areas: list[ProgressRow]
+    villages: list[ProgressRow]
+    activities: list[ScopeActivity]
+    figures: dict[int, figures.ActivityFigures]  # of each activity, by id
+    plans: dict[int, Tally]  # each plan's own tally, by plan id
 
 
 def progress(
     plans: QuerySet[WorkPlan], selection: Selection, *, sort: str = "name", plan_url: str = "", by_area: bool = True
 ) -> Progress:
-    """Progress per pillar and per area (one level below the scope), from two grouped queries.
+    """Progress through the selection's last complete month: the total, per pillar, per area (one level below
+    the scope) and per village, every row a tally of the same per-activity figures.
 
-    Both queries group by pillar and area together, so each table is a sum over a few dozen grouped
-    rows. Active pillars are always listed, inactive ones only when the plans use them. A pillar row
-    links to the plans behind it, or to the pillar's section of ``plan_url`` (a companion's one plan).
-    ``by_area=False`` groups by pillar only and leaves ``areas`` empty (a companion's home has no area table).
+    Active pillars are always listed, inactive ones only when the activities use them. A pillar row links to
+    the plans behind it, or to the pillar's section of ``plan_url`` (a companion's one plan).
+    ``by_area=False`` leaves out the area and village tables (a companion's home has none).
     """
-    month = selection.month
-    activities = approved_activities(plans, selection)
-    entries = approved_progress(plans, selection).alias(in_schedule=_in_schedule())
-    if by_area:
-        activities = activities.annotate(area=_area_of(selection, "village_id", "plan_id"))
-        entries = entries.annotate(area=_area_of(selection, "activity__village_id", "activity__plan_id"))
-    group = ("area",) if by_area else ()
-    counts = list(
-        activities.values("pillar_id", *group)
-        .annotate(activities=Count("pk"), target=Sum("target_quantity"), **_slot_counts(month))
-        .order_by()
-    )
-    sums = list(entries.values("activity__pillar_id", *group).annotate(**_progress_sums()).order_by())
-    used = {row["pillar_id"] for row in counts}
+    activities = activities_in_force(plans, selection)
+    numbers = figures.figures_for(activities, through=selection.month)
+    used = {a.pillar_id for a in activities}
     url = plan_url or selection.plan_list_url(status=WorkPlan.Status.APPROVED)
     pillars = {
         pillar.pk: ProgressRow(pillar.code, pillar.name, f"{url}#pillar-{pillar.code}" if plan_url else url)
         for pillar in Pillar.objects.order_by("order", "code")
         if pillar.is_active or pillar.pk in used
     }
-    codes = {row["area"] for row in counts if row.get("area")}
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
-    areas = {code: ProgressRow(code, names.get(code, code), selection.home_url(area=code)) for code in codes}
-    for row in counts:
-        _add(pillars[row["pillar_id"]], row, None, month)
-        if row.get("area") in areas:
-            _add(areas[row["area"]], row, None, month)
-    for row in sums:
-        if row["activity__pillar_id"] in pillars:
-            _add(pillars[row["activity__pillar_id"]], None, row, month)
-        if row.get("area") in areas:
-            _add(areas[row["area"]], None, row, month)
-    return Progress(list(pillars.values()), sort_rows(list(areas.values()), sort)[0])
-
-
-def village_progress(plans: QuerySet[WorkPlan], selection: Selection, sort: str = "name") -> list[ProgressRow]:
-    """One row per village of an approved plan; an all-villages activity counts for each of its villages."""
-    month = selection.month
-    links = PlanVillage.objects.filter(workplan__in=plans.in_force())
-    if selection.region_code:
-        links = links.filter(below("region_id", selection.region_code))
-    act = "workplan__activities__"
-    covers = Q(**{f"{act}village_id": F("region_id")}) | Q(**{f"{act}village__isnull": True})
-    counts = links.values("region_id", "region__name", "region__parent_id", "region__parent__name").annotate(
-        activities=Count(f"{act}pk", filter=covers),
-        target=Sum(f"{act}target_quantity", filter=covers),
-        **_slot_counts(month, act, covers),
+    total = Tally()
+    per_plan: dict[int, Tally] = defaultdict(Tally)
+    areas: dict[str, Tally] = defaultdict(Tally)
+    villages: dict[str, Tally] = defaultdict(Tally)
+    width = CODE_LENGTH[selection.group_level]
+    for activity in activities:
+        one = numbers[activity.pk]
+        total.add(one)
+        per_plan[activity.plan_id].add(one)
+        pillars[activity.pillar_id].tally.add(one)
+        if not by_area:
+            continue
+        for area in {village[:width] for village in activity.villages}:
+            areas[area].add(one)
+        for village in activity.villages:
+            villages[village].add(one)
+    area_rows = village_rows = []
+    if by_area:
+        area_rows = _area_rows(areas, selection)
+        village_rows = _village_rows(villages, selection)
+    return Progress(
+        total,
+        list(pillars.values()),
+        sort_rows(area_rows, sort)[0],
+        sort_rows(village_rows, sort)[0],
+        activities,
+        numbers,
+        per_plan,
     )
-    entry = f"{act}progress__"
-    sums = {
-        row["region_id"]: row
-        for row in links.filter(covers, **{f"{entry}month__lte": month})
-        .alias(in_schedule=_in_schedule(act, entry))
-        .values("region_id")
-        .annotate(**_progress_sums(entry))
-        .order_by()
-    }
-    rows = [
-        _add(
-            ProgressRow(
-                row["region_id"],
-                row["region__name"],
-                selection.plan_list_url(status=WorkPlan.Status.APPROVED, kecamatan=row["region__parent_id"]),
-                parent_label=row["region__parent__name"],
-            ),
-            row,
-            sums.get(row["region_id"]),
-            month,
-        )
-        for row in counts.order_by()
+
+
+def _area_rows(areas: dict[str, Tally], selection: Selection) -> list[ProgressRow]:
+    names = dict(Region.objects.filter(code__in=list(areas)).values_list("code", "name")) if areas else {}
+    return [
+        ProgressRow(code, names.get(code, code), selection.home_url(area=code), tally=tally)
+        for code, tally in areas.items()
     ]
-    return sort_rows(rows, sort)[0]
 
 
-def total_of(rows: list[ProgressRow], label: str) -> ProgressRow:
-    """The sum of grouped rows (a handful of pillars), for the headline figure."""
-    total = ProgressRow("total", label)
-    for row in rows:
-        total.activities += row.activities
-        total.scheduled += row.scheduled
-        total.reported += row.reported
-        total.done += row.done
-        total.target += row.target
-        total.achieved += row.achieved
-    return total
+def _village_rows(villages: dict[str, Tally], selection: Selection) -> list[ProgressRow]:
+    rows = []
+    if villages:
+        regions = Region.objects.filter(code__in=list(villages)).select_related("parent")
+        for region in regions:
+            url = selection.plan_list_url(status=WorkPlan.Status.APPROVED, kecamatan=region.parent_id)
+            parent = region.parent.name if region.parent_id else ""
+            rows.append(ProgressRow(region.code, region.name, url, parent_label=parent, tally=villages[region.code]))
+    return rows
 
 
 # --- Coverage: villages without activity, BLT villages without a poor-group activity ------------------
-
-
-def _covered_villages(activities: QuerySet[Activity]) -> Q:
-    """Villages some activity is for: the named ones, and every village of a plan with an all-villages activity."""
-    named = activities.filter(village__isnull=False).values("village_id")
-    all_villages = PlanVillage.objects.filter(
-        workplan__in=activities.filter(village__isnull=True).values("plan_id")
-    ).values("region_id")
-    return Q(code__in=named) | Q(code__in=all_villages)
 
 
 @dataclass
@@ -493,35 +473,42 @@ def _assigned(village: str, roles) -> Exists:
     return Exists(Companion.villages.through.objects.filter(region_id=OuterRef(village), companion__role__in=roles))
 
 
-def villages_without_activity(user, plans: QuerySet[WorkPlan], selection: Selection) -> VillageList:
-    """Villages in scope assigned to a companion that no activity of an approved plan is for."""
+def _assigned_villages(user, selection: Selection) -> list[str]:
     roles = [selection.role] if selection.role else Companion.COMPANION_ROLES
-    villages = villages_in(user, selection).filter(_assigned("code", roles))
-    missing = villages.exclude(_covered_villages(approved_activities(plans, selection)))
-    shown = list(missing.select_related("parent").order_by("code")[:LIST_SHOWN])
+    return list(villages_in(user, selection).filter(_assigned("code", roles)).values_list("code", flat=True))
+
+
+def villages_without_activity(user, selection: Selection, activities: list[ScopeActivity]) -> VillageList:
+    """Assigned villages in scope that no activity in force covers (``activities`` from :func:`progress`)."""
+    covered = {village for activity in activities for village in activity.villages}
+    missing = sorted(code for code in _assigned_villages(user, selection) if code not in covered)
+    shown = list(Region.objects.filter(code__in=missing[:LIST_SHOWN]).select_related("parent").order_by("code"))
     for village in shown:
         village.url = selection.plan_list_url(kecamatan=village.parent_id)
-    return VillageList(missing.count(), shown)
+    return VillageList(len(missing), shown)
 
 
 def unassigned_village_count(user, selection: Selection) -> int:
     return villages_in(user, selection).exclude(_assigned("code", Companion.Role.values)).count()
 
 
-def poor_group_activities(activities: QuerySet[Activity]) -> QuerySet[Activity]:
-    return activities.filter(Q(poor_priority=True) | Q(target_group=Activity.TargetGroup.POOR))
-
-
-def blt_without_poor_activity(user, plans: QuerySet[WorkPlan], selection: Selection) -> VillageList:
+def blt_without_poor_activity(user, selection: Selection, activities: list[ScopeActivity]) -> VillageList:
     """Assigned villages with BLT recipients (data of the year or the latest before) and no poor-group activity."""
-    covered = _covered_villages(poor_group_activities(approved_activities(plans, selection)))
-    roles = [selection.role] if selection.role else Companion.COMPANION_ROLES
-    villages = villages_in(user, selection).filter(_assigned("code", roles)).exclude(covered)
-    missing = VillageData.objects.filter(village__in=villages).for_year(selection.year).filter(blt_households__gt=0)
-    shown = list(missing.select_related("village__parent").order_by("-blt_households", "village_id")[:LIST_SHOWN])
+    covered = {village for activity in activities if activity.is_poor_group for village in activity.villages}
+    gaps = [code for code in _assigned_villages(user, selection) if code not in covered]
+    missing = []
+    for chunk in figures.chunks(gaps, figures.CHUNK):
+        found = VillageData.objects.filter(village__in=chunk).for_year(selection.year).filter(blt_households__gt=0)
+        missing += list(found.values_list("pk", "blt_households", "village_id"))
+    missing.sort(key=lambda row: (-row[1], row[2]))
+    shown = list(
+        VillageData.objects.filter(pk__in=[row[0] for row in missing[:LIST_SHOWN]])
+        .select_related("village__parent")
+        .order_by("-blt_households", "village_id")
+    )
     for data in shown:
         data.url = selection.plan_list_url(kecamatan=data.village.parent_id)
-    return VillageList(missing.count(), shown)
+    return VillageList(len(missing), shown)
 
 
 @dataclass
@@ -540,7 +527,7 @@ def sort_columns(selection: Selection, sort: str, **keep) -> list[SortColumn]:
         "scheduled": _("Scheduled"),
         "reported": _("Reported"),
         "done": _("Done"),
-        "achieved": _("Quantity"),
+        "achieved": _("Achievement"),
     }
     columns = []
     for key, label in labels.items():

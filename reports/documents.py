@@ -8,8 +8,7 @@ scope again. Each builder runs a fixed number of queries however many activities
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
@@ -17,7 +16,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from pillars.models import Activity, Evidence, MonthlyProgress, MonthlyReport, WorkPlan
+from pillars import figures
+from pillars.models import Activity, MonthlyReport, WorkPlan
+from pillars.progress import ActivityMonth, month_rows, next_month_activities
 from pillars.queries import PillarSection, VillageRow, plan_sections, plan_villages
 from villages.models import Companion, Region
 
@@ -26,7 +27,6 @@ from villages.models import Companion, Region
 DOCUMENT_LANGUAGE = "id"
 
 MONTHS = tuple(range(1, 13))
-HUNDRED = Decimal("100")
 
 
 def indonesian_date(day: datetime.date) -> str:
@@ -81,12 +81,54 @@ class PlanDocument:
     sections: list[Section]
     totals: SectionTotals
     signed_on: str
+    priorities: str
+    data_basis: str
+    to_date: ToDate
 
     months = MONTHS
 
     @property
     def is_draft(self) -> bool:
-        return self.plan.status != WorkPlan.Status.APPROVED
+        """Not in force: a plan never approved. A plan in force prints its approved version, even while revised."""
+        return not self.plan.is_in_force
+
+    @property
+    def status_label(self) -> str:
+        """Approved while a revision is written: the document shows the version in force."""
+        if self.plan.under_revision:
+            return str(WorkPlan.Status.APPROVED.label)
+        return self.plan.get_status_display()
+
+    @property
+    def subtitle(self) -> str:
+        """The status line: the plan's status and revision; a plan being revised prints its approved version."""
+        plan = self.plan
+        if plan.under_revision:
+            return _("%(status)s · revision %(revision)s is being written; this is the version in force") % {
+                "status": self.status_label,
+                "revision": plan.revision,
+            }
+        if plan.revision:
+            return _("%(status)s · revision %(revision)s") % {"status": self.status_label, "revision": plan.revision}
+        return self.status_label
+
+
+@dataclass(frozen=True)
+class ToDate:
+    """The cut-off of a document's "to date" figures: the months of the plan's year that are over."""
+
+    year: int
+    month: int
+
+    @property
+    def label(self) -> str:
+        if not self.month:
+            return _("no month of %(year)s is over yet") % {"year": self.year}
+        return _("January to %(month)s %(year)s") % {"month": month_name(self.month), "year": self.year}
+
+
+def to_date(year: int) -> ToDate:
+    return ToDate(year, figures.last_complete_month(year, timezone.localdate()))
 
 
 def _totals(activities: list[Activity]) -> SectionTotals:
@@ -149,14 +191,21 @@ def _signed_on(moment: datetime.datetime | None) -> str:
 
 
 def plan_document(plan: WorkPlan) -> PlanDocument:
-    """The plan as its PDF and workbook show it. ``plan`` comes with ``companion__user`` loaded."""
+    """The plan as its PDF and workbook show it: the approved version once there is one (a revision under way
+    is on the plan page, not in the documents), else what is written. ``plan`` comes with ``companion__user``."""
     village_rows = plan_villages(plan)
-    raw_sections: list[PillarSection] = plan_sections(plan)
+    activities = plan.activities_in_force() if plan.is_in_force else plan.written_activities()
+    raw_sections: list[PillarSection] = plan_sections(plan, activities)
     for section in raw_sections:
         for activity in section.activities:
             activity.pillar = section.pillar  # saves a query per activity wherever the pillar is read
     sections = [Section(s.pillar, s.activities, _totals(s.activities)) for s in raw_sections]
     everything = [a for s in raw_sections for a in s.activities]
+    narrative = {"priorities": plan.priorities, "data_basis": plan.data_basis}
+    if plan.under_revision:
+        approved = plan.snapshots.order_by("-revision").first()
+        if approved is not None:
+            narrative = {name: approved.data.get(name, "") for name in narrative}
     # The companion signs the plan when submitting it; a plan never submitted carries today's date.
     return PlanDocument(
         plan=plan,
@@ -166,23 +215,13 @@ def plan_document(plan: WorkPlan) -> PlanDocument:
         sections=sections,
         totals=_totals(everything),
         signed_on=_signed_on(plan.submitted_at),
+        priorities=narrative["priorities"],
+        data_basis=narrative["data_basis"],
+        to_date=to_date(plan.year),
     )
 
 
 # --- one month ---------------------------------------------------------------------------------
-
-
-@dataclass
-class MonthRow:
-    activity: Activity
-    scheduled: bool
-    progress: MonthlyProgress | None
-    cumulative: Decimal
-    evidence: list[Evidence] = field(default_factory=list)
-
-    @property
-    def percent(self) -> Decimal | None:
-        return percent(self.cumulative, self.activity.target_quantity)
 
 
 @dataclass
@@ -193,21 +232,16 @@ class MonthDocument:
     title: str
     identity: Identity
     report: MonthlyReport | None
-    rows: list[MonthRow]
+    rows: list[ActivityMonth]
     next_month: int | None
     next_month_name: str
     next_activities: list[Activity]
     signed_on: str
+    as_submitted: bool
 
     @property
     def is_draft(self) -> bool:
         return self.report is None or self.report.status != MonthlyReport.Status.ACKNOWLEDGED
-
-
-def percent(achieved: Decimal, target: Decimal) -> Decimal | None:
-    if not target:
-        return None
-    return (achieved * HUNDRED / target).quantize(Decimal("0.1"))
 
 
 def month_name(month: int) -> str:
@@ -217,29 +251,13 @@ def month_name(month: int) -> str:
 
 
 def month_document(plan: WorkPlan, month: int) -> MonthDocument:
-    """Plan against realisation for ``month``: the activities scheduled then or worked on then."""
+    """Plan against realisation for ``month``: the activities scheduled then or worked on then, each with its
+    figures through the month (:func:`pillars.progress.month_rows`, as the month's page shows them). A submitted
+    report prints the activities in force when it was submitted."""
     villages = list(plan.villages.select_related("parent__parent").order_by("code"))
-    activities = list(
-        plan.activities.select_related("pillar", "village").order_by("pillar__order", "pillar__code", "position", "pk")
-    )
-    progress_until = defaultdict(Decimal)
-    this_month: dict[int, MonthlyProgress] = {}
-    for entry in MonthlyProgress.objects.filter(activity__plan=plan, month__lte=month).only(
-        "pk", "activity_id", "month", "status", "quantity", "description", "problems", "follow_up"
-    ):
-        progress_until[entry.activity_id] += entry.quantity
-        if entry.month == month:
-            this_month[entry.activity_id] = entry
-    evidence = defaultdict(list)
-    for item in Evidence.objects.filter(progress__activity__plan=plan, progress__month=month).select_related(
-        "progress"
-    ):
-        evidence[item.progress.activity_id].append(item)
-    rows = [
-        MonthRow(a, month in a.months, this_month.get(a.pk), progress_until[a.pk], evidence[a.pk])
-        for a in activities
-        if month in a.months or a.pk in this_month
-    ]
+    page = month_rows(plan, month)
+    rows = [row for row in page.scheduled + page.others if row.scheduled or row.entry is not None]
+    rows.sort(key=lambda row: (row.activity.pillar.order, row.activity.pillar.code, row.activity.position))
     report = MonthlyReport.objects.filter(plan=plan, month=month).first()
     next_month = month + 1 if month < 12 else None
     with override(DOCUMENT_LANGUAGE):
@@ -259,6 +277,7 @@ def month_document(plan: WorkPlan, month: int) -> MonthDocument:
         rows=rows,
         next_month=next_month,
         next_month_name=names[1],
-        next_activities=[a for a in activities if next_month and next_month in a.months],
+        next_activities=next_month_activities(plan, month, report),
         signed_on=_signed_on(signed),
+        as_submitted=page.frozen,
     )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -74,11 +75,10 @@ def recap_xlsx(request, year: int):
     viewer = viewer_for(request.user)
     if not (viewer.is_coordinator or viewer.is_admin):
         raise Http404
-    plans = WorkPlan.objects.visible_to(request.user).filter(year=year)
     scope = viewer.prefix or "all"
     # Streamed to a temporary file, not memory: a kabupaten's recap can be large.
     out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it after sending)
-    recap.write_recap(plans, year=year, out=out)
+    recap.write_recap(request.user, year=year, today=timezone.localdate(), out=out)
     out.seek(0)
     return FileResponse(out, as_attachment=True, filename=f"rekap-rkt-{year}-{scope}.xlsx", content_type=XLSX)
 

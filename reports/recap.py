@@ -1,18 +1,21 @@
 """The recap workbook of a coordinator's scope and year: "Kegiatan", "Per Pendamping", "Per Pilar".
 
-Written in openpyxl's write-only mode from two streamed queries (activities, and their progress in
-the same order) merged row by row, so memory stays flat however many companions the scope holds;
-only the per-companion and per-pillar totals are kept, and there are few of those.
+Every figure is the home page's (:func:`reports.dashboard.progress` over the same plans, the same cut-off,
+the same per-activity figures of :mod:`pillars.figures`) and every report count the completeness grid's
+(:func:`pillars.progress.completeness`): a recap forwarded to the kabupaten says what the home page says.
+It is written in openpyxl's write-only mode; the activity rows are read ``CHUNK`` activities at a time, so
+memory holds one chunk of rows besides the per-activity figures.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -21,18 +24,21 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pillars.models import Activity, MonthlyProgress, MonthlyReport, Pillar, WorkPlan
-from reports.documents import DOCUMENT_LANGUAGE, MONTHS, percent
-from reports.workbook import PERCENT_FORMAT, clean_text
+from pillars import figures, progress
+from pillars.figures import Tally
+from pillars.models import Activity, MonthlyProgress, Pillar, WorkPlan
+from reports import dashboard
+from reports.documents import DOCUMENT_LANGUAGE, MONTHS, ToDate
+from reports.workbook import PERCENT_FORMAT, clean_text, number_format, percent_value, print_setup
 from villages.models import Companion
 
 ACTIVITY_SHEET = "Kegiatan"
 COMPANION_SHEET = "Per Pendamping"
 PILLAR_SHEET = "Per Pilar"
-PLAN_CHUNK = 500  # plans per pair of queries: up to 10,000 activities and 120,000 progress entries in memory
-ONE = Decimal("1")
+CHUNK = 2000  # activities per pair of queries: their rows and their progress entries
 
 BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=13)
 HEADER_FILL = PatternFill("solid", fgColor="E6EFE9")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 ORDER = ("plan__companion__user__username", "plan_id", "pillar__order", "pillar__code", "position", "pk")
@@ -44,30 +50,6 @@ class Entry(NamedTuple):
     quantity: Decimal
 
 
-@dataclass
-class Tally:
-    """Running totals of a group of activities (one companion, or one pillar)."""
-
-    activities: int = 0
-    scheduled: int = 0  # activity-months scheduled
-    done: int = 0  # activity-months reported done
-    achievement: Decimal = Decimal("0")  # sum of each activity's share of its target, capped at 100 %
-    companions: set[int] = field(default_factory=set)
-
-    def add(self, activity: Line, entries: list[Entry]) -> None:
-        self.activities += 1
-        self.scheduled += len(activity.months)
-        self.done += sum(1 for e in entries if e.status == MonthlyProgress.Status.DONE)
-        if activity.target_quantity:
-            achieved = sum((e.quantity for e in entries), Decimal("0"))
-            self.achievement += min(achieved / activity.target_quantity, ONE)
-        self.companions.add(activity.companion_id)
-
-    @property
-    def average(self) -> float | None:
-        return float(self.achievement / self.activities) if self.activities else None
-
-
 def _text(ws, value) -> WriteOnlyCell | object:
     """Text stays text: a title starting with "=" must not become a formula."""
     if isinstance(value, str):
@@ -77,9 +59,22 @@ def _text(ws, value) -> WriteOnlyCell | object:
         cell = WriteOnlyCell(ws, value)
         cell.data_type = "s"
         return cell
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+def _number(ws, value: Decimal | int | None, fmt: str | None = None) -> WriteOnlyCell:
+    """A number cell with a number format (``#,##0``, or with decimals when it has them), never General."""
+    if isinstance(value, Decimal):
+        value = int(value) if value == value.to_integral_value() else float(value)
+    cell = WriteOnlyCell(ws, value)
+    cell.number_format = fmt or number_format(value)
+    return cell
+
+
+def _percent(ws, value: Decimal | None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, percent_value(value))
+    cell.number_format = PERCENT_FORMAT
+    return cell
 
 
 def _header(ws, labels: list[str]) -> list[WriteOnlyCell]:
@@ -91,24 +86,21 @@ def _header(ws, labels: list[str]) -> list[WriteOnlyCell]:
     return cells
 
 
-def _percent_cell(ws, value: float | None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value)
-    cell.number_format = PERCENT_FORMAT
+def _title(ws, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, text)
+    cell.font = TITLE_FONT
     return cell
 
 
 class Line(NamedTuple):
-    """One activity as the sheets read it: plain values from one narrow query, not seven model instances."""
+    """One activity as the sheet reads it: plain values from one narrow query, not seven model instances."""
 
     pk: int
     title: str
     target_quantity: Decimal
     unit: str
-    months: tuple[int, ...]
-    pillar_id: int
     pillar_code: str
     plan_status: str
-    companion_id: int
     username: str
     first_name: str
     last_name: str
@@ -126,11 +118,8 @@ COLUMNS = (
     "title",
     "target_quantity",
     "unit",
-    "months",
-    "pillar_id",
     "pillar__code",
     "plan__status",
-    "plan__companion_id",
     "plan__companion__user__username",
     "plan__companion__user__first_name",
     "plan__companion__user__last_name",
@@ -139,54 +128,52 @@ COLUMNS = (
 )
 
 
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _with_progress(plans: QuerySet[WorkPlan]) -> Iterator[tuple[Line, list[Entry]]]:
-    """Each activity of ``plans`` with its progress entries, in the sheet's order, ``PLAN_CHUNK`` plans at a time.
-
-    The plan ids are read first, in the sheet's order (by companion); then each chunk of plans gives one query
-    for its activities and one for their progress, by key columns the indexes serve. Memory stays that of a
-    chunk, and no query has to find the scope's plans inside a join over the whole country's activities: with a
-    subquery there, PostgreSQL scanned all 700,000 activities of the national database (5 s for 73 plans).
-    """
-    plan_ids = list(plans.order_by("companion__user__username", "pk").values_list("pk", flat=True))
-    for chunk in _chunks(plan_ids, PLAN_CHUNK):
-        activities = [
-            Line._make(row) for row in Activity.objects.filter(plan_id__in=chunk).order_by(*ORDER).values_list(*COLUMNS)
-        ]
-        entries: dict[int, list[Entry]] = {activity.pk: [] for activity in activities}
-        rows = (
-            MonthlyProgress.objects.filter(activity__plan_id__in=chunk)
-            .order_by("activity_id", "month")
-            .values_list("activity_id", "month", "status", "quantity")
+def _lines(ids: list[int], through: int) -> Iterator[tuple[Line, dict[int, Entry]]]:
+    """Each activity of ``ids`` in the sheet's order with its entries up to the cut-off, a chunk at a time."""
+    for chunk in figures.chunks(_ordered(ids), CHUNK):
+        lines = {row[0]: Line._make(row) for row in Activity.objects.filter(pk__in=chunk).values_list(*COLUMNS)}
+        entries: dict[int, dict[int, Entry]] = defaultdict(dict)
+        rows = MonthlyProgress.objects.filter(activity_id__in=chunk, month__lte=through).values_list(
+            "activity_id", "month", "status", "quantity"
         )
         for activity_id, month, status, quantity in rows:
-            entries[activity_id].append(Entry(month, status, quantity))
-        for activity in activities:
-            yield activity, entries[activity.pk]
+            entries[activity_id][month] = Entry(month, status, quantity)
+        for pk in chunk:
+            yield lines[pk], entries.get(pk, {})
 
 
-def write_recap(plans: QuerySet[WorkPlan], *, year: int, out) -> None:
-    """Write the recap of ``plans`` (already scoped to the viewer and the year) to the file ``out``."""
+def _ordered(ids: list[int]) -> list[int]:
+    """``ids`` in the sheet's order, read a chunk of ids at a time and merged by the order's key."""
+    keyed = []
+    for chunk in figures.chunks(ids, CHUNK):
+        keyed += list(Activity.objects.filter(pk__in=chunk).values_list(*ORDER))
+    keyed.sort()
+    return [row[-1] for row in keyed]
+
+
+def write_recap(user, *, year: int, today: date, out) -> None:
+    """Write the recap of ``user``'s scope for ``year`` to the file ``out``, figures "to date" at ``today``."""
+    selection = dashboard.Selection.of_scope(user, year, today)
+    plans = dashboard.scoped_plans(user, selection)
+    numbers = dashboard.progress(plans, selection, by_area=False)
+    grid = {row.companion.pk: row for row in progress.completeness(user, year)}
+    cut_off = ToDate(year, selection.month)
     with override(DOCUMENT_LANGUAGE):
         wb = Workbook(write_only=True)
-        by_companion: dict[int, Tally] = {}
-        by_pillar: dict[int, Tally] = {}
-        _activity_sheet(wb, plans, year, by_companion, by_pillar)
-        _companion_sheet(wb, plans, by_companion)
-        _pillar_sheet(wb, by_pillar)
+        _activity_sheet(wb, numbers, cut_off)
+        _companion_sheet(wb, plans, numbers, grid, cut_off)
+        _pillar_sheet(wb, numbers, cut_off)
         wb.save(out)
 
 
-def _activity_sheet(wb, plans, year: int, by_companion: dict[int, Tally], by_pillar: dict[int, Tally]) -> None:
+def _activity_sheet(wb, numbers: dashboard.Progress, cut_off: ToDate) -> None:
     ws = wb.create_sheet(ACTIVITY_SHEET)
     fixed = [_("Companion"), _("Plan status"), _("Village"), _("District (kecamatan)"), _("Pillar"), _("Activity")]
     fixed += [_("Target"), _("Unit")]
-    for index, width in enumerate((22, 11, 16, 16, 8, 40, 8, 10), start=1):
+    widths = (22, 11, 16, 16, 8, 40, 8, 10, *([6, 11] * 12), 11, 12)
+    for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
+    print_setup(ws, freeze="G5", title_rows="3:4")
     months_row = [""] * len(fixed)
     labels = list(fixed)
     for m in MONTHS:
@@ -194,46 +181,65 @@ def _activity_sheet(wb, plans, year: int, by_companion: dict[int, Tally], by_pil
         labels += [_("Qty"), _("Status")]
     months_row += ["", ""]
     labels += [_("Cumulative"), _("Achievement")]
-    ws.append(_header(ws, [_("Activities %(year)s") % {"year": year}]))
+    ws.append(
+        [_title(ws, _("Activities in force %(year)s, %(cut_off)s") % {"year": cut_off.year, "cut_off": cut_off.label})]
+    )
+    ws.append([_("Plans in force, their approved versions; months after the cut-off are left out.")])
     ws.append(_header(ws, months_row))
     ws.append(_header(ws, labels))
-    ws.freeze_panes = "G4"
     # Labels translated once, not once per cell.
     statuses = {value: str(label) for value, label in MonthlyProgress.Status.choices}
     plan_statuses = {value: str(label) for value, label in WorkPlan.Status.choices}
     all_villages = _("All villages")
-    for activity, entries in _with_progress(plans):
+    ids = [activity.pk for activity in numbers.activities]
+    for line, entries in _lines(ids, cut_off.month):
+        one = numbers.figures[line.pk]
         row = [
-            _text(ws, activity.companion_name),
-            plan_statuses.get(activity.plan_status, activity.plan_status),
-            _text(ws, activity.village if activity.village is not None else all_villages),
-            _text(ws, activity.kecamatan or ""),
-            _text(ws, activity.pillar_code),
-            _text(ws, activity.title),
-            _text(ws, activity.target_quantity),
-            _text(ws, activity.unit),
+            _text(ws, line.companion_name),
+            plan_statuses.get(line.plan_status, line.plan_status),
+            _text(ws, line.village if line.village is not None else all_villages),
+            _text(ws, line.kecamatan or ""),
+            _text(ws, line.pillar_code),
+            _text(ws, line.title),
+            _number(ws, line.target_quantity),
+            _text(ws, line.unit),
         ]
-        by_month = {e.month: e for e in entries}
-        cumulative = Decimal("0")
         for m in MONTHS:
-            entry = by_month.get(m)
+            entry = entries.get(m)
             if entry is None:
                 row += [None, None]
                 continue
-            cumulative += entry.quantity
-            row += [_text(ws, entry.quantity), statuses.get(entry.status, entry.status)]
-        share = percent(cumulative, activity.target_quantity)
-        row += [_text(ws, cumulative), _percent_cell(ws, float(share) / 100 if share is not None else None)]
+            row += [_number(ws, entry.quantity), statuses.get(entry.status, entry.status)]
+        row += [_number(ws, one.achieved), _percent(ws, one.percent)]
         ws.append(row)
-        by_companion.setdefault(activity.companion_id, Tally()).add(activity, entries)
-        by_pillar.setdefault(activity.pillar_id, Tally()).add(activity, entries)
 
 
-def _companion_sheet(wb, plans, by_companion: dict[int, Tally]) -> None:
+COUNTED_HEADERS = (
+    "Activities",
+    "Months scheduled",
+    "Months reported",
+    "Months done",
+    "Average achievement",
+)
+
+
+def _tally_cells(ws, tally: Tally) -> list:
+    return [
+        tally.activities,
+        tally.scheduled,
+        tally.reported,
+        tally.done,
+        _percent(ws, tally.achievement_pct),
+    ]
+
+
+def _companion_sheet(wb, plans: QuerySet[WorkPlan], numbers: dashboard.Progress, grid: dict, cut_off: ToDate) -> None:
     ws = wb.create_sheet(COMPANION_SHEET)
-    for index, width in enumerate((24, 10, 12, 10, 11, 12, 11, 12, 12), start=1):
+    for index, width in enumerate((24, 10, 12, 10, 11, 11, 11, 12, 10, 10, 10, 10), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = "B2"
+    print_setup(ws, freeze="B4", title_rows="3:3")
+    ws.append([_title(ws, _("Per companion %(year)s, %(cut_off)s") % {"year": cut_off.year, "cut_off": cut_off.label})])
+    ws.append([_("Reports owed by companions active in the year with a plan in force; late: sent after the deadline.")])
     ws.append(
         _header(
             ws,
@@ -241,82 +247,53 @@ def _companion_sheet(wb, plans, by_companion: dict[int, Tally]) -> None:
                 _("Companion"),
                 _("Role"),
                 _("Plan status"),
-                _("Activities"),
-                _("Months scheduled"),
-                _("Months done"),
-                _("Average achievement"),
-                _("Monthly reports submitted"),
-                _("Monthly reports acknowledged"),
+                *(_(label) for label in COUNTED_HEADERS),
+                _("Reports owed"),
+                _("Reports sent"),
+                _("Sent late"),
+                _("Reports missing"),
             ],
         )
     )
-    reported = {
-        row["plan_id"]: row
-        for row in MonthlyReport.objects.filter(plan__in=plans.values("pk"))
-        .values("plan_id")
-        .annotate(
-            submitted=Count("pk", filter=~Q(status=MonthlyReport.Status.DRAFT)),
-            acknowledged=Count("pk", filter=Q(status=MonthlyReport.Status.ACKNOWLEDGED)),
-        )
-    }
     roles = dict(Companion.Role.choices)
     plan_statuses = dict(WorkPlan.Status.choices)
-    total = Tally()
-    for plan in plans.select_related("companion__user").order_by("companion__user__username"):
-        tally = by_companion.get(plan.companion_id, Tally())
-        counts = reported.get(plan.pk, {"submitted": 0, "acknowledged": 0})
+    by_companion = {plan.companion_id: plan for plan in plans}
+    for companion_id, row in sorted(grid.items(), key=lambda item: item[1].companion.user.username):
+        plan = by_companion.get(companion_id)
+        tally = numbers.plans.get(plan.pk, Tally()) if plan else Tally()
+        owed = [cell for cell in row.cells if row.owes and cell.state != progress.Cell.NOT_DUE]
         ws.append(
             [
-                _text(ws, plan.companion.display_name),
-                str(roles.get(plan.companion.role, plan.companion.role)),
-                str(plan_statuses.get(plan.status, plan.status)),
-                tally.activities,
-                tally.scheduled,
-                tally.done,
-                _percent_cell(ws, tally.average),
-                counts["submitted"],
-                counts["acknowledged"],
+                _text(ws, row.companion.display_name),
+                str(roles.get(row.companion.role, row.companion.role)),
+                str(plan_statuses.get(plan.status, plan.status)) if plan else _("no plan"),
+                *_tally_cells(ws, tally),
+                len(owed),
+                sum(1 for cell in owed if cell.is_reported),
+                sum(1 for cell in owed if cell.shown_late),
+                sum(1 for cell in owed if cell.state == progress.Cell.MISSING),
             ]
         )
-        total.activities += tally.activities
-        total.scheduled += tally.scheduled
-        total.done += tally.done
-        total.achievement += tally.achievement
-    ws.append(
-        _header(ws, [_("Total"), "", "", total.activities, total.scheduled, total.done])
-        + [_percent_cell(ws, total.average)]
-    )
+    ws.append(_header(ws, [_("Total"), "", ""]) + _tally_cells(ws, numbers.total))
 
 
-def _pillar_sheet(wb, by_pillar: dict[int, Tally]) -> None:
+def _pillar_sheet(wb, numbers: dashboard.Progress, cut_off: ToDate) -> None:
     ws = wb.create_sheet(PILLAR_SHEET)
-    for index, width in enumerate((8, 26, 11, 12, 12, 11, 12), start=1):
+    for index, width in enumerate((8, 26, 11, 12, 12, 12, 11, 12), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
+    print_setup(ws, freeze="C4", title_rows="3:3")
+    ws.append([_title(ws, _("Per pillar %(year)s, %(cut_off)s") % {"year": cut_off.year, "cut_off": cut_off.label})])
     ws.append(
-        _header(
-            ws,
-            [
-                _("Code"),
-                _("Pillar"),
-                _("Activities"),
-                _("Companions"),
-                _("Months scheduled"),
-                _("Months done"),
-                _("Average achievement"),
-            ],
-        )
+        [_("The average achievement is the mean of each activity's share of its own target, at most 100 % each.")]
     )
-    pillars = Pillar.objects.filter(is_active=True) | Pillar.objects.filter(pk__in=list(by_pillar))
-    for pillar in pillars.distinct().order_by("order", "code"):
-        tally = by_pillar.get(pillar.pk, Tally())
+    ws.append(_header(ws, [_("Code"), _("Pillar"), *(_(label) for label in COUNTED_HEADERS), _("Companions")]))
+    companions: dict[int, set[int]] = defaultdict(set)
+    for activity in numbers.activities:
+        companions[activity.pillar_id].add(activity.companion_id)
+    pillars = {pillar.code: pillar for pillar in Pillar.objects.all()}
+    for row in numbers.pillars:
+        pillar = pillars[row.key]
         ws.append(
-            [
-                _text(ws, pillar.code),
-                _text(ws, pillar.name),
-                tally.activities,
-                len(tally.companions),
-                tally.scheduled,
-                tally.done,
-                _percent_cell(ws, tally.average),
-            ]
+            [_text(ws, pillar.code), _text(ws, pillar.name), *_tally_cells(ws, row.tally), len(companions[pillar.pk])]
         )
+    ws.append(_header(ws, [_("Total"), ""]) + _tally_cells(ws, numbers.total))

@@ -105,7 +105,7 @@ class ConfirmUploadForm(forms.Form):
 
 def fingerprint(plan: WorkPlan) -> str:
     """Changes whenever an activity of ``plan`` is added, changed or removed."""
-    state = list(plan.activities.order_by("pk").values_list("pk", "version"))
+    state = list(plan.written_activities().order_by("pk").values_list("pk", "version"))
     return hashlib.sha256(f"{plan.pk}:{plan.status}:{state}".encode()).hexdigest()
 
 
@@ -147,21 +147,14 @@ def _values(activity: Activity) -> dict[str, object]:
 def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] | None = None) -> Preview:
     """Validate every row with ActivityForm and sort them into additions, changes and removals."""
     preview = Preview(rows=rows, fingerprint=fingerprint(plan), errors=list(errors or []))
-    existing = {a.pk: a for a in plan.activities.select_related("pillar", "village")}
-    seen: dict[int, int] = {}
+    written = list(plan.written_activities().select_related("pillar", "village"))
+    # A workbook of the approved version names its activities by their approved ids; in a revision they are
+    # the revision's copies of them.
+    existing = {a.approved_id: a for a in written} | {a.pk: a for a in written}
+    seen: dict[int, int] = {}  # activity id -> the row that names it
     for row in rows:
         instance = None
         if row.key is not None:
-            if row.key in seen:
-                preview.errors.append(
-                    RowError(
-                        row.row,
-                        _("key"),
-                        _("this row repeats the activity of row %(row)s; delete the copy or clear its hidden key.")
-                        % {"row": seen[row.key]},
-                    )
-                )
-                continue
             instance = existing.get(row.key)
             if instance is None:
                 preview.errors.append(
@@ -172,7 +165,17 @@ def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] 
                     )
                 )
                 continue
-            seen[row.key] = row.row
+            if instance.pk in seen:
+                preview.errors.append(
+                    RowError(
+                        row.row,
+                        _("key"),
+                        _("this row repeats the activity of row %(row)s; delete the copy or clear its hidden key.")
+                        % {"row": seen[instance.pk]},
+                    )
+                )
+                continue
+            seen[instance.pk] = row.row
         before = _values(instance) if instance else None
         form = ActivityForm(_form_data(row), plan=plan, instance=instance)
         if not form.is_valid():
@@ -202,12 +205,14 @@ def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] 
                     ],
                 )
             )
-    removed = [a for pk, a in existing.items() if pk not in seen]
+    removed = [a for a in written if a.pk not in seen]
     with_progress = set(
-        MonthlyProgress.objects.filter(activity__in=removed).values_list("activity_id", flat=True).distinct()
+        MonthlyProgress.objects.filter(activity__in=[a.approved_id for a in removed])
+        .values_list("activity_id", flat=True)
+        .distinct()
     )
     for activity in removed:
-        if activity.pk in with_progress:
+        if activity.approved_id in with_progress:
             preview.errors.append(
                 RowError(
                     None,

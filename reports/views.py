@@ -6,20 +6,21 @@ Every figure comes from :mod:`reports.dashboard` (aggregates through the scoped 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from pillars import progress
-from pillars.models import MonthlyReport, WorkflowEvent, WorkPlan
+from pillars import figures, progress
+from pillars.models import WorkflowEvent, WorkPlan
+from pillars.queries import written_count
 from reports import dashboard
 from villages.models import Companion
 from villages.scope import viewer_for
@@ -46,38 +47,35 @@ def _coordinator_context(request, viewer) -> dict:
     form = dashboard.DashboardFilterForm(data, user=user, today=today)
     selection = form.selection(user=user, today=today)
     plans = dashboard.scoped_plans(user, selection)
-    waiting_scope = dashboard.scoped_plans(user, selection, any_year=True)
-    waiting_plans, waiting_plan_count = dashboard.waiting_plans(waiting_scope, today)
-    waiting_reports, waiting_report_count = dashboard.waiting_reports(user, waiting_scope, today)
+    every_year = dashboard.scoped_plans(user, selection, any_year=True)
     sort = request.GET.get("sort", "name")
-    progress_rows = dashboard.progress(plans, selection, sort=sort)
-    villages = dashboard.village_progress(plans, selection, sort)
+    numbers = dashboard.progress(plans, selection, sort=sort)
     show_all = request.GET.get("villages") == "all"
     return {
         "form": form,
         "selection": selection,
         "year": selection.year,
         "scope": viewer.companion.scope_region if viewer.is_coordinator else None,
-        "waiting_plans": waiting_plans,
-        "waiting_plan_count": waiting_plan_count,
-        "waiting_reports": waiting_reports,
-        "waiting_report_count": waiting_report_count,
+        "plan_queue": dashboard.waiting_plans(plans, every_year, selection, today),
+        "report_queue": dashboard.waiting_reports(user, plans, every_year, today),
         "status_cards": dashboard.status_cards(plans, selection),
+        "in_force": dashboard.in_force_count(plans),
         "without_plan": _shown_and_count(dashboard.companions_without_plan(user, selection)),
-        "pillars": progress_rows.pillars,
-        "total": dashboard.total_of(progress_rows.pillars, _("All pillars")),
-        "areas": progress_rows.areas,
+        "total": numbers.total,
+        "pillars": numbers.pillars,
+        "areas": numbers.areas,
         "total_url": selection.plan_list_url(status=WorkPlan.Status.APPROVED),
-        "villages": villages if show_all else villages[:VILLAGE_ROWS],
-        "village_count": len(villages),
+        "villages": numbers.villages if show_all else numbers.villages[:VILLAGE_ROWS],
+        "village_count": len(numbers.villages),
         "all_villages_url": selection.home_url(sort=sort, villages="all"),
         "sort_columns": dashboard.sort_columns(
             selection, dashboard.sort_rows([], sort)[1], villages="all" if show_all else ""
         ),
-        "without_activity": dashboard.villages_without_activity(user, plans, selection),
+        "without_activity": dashboard.villages_without_activity(user, selection, numbers.activities),
         "unassigned_villages": dashboard.unassigned_village_count(user, selection),
-        "blt_gaps": dashboard.blt_without_poor_activity(user, plans, selection),
-        "heatmap": _heatmap(user, selection),
+        "blt_gaps": dashboard.blt_without_poor_activity(user, selection, numbers.activities),
+        "heatmap": _heatmap(_grid(user, selection, selection.year), selection.month),
+        "last_year": _still_open(user, selection, today),
         "deadline_day": settings.RKT_REPORT_DEADLINE_DAY,
     }
 
@@ -95,104 +93,93 @@ class HeatCell:
 @dataclass
 class HeatRow:
     name: str
-    plan_note: str
     cells: list[HeatCell]
 
 
 @dataclass
 class Heatmap:
     rows: list[HeatRow]
-    total: int
+    owing: int
     month: int
     missing: int
+    due: int
     late: int
     returned: int
+    not_owing: list  # (name, the plan's status or "no plan") of companions without a plan in force
 
     @property
     def more(self) -> int:
-        return self.total - len(self.rows)
+        return self.owing - len(self.rows)
 
 
 def _heat_row(row) -> HeatRow:
     """One companion's months with their colour and a label spelled out (the cells are many: no template logic)."""
     cells = []
     for cell in row.cells:
-        late = cell.late and cell.state != progress.Cell.MISSING
-        title = f"{MONTHS[cell.month]}: {cell.label}" + (f", {_('late')}" if late else "")
-        cells.append(HeatCell(f"heat-{cell.state}" + (" heat-late" if late else ""), title))
-    note = ""
-    if row.plan_status != WorkPlan.Status.APPROVED:
-        note = _("plan: %(status)s") % {"status": row.plan_label} if row.plan_status else _("no plan")
-    return HeatRow(row.companion.display_name, note, cells)
+        title = f"{MONTHS[cell.month]}: {cell.label}" + (f", {_('late')}" if cell.shown_late else "")
+        cells.append(HeatCell(f"heat-{cell.state}" + (" heat-late" if cell.shown_late else ""), title))
+    return HeatRow(row.companion.display_name, cells)
 
 
-def _heatmap(user, selection: dashboard.Selection) -> Heatmap:
-    """Report completeness of the companions in the selection, the ones most behind first.
-
-    The completeness itself is :func:`pillars.progress.completeness` (one implementation); the area
-    and role filters narrow its rows, one per companion, which the page shows anyway. Only companions
-    with an approved plan can report, so only they count as missing a report.
-    """
-    rows = progress.completeness(user, selection.year)
+def _grid(user, selection: dashboard.Selection, year: int) -> list[progress.CompletenessRow]:
+    """The completeness grid of ``year`` (:func:`pillars.progress.completeness`, the one implementation), its
+    rows narrowed by the selection's role and area."""
+    rows = progress.completeness(user, year)
     if selection.role:
         rows = [row for row in rows if row.companion.role == selection.role]
     if selection.area:
         links = Companion.villages.through.objects.filter(dashboard.below("region_id", selection.area.code))
         in_area = set(links.values_list("companion_id", flat=True))
         rows = [row for row in rows if row.companion.pk in in_area]
-    month = selection.month
-    approved = [row for row in rows if row.plan_status == WorkPlan.Status.APPROVED]
-    missing = sum(1 for row in approved if month and row.cells[month - 1].state == progress.Cell.MISSING)
-    late = sum(1 for row in rows for cell in row.cells if cell.late and cell.state != progress.Cell.MISSING)
-    returned = sum(1 for row in rows for cell in row.cells if cell.state == progress.Cell.RETURNED)
-
-    def behind(row) -> tuple:
-        gaps = sum(1 for cell in row.cells if cell.state == progress.Cell.MISSING)
-        return (row.plan_status != WorkPlan.Status.APPROVED, -gaps, row.companion.display_name.lower())
-
-    shown = sorted(rows, key=behind)[:HEATMAP_ROWS]
-    return Heatmap([_heat_row(row) for row in shown], len(rows), month, missing, late, returned)
+    return rows
 
 
-def _companion_context(request, viewer) -> dict:
-    user, today = request.user, timezone.localdate()
-    year = today.year
-    plans = WorkPlan.objects.visible_to(user)
-    my_plans = list(plans.annotate(activity_count=Count("activities")).order_by("-year"))
-    current = next((plan for plan in my_plans if plan.year == year), None)
-    selection = dashboard.Selection(year=year, month=dashboard.last_complete_month(year, today))
-    pillars = dashboard.progress(
-        plans.filter(year=year), selection, plan_url=current.get_absolute_url() if current else "", by_area=False
-    ).pillars
-    context = {
-        "year": year,
-        "plans": my_plans,
-        "current": current,
-        "pillars": pillars,
-        "total": dashboard.total_of(pillars, _("All pillars")),
-        "selection": selection,
-        "months": [],
-        "return_event": None,
-        "comment_count": 0,
-        "next_month": None,
-    }
-    if current is None:
-        return context
-    if current.status == WorkPlan.Status.RETURNED:
-        context["return_event"] = (
-            WorkflowEvent.objects.filter(plan=current, report__isnull=True, to_status=WorkPlan.Status.RETURNED)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
-        context["comment_count"] = current.activities.filter(comments__isnull=False).distinct().count()
-    if current.status == WorkPlan.Status.APPROVED:
-        context["months"] = _my_months(current, selection.month)
-        context["next_month"] = next_report_month(context["months"])
-    return context
+def _heatmap(rows: list[progress.CompletenessRow], month: int) -> Heatmap:
+    """Report completeness of the companions who owe reports, the ones most behind first; companions without a
+    plan in force owe none and are listed apart."""
+    owing = [row for row in rows if row.owes]
+    cells = [cell for row in owing for cell in row.cells]
+    shown = sorted(owing, key=lambda row: (-row.missing, row.companion.display_name.lower()))[:HEATMAP_ROWS]
+    not_owing = [(row.companion.display_name, row.plan_label or _("no plan")) for row in rows if not row.owes]
+    return Heatmap(
+        rows=[_heat_row(row) for row in shown],
+        owing=len(owing),
+        month=month,
+        missing=sum(1 for row in owing if month and row.cells[month - 1].state == progress.Cell.MISSING),
+        due=sum(1 for row in owing if month and row.cells[month - 1].state == progress.Cell.OPEN),
+        late=sum(1 for cell in cells if cell.shown_late),
+        returned=sum(1 for cell in cells if cell.state == progress.Cell.RETURNED),
+        not_owing=not_owing,
+    )
+
+
+@dataclass
+class StillOpen:
+    """Last year's reports still owed: December due in January, months missing. Shown until they are sent."""
+
+    year: int
+    due: int
+    missing: int
+
+    def __bool__(self) -> bool:
+        return bool(self.due or self.missing)
+
+
+def _still_open(user, selection: dashboard.Selection, today) -> StillOpen | None:
+    if selection.year != today.year:
+        return None
+    year = today.year - 1
+    cells = [cell for row in _grid(user, selection, year) if row.owes for cell in row.cells]
+    return StillOpen(
+        year,
+        due=sum(1 for cell in cells if cell.state == progress.Cell.OPEN),
+        missing=sum(1 for cell in cells if cell.state == progress.Cell.MISSING),
+    )
 
 
 @dataclass
 class MyMonth:
+    year: int
     month: int
     state: str
     label: str
@@ -200,14 +187,61 @@ class MyMonth:
     url: str
 
 
+@dataclass
+class NextStep:
+    """What the companion's home asks of them, ready to show."""
+
+    text: str
+    button: str
+    url: str
+    primary: bool = True
+    quote: str = ""
+    note: str = ""
+    lead: str = field(default_factory=lambda: _("Next step:"))
+
+
+def _companion_context(request, viewer) -> dict:
+    user, today = request.user, timezone.localdate()
+    year = today.year
+    plans = WorkPlan.objects.visible_to(user)
+    my_plans = list(plans.annotate(activity_count=written_count()).order_by("-year"))
+    current = next((plan for plan in my_plans if plan.year == year), None)
+    previous = next((plan for plan in my_plans if plan.year == year - 1), None)
+    selection = dashboard.Selection(year=year, month=figures.last_complete_month(year, today))
+    numbers = dashboard.progress(
+        plans.counted().filter(year=year),
+        selection,
+        plan_url=current.get_absolute_url() if current else "",
+        by_area=False,
+    )
+    months = _my_months(current, selection.month) if current else []
+    # Last year's months still owed stay on the home until they are sent (December is due in January).
+    earlier = [m for m in _my_months(previous, 12) if m.state in progress.WAITING_FOR_COMPANION] if previous else []
+    return {
+        "year": year,
+        "plans": my_plans,
+        "current": current,
+        "in_force": current is not None and current.is_in_force,
+        "pillars": numbers.pillars,
+        "total": numbers.total,
+        "selection": selection,
+        "months": months,
+        "earlier_months": earlier,
+        "next_step": _next_step(current, earlier + months, year),
+    }
+
+
 def _my_months(plan: WorkPlan, last_month: int) -> list[MyMonth]:
     """The companion's own row of the completeness grid, months that are over, each linking to its month."""
+    if not (plan.is_in_force and plan.is_counted):
+        return []
     return [
         MyMonth(
+            plan.year,
             cell.month,
             cell.state,
             cell.label,
-            cell.late and cell.state != progress.Cell.MISSING,
+            cell.shown_late,
             reverse("pillars:plan-month", args=[plan.pk, cell.month]),
         )
         for cell in progress.plan_cells(plan)
@@ -216,6 +250,55 @@ def _my_months(plan: WorkPlan, last_month: int) -> list[MyMonth]:
 
 
 def next_report_month(months: list[MyMonth]) -> MyMonth | None:
-    """The earliest month over that still needs the companion: missing, open or returned."""
-    waiting = (progress.Cell.MISSING, progress.Cell.OPEN, MonthlyReport.Status.RETURNED)
-    return next((m for m in months if m.state in waiting), None)
+    """The earliest month over that still needs the companion: missing, due, returned or reopened."""
+    return next((m for m in months if m.state in progress.WAITING_FOR_COMPANION), None)
+
+
+def _next_step(plan: WorkPlan | None, months: list[MyMonth], year: int) -> NextStep:
+    waiting = next_report_month(months)
+    if waiting is not None:
+        text = _("report %(month)s %(year)s.") % {"month": MONTHS[waiting.month], "year": waiting.year}
+        note = ""
+        if waiting.state == progress.Cell.RETURNED:
+            note = _("Your coordinator returned it with a note.")
+        elif waiting.state == progress.Cell.REOPENED:
+            note = _("Your coordinator reopened it for a correction.")
+        label = _("Report %(month)s") % {"month": MONTHS[waiting.month]}
+        return NextStep(text, label, waiting.url, note=note)
+    if plan is None:
+        return NextStep(
+            _("start your plan for %(year)s.") % {"year": year}, _("Start the plan"), reverse("pillars:plan-list")
+        )
+    url = plan.get_absolute_url()
+    if plan.status == WorkPlan.Status.DRAFT:
+        text = (
+            _("finish the revision and submit it to your coordinator.")
+            if plan.under_revision
+            else _("finish the draft and submit it to your coordinator.")
+        )
+        return NextStep(text, _("Open the revision") if plan.under_revision else _("Finish the draft"), url)
+    if plan.status == WorkPlan.Status.RETURNED:
+        event = (
+            WorkflowEvent.objects.filter(plan=plan, report__isnull=True, to_status=WorkPlan.Status.RETURNED)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        commented = plan.written_activities().filter(comments__isnull=False).distinct().count()
+        note = (
+            ngettext("%(count)s activity has a comment.", "%(count)s activities have a comment.", commented)
+            % {"count": commented}
+            if commented
+            else ""
+        )
+        return NextStep(
+            _("answer your coordinator's comments and submit again."),
+            _("Answer the comments"),
+            url,
+            quote=event.comment if event else "",
+            note=note,
+        )
+    if plan.status == WorkPlan.Status.SUBMITTED:
+        return NextStep(_("Waiting for your coordinator's review."), _("Open the plan"), url, primary=False, lead="")
+    return NextStep(
+        _("Approved, and every month that is over has been reported."), _("Open the plan"), url, primary=False, lead=""
+    )

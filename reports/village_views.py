@@ -9,17 +9,19 @@ only their own activities.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, Exists, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from pillars import figures
 from pillars.models import Activity, WorkPlan
+from reports.documents import ToDate, to_date
 from villages.models import Region, VillageData
 
 PAGE_SIZE = 50
@@ -97,21 +99,42 @@ def village_detail(request, code: str):
         Region.objects.visible_to(request.user).villages().select_related("parent__parent"), code=code
     )
     years = list(VillageData.objects.visible_to(request.user).filter(village=village).order_by("-year"))
-    plan_has_village = WorkPlan.villages.through.objects.filter(workplan_id=OuterRef("plan_id"), region_id=village.code)
-    activities = (
-        Activity.objects.visible_to(request.user)
-        .filter(Q(village=village) | (Q(village__isnull=True) & Q(Exists(plan_has_village))))
-        .select_related("plan__companion__user", "pillar")
-        .annotate(
-            achieved=Coalesce(Sum("progress__quantity"), 0, output_field=DecimalField(max_digits=14, decimal_places=2))
-        )
-        .order_by("-plan__year", "plan__companion__user__username", "pillar__order", "position", "pk")
-    )
     return render(
         request,
         "reports/village_detail.html",
-        {"village": village, "years": years, "rows": _data_rows(years), "activities": activities},
+        {"village": village, "years": years, "rows": _data_rows(years), "planned": planned_here(request.user, village)},
     )
+
+
+@dataclass
+class PlannedYear:
+    """The activities in force in a village in one year, each with its figures "to date"."""
+
+    year: int
+    to_date: ToDate
+    rows: list[tuple[Activity, figures.ActivityFigures]]
+
+
+def planned_here(user, village: Region) -> list[PlannedYear]:
+    """Activities in force that cover ``village`` (its own, or all of a plan's villages), newest year first."""
+    plan_has_village = WorkPlan.villages.through.objects.filter(workplan_id=OuterRef("plan_id"), region_id=village.code)
+    activities = (
+        Activity.objects.visible_to(user)
+        .in_force()
+        .filter(plan__in=WorkPlan.objects.counted())
+        .filter(Q(village=village) | (Q(village__isnull=True) & Q(Exists(plan_has_village))))
+        .select_related("plan__companion__user", "pillar")
+        .order_by("-plan__year", "plan__companion__user__username", "pillar__order", "position", "pk")
+    )
+    by_year: dict[int, list[Activity]] = {}
+    for activity in activities:
+        by_year.setdefault(activity.plan.year, []).append(activity)
+    planned = []
+    for year, rows in by_year.items():
+        cut_off = to_date(year)
+        numbers = figures.figures_for(rows, through=cut_off.month)
+        planned.append(PlannedYear(year, cut_off, [(activity, numbers[activity.pk]) for activity in rows]))
+    return planned
 
 
 def _data_rows(years: list[VillageData]) -> list[tuple[str, str, list]]:

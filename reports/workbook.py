@@ -21,8 +21,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pillars.models import Activity, MonthlyProgress, WorkPlan
-from reports.documents import DOCUMENT_LANGUAGE, MONTHS, PlanDocument, percent
+from pillars import figures
+from pillars.models import Activity, MonthlyProgress
+from reports.documents import DOCUMENT_LANGUAGE, MONTHS, PlanDocument
 
 RKT_SHEET = "RKT"
 PROGRESS_SHEET = "Progres"
@@ -36,6 +37,20 @@ END_MARKER = "rkt:end"
 
 RUPIAH_FORMAT = '"Rp" #,##0'
 PERCENT_FORMAT = "0.0%"
+WHOLE_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.0#"
+
+
+def number_format(value) -> str:
+    """The number format of a quantity cell: grouped, with decimals only when it has them (never General)."""
+    if isinstance(value, Decimal):
+        value = float(value)
+    return DECIMAL_FORMAT if isinstance(value, float) and not value.is_integer() else WHOLE_FORMAT
+
+
+def percent_value(value: Decimal | None) -> float | None:
+    """A percent of :func:`pillars.figures.percent` (62.5) as the fraction a ``0.0%`` cell holds (0.625)."""
+    return None if value is None else float(value) / 100
 
 
 @dataclass(frozen=True)
@@ -90,7 +105,7 @@ def print_setup(ws: Worksheet, *, freeze: str, title_rows: str) -> None:
     ws.freeze_panes = freeze
     ws.print_title_rows = title_rows
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -142,7 +157,7 @@ def yes_no(value: bool) -> str:
 def plan_workbook(doc: PlanDocument, progress: dict[int, dict[int, MonthlyProgress]] | None = None) -> bytes:
     """The .xlsx bytes of ``doc``; ``progress`` (see :func:`plan_progress`) is loaded when not given."""
     if progress is None:
-        progress = plan_progress(doc.plan)
+        progress = plan_progress(doc)
     with override(DOCUMENT_LANGUAGE):
         wb = Workbook()
         write_plan_sheet(wb.active, doc)
@@ -153,10 +168,11 @@ def plan_workbook(doc: PlanDocument, progress: dict[int, dict[int, MonthlyProgre
     return out.getvalue()
 
 
-def plan_progress(plan: WorkPlan) -> dict[int, dict[int, MonthlyProgress]]:
-    """Every progress entry of ``plan`` by activity and month, in one query."""
+def plan_progress(doc: PlanDocument) -> dict[int, dict[int, MonthlyProgress]]:
+    """The progress entries of the document's plan up to its "to date" cut-off, by activity and month, in one query."""
     table: dict[int, dict[int, MonthlyProgress]] = {}
-    for entry in MonthlyProgress.objects.filter(activity__plan=plan).only("activity_id", "month", "status", "quantity"):
+    entries = MonthlyProgress.objects.filter(activity__plan=doc.plan, month__lte=doc.to_date.month)
+    for entry in entries.only("activity_id", "month", "status", "quantity"):
         table.setdefault(entry.activity_id, {})[entry.month] = entry
     return table
 
@@ -329,13 +345,8 @@ def write_progress_sheet(ws: Worksheet, doc: PlanDocument, progress: dict[int, d
     first_month = len(fixed) + 1
     cumulative_col = first_month + 24
     last = cumulative_col + 1
-    put(
-        ws,
-        1,
-        1,
-        _("Progress %(year)s: %(name)s") % {"year": doc.plan.year, "name": doc.identity.companion.display_name},
-        font=TITLE_FONT,
-    )
+    title = _("Progress %(year)s: %(name)s") % {"year": doc.plan.year, "name": doc.identity.companion.display_name}
+    put(ws, 1, 1, f"{title} ({doc.to_date.label})", font=TITLE_FONT)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last)
     header = 3
     for index, (label, width) in enumerate(fixed, start=1):
@@ -359,11 +370,13 @@ def write_progress_sheet(ws: Worksheet, doc: PlanDocument, progress: dict[int, d
         ws.column_dimensions[get_column_letter(col)].width = 13
     row = header + 2
     number = 0
+    activities = [activity for section in doc.sections for activity in section.activities]
+    numbers = figures.figures_for(activities, through=doc.to_date.month)
     for section in doc.sections:
         for activity in section.activities:
             number += 1
             entries = progress.get(activity.pk, {})
-            cumulative = sum((e.quantity for e in entries.values()), Decimal("0"))
+            one = numbers[activity.pk]
             cells = (
                 number,
                 section.pillar.code,
@@ -373,24 +386,27 @@ def write_progress_sheet(ws: Worksheet, doc: PlanDocument, progress: dict[int, d
                 activity.unit,
             )
             for index, value in enumerate(cells, start=1):
-                put(ws, row, index, _number(value), border=BOX, alignment=WRAP)
+                cell = put(ws, row, index, _number(value), border=BOX, alignment=WRAP)
+                if index == 5:
+                    cell.number_format = number_format(cell.value)
             for m in MONTHS:
                 col = first_month + (m - 1) * 2
                 entry = entries.get(m)
                 scheduled = m in activity.months
                 qty = put(ws, row, col, _number(entry.quantity) if entry else None, border=BOX, alignment=TOP)
+                qty.number_format = number_format(qty.value)
                 status = put(
                     ws, row, col + 1, entry.get_status_display() if entry else None, border=BOX, alignment=WRAP
                 )
                 if scheduled:
                     qty.fill = status.fill = SUBTOTAL_FILL
-            put(ws, row, cumulative_col, _number(cumulative), border=BOX, alignment=TOP)
-            share = percent(cumulative, activity.target_quantity)
+            achieved = _number(one.achieved)
+            put(ws, row, cumulative_col, achieved, border=BOX, alignment=TOP, number_format=number_format(achieved))
             put(
                 ws,
                 row,
                 last,
-                float(share) / 100 if share is not None else None,
+                percent_value(one.percent),
                 border=BOX,
                 alignment=TOP,
                 number_format=PERCENT_FORMAT,

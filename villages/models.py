@@ -122,6 +122,21 @@ class CompanionQuerySet(models.QuerySet):
             return self.filter(pk=viewer.companion.pk)
         return self.none()
 
+    def active_in(self, year: int, path: str = "") -> CompanionQuerySet:
+        """Companions (reached through ``path``, e.g. ``companion__``) working in ``year``.
+
+        Twin of :meth:`Companion.is_active_in`. Only they owe reports, and only their plans count in any figure.
+        """
+        return self.filter(active_in_year(year, path))
+
+
+def active_in_year(year: int | models.F, path: str = "") -> Q:
+    """The condition of :meth:`CompanionQuerySet.active_in`, for querysets of other models: ``year`` may be a
+    column (a plan's ``F("year")``)."""
+    return (Q(**{f"{path}active_from__isnull": True}) | Q(**{f"{path}active_from__lte": year})) & (
+        Q(**{f"{path}active_until__isnull": True}) | Q(**{f"{path}active_until__gte": year})
+    )
+
 
 class Companion(models.Model):
     """A person in the programme: a companion (PLD, PD) or a coordinator (TA, Koordinator)."""
@@ -208,6 +223,7 @@ class Companion(models.Model):
             raise ValidationError({"active_until": _("The last active year cannot be before the first.")})
 
     def is_active_in(self, year: int) -> bool:
+        """Twin of :meth:`CompanionQuerySet.active_in` for one companion."""
         return (self.active_from is None or self.active_from <= year) and (
             self.active_until is None or year <= self.active_until
         )

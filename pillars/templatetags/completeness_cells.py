@@ -17,7 +17,15 @@ from villages.templatetags.rkt_format import month_name
 
 register = template.Library()
 
-SYMBOLS = {Cell.ACKNOWLEDGED: "✓", Cell.SUBMITTED: "●", Cell.RETURNED: "↩", Cell.OPEN: "○", Cell.MISSING: "✗"}
+SYMBOLS = {
+    Cell.ACKNOWLEDGED: "✓",
+    Cell.SUBMITTED: "●",
+    Cell.RETURNED: "↩",
+    Cell.REOPENED: "↺",
+    Cell.OPEN: "○",
+    Cell.MISSING: "✗",
+    Cell.NOT_OWED: "–",
+}
 _SENTINEL = 987654321  # a report id no database reaches, replaced by the cell's own
 
 
@@ -42,14 +50,15 @@ def completeness_cell(context, cell: CompletenessCell) -> str:
     label = cache["labels"].get(cell.state)
     if label is None:
         label = cache["labels"][cell.state] = str(cell.label)
-    title = f"{cache['months'][cell.month]}: {label}" + (f", {cache['late']}" if cell.late else "")
+    late = cell.shown_late
+    title = f"{cache['months'][cell.month]}: {label}" + (f", {cache['late']}" if late else "")
     span = format_html(
         '<span class="cell cell-{}{}" title="{}">{}{}</span>',
         cell.state,
-        " late" if cell.late else "",
+        " late" if late else "",
         title,
         SYMBOLS.get(cell.state, "·"),
-        format_html("<sup>{}</sup>", cache["mark"]) if cell.late else "",
+        format_html("<sup>{}</sup>", cache["mark"]) if late else "",
     )
     if not cell.report_id:
         return span

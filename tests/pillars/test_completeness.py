@@ -76,9 +76,12 @@ def test_an_acknowledged_late_report_stays_late(cast, year_plan):
     assert (cells[1].state, cells[1].late) == (Cell.ACKNOWLEDGED, True)
 
 
-def test_a_companion_without_a_plan_has_missing_months(cast, year_plan):
+def test_a_companion_without_a_plan_in_force_owes_no_report(cast, year_plan):
+    """Finding 4: the grid counted every active companion's months as missing, with or without a plan."""
     cells = cells_of(cast.coordinator, cast.other_companion, now=local(YEAR + 1, 2, 1))
-    assert {cell.state for cell in cells.values()} == {Cell.MISSING}
+    assert {cell.state for cell in cells.values()} == {Cell.NOT_OWED}
+    row = next(r for r in completeness(cast.coordinator, YEAR) if r.companion.user_id == cast.other_companion.pk)
+    assert not row.owes
 
 
 def test_the_grid_lists_only_companions_in_scope(cast, year_plan):
@@ -150,4 +153,4 @@ def test_the_page_runs_the_same_number_of_queries_for_5_and_50_companions(cast, 
     grow_to(50)
     with django_assert_num_queries(small):
         response = client.get(url())
-    assert len(response.context["rows"]) == 50
+    assert len(response.context["rows"]) + len(response.context["not_owing"]) == 50

@@ -22,7 +22,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from pillars.models import Activity, MonthlyProgress, MonthlyReport, Pillar, WorkPlan
 from tests.factories import (
@@ -46,10 +45,9 @@ def at(year: int, month: int, day: int) -> datetime:
 
 
 @pytest.fixture
-def fixed_now(monkeypatch):
-    """Freeze the clock the pages read (``timezone.now`` and, through it, ``localdate``)."""
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
-    return NOW
+def fixed_now(clock):
+    """The pages are seen on 10 February 2026, 09:00 Jakarta time: all of 2025 is over."""
+    return clock.set(NOW)
 
 
 def pillar(code: str) -> Pillar:

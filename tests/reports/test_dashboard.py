@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
+from pillars.figures import Tally
 from pillars.models import Pillar
 from reports import dashboard
 from tests.factories import ActivityFactory, CoordinatorFactory, UserFactory, region
@@ -47,8 +47,8 @@ def test_below_keeps_exactly_the_villages_under_a_region(db):
 
 def test_rows_sort_by_a_column_and_reverse_with_a_minus():
     rows = [
-        dashboard.ProgressRow("b", "Beta", scheduled=4, done=1),
-        dashboard.ProgressRow("a", "alpha", scheduled=2, done=2),
+        dashboard.ProgressRow("b", "Beta", tally=Tally(scheduled=4, done=1)),
+        dashboard.ProgressRow("a", "alpha", tally=Tally(scheduled=2, done=2)),
     ]
     assert [r.key for r in dashboard.sort_rows(rows, "name")[0]] == ["a", "b"]
     assert [r.key for r in dashboard.sort_rows(rows, "-done")[0]] == ["a", "b"]  # 100 % before 25 %
@@ -56,9 +56,10 @@ def test_rows_sort_by_a_column_and_reverse_with_a_minus():
     assert dashboard.sort_rows(rows, "drop table")[1] == "name"
 
 
-def test_percentages_never_divide_by_zero_and_bars_stop_at_100():
-    row = dashboard.ProgressRow("x", "X", target=Decimal("2"), achieved=Decimal("3"))
-    assert (row.reported_pct, row.done_pct, row.achieved_pct, row.achieved_bar) == (0, 0, 150, 100)
+def test_an_empty_row_has_no_percent_and_empty_bars():
+    row = dashboard.ProgressRow("x", "X")
+    assert (row.reported_pct, row.done_pct, row.achievement_pct) == (None, None, None)
+    assert (row.reported_bar, row.done_bar, row.achievement_bar) == (0, 0, 0)
 
 
 def test_a_bad_filter_value_shows_an_error_and_falls_back(cast, fixed_now):

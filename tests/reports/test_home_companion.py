@@ -41,7 +41,8 @@ def test_a_draft_asks_to_finish_it(cast, fixed_now):
     page = response.content.decode()
     assert cast.plan.get_absolute_url() in page
     assert "Finish the draft" in page
-    assert response.context["next_month"] is None
+    assert response.context["next_step"].url == cast.plan.get_absolute_url()
+    assert response.context["months"] == []
 
 
 def test_a_returned_plan_shows_the_return_comment_and_the_commented_activities(cast, fixed_now):
@@ -54,8 +55,8 @@ def test_a_returned_plan_shows_the_return_comment_and_the_commented_activities(c
     )
     ActivityComment.objects.create(activity=activity, event=event, author=cast.coordinator, text="Target?")
     response = home(cast)
-    assert response.context["return_event"] == event
-    assert response.context["comment_count"] == 1
+    step = response.context["next_step"]
+    assert (step.quote, step.note) == ("Tambah data BLT.", "1 activity has a comment.")
     page = response.content.decode()
     assert "Tambah data BLT." in page and "Answer the comments" in page
 
@@ -68,9 +69,9 @@ def test_an_approved_plan_asks_for_the_earliest_month_not_reported(cast, fixed_n
     response = home(cast)
     months = response.context["months"]
     assert [(m.month, m.state) for m in months] == [(1, "missing")]
-    assert response.context["next_month"].url == reverse("pillars:plan-month", args=[plan.pk, 1])
+    assert response.context["next_step"].url == reverse("pillars:plan-month", args=[plan.pk, 1])
     asi = {row.key: row for row in response.context["pillars"]}["ASI"]
-    assert (asi.scheduled, asi.reported, asi.done, asi.achieved, asi.target) == (1, 1, 1, Decimal("1"), Decimal("2"))
+    assert (asi.scheduled, asi.reported, asi.done, asi.achievement_pct) == (1, 1, 1, Decimal("50.0"))
     assert asi.url == f"{plan.get_absolute_url()}#pillar-ASI"
 
 
@@ -80,13 +81,13 @@ def test_a_reported_month_is_not_asked_for_again(cast, fixed_now):
     MonthlyReport.objects.create(plan=plan, month=1, status=MonthlyReport.Status.SUBMITTED, submitted_at=at(2026, 2, 9))
     response = home(cast)
     assert [(m.month, m.state, m.late) for m in response.context["months"]] == [(1, "submitted", True)]
-    assert response.context["next_month"] is None
+    assert response.context["next_step"].url == plan.get_absolute_url()
 
 
 def test_a_returned_month_is_the_next_step(cast, fixed_now):
     plan = approve_this_year(cast.plan)
     MonthlyReport.objects.create(plan=plan, month=1, status=MonthlyReport.Status.RETURNED, submitted_at=at(2026, 2, 2))
-    assert home(cast).context["next_month"].month == 1
+    assert home(cast).context["next_step"].url == reverse("pillars:plan-month", args=[plan.pk, 1])
 
 
 def test_it_counts_only_the_companions_own_plan(cast, fixed_now):

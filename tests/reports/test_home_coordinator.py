@@ -29,7 +29,8 @@ def home(cast, user, **params):
 
 
 def figures(row) -> tuple:
-    return (row.activities, row.scheduled, row.reported, row.done, row.target, row.achieved)
+    """Activities, scheduled, reported and done slots, and the mean of the activities' capped shares."""
+    return (row.activities, row.scheduled, row.reported, row.done, row.achievement_pct)
 
 
 def test_it_sends_anonymous_visitors_to_log_in(client):
@@ -53,41 +54,44 @@ def test_plans_by_status_count_the_year_in_scope(cast, scope):
 
 def test_the_queue_lists_plans_and_reports_waiting_with_their_age(cast, scope):
     context = home(cast, cast.coordinator)
-    assert [(w.obj, w.days) for w in context["waiting_plans"]] == [(scope.waiting_plan, 5)]
-    assert context["waiting_plan_count"] == 1
+    assert [(w.obj, w.days) for w in context["plan_queue"].shown] == [(scope.waiting_plan, 5)]
+    assert (context["plan_queue"].count, context["plan_queue"].other_years) == (1, 0)
     # Submitted 10 March 2025, seen on 10 February 2026.
-    assert [(w.obj, w.days) for w in context["waiting_reports"]] == [(scope.late_report, 337)]
-    assert context["waiting_reports"][0].url == reverse("pillars:report-detail", args=[scope.late_report.pk])
-    assert context["waiting_report_count"] == 1
+    assert [(w.obj, w.days) for w in context["report_queue"].shown] == [(scope.late_report, 337)]
+    assert context["report_queue"].shown[0].url == reverse("pillars:report-detail", args=[scope.late_report.pk])
+    assert (context["report_queue"].count, context["report_queue"].other_years) == (1, 0)
 
 
 def test_progress_per_pillar_counts_scheduled_reported_and_done_slots(cast, scope):
     pillars = {row.key: row for row in home(cast, cast.coordinator)["pillars"]}
-    # a1: Jan–Mar scheduled, Jan done, Feb ongoing, May off schedule (quantity only).
-    assert figures(pillars["ASI"]) == (1, 3, 2, 1, Decimal("3"), Decimal("2"))
-    assert figures(pillars["ORG"]) == (1, 1, 1, 1, Decimal("2"), Decimal("2"))
-    assert figures(pillars["ARH"]) == (0, 0, 0, 0, Decimal("0"), Decimal("0"))
-    assert figures(pillars["KAP"]) == (0, 0, 0, 0, Decimal("0"), Decimal("0"))
+    # a1: Jan–Mar scheduled, Jan done, Feb ongoing, May off schedule (quantity only): 2 of 3.
+    assert figures(pillars["ASI"]) == (1, 3, 2, 1, Decimal("66.7"))
+    assert figures(pillars["ORG"]) == (1, 1, 1, 1, Decimal("100.0"))
+    assert figures(pillars["ARH"]) == (0, 0, 0, 0, None)
+    assert figures(pillars["KAP"]) == (0, 0, 0, 0, None)
 
 
 def test_the_headline_adds_up_the_pillars(cast, scope):
     total = home(cast, cast.coordinator)["total"]
     assert (total.scheduled, total.reported, total.done) == (4, 3, 2)
-    assert (total.reported_pct, total.done_pct, total.achieved_pct) == (75, 50, 80)
+    # The mean of 2/3 and 2/2, not the 4 of 5 a sum of quantities would give.
+    assert (total.reported_pct, total.done_pct, total.achievement_pct) == (
+        Decimal("75.0"),
+        Decimal("50.0"),
+        Decimal("83.3"),
+    )
 
 
-def test_the_kecamatan_table_puts_an_all_villages_activity_in_its_plans_kecamatan(cast, scope):
+def test_the_kecamatan_table_counts_an_all_villages_activity_once_in_its_kecamatan(cast, scope):
     areas = home(cast, cast.coordinator)["areas"]
-    assert [(row.key, *figures(row)) for row in areas] == [
-        ("34.03.01", 2, 4, 3, 2, Decimal("5"), Decimal("4")),
-    ]
+    assert [(row.key, *figures(row)) for row in areas] == [("34.03.01", 2, 4, 3, 2, Decimal("83.3"))]
 
 
 def test_the_village_table_counts_an_all_villages_activity_for_each_village(cast, scope):
     villages = {row.key: figures(row) for row in home(cast, cast.coordinator)["villages"]}
     assert villages == {
-        "34.03.01.2001": (2, 4, 3, 2, Decimal("5"), Decimal("4")),
-        "34.03.01.2002": (1, 1, 1, 1, Decimal("2"), Decimal("2")),
+        "34.03.01.2001": (2, 4, 3, 2, Decimal("83.3")),
+        "34.03.01.2002": (1, 1, 1, 1, Decimal("100.0")),
     }
 
 
@@ -99,7 +103,7 @@ def test_the_tables_sort_on_the_server(cast, scope):
     assert [c.state for c in context["sort_columns"] if c.key == "scheduled"] == ["ascending"]
 
 
-def test_it_lists_assigned_villages_without_an_activity_in_an_approved_plan(cast, scope):
+def test_it_lists_assigned_villages_without_an_activity_in_a_plan_in_force(cast, scope):
     context = home(cast, cast.coordinator)
     assert context["without_activity"].count == 2
     assert [v.code for v in context["without_activity"].shown] == ["34.03.02.2001", "34.03.02.2002"]
@@ -116,14 +120,18 @@ def test_it_lists_blt_villages_without_a_poor_group_activity(cast, scope):
 def test_the_heatmap_counts_missing_late_and_returned_reports(cast, scope):
     heatmap = home(cast, cast.coordinator)["heatmap"]
     assert heatmap.month == 12
-    assert heatmap.total == 3  # pld, pld2 and pd4; not Kulon Progo's companion
-    # Only pld has an approved plan, so only pld can miss December; pld2 and pd4 show with their plan's state.
-    assert heatmap.missing == 1
+    # Only pld has a plan in force, so only pld owes reports; pld2 (plan submitted) and pd4 (no plan) are listed
+    # apart, not as missing; Kulon Progo's companion not at all.
+    assert heatmap.owing == 1
+    assert {name for name, _status in heatmap.not_owing} == {
+        cast.other_companion.get_full_name(),
+        User.objects.get(username="pd4").get_full_name(),
+    }
+    assert (heatmap.missing, heatmap.due) == (1, 0)
     assert (heatmap.late, heatmap.returned) == (1, 1)
     rows = {row.name: row for row in heatmap.rows}
     first_four = [cell.css for cell in rows[cast.companion.get_full_name()].cells[:4]]
     assert first_four == ["heat-acknowledged", "heat-submitted heat-late", "heat-returned", "heat-missing"]
-    assert rows[cast.other_companion.get_full_name()].plan_note
 
 
 def test_the_kecamatan_filter_narrows_every_figure(cast, scope):
@@ -135,7 +143,8 @@ def test_the_kecamatan_filter_narrows_every_figure(cast, scope):
     assert context["without_activity"].count == 2
     assert context["blt_gaps"].count == 1
     assert context["unassigned_villages"] == 1
-    assert {row.name for row in context["heatmap"].rows} == {
+    assert context["heatmap"].rows == []
+    assert {name for name, _status in context["heatmap"].not_owing} == {
         cast.other_companion.get_full_name(),
         User.objects.get(username="pd4").get_full_name(),
     }
@@ -146,7 +155,7 @@ def test_the_role_filter_keeps_companions_of_that_role(cast, scope):
     assert {card.value: card.count for card in context["status_cards"]}["approved"] == 0
     assert [c.user.username for c in context["without_plan"].shown] == ["pd4"]
     assert [v.code for v in context["without_activity"].shown] == ["34.03.02.2002"]
-    assert context["heatmap"].total == 1
+    assert (context["heatmap"].owing, len(context["heatmap"].not_owing)) == (0, 1)
 
 
 def test_another_kabupatens_area_is_refused_and_changes_nothing(cast, scope):
@@ -159,12 +168,12 @@ def test_another_kabupatens_area_is_refused_and_changes_nothing(cast, scope):
 def test_a_coordinator_never_sees_another_kabupatens_numbers(cast, scope):
     context = home(cast, cast.outsider)
     pillars = {row.key: row for row in context["pillars"]}
-    assert figures(pillars["ASI"]) == (1, 2, 1, 1, Decimal("4"), Decimal("1"))
+    assert figures(pillars["ASI"]) == (1, 2, 1, 1, Decimal("25.0"))
     assert figures(pillars["ORG"])[:4] == (0, 0, 0, 0)
     assert [row.key for row in context["areas"]] == ["34.01.01"]
-    assert context["waiting_plan_count"] == 0 and context["waiting_report_count"] == 1
+    assert context["plan_queue"].count == 0 and context["report_queue"].count == 1
     assert context["without_activity"].count == 0 and context["blt_gaps"].count == 0
-    assert context["heatmap"].total == 1
+    assert context["heatmap"].owing == 1
     page = cast.client_for(cast.outsider).get(reverse("home"), {"year": YEAR}).content.decode()
     assert "Region 34.03" not in page
 
@@ -201,7 +210,8 @@ def test_the_query_count_does_not_grow_with_the_scope(cast, scope, django_assert
     grow(40)
     with django_assert_num_queries(len(small)):
         response = client.get(reverse("home"), {"year": YEAR})
-    assert response.context["heatmap"].total == 43
+    heatmap = response.context["heatmap"]
+    assert (heatmap.owing, len(heatmap.not_owing)) == (41, 2)
     assert {row.key: row.activities for row in response.context["areas"]}["34.03.05"] == 120
 
 

@@ -11,10 +11,11 @@ from django.utils.translation import gettext, override
 from PIL import Image
 from pypdf import PdfReader
 
+from pillars import figures
 from pillars.models import Evidence, MonthlyProgress, MonthlyReport, WorkPlan
 from reports import documents
 from tests.reports.exports_helpers import fill_plan, pdf_pages, pdf_text, queries_of, record, set_status
-from villages.templatetags.rkt_format import number
+from villages.templatetags.rkt_format import percent
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +78,8 @@ def test_it_shows_plan_against_realisation_narratives_and_next_month(cast, appro
     assert "Ringkasan Maret" in text and "Fokus BUMDes" in text
     # Cumulative: January's 1 and March's 2 against the target.
     target = march[0].target_quantity
-    assert f"3 ({number(documents.percent(3, target))}%)" in text
+    with override("id"):
+        assert f"3 ({percent(figures.percent(3, target))})" in text
     for activity in approved.activities.all():
         if 4 in activity.months and 3 not in activity.months:
             assert activity.title in text  # under next month's plan

@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from pillars.models import WorkPlan
 from tests.factories import ActivityFactory, PlanFactory, ProgressFactory, VillageDataFactory, region
+from tests.reports.exports_helpers import set_status
 from villages.models import Region, VillageData
 
 LIST = reverse("reports:village-list")
@@ -125,34 +127,48 @@ def test_the_village_page_shows_data_over_the_years(cast):
     assert "Rp 1.025.000.000" in response.content.decode()
 
 
-def test_the_village_page_lists_activities_of_every_companion_planned_there(cast):
+def planned(response) -> list:
+    return [activity for group in response.context["planned"] for activity, _numbers in group.rows]
+
+
+def test_the_village_page_lists_activities_in_force_of_every_companion_planned_there(cast, clock):
+    clock.set("2026-06-15 10:00")  # 2026 to date: January to May
     village = Region.objects.get(code="34.03.01.2001")
-    own = ActivityFactory(plan=cast.plan, village=village, title="Own village activity")
+    set_status(cast.plan, WorkPlan.Status.APPROVED)
+    own = ActivityFactory(plan=cast.plan, village=village, title="Own village activity", target_quantity=Decimal("4"))
     ProgressFactory(activity=own, month=1, quantity=Decimal("1"))
     ProgressFactory(activity=own, month=4, quantity=Decimal("2"))
+    ProgressFactory(activity=own, month=6, quantity=Decimal("5"))  # June is not over: not counted yet
     everywhere = ActivityFactory(plan=cast.plan, village=None, title="For all the plan's villages")
     other_companion_plan = PlanFactory(companion=cast.other_companion.companion, year=2025, villages=[village])
+    set_status(other_companion_plan, WorkPlan.Status.APPROVED)
     ActivityFactory(plan=other_companion_plan, village=village, title="Another companion here")
     ActivityFactory(plan=cast.plan, village=Region.objects.get(code="34.03.01.2002"), title="Elsewhere")
+    set_status(cast.other_plan, WorkPlan.Status.APPROVED)
     ActivityFactory(plan=cast.other_plan, village=None, title="Plan without this village")
+    draft = PlanFactory(companion=cast.outside_plan.companion, year=2024, villages=[village])
+    ActivityFactory(plan=draft, village=village, title="In a plan never approved")
 
     response = cast.client_for(cast.coordinator).get(detail("34.03.01.2001"))
-    activities = list(response.context["activities"])
+    activities = planned(response)
     assert sorted(activity.title for activity in activities) == sorted(
         [own.title, everywhere.title, "Another companion here"]
     )
     assert activities[-1].title == "Another companion here"  # the latest year first
-    assert next(a for a in activities if a.pk == own.pk).achieved == Decimal("3")
-    assert [a.plan.year for a in activities] == sorted((a.plan.year for a in activities), reverse=True)
+    first = response.context["planned"][0]
+    numbers = {activity.pk: n for activity, n in first.rows}[own.pk]
+    assert (first.year, first.to_date.month, numbers.achieved, numbers.percent) == (2026, 5, 3, Decimal("75.0"))
 
 
 def test_a_companion_sees_only_their_own_activities_on_their_village(cast):
     village = Region.objects.get(code="34.03.01.2001")
     other_plan = PlanFactory(companion=cast.other_companion.companion, year=2025, villages=[village])
+    set_status(other_plan, WorkPlan.Status.APPROVED)
+    set_status(cast.plan, WorkPlan.Status.APPROVED)
     ActivityFactory(plan=other_plan, village=village, title="Not yours")
     ActivityFactory(plan=cast.plan, village=village, title="Yours")
     response = cast.client_for(cast.companion).get(detail("34.03.01.2001"))
-    assert [activity.title for activity in response.context["activities"]] == ["Yours"]
+    assert [activity.title for activity in planned(response)] == ["Yours"]
 
 
 def test_a_village_outside_scope_is_not_found(cast):
@@ -175,6 +191,7 @@ def test_the_village_page_costs_the_same_queries_for_5_and_50_activities(cast, d
     client = cast.client_for(cast.coordinator)
     for year in (2024, 2025, 2026):
         VillageDataFactory(village=village, year=year)
+    set_status(cast.plan, WorkPlan.Status.APPROVED)
     ActivityFactory.create_batch(5, plan=cast.plan, village=village)
     client.get(detail(village.code))
     with CaptureQueriesContext(connection) as small:

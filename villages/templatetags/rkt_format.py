@@ -42,6 +42,19 @@ def number(value) -> str:
 
 
 @register.filter
+def percent(value) -> str:
+    """A percent already rounded to one decimal place (``pillars.figures.percent``): ``62,5%``; "–" for none."""
+    if value in (None, ""):
+        return "–"
+    try:
+        amount = Decimal(value).quantize(Decimal("0.1"))
+    except (InvalidOperation, TypeError, ValueError):
+        return "–"
+    whole, _, fraction = f"{amount:,f}".partition(".")
+    return f"{whole.replace(',', '.')},{fraction}%"
+
+
+@register.filter
 def month_name(month) -> str:
     try:
         return str(MONTHS[int(month)])

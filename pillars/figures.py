@@ -1,0 +1,269 @@
+"""The figures the app shows, each defined once: every page, document, workbook and dashboard calls these.
+
+- **In force**: a plan's last approved version (``WorkPlan.objects.in_force()``, ``Activity.objects.in_force()``);
+  a revision counts only once approved. Only plans whose companion is active in the plan's year count
+  (``WorkPlan.objects.counted()``).
+- **Achievement** of an activity through month M: the sum of its quantities in months up to M. A page about a
+  month uses that month; "to date" figures use :func:`last_complete_month`.
+- **Percent**: :func:`percent`, one decimal place rounded half up. An activity's own percent is not capped;
+  an aggregate (pillar, area, village, companion, kabupaten) is the mean of its activities' shares, each capped
+  at 100 %, never a sum of quantities in different units. An activity without a target, or cancelled, has no
+  share and is left out of the mean (and the surfaces say how many were left out).
+- **Slots**: an activity in force × a month it is scheduled in, up to the cut-off, and before the month it
+  was cancelled (the first month whose entry says cancelled). A slot is *reported* when that month has an
+  entry and *done* when the entry says done. Entries outside the schedule count towards the quantity only.
+
+The numbers come from two narrow queries (the activities, and their progress grouped by activity) whatever
+the size of the scope; Python adds them up, so every aggregate is a sum over the same per-activity figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import F, Min, Q, Sum, Value
+
+from pillars.models import MonthlyProgress
+
+HUNDRED = Decimal("100")
+ONE_PLACE = Decimal("0.1")
+ONE = Decimal("1")
+ZERO = Decimal("0")
+CHUNK = 2000  # activity ids per progress query: well under SQLite's limit of bound parameters
+
+
+def last_complete_month(year: int, today: date) -> int:
+    """The "to date" cut-off: the months of ``year`` that are over (12 for a past year, 0 for a future one)."""
+    if year < today.year:
+        return 12
+    if year > today.year:
+        return 0
+    return today.month - 1
+
+
+def percent(part, whole) -> Decimal | None:
+    """``part`` of ``whole`` in percent, one decimal place, half up (2 of 3 → 66.7); None without a whole."""
+    if not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def share(achieved, target) -> Decimal | None:
+    """How much of its target an activity achieved, as a fraction capped at 1: what an aggregate averages."""
+    if not target:
+        return None
+    return min(Decimal(achieved) / Decimal(target), ONE)
+
+
+def mean_percent(shares: Iterable[Decimal]) -> Decimal | None:
+    """The mean of capped shares, in percent (one decimal, half up); None when there is none."""
+    shares = list(shares)
+    return percent(sum(shares, ZERO), len(shares))
+
+
+def is_unfinished(achieved, target) -> bool:
+    """Carried into next year's plan: achieved for the year below its target, whatever the months say."""
+    return Decimal(achieved) < Decimal(target or 0)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """An activity's entries up to a cut-off month, as the figures need them."""
+
+    achieved: Decimal = ZERO
+    entry_months: frozenset[int] = frozenset()
+    done_months: frozenset[int] = frozenset()
+    cancelled_from: int | None = None
+
+
+NO_PROGRESS = Progress()
+
+
+@dataclass(frozen=True)
+class ActivityFigures:
+    """One activity's figures through month ``through`` (0: nothing is over yet)."""
+
+    target: Decimal
+    months: tuple[int, ...]
+    through: int
+    progress: Progress = NO_PROGRESS
+
+    @property
+    def achieved(self) -> Decimal:
+        return self.progress.achieved
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.progress.cancelled_from is not None
+
+    @property
+    def slots(self) -> tuple[int, ...]:
+        """Scheduled months up to the cut-off, before the month the activity was cancelled."""
+        end = min(self.through, (self.progress.cancelled_from or 13) - 1)
+        return tuple(m for m in self.months if m <= end)
+
+    @property
+    def scheduled(self) -> int:
+        return len(self.slots)
+
+    @property
+    def reported(self) -> int:
+        return sum(1 for m in self.slots if m in self.progress.entry_months)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for m in self.slots if m in self.progress.done_months)
+
+    @property
+    def has_target(self) -> bool:
+        return bool(self.target)
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The activity's own achievement, not capped: 150 % shows as 150 %."""
+        return percent(self.achieved, self.target)
+
+    @property
+    def over_target(self) -> bool:
+        return bool(self.target) and self.achieved > self.target
+
+    @property
+    def share(self) -> Decimal | None:
+        """What this activity adds to an aggregate's mean; None (left out) without a target or once cancelled."""
+        return None if self.is_cancelled else share(self.achieved, self.target)
+
+    @property
+    def bar(self) -> int:
+        """The width of its progress bar, 0–100."""
+        return Tally.bar_width(self.percent)
+
+
+def progress_through(activity_ids: Iterable[int], through: int) -> dict[int, Progress]:
+    """Each activity's :class:`Progress` up to month ``through``, one grouped query per ``CHUNK`` activities."""
+    ids = list(activity_ids)
+    if through < 1 or not ids:
+        return {}
+    bit = Value(1).bitleftshift(F("month") - 1)
+    found: dict[int, Progress] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = (
+            MonthlyProgress.objects.filter(activity_id__in=ids[start : start + CHUNK], month__lte=through)
+            .values("activity_id")
+            .annotate(
+                achieved=Sum("quantity"),
+                entries=Sum(bit),
+                done=Sum(bit, filter=Q(status=MonthlyProgress.Status.DONE)),
+                cancelled_from=Min("month", filter=Q(status=MonthlyProgress.Status.CANCELLED)),
+            )
+            .order_by()
+        )
+        for row in rows:
+            found[row["activity_id"]] = Progress(
+                achieved=row["achieved"] or ZERO,
+                entry_months=_months(row["entries"]),
+                done_months=_months(row["done"]),
+                cancelled_from=row["cancelled_from"],
+            )
+    return found
+
+
+def _months(mask: int | None) -> frozenset[int]:
+    mask = int(mask or 0)
+    return frozenset(m for m in range(1, 13) if mask & (1 << (m - 1)))
+
+
+def figures_for(activities: Iterable, through: int) -> dict[int, ActivityFigures]:
+    """:class:`ActivityFigures` of each activity (anything with ``pk``, ``target_quantity``, ``months``)."""
+    activities = list(activities)
+    found = progress_through((a.pk for a in activities), through)
+    return {
+        a.pk: ActivityFigures(a.target_quantity, tuple(a.months), through, found.get(a.pk, NO_PROGRESS))
+        for a in activities
+    }
+
+
+@dataclass
+class Tally:
+    """An aggregate of activities (a pillar, an area, a village, a companion, the whole scope)."""
+
+    activities: int = 0
+    scheduled: int = 0
+    reported: int = 0
+    done: int = 0
+    shares: list[Decimal] = field(default_factory=list)
+    without_target: int = 0
+    cancelled: int = 0
+    over_target: int = 0
+
+    def add(self, figures: ActivityFigures) -> None:
+        self.activities += 1
+        self.scheduled += figures.scheduled
+        self.reported += figures.reported
+        self.done += figures.done
+        self.over_target += figures.over_target
+        if figures.is_cancelled:
+            self.cancelled += 1
+        elif not figures.has_target:
+            self.without_target += 1
+        else:
+            self.shares.append(figures.share)
+
+    def merge(self, other: Tally) -> None:
+        self.activities += other.activities
+        self.scheduled += other.scheduled
+        self.reported += other.reported
+        self.done += other.done
+        self.shares += other.shares
+        self.without_target += other.without_target
+        self.cancelled += other.cancelled
+        self.over_target += other.over_target
+
+    @property
+    def reported_pct(self) -> Decimal | None:
+        return percent(self.reported, self.scheduled)
+
+    @property
+    def done_pct(self) -> Decimal | None:
+        return percent(self.done, self.scheduled)
+
+    @property
+    def achievement_pct(self) -> Decimal | None:
+        """The mean of the activities' capped shares of their targets."""
+        return mean_percent(self.shares)
+
+    @property
+    def left_out(self) -> int:
+        """Activities the achievement mean leaves out: no target, or cancelled."""
+        return self.without_target + self.cancelled
+
+    @staticmethod
+    def bar_width(value: Decimal | None) -> int:
+        """A bar's width, 0–100: a drawing, not a figure (whole units, so no decimal sign reaches the markup)."""
+        return 0 if value is None else int(min(value, HUNDRED))
+
+    @property
+    def reported_bar(self) -> int:
+        return self.bar_width(self.reported_pct)
+
+    @property
+    def done_bar(self) -> int:
+        return self.bar_width(self.done_pct)
+
+    @property
+    def achievement_bar(self) -> int:
+        return self.bar_width(self.achievement_pct)
+
+
+def tally(figures: Iterable[ActivityFigures]) -> Tally:
+    total = Tally()
+    for one in figures:
+        total.add(one)
+    return total
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
