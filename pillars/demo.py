@@ -428,6 +428,8 @@ class DemoBuilder:
     def revision(self, plan: WorkPlan, user, coordinator) -> None:
         """Approved, reopened for a new programme, changed and submitted again: the review shows what changed."""
         plan = services.plan_approve(plan=plan, by=coordinator, comment="Rencana sudah sesuai data desa.")
+        # The approved version was reported month by month before the kabupaten asked for a change.
+        self.progress(plan, user, coordinator)
         plan = services.plan_reopen(
             plan=plan, by=coordinator, reason="Kabupaten menambah program air bersih; mohon sesuaikan rencana."
         )
@@ -436,7 +438,10 @@ class DemoBuilder:
         changed.target_quantity += 1
         changed.months = tuple(sorted({*changed.months, 12}))
         services.activity_save(activity=changed, by=user)
-        services.activity_delete(activity=activities[-1], by=user)
+        reported = set(MonthlyProgress.objects.filter(activity__plan=plan).values_list("activity_id", flat=True))
+        removable = next((a for a in reversed(activities) if a.approved_id not in reported), None)
+        if removable is not None:
+            services.activity_delete(activity=removable, by=user)
         services.activity_save(
             activity=Activity(
                 plan=plan,
