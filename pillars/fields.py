@@ -27,7 +27,13 @@ def months_to_mask(months: Iterable[int]) -> int:
     return mask
 
 
+# The months of every 12-bit mask, made once: every activity read from the database goes through here.
+_MASK_MONTHS = tuple(tuple(m for m in ALL_MONTHS if mask & (1 << (m - 1))) for mask in range(FULL_MASK + 1))
+
+
 def mask_to_months(mask: int) -> tuple[int, ...]:
+    if 0 <= mask <= FULL_MASK:
+        return _MASK_MONTHS[mask]
     return tuple(m for m in ALL_MONTHS if mask & (1 << (m - 1)))
 
 

@@ -69,7 +69,7 @@ def is_unfinished(achieved, target) -> bool:
     return Decimal(achieved) < Decimal(target or 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Progress:
     """An activity's entries up to a cut-off month, as the figures need them."""
 
@@ -82,14 +82,41 @@ class Progress:
 NO_PROGRESS = Progress()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActivityFigures:
-    """One activity's figures through month ``through`` (0: nothing is over yet)."""
+    """One activity's figures through month ``through`` (0: nothing is over yet), worked out once by :meth:`of`:
+    an aggregate adds thousands of them."""
 
     target: Decimal
     months: tuple[int, ...]
     through: int
-    progress: Progress = NO_PROGRESS
+    progress: Progress
+    slots: tuple[int, ...]  # scheduled months up to the cut-off, before the month the activity was cancelled
+    reported: int
+    done: int
+    share: Decimal | None  # what it adds to an aggregate's mean; None (left out) without a target or once cancelled
+
+    @classmethod
+    def of(cls, target, months: tuple[int, ...], through: int, progress: Progress = NO_PROGRESS) -> ActivityFigures:
+        end = min(through, (progress.cancelled_from or 13) - 1)
+        slots = tuple(m for m in months if m <= end)
+        entries, done = progress.entry_months, progress.done_months
+        cancelled = progress.cancelled_from is not None
+        return cls(
+            target=target,
+            months=months,
+            through=through,
+            progress=progress,
+            slots=slots,
+            reported=sum(1 for m in slots if m in entries),
+            done=sum(1 for m in slots if m in done),
+            share=None if cancelled else share(progress.achieved, target),
+        )
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The activity's own achievement, not capped: 150 % shows as 150 %."""
+        return percent(self.progress.achieved, self.target)
 
     @property
     def achieved(self) -> Decimal:
@@ -100,40 +127,16 @@ class ActivityFigures:
         return self.progress.cancelled_from is not None
 
     @property
-    def slots(self) -> tuple[int, ...]:
-        """Scheduled months up to the cut-off, before the month the activity was cancelled."""
-        end = min(self.through, (self.progress.cancelled_from or 13) - 1)
-        return tuple(m for m in self.months if m <= end)
-
-    @property
     def scheduled(self) -> int:
         return len(self.slots)
-
-    @property
-    def reported(self) -> int:
-        return sum(1 for m in self.slots if m in self.progress.entry_months)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for m in self.slots if m in self.progress.done_months)
 
     @property
     def has_target(self) -> bool:
         return bool(self.target)
 
     @property
-    def percent(self) -> Decimal | None:
-        """The activity's own achievement, not capped: 150 % shows as 150 %."""
-        return percent(self.achieved, self.target)
-
-    @property
     def over_target(self) -> bool:
         return bool(self.target) and self.achieved > self.target
-
-    @property
-    def share(self) -> Decimal | None:
-        """What this activity adds to an aggregate's mean; None (left out) without a target or once cancelled."""
-        return None if self.is_cancelled else share(self.achieved, self.target)
 
     @property
     def bar(self) -> int:
@@ -148,9 +151,9 @@ def progress_through(activity_ids: Iterable[int], through: int) -> dict[int, Pro
         return {}
     bit = Value(1).bitleftshift(F("month") - 1)
     found: dict[int, Progress] = {}
-    for start in range(0, len(ids), CHUNK):
+    for chunk in chunks(ids, CHUNK):
         rows = (
-            MonthlyProgress.objects.filter(activity_id__in=ids[start : start + CHUNK], month__lte=through)
+            MonthlyProgress.objects.filter(activity_id__in=chunk, month__lte=through)
             .values("activity_id")
             .annotate(
                 achieved=Sum("quantity"),
@@ -158,21 +161,18 @@ def progress_through(activity_ids: Iterable[int], through: int) -> dict[int, Pro
                 done=Sum(bit, filter=Q(status=MonthlyProgress.Status.DONE)),
                 cancelled_from=Min("month", filter=Q(status=MonthlyProgress.Status.CANCELLED)),
             )
+            .values_list("activity_id", "achieved", "entries", "done", "cancelled_from")
             .order_by()
         )
-        for row in rows:
-            found[row["activity_id"]] = Progress(
-                achieved=row["achieved"] or ZERO,
-                entry_months=_months(row["entries"]),
-                done_months=_months(row["done"]),
-                cancelled_from=row["cancelled_from"],
+        for activity_id, achieved, entries, done, cancelled_from in rows:
+            found[activity_id] = Progress(
+                achieved or ZERO, MONTH_SETS[entries or 0], MONTH_SETS[done or 0], cancelled_from
             )
     return found
 
 
-def _months(mask: int | None) -> frozenset[int]:
-    mask = int(mask or 0)
-    return frozenset(m for m in range(1, 13) if mask & (1 << (m - 1)))
+# The set of months of each 12-bit mask, made once: a scope's progress is thousands of masks.
+MONTH_SETS = tuple(frozenset(m for m in range(1, 13) if mask & (1 << (m - 1))) for mask in range(1 << 12))
 
 
 def figures_for(activities: Iterable, through: int) -> dict[int, ActivityFigures]:
@@ -180,7 +180,7 @@ def figures_for(activities: Iterable, through: int) -> dict[int, ActivityFigures
     activities = list(activities)
     found = progress_through((a.pk for a in activities), through)
     return {
-        a.pk: ActivityFigures(a.target_quantity, tuple(a.months), through, found.get(a.pk, NO_PROGRESS))
+        a.pk: ActivityFigures.of(a.target_quantity, tuple(a.months), through, found.get(a.pk, NO_PROGRESS))
         for a in activities
     }
 
@@ -200,16 +200,16 @@ class Tally:
 
     def add(self, figures: ActivityFigures) -> None:
         self.activities += 1
-        self.scheduled += figures.scheduled
+        self.scheduled += len(figures.slots)
         self.reported += figures.reported
         self.done += figures.done
-        self.over_target += figures.over_target
-        if figures.is_cancelled:
-            self.cancelled += 1
-        elif not figures.has_target:
-            self.without_target += 1
-        else:
+        if figures.share is not None:
             self.shares.append(figures.share)
+            self.over_target += figures.progress.achieved > figures.target
+        elif figures.progress.cancelled_from is not None:
+            self.cancelled += 1
+        else:
+            self.without_target += 1
 
     def merge(self, other: Tally) -> None:
         self.activities += other.activities

@@ -393,8 +393,12 @@ def _as_recorded(activity: Activity, row: dict) -> Activity:
     return activity
 
 
-# The plan's order of activities: by pillar, then as the companion arranged them.
+# The plan's order of activities: by pillar, then as the companion arranged them (and its key for loaded rows).
 ACTIVITY_ORDER = ("pillar__order", "pillar__code", "position", "pk")
+
+
+def plan_order(activity: Activity) -> tuple:
+    return (activity.pillar.order, activity.pillar.code, activity.position, activity.pk)
 
 
 def month_activities(plan: WorkPlan, month: int, report: MonthlyReport | None = None) -> tuple[list[Activity], bool]:
@@ -409,7 +413,7 @@ def month_activities(plan: WorkPlan, month: int, report: MonthlyReport | None = 
         return list(activities), False
     by_id = {a.pk: a for a in plan.activities.filter(pk__in=recorded)}
     shown = [_as_recorded(by_id[pk], row) for pk, row in recorded.items() if pk in by_id]
-    shown.sort(key=lambda a: (a.pillar.order, a.pillar.code, a.position, a.pk))
+    shown.sort(key=plan_order)
     return shown, True
 
 

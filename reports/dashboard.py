@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django import forms
@@ -31,7 +32,7 @@ from pillars.figures import Tally, last_complete_month
 from pillars.models import Activity, MonthlyReport, Pillar, PlanYear, WorkPlan, under_revision_condition
 from pillars.queries import status_counts
 from villages.models import Companion, Region, VillageData
-from villages.scope import viewer_for, within
+from villages.scope import is_within, viewer_for, within
 
 # Kemendagri codes have fixed widths: 34 / 34.03 / 34.03.01 / 34.03.01.2001.
 CODE_LENGTH = {Region.Level.PROVINCE: 2, Region.Level.REGENCY: 5, Region.Level.DISTRICT: 8, Region.Level.VILLAGE: 13}
@@ -264,8 +265,7 @@ def report_url(report: MonthlyReport) -> str:
 # --- The activities in force of a selection ---------------------------------------------------------
 
 
-@dataclass
-class ScopeActivity:
+class ScopeActivity(NamedTuple):
     """One activity in force, as the tables group it: its pillar, the villages it covers within the region."""
 
     pk: int
@@ -308,7 +308,7 @@ def activities_in_force(plans: QuerySet[WorkPlan], selection: Selection) -> list
     for pk, plan_id, companion_id, pillar_id, target, months, poor, group, village in rows:
         villages = tuple(plan_villages.get(plan_id, ())) if village is None else (village,)
         if code:
-            villages = tuple(v for v in villages if v.startswith(f"{code}."))
+            villages = tuple(v for v in villages if is_within(v, code))
         if not villages:
             continue
         found.append(

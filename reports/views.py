@@ -166,9 +166,12 @@ class StillOpen:
 
 
 def _still_open(user, selection: dashboard.Selection, today) -> StillOpen | None:
-    if selection.year != today.year:
-        return None
     year = today.year - 1
+    if (
+        selection.year != today.year
+        or not dashboard.scoped_plans(user, selection, any_year=True).filter(year=year).in_force().exists()
+    ):
+        return None
     cells = [cell for row in _grid(user, selection, year) if row.owes for cell in row.cells]
     return StillOpen(
         year,

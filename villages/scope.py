@@ -66,6 +66,11 @@ def _companion_of(user) -> Companion | None:
 def within(field: str, code: str) -> Q:
     """``field`` is the region ``code`` or lies below it (``34.03`` matches ``34.03.01.2001``).
 
-    The dot is part of the prefix so that ``34.0`` never matches ``34.03``.
+    The dot is part of the prefix so that ``34.0`` never matches ``34.03``. Twin of :func:`is_within`.
     """
     return Q(**{field: code}) | Q(**{f"{field}__startswith": f"{code}."})
+
+
+def is_within(region_code: str, code: str) -> bool:
+    """Twin of :func:`within` for one region code already read."""
+    return region_code == code or region_code.startswith(f"{code}.")

@@ -76,19 +76,19 @@ def progress(achieved="0", entries=(), done=(), cancelled_from=None) -> Progress
 
 
 def test_slots_are_the_scheduled_months_up_to_the_cut_off():
-    one = ActivityFigures(D("4"), (1, 3, 6, 9), through=6, progress=progress("2", entries={1, 2, 3}, done={1}))
+    one = ActivityFigures.of(D("4"), (1, 3, 6, 9), through=6, progress=progress("2", entries={1, 2, 3}, done={1}))
     assert one.slots == (1, 3, 6)
     assert (one.scheduled, one.reported, one.done) == (3, 2, 1)  # February's entry is off schedule
 
 
 def test_an_off_schedule_entry_counts_for_the_quantity_only():
-    one = ActivityFigures(D("2"), (6,), through=12, progress=progress("2", entries={5}, done={5}))
+    one = ActivityFigures.of(D("2"), (6,), through=12, progress=progress("2", entries={5}, done={5}))
     assert (one.scheduled, one.reported, one.done, one.achieved, one.percent) == (1, 0, 0, D("2"), D("100.0"))
 
 
 def test_a_cancelled_activity_has_no_slots_from_its_cancellation_and_no_share():
     """Finding 11: a cancelled activity kept adding its scheduled slots and target."""
-    one = ActivityFigures(D("4"), (1, 4, 7, 10), through=12, progress=progress("1", {1, 4}, {1}, cancelled_from=4))
+    one = ActivityFigures.of(D("4"), (1, 4, 7, 10), through=12, progress=progress("1", {1, 4}, {1}, cancelled_from=4))
     assert one.slots == (1,)
     assert (one.scheduled, one.reported, one.done) == (1, 1, 1)
     assert one.is_cancelled and one.share is None
@@ -96,18 +96,18 @@ def test_a_cancelled_activity_has_no_slots_from_its_cancellation_and_no_share():
 
 
 def test_over_target_is_flagged_and_not_capped_for_the_activity_but_capped_in_an_aggregate():
-    over = ActivityFigures(D("2"), (1,), through=12, progress=progress("3", {1}, {1}))
+    over = ActivityFigures.of(D("2"), (1,), through=12, progress=progress("3", {1}, {1}))
     assert (over.percent, over.over_target, over.share, over.bar) == (D("150.0"), True, 1, 100)
-    half = ActivityFigures(D("2"), (1,), through=12, progress=progress("1", {1}))
+    half = ActivityFigures.of(D("2"), (1,), through=12, progress=progress("1", {1}))
     total = figures.tally([over, half])
     assert total.achievement_pct == D("75.0")  # (100 % + 50 %) / 2, not 4 of 4
     assert total.over_target == 1
 
 
 def test_an_aggregate_leaves_out_activities_without_a_target_and_says_how_many():
-    with_target = ActivityFigures(D("2"), (1,), through=12, progress=progress("1", {1}))
-    without = ActivityFigures(D("0"), (1,), through=12, progress=progress("5", {1}, {1}))
-    cancelled = ActivityFigures(D("2"), (1, 2), through=12, progress=progress("0", {1}, cancelled_from=1))
+    with_target = ActivityFigures.of(D("2"), (1,), through=12, progress=progress("1", {1}))
+    without = ActivityFigures.of(D("0"), (1,), through=12, progress=progress("5", {1}, {1}))
+    cancelled = ActivityFigures.of(D("2"), (1, 2), through=12, progress=progress("0", {1}, cancelled_from=1))
     total = figures.tally([with_target, without, cancelled])
     assert total.achievement_pct == D("50.0")
     assert (total.activities, total.without_target, total.cancelled, total.left_out) == (3, 1, 1, 2)
