@@ -528,6 +528,11 @@ class CompletenessRow:
     def missing(self) -> int:
         return sum(1 for cell in self.cells if cell.state == Cell.MISSING)
 
+    @property
+    def revision_label(self) -> str:
+        """For a plan in force being revised, the revision's status (draft, submitted, returned); else empty."""
+        return self.plan_label if self.owes and self.plan_status != WorkPlan.Status.APPROVED else ""
+
 
 @dataclass(frozen=True)
 class _MonthClock:

@@ -238,6 +238,10 @@ def world(cast, clock) -> World:
     return World(clock, WorkPlan.objects.get(pk=plan.pk), agus_plan, pld3, last_year, a, rakor, new)
 
 
+def agus_name(cast) -> str:
+    return cast.other_companion.companion.display_name
+
+
 def definition(world: World, through: int = TO_DATE) -> dict[int, figures.ActivityFigures]:
     """The one definition: each activity in force, by id."""
     activities = list(Activity.objects.in_force().filter(plan__in=WorkPlan.objects.counted().filter(year=YEAR)))
@@ -541,10 +545,13 @@ def test_every_surface_counts_the_same_reports_owed_missing_and_late(cast, world
     heat = home["heatmap"]
     assert heat.missing == 2  # November: Rina and Agus
     assert (heat.owing, [name for name, _ in heat.not_owing]) == (2, ["Dewi Baru"])
-    context, _html = page(coordinator, reverse("pillars:completeness"), "en", year=YEAR)
+    context, html = page(coordinator, reverse("pillars:completeness"), "en", year=YEAR)
     footer = context["totals"][TO_DATE - 1]
     assert (footer.owed, footer.missing, footer.reported) == (2, 2, 0)
     assert [row.companion.user.username for row in context["not_owing"]] == ["pld4"]
+    listed_apart = html[html.index('id="not-owing"') :]
+    assert "Dewi Baru" in listed_apart and "Dewi Baru" not in html[: html.index('id="not-owing"')]
+    assert "revision: Submitted" in row_html(html, agus_name(cast))  # owes reports while the revision is reviewed
     rina, _html = page(cast.client_for(cast.companion), reverse("home"), "en")
     assert [m.state for m in rina["months"]] == states[:TO_DATE]
     # December 2025 was never sent: the earliest month still owed comes first, then the reopened March.
