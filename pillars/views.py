@@ -121,6 +121,7 @@ def _review_list(request):
     rows = with_pillar_counts(page.object_list, pillars) if page.object_list else []
     for plan in rows:
         plan.kecamatan_names = sorted({village.parent.name for village in plan.villages.all()})
+        plan.waiting_since = plan.submitted_at if plan.status == WorkPlan.Status.SUBMITTED else None
     return render(
         request, "pillars/review_list.html", {"page": page, "plans": rows, "filter": filterset, "pillars": pillars}
     )
@@ -254,6 +255,7 @@ def plan_version(request, pk: int, revision: int):
         {
             "plan": plan,
             "snapshot": snapshot,
+            "changed_since": snapshot.revision < plan.revision or plan.status != WorkPlan.Status.APPROVED,
             "villages": villages,
             "sections": snapshot_sections(snapshot.data, pillars, display),
         },
