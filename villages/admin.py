@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from villages.forms import TemplateForm, VillageDataImportForm
@@ -99,6 +100,7 @@ class VillageDataAdmin(ScopedAdmin):
                     year=form.cleaned_data["year"],
                     user=request.user,
                     dry_run=form.cleaned_data["dry_run"],
+                    language=get_language(),
                 )
                 if report.ok and report.dry_run:
                     form = VillageDataImportForm(initial={"year": report.year, "dry_run": False})
