@@ -94,9 +94,19 @@ class ActivityInline(NumberFieldsAdmin, LockedPlanInline, admin.StackedInline):
     ]
 
 
+@admin.display(description=_("from"))
+def from_label(event: WorkflowEvent) -> str:
+    return event.from_label
+
+
+@admin.display(description=_("to"))
+def to_label(event: WorkflowEvent) -> str:
+    return event.to_label
+
+
 class WorkflowEventInline(ReadOnlyInline):
     model = WorkflowEvent
-    fields = ["created_at", "actor", "from_status", "to_status", "report", "comment"]
+    fields = ["created_at", "actor", from_label, to_label, "report", "comment"]
     readonly_fields = fields
 
 
@@ -182,12 +192,35 @@ class MonthlyReportAdmin(ScopedHistoryAdmin):
     readonly_fields = ["status", "submitted_at", "reviewed_at", "reviewed_by"]
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The status an event led to, in words, for plans and monthly reports apart (their statuses differ)."""
+
+    title = _("to")
+    parameter_name = "to"
+
+    def lookups(self, request, model_admin):
+        plans = [
+            (f"plan:{value}", _("Plan: %(status)s") % {"status": label}) for value, label in WorkPlan.Status.choices
+        ]
+        reports = [
+            (f"report:{value}", _("Monthly report: %(status)s") % {"status": label})
+            for value, label in MonthlyReport.Status.choices
+        ]
+        return plans + reports
+
+    def queryset(self, request, queryset):
+        kind, _sep, status = (self.value() or "").partition(":")
+        if kind not in ("plan", "report"):
+            return queryset
+        return queryset.filter(to_status=status, report__isnull=kind == "plan")
+
+
 @admin.register(WorkflowEvent)
 class WorkflowEventAdmin(admin.ModelAdmin):
     """The workflow log is a record: it can be read, never edited."""
 
-    list_display = ["created_at", "plan", "report", "actor", "from_status", "to_status", "comment"]
-    list_filter = ["to_status"]
+    list_display = ["created_at", "plan", "report", "actor", from_label, to_label, "comment"]
+    list_filter = [StatusFilter]
     search_fields = ["plan__companion__user__username", "comment"]
     list_select_related = ["plan__companion__user", "report", "actor"]
 

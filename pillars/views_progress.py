@@ -327,6 +327,8 @@ def report_queue(request):
 
 def _detail_context(request, report: MonthlyReport, **forms) -> dict:
     plan = report.plan
+    viewer = viewer_for(request.user)
+    reviewer = viewer.is_coordinator or viewer.is_admin
     context = {
         "report": report,
         "plan": plan,
@@ -334,7 +336,9 @@ def _detail_context(request, report: MonthlyReport, **forms) -> dict:
         "page": progress.month_rows(plan, report.month),
         "next_activities": progress.next_month_activities(plan, report.month),
         "events": report.events.select_related("actor")[:50],
-        "viewer": viewer_for(request.user),
+        "viewer": viewer,
+        "may_decide": reviewer and report.status == MonthlyReport.Status.SUBMITTED,
+        "may_reopen": reviewer and report.status == MonthlyReport.Status.ACKNOWLEDGED,
         "late": report.submitted_at is not None
         and report.submitted_at >= progress.report_deadline(plan.year, report.month),
         "acknowledge_form": AcknowledgeForm(),
