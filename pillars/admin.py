@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from pillars.fields import MonthsField
 from pillars.models import (
     Activity,
     ActivityComment,
@@ -15,6 +18,8 @@ from pillars.models import (
     WorkflowEvent,
     WorkPlan,
 )
+from villages.formats import format_number
+from villages.number_fields import NumberFieldsAdmin
 
 
 class ScopedHistoryAdmin(SimpleHistoryAdmin):
@@ -65,8 +70,15 @@ class LockedPlanInline:
         return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
-class ActivityInline(LockedPlanInline, admin.StackedInline):
+# The admin gives every integer field a number input; an activity's months (a set kept in one integer)
+# need their own checkboxes, or the form could not be saved.
+MONTHS_AS_CHECKBOXES = {MonthsField: {"widget": forms.CheckboxSelectMultiple}}
+
+
+class ActivityInline(NumberFieldsAdmin, LockedPlanInline, admin.StackedInline):
     model = Activity
+    rupiah_fields = ("budget",)
+    formfield_overrides = MONTHS_AS_CHECKBOXES
     extra = 0
     autocomplete_fields = ["village"]
     show_change_link = True
@@ -82,9 +94,19 @@ class ActivityInline(LockedPlanInline, admin.StackedInline):
     ]
 
 
+@admin.display(description=_("from"))
+def from_label(event: WorkflowEvent) -> str:
+    return event.from_label
+
+
+@admin.display(description=_("to"))
+def to_label(event: WorkflowEvent) -> str:
+    return event.to_label
+
+
 class WorkflowEventInline(ReadOnlyInline):
     model = WorkflowEvent
-    fields = ["created_at", "actor", "from_status", "to_status", "report", "comment"]
+    fields = ["created_at", "actor", from_label, to_label, "report", "comment"]
     readonly_fields = fields
 
 
@@ -100,7 +122,7 @@ class WorkPlanAdmin(ScopedHistoryAdmin):
     inlines = [ActivityInline, WorkflowEventInline]
 
 
-class MonthlyProgressInline(admin.TabularInline):
+class MonthlyProgressInline(NumberFieldsAdmin, admin.TabularInline):
     model = MonthlyProgress
     extra = 0
     fields = ["month", "status", "quantity", "description", "problems", "follow_up"]
@@ -113,13 +135,19 @@ class ActivityCommentInline(ReadOnlyInline):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ScopedHistoryAdmin):
-    list_display = ["title", "plan", "pillar", "village", "target_quantity", "unit", "poor_priority"]
+class ActivityAdmin(NumberFieldsAdmin, ScopedHistoryAdmin):
+    list_display = ["title", "plan", "pillar", "village", "target", "unit", "poor_priority"]
+    rupiah_fields = ("budget",)
+    formfield_overrides = MONTHS_AS_CHECKBOXES
     list_filter = ["pillar", "target_group", "poor_priority", "plan__year"]
     search_fields = ["title", "village__name", "plan__companion__user__username"]
     autocomplete_fields = ["plan", "village"]
     list_select_related = ["plan__companion__user", "pillar", "village"]
     inlines = [MonthlyProgressInline, ActivityCommentInline]
+
+    @admin.display(description=_("target quantity"), ordering="target_quantity")
+    def target(self, obj: Activity) -> str:
+        return format_number(obj.target_quantity)
 
     def has_change_permission(self, request, obj=None) -> bool:
         # An activity of a submitted or approved plan changes only through the plan's workflow.
@@ -140,13 +168,17 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(MonthlyProgress)
-class MonthlyProgressAdmin(ScopedHistoryAdmin):
-    list_display = ["activity", "month", "status", "quantity", "updated_at"]
+class MonthlyProgressAdmin(NumberFieldsAdmin, ScopedHistoryAdmin):
+    list_display = ["activity", "month", "status", "achieved", "updated_at"]
     list_filter = ["status", "month", "activity__plan__year"]
     search_fields = ["activity__title"]
     autocomplete_fields = ["activity"]
     list_select_related = ["activity"]
     inlines = [EvidenceInline]
+
+    @admin.display(description=_("quantity achieved"), ordering="quantity")
+    def achieved(self, obj: MonthlyProgress) -> str:
+        return format_number(obj.quantity)
 
 
 @admin.register(MonthlyReport)
@@ -160,12 +192,35 @@ class MonthlyReportAdmin(ScopedHistoryAdmin):
     readonly_fields = ["status", "submitted_at", "reviewed_at", "reviewed_by"]
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The status an event led to, in words, for plans and monthly reports apart (their statuses differ)."""
+
+    title = _("to")
+    parameter_name = "to"
+
+    def lookups(self, request, model_admin):
+        plans = [
+            (f"plan:{value}", _("Plan: %(status)s") % {"status": label}) for value, label in WorkPlan.Status.choices
+        ]
+        reports = [
+            (f"report:{value}", _("Monthly report: %(status)s") % {"status": label})
+            for value, label in MonthlyReport.Status.choices
+        ]
+        return plans + reports
+
+    def queryset(self, request, queryset):
+        kind, _sep, status = (self.value() or "").partition(":")
+        if kind not in ("plan", "report"):
+            return queryset
+        return queryset.filter(to_status=status, report__isnull=kind == "plan")
+
+
 @admin.register(WorkflowEvent)
 class WorkflowEventAdmin(admin.ModelAdmin):
     """The workflow log is a record: it can be read, never edited."""
 
-    list_display = ["created_at", "plan", "report", "actor", "from_status", "to_status", "comment"]
-    list_filter = ["to_status"]
+    list_display = ["created_at", "plan", "report", "actor", from_label, to_label, "comment"]
+    list_filter = [StatusFilter]
     search_fields = ["plan__companion__user__username", "comment"]
     list_select_related = ["plan__companion__user", "report", "actor"]
 

@@ -6,8 +6,6 @@ Excel upload (``reports``) both use it, so a row of a workbook gets the same mes
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
@@ -17,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from pillars.fields import MonthsFormField
 from pillars.models import Activity, Pillar, WorkPlan
 from pillars.services import narrative_digest
+from villages.number_fields import NumberField, RupiahField
 
 
 class ActivityForm(forms.ModelForm):
@@ -63,24 +62,16 @@ class ActivityForm(forms.ModelForm):
             "partners",
             "poor_priority",
         )
-        widgets = {
-            "objective": forms.Textarea(attrs={"rows": 2}),
-            "target_quantity": forms.NumberInput(attrs={"min": "0", "step": "any", "inputmode": "decimal"}),
-            "budget": forms.NumberInput(attrs={"min": "0", "step": "1", "inputmode": "numeric"}),
-        }
+        widgets = {"objective": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"target_quantity": NumberField, "budget": RupiahField}
         error_messages = {
             "title": {
                 "required": _("Give the activity a title."),
                 "max_length": _("The title can have at most %(limit_value)d characters (it has %(show_value)d)."),
             },
-            "target_quantity": {
-                "invalid": _("The target must be a number, e.g. 4 or 2.5."),
-                "min_value": _("The target cannot be negative."),
-            },
-            "budget": {
-                "invalid": _("The budget must be a whole number of Rupiah, e.g. 1500000."),
-                "min_value": _("The budget cannot be negative."),
-            },
+            # "invalid" is left to the field: its message names the forms accepted in the page's language.
+            "target_quantity": {"negative": _("The target cannot be negative.")},
+            "budget": {"negative": _("The budget cannot be negative.")},
         }
 
     def __init__(self, *args, plan: WorkPlan, **kwargs):
@@ -96,15 +87,11 @@ class ActivityForm(forms.ModelForm):
             # The instance's initial value is the pk, but the choices are keyed by code (to_field_name);
             # left alone, the edit page would show no pillar selected.
             self.initial["pillar"] = self.instance.pillar.code
-        if self.instance.pk and isinstance(self.initial.get("target_quantity"), Decimal):
-            # "4", not "4.00", for a target typed as a whole number.
-            self.initial["target_quantity"] = format(self.initial["target_quantity"].normalize(), "f")
         self.fields["village"].queryset = plan.villages.order_by("name")
         self.fields["village"].label_from_instance = lambda village: village.name
         self.fields["pillar"].empty_label = _("Choose a pillar")
         self.fields["sdg_goal"].choices = [("", _("(none)")), *Activity.SdgGoal.choices]
         self.fields["target_group"].choices = [("", _("Choose a target group")), *Activity.TargetGroup.choices]
-        self.fields["target_quantity"].min_value = 0
         self.fields["budget"].required = False
         self.helper = FormHelper()
         self.helper.form_tag = False

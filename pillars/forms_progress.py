@@ -8,12 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pillars.evidence import check_uploads, max_bytes, max_files
 from pillars.models import Activity, MonthlyProgress, MonthlyReport
-
-
-def plain_number(value) -> str:
-    """``2.50`` → ``2.5``, ``1.00`` → ``1``: what a person would type."""
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+from villages.number_fields import NumberField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -50,8 +45,9 @@ class ProgressForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 2}),
             "problems": forms.Textarea(attrs={"rows": 2}),
             "follow_up": forms.Textarea(attrs={"rows": 2}),
-            "quantity": forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"}),
         }
+        field_classes = {"quantity": NumberField}
+        error_messages = {"quantity": {"negative": _("The quantity cannot be negative.")}}
 
     def __init__(self, *args, activity: Activity, evidence_count: int = 0, **kwargs):
         kwargs.setdefault("prefix", f"a{activity.pk}")
@@ -61,7 +57,6 @@ class ProgressForm(forms.ModelForm):
         self.checked_files = []
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version if self.instance.pk else 0
-            self.initial["quantity"] = plain_number(self.instance.quantity)
         self.fields["quantity"].label = _("Quantity this month (%(unit)s)") % {"unit": activity.unit or "-"}
         self.fields["files"].help_text = _("JPEG, PNG or PDF; up to %(size)s MB each, %(count)s files per entry.") % {
             "size": max_bytes() // (1024 * 1024),

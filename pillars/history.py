@@ -19,13 +19,11 @@ from decimal import Decimal
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.dates import MONTHS
-from django.utils.formats import date_format
-from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pillars.models import Activity, MonthlyProgress, MonthlyReport, Pillar, WorkPlan
-from villages.templatetags.rkt_format import rupiah
+from villages.formats import format_date, format_number, format_rupiah
 
 PAGE_SIZE = 30
 # Bookkeeping the reader does not need: the row's identity, timestamps the history row has itself,
@@ -104,7 +102,7 @@ class Display:
         if name == "month":
             return _month(value)
         if name == "budget":
-            return rupiah(value)
+            return format_rupiah(value)
         if name == "position":
             return str(value + 1)
         if model_field.choices:
@@ -112,9 +110,9 @@ class Display:
         if isinstance(value, bool):
             return _("yes") if value else _("no")
         if isinstance(value, Decimal):
-            return format(value.normalize(), "f")
+            return format_number(value)
         if isinstance(value, datetime):
-            return date_format(localtime(value) if is_aware(value) else value, "j F Y H:i")
+            return format_date(value, time=True)
         return str(value)
 
     def raw(self, record: Model, model_field) -> object:

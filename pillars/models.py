@@ -555,7 +555,21 @@ class WorkflowEvent(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status} → {self.to_status}"
+        return f"{self.from_label} → {self.to_label}"
+
+    def status_label(self, status: str) -> str:
+        """``status`` in words: a monthly report's status for an event of a report, a plan's otherwise
+        (the two differ: a report's "draft" is "Open", and only a report is "acknowledged")."""
+        choices = MonthlyReport.Status if self.report_id else WorkPlan.Status
+        return str(choices(status).label) if status in choices.values else status
+
+    @property
+    def from_label(self) -> str:
+        return self.status_label(self.from_status) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return self.status_label(self.to_status)
 
 
 class ActivityCommentQuerySet(ScopedQuerySet):

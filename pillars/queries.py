@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pillars.models import Activity, ActivityComment, MonthlyProgress, Pillar, WorkPlan, under_revision_condition
 from pillars.services import CONTENT_FIELDS
+from villages.formats import format_number, format_rupiah
 from villages.models import Region, VillageData
-from villages.templatetags.rkt_format import number, rupiah
 
 
 @dataclass
@@ -144,9 +144,9 @@ class SnapshotDisplay:
         if name == "poor_priority":
             return str(_("yes") if value else _("no"))
         if name == "budget":
-            return rupiah(value)
+            return format_rupiah(value)
         if name == "target_quantity":
-            return number(value)
+            return format_number(value)
         return str(value)
 
 

@@ -121,6 +121,7 @@ def _review_list(request):
     rows = with_pillar_counts(page.object_list, pillars) if page.object_list else []
     for plan in rows:
         plan.kecamatan_names = sorted({village.parent.name for village in plan.villages.all()})
+        plan.waiting_since = plan.submitted_at if plan.status == WorkPlan.Status.SUBMITTED else None
     return render(
         request, "pillars/review_list.html", {"page": page, "plans": rows, "filter": filterset, "pillars": pillars}
     )
@@ -179,15 +180,11 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
     is_owner = viewer.companion is not None and viewer.companion == plan.companion
     is_reviewer = viewer.is_admin or viewer.is_coordinator
     can_edit = is_owner and plan.is_editable
-    status_labels = dict(WorkPlan.Status.choices)
     events = list(
         plan.events.select_related("actor").prefetch_related(
             Prefetch("activity_comments", queryset=ActivityComment.objects.select_related("activity"))
         )[:50]
     )
-    for event in events:
-        event.from_label = status_labels.get(event.from_status, "")
-        event.to_label = status_labels.get(event.to_status, event.to_status)
     checks = plan_checks(sections, villages)
     returned_by = next((e for e in events if e.to_status == WorkPlan.Status.RETURNED), None)
     snapshots = list(plan.snapshots.select_related("approved_by"))
@@ -254,6 +251,7 @@ def plan_version(request, pk: int, revision: int):
         {
             "plan": plan,
             "snapshot": snapshot,
+            "changed_since": snapshot.revision < plan.revision or plan.status != WorkPlan.Status.APPROVED,
             "villages": villages,
             "sections": snapshot_sections(snapshot.data, pillars, display),
         },

@@ -329,6 +329,8 @@ def report_queue(request):
 
 def _detail_context(request, report: MonthlyReport, **forms) -> dict:
     plan = report.plan
+    viewer = viewer_for(request.user)
+    reviewer = viewer.is_coordinator or viewer.is_admin
     context = {
         "report": report,
         "plan": plan,
@@ -336,7 +338,9 @@ def _detail_context(request, report: MonthlyReport, **forms) -> dict:
         "page": progress.month_rows(plan, report.month),
         "next_activities": progress.next_month_activities(plan, report.month, report),
         "events": report.events.select_related("actor")[:50],
-        "viewer": viewer_for(request.user),
+        "viewer": viewer,
+        "may_decide": reviewer and report.status == MonthlyReport.Status.SUBMITTED,
+        "may_reopen": reviewer and report.status == MonthlyReport.Status.ACKNOWLEDGED,
         "late": progress.is_late(plan.year, report.month, report.submitted_at),
         "acknowledge_form": AcknowledgeForm(),
         "return_form": ReturnForm(),

@@ -31,6 +31,7 @@ from reports.upload_sheet import (  # noqa: F401 (views reach the reader through
     read_rows,
 )
 from reports.workbook import COLUMN_INDEX
+from villages.formats import format_number, format_rupiah
 
 # The upload validates every row with the activity form itself, so its fields are the form's fields;
 # months (a list) and the poor-group checkbox are put into the form data on their own.
@@ -109,8 +110,15 @@ def fingerprint(plan: WorkPlan) -> str:
     return hashlib.sha256(f"{plan.pk}:{plan.status}:{state}".encode()).hexdigest()
 
 
+# Numbers the sheet reader has read already (as ``str(Decimal)``): the form gets the number, not text to read.
+NUMBER_FIELDS = ("target_quantity", "budget")
+
+
 def _form_data(row: ParsedRow) -> MultiValueDict:
     data = MultiValueDict({name: [row.data.get(name, "")] for name in FORM_FIELDS})
+    for name in NUMBER_FIELDS:
+        if row.data.get(name):
+            data[name] = Decimal(row.data[name])
     data.setlist("months", [str(m) for m in row.data.get("months", [])])
     if row.data.get("poor_priority"):
         data["poor_priority"] = "on"
@@ -131,8 +139,10 @@ def _shown(activity: Activity, name: str) -> str:
         return activity.village.name if activity.village_id else _("All villages")
     if name == "pillar":
         return activity.pillar.code
+    if name == "budget":
+        return format_rupiah(value) or "–"
     if isinstance(value, Decimal):
-        return str(value.normalize())
+        return format_number(value)
     return str(value) if value not in (None, "") else "–"
 
 
@@ -179,11 +189,14 @@ def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] 
         before = _values(instance) if instance else None
         form = ActivityForm(_form_data(row), plan=plan, instance=instance)
         if not form.is_valid():
+            # A cell the sheet reader refused already (a formula, text that is no number) is not listed twice.
+            read_already = {error.column for error in preview.errors if error.row == row.row}
             for name, messages in form.errors.items():
                 column = (
                     column_label(name) if name in COLUMN_INDEX else (_("Scheduled months") if name == "months" else "–")
                 )
-                preview.errors += [RowError(row.row, column, str(message)) for message in messages]
+                if column not in read_already:
+                    preview.errors += [RowError(row.row, column, str(message)) for message in messages]
             continue
         preview.forms.append((form, instance))
         if instance is None:

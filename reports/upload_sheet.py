@@ -3,8 +3,13 @@
 The file is checked before openpyxl opens it: its size, that it is a zip holding a workbook, and how
 much it unpacks to, so a zip bomb is refused unread. Rows are told apart by the hidden marker column
 the download writes (see :mod:`reports.workbook`); values are read leniently (a pillar or village by
-code or name, months as any mark, "Rp 1.500.000" as a number) and formulas are refused, but whether
-a row is a valid activity is left to :class:`pillars.forms.ActivityForm` in :mod:`reports.upload`.
+code or name, months as any mark) and formulas are refused, but whether a row is a valid activity is
+left to :class:`pillars.forms.ActivityForm` in :mod:`reports.upload`.
+
+A number cell is a number already; a number typed as text ("2,5", "Rp 1.500.000") is read here, in
+the language of the page that uploads it, by :func:`villages.formats.cell_number`, the reader of
+every numeric input. The row then carries the number itself (as ``str(Decimal)``), so the
+confirmation reads the same value whatever language it is sent in.
 """
 
 from __future__ import annotations
@@ -12,7 +17,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -29,6 +33,7 @@ from reports.workbook import (
     RKT_SHEET,
     SUBTOTAL_MARKER,
 )
+from villages.formats import NumberError, cell_number
 from villages.spreadsheet import xlsx_archive_problem
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -240,8 +245,15 @@ class _RowReader:
         else:
             match = re.match(r"\s*(\d+)", _text(goal))
             data["sdg_goal"] = match[1] if match else _text(goal)
-        data["target_quantity"] = _number(value_of("target_quantity"), decimal_comma=True)
-        data["budget"] = _number(value_of("budget"), decimal_comma=False)
+        for name, money in (("target_quantity", False), ("budget", True)):
+            value = value_of(name)
+            try:
+                # Negative, fractional or oversized numbers are left to the form, whose messages name the field.
+                amount = cell_number(value, money=money, negative=True)
+            except NumberError as refusal:
+                errors.append(RowError(number, column_label(name), _cell_message(value, refusal)))
+                amount = None
+            data[name] = "" if amount is None else str(amount)
         months = []
         for m in range(1, 13):
             mark = value_of(f"m{m}")
@@ -278,22 +290,8 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _number(value, *, decimal_comma: bool) -> str:
-    """A number cell as form text; typed text like "Rp 1.500.000" or "2,5" is made readable first."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(int(value))
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    text = str(value).strip()
-    text = re.sub(r"^rp\.?\s*", "", text, flags=re.IGNORECASE).replace(" ", "")
-    if decimal_comma:
-        if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", text):
-            text = text.replace(".", "")
-        return text.replace(",", ".")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
-        return re.sub(r"[.,]", "", text)
-    return text
+def _cell_message(value, refusal: NumberError) -> str:
+    """The refusal, with the cell's text when the refusal does not say what it read."""
+    if refusal.code != "invalid":
+        return str(refusal)
+    return _("“%(value)s”: %(message)s") % {"value": _text(value), "message": refusal}

@@ -27,7 +27,7 @@ from villages.models import Region, VillageData
 PAGE_SIZE = 50
 # Rows of the data-over-the-years table: (field, how to show it).
 DATA_ROWS = (
-    ("idm_score", "score"),
+    ("idm_score", "number"),
     ("idm_status", "choice"),
     ("population", "number"),
     ("households", "number"),

@@ -40,7 +40,7 @@ def test_html_and_script_in_an_activity_are_shown_escaped_on_every_page(cast):
         ("title", "", "Give the activity a title."),
         ("title", "x" * 201, "200 characters"),
         ("target_quantity", "-1", "The target cannot be negative."),
-        ("target_quantity", "banyak", "The target must be a number"),
+        ("target_quantity", "banyak", "Type a number such as 2.5 or 1,500,000."),
         ("months", ["13"], "A month must be between 1 and 12; got 13."),
         ("village", "34.01.01.2001", "Choose one of your assigned villages."),  # another kabupaten's village
         ("pillar", "XXX", "Choose one of the pillars; this one does not exist."),

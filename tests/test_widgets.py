@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from pillars.forms_progress import MultipleFileInput
 from rkt.widgets import PlainWidgetRenderer
+from villages.number_fields import NumberInput
 
 DJANGO, PLAIN = DjangoTemplates(), PlainWidgetRenderer()
 TRICKY = "a \"quoted\" <b>bold</b> & 'single'"
@@ -26,6 +27,8 @@ CASES = [
     (forms.TextInput(), "title", TRICKY, {"id": "id_title", "maxlength": 200, "required": True}),
     (forms.TextInput(), "title", None, {"disabled": False, "autofocus": True}),
     (forms.NumberInput(attrs={"step": "any", "min": "0", "inputmode": "decimal"}), "q", "2.5", {"class": "x"}),
+    (NumberInput(), "a1-quantity", "1.234,5", {"inputmode": "decimal", "required": True, "class": "form-control"}),
+    (NumberInput(), "budget", None, {"inputmode": "numeric"}),
     (forms.HiddenInput(), "a1-version", 3, {"id": "id_a1-version"}),
     (forms.FileInput(), "file", None, {}),
     (forms.ClearableFileInput(), "file", None, {"accept": "image/png"}),

@@ -4,10 +4,13 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from villages.formats import format_number, format_rupiah
 from villages.forms import TemplateForm, VillageDataImportForm
 from villages.models import Companion, Region, VillageData
+from villages.number_fields import NumberFieldsAdmin
 from villages.village_data import import_village_data
 
 
@@ -53,24 +56,41 @@ class CompanionAdmin(ScopedAdmin):
 
 
 @admin.register(VillageData)
-class VillageDataAdmin(ScopedAdmin):
+class VillageDataAdmin(NumberFieldsAdmin, ScopedAdmin):
     list_display = [
         "village",
         "year",
-        "idm_score",
+        "score",
         "idm_status",
-        "poor_households",
-        "blt_households",
-        "dana_desa",
+        "poor",
+        "blt",
+        "allocation",
         "bumdes_status",
         "is_demo",
     ]
+    rupiah_fields = ("dana_desa",)
     list_filter = ["year", "idm_status", "bumdes_status", "is_demo"]
     search_fields = ["village__code", "village__name"]
     autocomplete_fields = ["village"]
     list_select_related = ["village"]
     show_full_result_count = False
     change_list_template = "villages/admin_change_list.html"
+
+    @admin.display(description=_("IDM score"), ordering="idm_score")
+    def score(self, obj: VillageData) -> str:
+        return format_number(obj.idm_score)
+
+    @admin.display(description=_("poor households"), ordering="poor_households")
+    def poor(self, obj: VillageData) -> str:
+        return format_number(obj.poor_households)
+
+    @admin.display(description=_("BLT Dana Desa recipient households"), ordering="blt_households")
+    def blt(self, obj: VillageData) -> str:
+        return format_number(obj.blt_households)
+
+    @admin.display(description=_("Dana Desa allocation (Rp)"), ordering="dana_desa")
+    def allocation(self, obj: VillageData) -> str:
+        return format_rupiah(obj.dana_desa)
 
     # The import is the same one as the command line and the coordinators' page: django-import-export
     # would bring a second import path with its own column mapping, row-by-row instance lookups and
@@ -99,6 +119,7 @@ class VillageDataAdmin(ScopedAdmin):
                     year=form.cleaned_data["year"],
                     user=request.user,
                     dry_run=form.cleaned_data["dry_run"],
+                    language=get_language(),
                 )
                 if report.ok and report.dry_run:
                     form = VillageDataImportForm(initial={"year": report.year, "dry_run": False})

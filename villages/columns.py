@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -17,13 +17,15 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from villages.formats import NumberError, cell_number, format_number
 from villages.models import VillageData
 
 DIGITS_ONLY = re.compile(r"\d{10}")
 DOTTED = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
 MAX_COUNT = 2_147_483_647
-MAX_RUPIAH = Decimal(10) ** 15
-SCORE_PLACES = Decimal("0.0001")
+# As the model's fields: Dana Desa DecimalField(max_digits=15, decimal_places=0), IDM score 4 places.
+RUPIAH_DIGITS = 15
+SCORE_PLACES = 4
 
 
 def normalise(text: str | None) -> str:
@@ -200,71 +202,36 @@ def normalise_code(value: Any) -> str:
     raise CellError(gettext("“%(value)s” is not a village code like 34.03.01.2001 or 3403012001.") % {"value": text})
 
 
-def _number_text(value: Any, *, grouped: bool = True) -> str:
-    """A number as Python reads it, from Indonesian (1.234.567,5) or English (1,234,567.5) writing.
-
-    ``grouped=False`` for fractions such as scores, where "0.491" can only be a decimal point.
-    """
-    text = cell_text(value).replace(" ", "")
-    if grouped and re.fullmatch(r"-?[1-9]\d{0,2}(\.\d{3})+(,\d+)?", text):  # 1.234.567 or 1.234,50
-        text = text.replace(".", "").replace(",", ".")
-    elif grouped and re.fullmatch(r"-?[1-9]\d{0,2}(,\d{3})+(\.\d+)?", text):  # 1,234,567
-        text = text.replace(",", "")
-    elif text.count(",") == 1 and "." not in text:  # 0,6512
-        text = text.replace(",", ".")
-    return text
-
-
-def parse_count(value: Any) -> int | None:
-    if isinstance(value, bool):
-        raise CellError(gettext("Enter a whole number."))
-    if isinstance(value, int):
-        number = value
-    else:
-        text = _number_text(value)
-        if not text:
-            return None
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise CellError(gettext("“%(value)s” is not a number.") % {"value": cell_text(value)}) from None
-        if amount != amount.to_integral_value():
-            raise CellError(gettext("Enter a whole number, not %(value)s.") % {"value": cell_text(value)})
-        number = int(amount)
-    if number < 0:
-        raise CellError(gettext("A count cannot be negative (%(value)s).") % {"value": number})
-    if number > MAX_COUNT:
-        raise CellError(gettext("%(value)s is too large.") % {"value": number})
-    return number
-
-
-def parse_score(value: Any) -> Decimal | None:
-    text = _number_text(value, grouped=False)
-    if not text:
+def _number(value: Any, language: str, **rules) -> Decimal | None:
+    """A number cell as it is, or a text cell read in ``language``; see :func:`villages.formats.parse_number`."""
+    if isinstance(value, str) and not value.strip():
         return None
     try:
-        score = Decimal(text)
-    except InvalidOperation:
-        raise CellError(gettext("“%(value)s” is not a number.") % {"value": cell_text(value)}) from None
-    if not score.is_finite() or not Decimal(0) <= score <= Decimal(1):
-        raise CellError(gettext("The IDM score must be between 0 and 1, not %(value)s.") % {"value": cell_text(value)})
-    return score.quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
+        return cell_number(value, language=language, **rules)
+    except NumberError as refusal:
+        if refusal.code != "invalid":  # the message says what was read
+            raise CellError(str(refusal)) from None
+        raise CellError(gettext("“%(value)s”: %(message)s") % {"value": cell_text(value), "message": refusal}) from None
 
 
-def parse_rupiah(value: Any) -> Decimal | None:
-    text = re.sub(r"(?i)^rp\.?", "", cell_text(value).replace(" ", ""))
-    text = _number_text(text)
-    if not text:
-        return None
-    try:
-        amount = Decimal(text).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        raise CellError(gettext("“%(value)s” is not an amount in Rupiah.") % {"value": cell_text(value)}) from None
-    if amount < 0:
-        raise CellError(gettext("An amount cannot be negative (%(value)s).") % {"value": cell_text(value)})
-    if amount >= MAX_RUPIAH:
-        raise CellError(gettext("%(value)s is too large.") % {"value": cell_text(value)})
-    return amount
+def parse_count(value: Any, language: str = "id") -> int | None:
+    number = _number(value, language, whole=True, max_value=MAX_COUNT)
+    return None if number is None else int(number)
+
+
+def parse_score(value: Any, language: str = "id") -> Decimal | None:
+    # Negative scores pass the reader so that the message can name the range.
+    score = _number(value, language, negative=True, decimal_places=SCORE_PLACES)
+    if score is not None and not Decimal(0) <= score <= Decimal(1):
+        raise CellError(
+            gettext("The IDM score must be between 0 and 1, not %(value)s.")
+            % {"value": format_number(score, language=language)}
+        )
+    return score
+
+
+def parse_rupiah(value: Any, language: str = "id") -> Decimal | None:
+    return _number(value, language, money=True, max_digits=RUPIAH_DIGITS, decimal_places=0)
 
 
 def _choice_names(choices, extra: dict[str, str]) -> dict[str, str]:
@@ -336,11 +303,12 @@ def parse_yes_no(value: Any) -> bool:
     raise CellError(gettext("Write “Ya” or “Tidak” (yes or no), not “%(value)s”.") % {"value": cell_text(value)})
 
 
-def parse_cell(key: str, value: Any) -> Any:
+def parse_cell(key: str, value: Any, language: str = "id") -> Any:
+    """The stored value of one cell of column ``key``; text numbers are read in ``language``."""
     if key in COUNT_FIELDS:
-        return parse_count(value)
+        return parse_count(value, language)
     if key == "idm_score":
-        return parse_score(value)
+        return parse_score(value, language)
     if key == "idm_status":
         return parse_choice(value, idm_names(), VillageData.IdmStatus)
     if key == "bumdes_status":
@@ -348,7 +316,7 @@ def parse_cell(key: str, value: Any) -> Any:
     if key == "bumdes_legal_entity":
         return parse_yes_no(value)
     if key == "dana_desa":
-        return parse_rupiah(value)
+        return parse_rupiah(value, language)
     if key == "priority_problems":
         text = "" if value is None else str(value).strip()
         limit = VillageData._meta.get_field("priority_problems").max_length
@@ -356,7 +324,7 @@ def parse_cell(key: str, value: Any) -> Any:
             raise CellError(gettext("Keep it under %(limit)s characters.") % {"limit": limit})
         return text
     if key == "year":
-        return parse_count(value)
+        return parse_count(value, language)
     if key == "code":
         return normalise_code(value)
     return cell_text(value)

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,10 +44,14 @@ def data_import(request):
         form = VillageDataImportForm(request.POST, request.FILES)
         if form.is_valid():
             report = import_village_data(
-                form.table, year=form.cleaned_data["year"], user=request.user, dry_run=form.cleaned_data["dry_run"]
+                form.table,
+                year=form.cleaned_data["year"],
+                user=request.user,
+                dry_run=form.cleaned_data["dry_run"],
+                language=get_language(),
             )
             if report.ok and report.dry_run:
-                confirm = _keep_for_confirmation(request, form.table, report.year)
+                confirm = _keep_for_confirmation(request, form.table, report.year, get_language())
                 # Without a kept file, the next step is the real import of the same file: offer it unticked.
                 form = VillageDataImportForm(initial={"year": report.year, "dry_run": confirm is not None})
     else:
@@ -66,7 +71,8 @@ def data_import_confirm(request):
         return redirect("villages:data-import")
     data = json.loads(pending["payload"])
     table = Table(data["header_row"], data["headers"], [(number, cells) for number, cells in data["rows"]])
-    report = import_village_data(table, year=data["year"], user=request.user)
+    # Read in the language the file was checked in, whatever the page is in now.
+    report = import_village_data(table, year=data["year"], user=request.user, language=data.get("language", "id"))
     if report.applied:
         del request.session[PENDING_IMPORT]
     return _import_page(request, VillageDataImportForm(initial={"year": report.year}), report)
@@ -87,7 +93,7 @@ def _import_page(request, form, report, confirm: ConfirmImportForm | None = None
     )
 
 
-def _keep_for_confirmation(request, table: Table, year: int) -> ConfirmImportForm | None:
+def _keep_for_confirmation(request, table: Table, year: int, language: str) -> ConfirmImportForm | None:
     """Keep a checked file's cells in the session so that saving it needs no second upload.
 
     Files past a province's size are not kept (the session would carry megabytes); those are
@@ -97,7 +103,14 @@ def _keep_for_confirmation(request, table: Table, year: int) -> ConfirmImportFor
         request.session.pop(PENDING_IMPORT, None)
         return None
     payload = json.dumps(
-        {"year": year, "header_row": table.header_row, "headers": table.headers, "rows": table.rows}, default=str
+        {
+            "year": year,
+            "language": language,
+            "header_row": table.header_row,
+            "headers": table.headers,
+            "rows": table.rows,
+        },
+        default=str,
     )
     digest = hashlib.sha256(payload.encode()).hexdigest()
     request.session[PENDING_IMPORT] = {"digest": digest, "payload": payload}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villages.columns import COLUMNS, FIELDS, CellError, Column, cell_text, column_for_header, normalise, parse_cell
+from villages.formats import format_number, format_rupiah
 from villages.models import Region, VillageData
 from villages.spreadsheet import Table, VillageDataFileError, read_table
 
@@ -90,15 +92,17 @@ class _Row:
 
 
 def import_village_data(
-    table: Table, *, year: int, user=None, dry_run: bool = False, is_demo: bool = False
+    table: Table, *, year: int, user=None, dry_run: bool = False, is_demo: bool = False, language: str = "id"
 ) -> ImportReport:
     """Check every row of ``table`` as data of ``year`` and, unless ``dry_run``, write it all or nothing.
 
     ``user`` limits the villages to those the user may see (None: every village, for the command line).
+    Numbers typed as text are read in ``language``: Indonesian unless a page says otherwise, since the
+    offices' files are Indonesian ("1.500" is fifteen hundred); number cells are numbers already.
     """
     report = ImportReport(year=year, dry_run=dry_run)
     columns = _map_columns(table, report)
-    rows = _parse_rows(table, columns, report)
+    rows = _parse_rows(table, columns, report, language)
     report.rows = len(table.rows)
     villages = Region.objects.villages()
     if user is not None:
@@ -164,7 +168,7 @@ def _map_columns(table: Table, report: ImportReport) -> dict[int, Column]:
     return columns
 
 
-def _parse_rows(table: Table, columns: dict[int, Column], report: ImportReport) -> list[_Row]:
+def _parse_rows(table: Table, columns: dict[int, Column], report: ImportReport, language: str) -> list[_Row]:
     rows = []
     figures = [index for index, column in columns.items() if column.key in FIELDS]
     for number, cells in table.rows:
@@ -179,7 +183,7 @@ def _parse_rows(table: Table, columns: dict[int, Column], report: ImportReport) 
             raw = cells[index] if index < len(cells) else None
             headers[column.key] = table.headers[index]
             try:
-                values[column.key] = parse_cell(column.key, raw)
+                values[column.key] = parse_cell(column.key, raw, language)
             except CellError as exc:
                 report.errors.append(Issue(number, table.headers[index], str(exc)))
                 failed = True
@@ -337,7 +341,7 @@ def _compare(
                     _("The status %(status)s contradicts the score %(score)s, which is in the band of %(band)s.")
                     % {
                         "status": VillageData.IdmStatus(status).label,
-                        "score": score,
+                        "score": format_number(score),
                         "band": VillageData.IdmStatus(VillageData.status_for_score(score)).label,
                     },
                 )
@@ -378,6 +382,10 @@ def _shown(key: str, value: Any) -> str:
         return "–"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if key == "dana_desa":
+        return format_rupiah(value)
+    if isinstance(value, int | Decimal):
+        return format_number(value)
     choices = VillageData._meta.get_field(key).choices
     return str(dict(choices).get(value, value)) if choices else str(value)
 
@@ -396,7 +404,11 @@ def _consistent(record: VillageData, row: _Row, headers: dict[str, str], report:
                     else _("BLT recipient households (%(value)s) cannot exceed households (%(households)s).")
                 )
                 report.errors.append(
-                    Issue(row.number, column, message % {"value": value, "households": record.households})
+                    Issue(
+                        row.number,
+                        column,
+                        message % {"value": format_number(value), "households": format_number(record.households)},
+                    )
                 )
                 ok = False
     return ok

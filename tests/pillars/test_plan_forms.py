@@ -81,7 +81,7 @@ def test_no_month_is_allowed_while_drafting(cast):
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("-1", "The target cannot be negative."), ("empat", "The target must be a number, e.g. 4 or 2.5.")],
+    [("-1", "The target cannot be negative."), ("empat", "Type a number such as 2.5 or 1,500,000.")],
 )
 def test_a_bad_target_is_refused(cast, value, message):
     assert errors(cast.plan, target_quantity=value) == {"target_quantity": [message]}

@@ -1,13 +1,16 @@
-"""The presentation helpers in villages/templatetags/rkt_format.py."""
+"""The presentation helpers in villages/templatetags/rkt_format.py: numbers, dates and the month grid."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 
 from django.template import Context, Template
 from django.utils import translation
 
-from villages.templatetags.rkt_format import month_grid, number, rupiah
+from tests.clock import local
+from villages.templatetags.rkt_format import month_grid, number, percent, rupiah
 
 
 def test_the_month_grid_marks_the_scheduled_months_and_names_them_for_screen_readers():
@@ -37,7 +40,25 @@ def test_the_month_grid_tag_renders_in_a_template():
     assert html.startswith('<div class="month-grid" role="img"') and html.count("<span") == 12
 
 
-def test_rupiah_and_number_use_indonesian_grouping():
-    assert rupiah(1500000) == "Rp 1.500.000"
-    assert rupiah(None) == "" and rupiah("abc") == ""
-    assert number("1234.50") == "1.234,5"
+def test_rupiah_and_number_follow_the_language_of_the_page():
+    with translation.override("id"):
+        assert (rupiah(1500000), number("1234.50"), percent(Decimal("62.5"))) == ("Rp 1.500.000", "1.234,5", "62,5%")
+    with translation.override("en"):
+        assert (rupiah(1500000), number("1234.50"), percent(Decimal("62.5"))) == ("Rp 1,500,000", "1,234.5", "62.5%")
+    assert rupiah(None) == "" and rupiah("abc") == "" and number(None) == "" and percent(None) == "–"
+
+
+def test_the_date_filters_follow_the_language_of_the_page_in_local_time():
+    moment = local(2026, 1, 20, 14, 5).astimezone(dt.UTC)
+    template = Template("{% load rkt_format %}{{ when|long_date }} · {{ when|long_datetime }} · {{ when|short_date }}")
+    with translation.override("id"):
+        assert template.render(Context({"when": moment})) == "20 Januari 2026 · 20 Januari 2026 14:05 · 20 Jan 2026"
+    with translation.override("en"):
+        assert template.render(Context({"when": moment})) == "20 January 2026 · 20 January 2026 14:05 · 20 Jan 2026"
+
+
+def test_the_number_filters_write_into_a_template():
+    template = Template("{% load rkt_format %}{{ q|number }} · {{ b|rupiah }} · {{ p|percent }}")
+    context = Context({"q": Decimal("2.50"), "b": Decimal("2500000"), "p": None})
+    with translation.override("id"):
+        assert template.render(context) == "2,5 · Rp 2.500.000 · –"

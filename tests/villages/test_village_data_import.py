@@ -253,7 +253,7 @@ def test_a_dry_run_shows_what_would_change_and_writes_nothing(villages):
     assert report.ok and not report.applied
     assert (report.created, report.updated, report.unchanged) == (1, 1, 0)
     update = next(change for change in report.changes if not change.created)
-    assert [(old, new) for _, old, new in update.fields] == [("0.6500", "0.7500"), ("Berkembang", "Maju")]
+    assert [(old, new) for _, old, new in update.fields] == [("0.65", "0.75"), ("Berkembang", "Maju")]
     assert VillageData.objects.get().idm_score == Decimal("0.6500")
 
 

@@ -1,8 +1,7 @@
-"""Presentation helpers: Rupiah amounts, month names, status badges."""
+"""Presentation helpers: numbers, Rupiah, percentages and dates in the page's language, month names,
+the schedule grid. The numbers and dates are :mod:`villages.formats`, the one writer of each kind."""
 
 from __future__ import annotations
-
-from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.dates import MONTHS, MONTHS_3
@@ -10,48 +9,45 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from villages.formats import format_date, format_number, format_percent, format_rupiah
+
 register = template.Library()
 
 
 @register.filter
 def rupiah(value) -> str:
-    """``1500000`` → ``Rp 1.500.000``; empty for no value."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(value).quantize(Decimal("1"))
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}Rp {abs(int(amount)):,}".replace(",", ".")
+    """``1500000`` → ``Rp 1.500.000`` (English: ``Rp 1,500,000``); empty for no value."""
+    return format_rupiah(value)
 
 
 @register.filter
 def number(value) -> str:
-    """Indonesian digit grouping without trailing zeros: ``1234.50`` → ``1.234,5``."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return ""
-    text = f"{amount.normalize():,f}"
-    whole, _, fraction = text.partition(".")
-    whole = whole.replace(",", ".")
-    return f"{whole},{fraction}" if fraction else whole
+    """Grouped, without trailing zeros: ``1234.50`` → ``1.234,5`` (English: ``1,234.5``); empty for no value."""
+    return format_number(value)
 
 
 @register.filter
 def percent(value) -> str:
-    """A percent already rounded to one decimal place (``pillars.figures.percent``): ``62,5%``; "–" for none."""
-    if value in (None, ""):
-        return "–"
-    try:
-        amount = Decimal(value).quantize(Decimal("0.1"))
-    except (InvalidOperation, TypeError, ValueError):
-        return "–"
-    whole, _, fraction = f"{amount:,f}".partition(".")
-    return f"{whole.replace(',', '.')},{fraction}%"
+    """A percentage rounded to one decimal place: ``62,5%`` (English: ``62.5%``); ``–`` for None."""
+    return format_percent(value)
+
+
+@register.filter(expects_localtime=True)
+def long_date(value) -> str:
+    """``20 Januari 2026`` (English: ``20 January 2026``)."""
+    return format_date(value)
+
+
+@register.filter(expects_localtime=True)
+def long_datetime(value) -> str:
+    """``20 Januari 2026 14:05``, in the local time."""
+    return format_date(value, time=True)
+
+
+@register.filter(expects_localtime=True)
+def short_date(value) -> str:
+    """``20 Jan 2026``."""
+    return format_date(value, short=True)
 
 
 @register.filter

@@ -16,8 +16,10 @@ class Command(BaseCommand):
         "Import one year of village data (IDM score and status, population, households, poor and BLT households, "
         "Dana Desa, BUMDes, priority problems) from a CSV or .xlsx file with one row per village. Villages are "
         "found by Kemendagri code (dotted or not), or by village name within the kecamatan column. Headers may "
-        "be Indonesian or English, in any order; unknown columns are listed and ignored. Every row is checked "
-        "first: if any row has an error nothing is written. Importing the same file again changes nothing."
+        "be Indonesian or English, in any order; unknown columns are listed and ignored. Numbers typed as text "
+        "are read the Indonesian way (1.500 is fifteen hundred, 0,65 a fraction; 1,500,000.5 is understood "
+        "too); number cells are taken as they are. Every row is checked first: if any row has an error "
+        "nothing is written. Importing the same file again changes nothing."
     )
 
     def add_arguments(self, parser) -> None:
