@@ -284,7 +284,11 @@ def _pillar_sheet(wb, numbers: dashboard.Progress, cut_off: ToDate) -> None:
     print_setup(ws, freeze="C4", title_rows="3:3")
     ws.append([_title(ws, _("Per pillar %(year)s, %(cut_off)s") % {"year": cut_off.year, "cut_off": cut_off.label})])
     ws.append(
-        [_("The average achievement is the mean of each activity's share of its own target, at most 100 % each.")]
+        [
+            _(
+                "The average achievement is the mean of each activity's share of its own target, no share above the whole target."
+            )
+        ]
     )
     ws.append(_header(ws, [_("Code"), _("Pillar"), *(_(label) for label in COUNTED_HEADERS), _("Companions")]))
     companions: dict[int, set[int]] = defaultdict(set)
