@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from pillars.fields import MonthsFormField
 from pillars.models import Activity, Pillar, WorkPlan
 from pillars.services import narrative_digest
-from villages.number_fields import NumberField, RupiahField
+from villages.number_fields import NumberField, RupiahField, ShownLanguageForm
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ShownLanguageForm, forms.ModelForm):
     """One activity of ``plan``.
 
     ``pillar`` takes the pillar's code (``ASI``), ``village`` the village code or empty for all the
@@ -122,6 +122,7 @@ class ActivityForm(forms.ModelForm):
             ),
             Field("partners"),
             Field("poor_priority"),
+            Field("shown_language"),
         )
 
     def clean_title(self) -> str:

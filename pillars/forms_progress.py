@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pillars.evidence import check_uploads, max_bytes, max_files
 from pillars.models import Activity, MonthlyProgress, MonthlyReport
-from villages.number_fields import NumberField
+from villages.number_fields import NumberField, ShownLanguageForm
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -28,7 +28,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ProgressForm(forms.ModelForm):
+class ProgressForm(ShownLanguageForm, forms.ModelForm):
     """One activity's entry for one month. ``version`` is the entry's version when the form was
     opened (0: no entry yet); the service refuses a save made on an older version."""
 

@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from villages.formats import NumberError, cell_number, format_number
+from villages.formats import NumberError, cell_number, format_number, number_language
 
 
 class NumberInput(forms.TextInput):
@@ -33,6 +33,9 @@ class NumberField(forms.Field):
     widget = NumberInput
     whole = False
     money = False
+    # The language its text is read in: None, the active one; a form sets the one it was shown in
+    # (:class:`ShownLanguageForm`).
+    language: str | None = None
 
     def __init__(
         self,
@@ -73,7 +76,7 @@ class NumberField(forms.Field):
             return None
         try:
             # A number (a spreadsheet's number cell) is checked as it is; text is read in the page's language.
-            return cell_number(value, **self.rules())
+            return cell_number(value, language=self.language, **self.rules())
         except NumberError as refusal:
             message = self.error_messages.get(refusal.code, refusal.message)
             raise ValidationError(message, code=refusal.code, params=refusal.params) from None
@@ -83,6 +86,24 @@ class NumberField(forms.Field):
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             return format_number(value) if self.grouped else str(value)
         return value
+
+
+class ShownLanguageForm(forms.Form):
+    """A form that reads its numbers in the language it was shown in, whatever language the session has
+    switched to since: "1.500" typed on an Indonesian page is 1500 even if the English page is open by the
+    time it is sent. The language travels in a hidden field; an unknown value falls back to the active one."""
+
+    shown_language = forms.CharField(widget=forms.HiddenInput, required=False, max_length=10)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["shown_language"].initial = number_language()
+        if self.is_bound:
+            shown = self.data.get(self.add_prefix("shown_language"), "")
+            if shown in ("id", "en"):
+                for field in self.fields.values():
+                    if isinstance(field, NumberField):
+                        field.language = shown
 
 
 class WholeNumberField(NumberField):

@@ -81,10 +81,21 @@
       values[slot(field)] = valueOf(field);
     });
     try {
-      store.setItem(keyOf(form), JSON.stringify({ base: form.getAttribute("data-draft-base") || "", values: values }));
+      store.setItem(keyOf(form), JSON.stringify({ base: form.getAttribute("data-draft-base") || "", lang: pageLanguage(), values: values }));
     } catch (error) {
       // Storage full: nothing more to do; the typed text is still on the screen.
     }
+  }
+
+  function pageLanguage() {
+    return document.documentElement.getAttribute("lang") || "";
+  }
+
+  // "1.500" means 1500 on an Indonesian page and 1.5 on an English one: a number typed on a page in another
+  // language is not put back (the server reads a number in the language its form was shown in).
+  function isNumber(field) {
+    var mode = field.getAttribute("inputmode");
+    return mode === "decimal" || mode === "numeric";
   }
 
   function restore(form) {
@@ -96,8 +107,12 @@
       forget(form);
       return;
     }
+    var otherLanguage = (draft.lang || "") !== pageLanguage();
     var changed = false;
     kept(form).forEach(function (field) {
+      if (otherLanguage && isNumber(field)) {
+        return;
+      }
       var name = slot(field);
       if (Object.prototype.hasOwnProperty.call(draft.values, name) && valueOf(field) !== draft.values[name]) {
         put(field, draft.values[name]);

@@ -317,3 +317,24 @@ def test_a_dropped_connection_loses_nothing_and_the_entry_is_stored_once(visit, 
     assert page.locator(f"textarea[name=a{activity.pk}-description]").input_value() == typed
     assert page.locator(".draft-note").count() == 0, "the draft is gone once the server has the entry"
     assert MonthlyProgress.objects.filter(activity=activity).count() == 1
+
+
+def test_a_draft_typed_in_another_language_keeps_its_text_but_not_its_numbers(visit, reporting_plan):
+    """ "1.500" typed on an Indonesian page is 1500; put back into the English page it would read 1.5."""
+    plan, month, activity = reporting_plan
+    companion: Visitor = visit("pld")
+    page = companion.page
+    companion.go(reverse("pillars:plan-month", args=[plan.pk, month]))
+    card = page.locator(f"#activity-{activity.pk}")
+    typed = "Rapat di balai desa."
+    card.locator(f"input[name=a{activity.pk}-quantity]").fill("1.500")
+    card.locator(f"textarea[name=a{activity.pk}-description]").fill(typed)
+    page.wait_for_timeout(300)  # the draft is kept as the typing pauses
+    with page.expect_navigation():
+        # The language buttons sit in the phone's folded menu; pressing one is what a person does after opening it.
+        page.evaluate("document.querySelector('.language-form button[value=en]').click()")
+    assert page.locator("html").get_attribute("lang") == "en"
+    card = page.locator(f"#activity-{activity.pk}")
+    assert card.locator(f"textarea[name=a{activity.pk}-description]").input_value() == typed
+    assert card.locator(f"input[name=a{activity.pk}-quantity]").input_value() != "1.500"
+    assert MonthlyProgress.objects.count() == 0

@@ -240,3 +240,34 @@ def test_the_month_view_shows_a_stored_quantity_in_a_text_input_in_the_language_
     page(language)
     body = cast.client_for(cast.companion).get(month_url(plan)).content.decode()
     assert f'<input type="text" name="a{rakor.pk}-quantity" value="{shown}" inputmode="decimal"' in body
+
+
+# --- a number is read in the language its form was shown in ---------------------------------------------
+
+
+@pytest.mark.parametrize(("shown", "now", "expected"), [("id", "en", "1500"), ("en", "id", "1.5")])
+def test_a_quantity_is_read_in_the_language_its_form_was_shown_in(cast, plan, page, shown, now, expected):
+    """A form opened on an Indonesian page and sent after the session switched to English (another tab)."""
+    rakor = activity_titled(plan, "Rakor bulanan")
+    page(now)
+    data = entry_data(rakor, quantity="1.500", status="ongoing", **{"shown_language": shown})
+    assert cast.client_for(cast.companion).post(save_url(plan, rakor), data).status_code == 302
+    assert rakor.progress.get(month=3).quantity == Decimal(expected)
+
+
+def test_the_month_form_says_which_language_it_was_shown_in(cast, plan, page):
+    page("id")
+    body = cast.client_for(cast.companion).get(month_url(plan)).content.decode()
+    rakor = activity_titled(plan, "Rakor bulanan")
+    assert f'name="a{rakor.pk}-shown_language" value="id"' in body
+
+
+@pytest.mark.parametrize(
+    ("shown", "expected"), [("id", Decimal("1500")), ("en", Decimal("1.5")), ("xx", Decimal("1.5"))]
+)
+def test_a_target_is_read_in_the_language_its_form_was_shown_in(cast, page, activity, shown, expected):
+    page("en")  # an unknown language falls back to the page's own
+    data = edit_data(activity, target_quantity="1.500", shown_language=shown)
+    assert cast.client_for(cast.companion).post(edit_url(activity), data).status_code == 302
+    activity.refresh_from_db()
+    assert activity.target_quantity == expected
