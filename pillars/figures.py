@@ -64,6 +64,14 @@ def mean_percent(shares: Iterable[Decimal]) -> Decimal | None:
     return percent(sum(shares, ZERO), len(shares))
 
 
+def planned_in_month(target, months: tuple[int, ...], month: int) -> Decimal | None:
+    """What an activity plans for one month: its annual target spread evenly over its scheduled months (two
+    decimal places, half up); None in a month it is not scheduled in."""
+    if month not in months:
+        return None
+    return (Decimal(target) / len(months)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def is_unfinished(achieved, target) -> bool:
     """Carried into next year's plan: achieved for the year below its target, whatever the months say."""
     return Decimal(achieved) < Decimal(target or 0)

@@ -327,6 +327,11 @@ class ActivityMonth:
     def over_target(self) -> bool:
         return self.figures.over_target
 
+    @property
+    def planned(self) -> Decimal | None:
+        """The month's share of the annual target (:func:`pillars.figures.planned_in_month`)."""
+        return figures.planned_in_month(self.activity.target_quantity, self.activity.months, self.month)
+
     @cached_property
     def evidence(self) -> list[Evidence]:
         """The entry's files (prefetched by :func:`month_rows`); one list, so a document can mark them up."""

@@ -11,15 +11,17 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from pillars import figures
 from pillars.models import Activity, MonthlyReport, WorkPlan
 from pillars.progress import ActivityMonth, month_rows, next_month_activities, plan_order
 from pillars.queries import PillarSection, VillageRow, plan_sections, plan_villages
+from reports.models import Office
 from villages.models import Companion, Region
 
 # Offices file these documents in Indonesian whatever language the person exporting reads the
@@ -58,6 +60,68 @@ class Identity:
         return _("Coordinator of %(region)s") % {"region": self.coordinator.scope_region.name}
 
 
+@dataclass(frozen=True)
+class Letterhead:
+    """The "kop" at the top of every document: the office of the plan's kabupaten (or province), or the default."""
+
+    parent_name: str
+    name: str
+    address: str
+    contact: str
+    logo: tuple[bytes, str] | None = None  # the image and its type, handed to the PDF renderer from memory
+
+    LOGO_URL = "https://document.rkt.invalid/inline/letterhead-logo"
+
+    @property
+    def logo_url(self) -> str:
+        return self.LOGO_URL if self.logo else ""
+
+    def inline(self) -> dict[str, tuple[bytes, str]]:
+        """What the PDF renderer serves from memory for this letterhead."""
+        return {self.LOGO_URL: self.logo} if self.logo else {}
+
+
+def office_for(villages: list[Region]) -> Office | None:
+    """The office of the most local region that holds all ``villages`` (their kabupaten, else their province)."""
+    return Office.objects.for_codes(sorted(shared_regions(villages)))
+
+
+def letterhead_for(villages: list[Region]) -> Letterhead:
+    """The letterhead of :func:`office_for` ``villages``; the national one (``RKT_DEFAULT_OFFICE``) without one."""
+    office = office_for(villages)
+    if office is None:
+        return Letterhead(parent_name="", name=settings.RKT_DEFAULT_OFFICE, address="", contact="")
+    logo = None
+    if office.logo:
+        try:
+            with office.logo.open("rb") as handle:
+                logo = (handle.read(), office.logo_type)
+        except OSError:  # the file is gone from storage: the letterhead is printed without it
+            logo = None
+    contact = " · ".join(part for part in (office.phone and f"Telp. {office.phone}", office.email) if part)
+    return Letterhead(office.parent_name, office.name, office.address, contact, logo)
+
+
+@dataclass(frozen=True)
+class Approval:
+    """Who approved or acknowledged a document, and when: the line above its signatures."""
+
+    label: str
+    day: str
+    by: str
+
+    @property
+    def line(self) -> str:
+        return _("%(label)s on %(day)s by %(name)s") % {"label": self.label, "day": self.day, "name": self.by}
+
+
+def _approval(label: str, moment, user) -> Approval | None:
+    if moment is None:
+        return None
+    name = (user.get_full_name() or user.get_username()) if user is not None else "–"
+    return Approval(label, indonesian_date(timezone.localdate(moment)), name)
+
+
 @dataclass
 class SectionTotals:
     activities: int
@@ -84,6 +148,8 @@ class PlanDocument:
     priorities: str
     data_basis: str
     to_date: ToDate
+    letterhead: Letterhead
+    approval: Approval | None
 
     months = MONTHS
 
@@ -139,13 +205,19 @@ def _totals(activities: list[Activity]) -> SectionTotals:
     )
 
 
-def coordinator_for(villages: list[Region]) -> Companion | None:
-    """The coordinator whose scope holds every one of ``villages``, the most local first; one query."""
+def shared_regions(villages: list[Region]) -> set[str]:
+    """The codes of the regions that hold every one of ``villages`` (their common kecamatan, kabupaten, province)."""
     if not villages:
-        return None
+        return set()
     shared = set(villages[0].ancestor_codes())
     for village in villages[1:]:
         shared &= set(village.ancestor_codes())
+    return shared
+
+
+def coordinator_for(villages: list[Region]) -> Companion | None:
+    """The coordinator whose scope holds every one of ``villages``, the most local first; one query."""
+    shared = shared_regions(villages)
     if not shared:
         return None
     candidates = Companion.objects.filter(
@@ -202,15 +274,15 @@ def plan_document(plan: WorkPlan) -> PlanDocument:
     sections = [Section(s.pillar, s.activities, _totals(s.activities)) for s in raw_sections]
     everything = [a for s in raw_sections for a in s.activities]
     narrative = {"priorities": plan.priorities, "data_basis": plan.data_basis}
-    if plan.under_revision:
-        approved = plan.snapshots.order_by("-revision").first()
-        if approved is not None:
-            narrative = {name: approved.data.get(name, "") for name in narrative}
+    approved = plan.snapshots.select_related("approved_by").order_by("-revision").first() if plan.is_in_force else None
+    if plan.under_revision and approved is not None:
+        narrative = {name: approved.data.get(name, "") for name in narrative}
+    villages = [row.village for row in village_rows]
     # The companion signs the plan when submitting it; a plan never submitted carries today's date.
     return PlanDocument(
         plan=plan,
         title=plan_title(plan.year),
-        identity=identity_for(plan, [row.village for row in village_rows]),
+        identity=identity_for(plan, villages),
         villages=village_rows,
         sections=sections,
         totals=_totals(everything),
@@ -218,6 +290,8 @@ def plan_document(plan: WorkPlan) -> PlanDocument:
         priorities=narrative["priorities"],
         data_basis=narrative["data_basis"],
         to_date=to_date(plan.year),
+        letterhead=letterhead_for(villages),
+        approval=_approval(gettext_lazy("Approved"), approved.approved_at, approved.approved_by) if approved else None,
     )
 
 
@@ -238,6 +312,8 @@ class MonthDocument:
     next_activities: list[Activity]
     signed_on: str
     as_submitted: bool
+    letterhead: Letterhead
+    approval: Approval | None
 
     @property
     def is_draft(self) -> bool:
@@ -280,4 +356,8 @@ def month_document(plan: WorkPlan, month: int) -> MonthDocument:
         next_activities=next_month_activities(plan, month, report),
         signed_on=_signed_on(signed),
         as_submitted=page.frozen,
+        letterhead=letterhead_for(villages),
+        approval=_approval(gettext_lazy("Acknowledged"), report.reviewed_at, report.reviewed_by)
+        if report is not None and report.status == MonthlyReport.Status.ACKNOWLEDGED
+        else None,
     )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pillars.models import WorkPlan
 from pillars.services import require_owner
-from reports import documents, pdf, recap, upload, workbook
+from reports import documents, pdf, recap, upload, word, workbook
 from villages.scope import viewer_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,7 +43,10 @@ def _pdf_response(request, template: str, doc, filename: str, inline=None) -> Ht
 @login_required
 def plan_pdf(request, pk: int):
     plan = _plan_for(request.user, pk)
-    return _pdf_response(request, "reports/pdf/plan.html", documents.plan_document(plan), f"{_file_stem(plan)}.pdf")
+    doc = documents.plan_document(plan)
+    return _pdf_response(
+        request, "reports/pdf/plan.html", doc, f"{_file_stem(plan)}.pdf", inline=doc.letterhead.inline()
+    )
 
 
 @require_GET
@@ -53,10 +56,34 @@ def month_pdf(request, pk: int, month: int):
         raise Http404
     plan = _plan_for(request.user, pk)
     doc = documents.month_document(plan, month)
-    inline = pdf.attach_thumbnails(item for row in doc.rows for item in row.evidence)
+    inline = pdf.attach_thumbnails(item for row in doc.rows for item in row.evidence) | doc.letterhead.inline()
     return _pdf_response(
         request, "reports/pdf/monthly.html", doc, f"{_file_stem(plan, f'{month:02d}')}.pdf", inline=inline
     )
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@require_GET
+@login_required
+def month_docx(request, pk: int, month: int):
+    """The month as a Word file, in the layout of the plan's office when it has one."""
+    if not 1 <= month <= 12:
+        raise Http404
+    plan = _plan_for(request.user, pk)
+    doc = documents.month_document(plan, month)
+    office = documents.office_for(doc.identity.villages)
+    template = None
+    if office is not None and office.monthly_template:
+        try:
+            with office.monthly_template.open("rb") as handle:
+                template = handle.read()
+        except OSError:  # the file is gone from storage: the app's own layout instead
+            template = None
+    response = HttpResponse(word.monthly_docx(doc, template), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="{_file_stem(plan, f"{month:02d}")}.docx"'
+    return response
 
 
 @require_GET

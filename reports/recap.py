@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
@@ -28,9 +29,10 @@ from pillars import figures, progress
 from pillars.figures import Tally
 from pillars.models import Activity, MonthlyProgress, Pillar, WorkPlan
 from reports import dashboard
-from reports.documents import DOCUMENT_LANGUAGE, MONTHS, ToDate
+from reports.documents import DOCUMENT_LANGUAGE, MONTHS, ToDate, indonesian_date
 from reports.workbook import PERCENT_FORMAT, clean_text, number_format, percent_value, print_setup
 from villages.models import Companion
+from villages.scope import viewer_for
 
 ACTIVITY_SHEET = "Kegiatan"
 COMPANION_SHEET = "Per Pendamping"
@@ -159,21 +161,56 @@ def write_recap(user, *, year: int, today: date, out) -> None:
     grid = {row.companion.pk: row for row in progress.completeness(user, year)}
     cut_off = ToDate(year, selection.month)
     with override(DOCUMENT_LANGUAGE):
+        heading = Heading(year, _scope_name(user), indonesian_date(today), cut_off)
         wb = Workbook(write_only=True)
-        _activity_sheet(wb, numbers, cut_off)
-        _companion_sheet(wb, plans, numbers, grid, cut_off)
-        _pillar_sheet(wb, numbers, cut_off)
+        _activity_sheet(wb, numbers, heading)
+        _companion_sheet(wb, plans, numbers, grid, heading)
+        _pillar_sheet(wb, numbers, heading)
         wb.save(out)
 
 
-def _activity_sheet(wb, numbers: dashboard.Progress, cut_off: ToDate) -> None:
+@dataclass(frozen=True)
+class Heading:
+    """What every sheet's title and printed header say: the year, whose scope, when, and through which month."""
+
+    year: int
+    scope: str
+    printed_on: str
+    cut_off: ToDate
+
+    def title(self, what: str) -> str:
+        return _("%(what)s %(year)s, %(scope)s, %(cut_off)s") % {
+            "what": what,
+            "year": self.year,
+            "scope": self.scope,
+            "cut_off": self.cut_off.label,
+        }
+
+    @property
+    def printed(self) -> str:
+        return _("RKT recap %(year)s · %(scope)s · printed %(day)s") % {
+            "year": self.year,
+            "scope": self.scope,
+            "day": self.printed_on,
+        }
+
+
+def _scope_name(user) -> str:
+    viewer = viewer_for(user)
+    if viewer.is_coordinator:
+        region = viewer.companion.scope_region
+        return f"{region.name} ({region.code})"
+    return _("all regions")
+
+
+def _activity_sheet(wb, numbers: dashboard.Progress, heading: Heading) -> None:
     ws = wb.create_sheet(ACTIVITY_SHEET)
     fixed = [_("Companion"), _("Plan status"), _("Village"), _("District (kecamatan)"), _("Pillar"), _("Activity")]
     fixed += [_("Target"), _("Unit")]
     widths = (22, 11, 16, 16, 8, 40, 8, 10, *([6, 11] * 12), 11, 12)
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    print_setup(ws, freeze="G5", title_rows="3:4")
+    print_setup(ws, freeze="G5", title_rows="3:4", header=heading.printed)
     months_row = [""] * len(fixed)
     labels = list(fixed)
     for m in MONTHS:
@@ -181,9 +218,7 @@ def _activity_sheet(wb, numbers: dashboard.Progress, cut_off: ToDate) -> None:
         labels += [_("Qty"), _("Status")]
     months_row += ["", ""]
     labels += [_("Cumulative"), _("Achievement")]
-    ws.append(
-        [_title(ws, _("Activities in force %(year)s, %(cut_off)s") % {"year": cut_off.year, "cut_off": cut_off.label})]
-    )
+    ws.append([_title(ws, heading.title(_("Activities in force")))])
     ws.append([_("Plans in force, their approved versions; months after the cut-off are left out.")])
     ws.append(_header(ws, months_row))
     ws.append(_header(ws, labels))
@@ -192,7 +227,7 @@ def _activity_sheet(wb, numbers: dashboard.Progress, cut_off: ToDate) -> None:
     plan_statuses = {value: str(label) for value, label in WorkPlan.Status.choices}
     all_villages = _("All villages")
     ids = [activity.pk for activity in numbers.activities]
-    for line, entries in _lines(ids, cut_off.month):
+    for line, entries in _lines(ids, heading.cut_off.month):
         one = numbers.figures[line.pk]
         row = [
             _text(ws, line.companion_name),
@@ -233,12 +268,12 @@ def _tally_cells(ws, tally: Tally) -> list:
     ]
 
 
-def _companion_sheet(wb, plans: QuerySet[WorkPlan], numbers: dashboard.Progress, grid: dict, cut_off: ToDate) -> None:
+def _companion_sheet(wb, plans: QuerySet[WorkPlan], numbers: dashboard.Progress, grid: dict, heading: Heading) -> None:
     ws = wb.create_sheet(COMPANION_SHEET)
     for index, width in enumerate((24, 10, 12, 10, 11, 11, 11, 12, 10, 10, 10, 10), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    print_setup(ws, freeze="B4", title_rows="3:3")
-    ws.append([_title(ws, _("Per companion %(year)s, %(cut_off)s") % {"year": cut_off.year, "cut_off": cut_off.label})])
+    print_setup(ws, freeze="B4", title_rows="3:3", header=heading.printed)
+    ws.append([_title(ws, heading.title(_("Per companion")))])
     ws.append([_("Reports owed by companions active in the year with a plan in force; late: sent after the deadline.")])
     ws.append(
         _header(
@@ -277,12 +312,12 @@ def _companion_sheet(wb, plans: QuerySet[WorkPlan], numbers: dashboard.Progress,
     ws.append(_header(ws, [_("Total"), "", ""]) + _tally_cells(ws, numbers.total))
 
 
-def _pillar_sheet(wb, numbers: dashboard.Progress, cut_off: ToDate) -> None:
+def _pillar_sheet(wb, numbers: dashboard.Progress, heading: Heading) -> None:
     ws = wb.create_sheet(PILLAR_SHEET)
     for index, width in enumerate((8, 26, 11, 12, 12, 12, 11, 12), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    print_setup(ws, freeze="C4", title_rows="3:3")
-    ws.append([_title(ws, _("Per pillar %(year)s, %(cut_off)s") % {"year": cut_off.year, "cut_off": cut_off.label})])
+    print_setup(ws, freeze="C4", title_rows="3:3", header=heading.printed)
+    ws.append([_title(ws, heading.title(_("Per pillar")))])
     ws.append(
         [
             _(

@@ -100,8 +100,14 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LINE_HEIGHT = 15  # points per line of the default 11 pt font
 
 
-def print_setup(ws: Worksheet, *, freeze: str, title_rows: str) -> None:
-    """Frozen header, header rows repeated on every printed page, A4 landscape fitted to the page width."""
+def print_setup(ws: Worksheet, *, freeze: str, title_rows: str, header: str = "") -> None:
+    """Frozen header, header rows repeated on every printed page, A4 landscape fitted to the page width, and a
+    printed header (``header``: what and whose) and footer ("Page 1 of 3") on every page."""
+    if header:
+        ws.oddHeader.center.text = header.replace("&", "&&")  # "&" starts a code in a spreadsheet's header
+        ws.oddHeader.center.size = 9
+    ws.oddFooter.center.text = _("Page &P of &N")
+    ws.oddFooter.center.size = 8
     ws.freeze_panes = freeze
     ws.print_title_rows = title_rows
     ws.page_setup.orientation = "landscape"

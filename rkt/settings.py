@@ -261,5 +261,9 @@ LOGGING = {
 
 # Programme rules that a deployment may tune.
 RKT_REPORT_DEADLINE_DAY = env_int("RKT_REPORT_DEADLINE_DAY", 5, minimum=1, maximum=28)
+# The letterhead of documents whose region has no office recorded in the admin.
+RKT_DEFAULT_OFFICE = os.environ.get(
+    "RKT_DEFAULT_OFFICE", "KEMENTERIAN DESA DAN PEMBANGUNAN DAERAH TERTINGGAL REPUBLIK INDONESIA"
+).strip()
 RKT_EVIDENCE_MAX_BYTES = env_int("RKT_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 RKT_EVIDENCE_MAX_FILES = env_int("RKT_EVIDENCE_MAX_FILES", 10, minimum=1, maximum=50)

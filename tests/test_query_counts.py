@@ -61,6 +61,7 @@ PAGES = [
     Page("reports:village-detail", "coordinator", ("village",)),
     Page("reports:plan-pdf", "companion", ("plan",)),
     Page("reports:month-pdf", "companion", ("plan", 1)),
+    Page("reports:month-docx", "companion", ("plan", 1)),
     Page("reports:plan-xlsx", "companion", ("plan",)),
     Page("reports:recap-xlsx", "coordinator", (YEAR,)),
     Page("admin:villages_region_changelist", "admin", query="q=Desa"),

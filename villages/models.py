@@ -179,6 +179,18 @@ class Companion(models.Model):
         related_name="coordinators",
         limit_choices_to={"level__lte": Region.Level.DISTRICT},
     )
+    official_id = models.CharField(
+        _("NIP or NIK"),
+        max_length=18,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(\d{16}|\d{18})$",
+                _("Enter an NIP of 18 digits or an NIK of 16 digits, without spaces."),
+            )
+        ],
+        help_text=_("Printed under the name in signature blocks: NIP for civil servants, NIK otherwise."),
+    )
     active_from = models.PositiveSmallIntegerField(
         _("active from year"), null=True, blank=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -215,6 +227,13 @@ class Companion(models.Model):
     @property
     def is_coordinator(self) -> bool:
         return self.role in self.COORDINATOR_ROLES
+
+    @property
+    def official_id_line(self) -> str:
+        """``NIP. 198…`` (18 digits) or ``NIK. 340…`` (16 digits), as signature blocks print it; empty without one."""
+        if not self.official_id:
+            return ""
+        return f"{'NIP' if len(self.official_id) == 18 else 'NIK'}. {self.official_id}"
 
     def clean(self) -> None:
         if self.is_coordinator and not self.scope_region_id:

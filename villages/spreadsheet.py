@@ -51,24 +51,31 @@ def read_table(source: str | Path | IO[bytes], *, name: str = "") -> Table:
     return _find_header(raw)
 
 
-def xlsx_archive_problem(data: bytes, *, max_unpacked: int, max_members: int) -> str | None:
-    """Why ``data`` must not be handed to openpyxl: "not-xlsx", "too-big", or None when it may be.
+def archive_problem(data: bytes, *, member: str, max_unpacked: int, max_members: int) -> str | None:
+    """Why ``data`` must not be handed to a reader of Office files: "not-office" (not a zip holding ``member``),
+    "too-big", or None when it may be.
 
     zipfile never inflates a member past the size its header declares, so the declared sizes are a safe
-    bound on what openpyxl could be made to unpack.
+    bound on what a reader could be made to unpack.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError):
-        return "not-xlsx"
+        return "not-office"
     with archive:
         members = archive.infolist()
-        names = {member.filename for member in members}
-        if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-            return "not-xlsx"
-        if len(members) > max_members or sum(member.file_size for member in members) > max_unpacked:
+        names = {info.filename for info in members}
+        if member not in names or "[Content_Types].xml" not in names:
+            return "not-office"
+        if len(members) > max_members or sum(info.file_size for info in members) > max_unpacked:
             return "too-big"
     return None
+
+
+def xlsx_archive_problem(data: bytes, *, max_unpacked: int, max_members: int) -> str | None:
+    """:func:`archive_problem` of an .xlsx workbook: "not-xlsx", "too-big" or None."""
+    problem = archive_problem(data, member="xl/workbook.xml", max_unpacked=max_unpacked, max_members=max_members)
+    return "not-xlsx" if problem == "not-office" else problem
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
