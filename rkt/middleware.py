@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
+from django.db import OperationalError
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.template.loader import render_to_string
 from django.utils import translation
+
+logger = logging.getLogger("rkt.requests")
 
 
 class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
@@ -53,3 +59,28 @@ def session_extended_at_login(sender, request, user, **kwargs) -> None:
     """``user_logged_in`` receiver: logging in saves the session anyway, so it starts a refresh period."""
     if request is not None and hasattr(request, "session"):
         request.session[SlidingSessionMiddleware.KEY] = int(time.time())
+
+
+class StatementTimeoutMiddleware:
+    """A request whose SQL ran past the statement timeout (``DB_STATEMENT_TIMEOUT``) answers 503 with the app's
+    error page, and the event is logged with the path, so a page that outgrows its bound is seen and fixed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_statement_timeout(exception):
+            return None
+        logger.warning("statement timeout on %s %s", request.method, request.get_full_path())
+        return HttpResponse(render_to_string("503_timeout.html"), status=503)
+
+
+def is_statement_timeout(exception: BaseException) -> bool:
+    """PostgreSQL cancelled the statement because it ran past ``statement_timeout`` (SQLSTATE 57014)."""
+    if not isinstance(exception, OperationalError):
+        return False
+    cause = exception.__cause__
+    return getattr(cause, "sqlstate", None) == "57014"

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     # WhiteNoise above serves static files pre-compressed. Django's gzip pads responses against BREACH and
     # CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",
+    "rkt.middleware.StatementTimeoutMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rkt.middleware.SlidingSessionMiddleware",
     "rkt.middleware.IndonesianFirstLocaleMiddleware",
@@ -156,6 +157,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+
+# A bound on every SQL statement of a web request (PostgreSQL's statement_timeout, in seconds; 0: none). The
+# WSGI entry point (gunicorn) sets 10 s unless the environment says otherwise; management commands and jobs run
+# without one. A statement past it is cancelled inside PostgreSQL, so a page that runs away cannot keep a backend
+# busy after its worker has given up; the request answers 503 (rkt.middleware.StatementTimeoutMiddleware).
+# SQLite, the embedded default, has no such bound.
+DB_STATEMENT_TIMEOUT = env_int("RKT_DB_STATEMENT_TIMEOUT", 0, minimum=0)
+if DB_STATEMENT_TIMEOUT and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
