@@ -20,7 +20,7 @@ the size of the scope; Python adds them up, so every aggregate is a sum over the
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -195,13 +195,16 @@ def figures_for(activities: Iterable, through: int) -> dict[int, ActivityFigures
 
 @dataclass
 class Tally:
-    """An aggregate of activities (a pillar, an area, a village, a companion, the whole scope)."""
+    """An aggregate of activities (a pillar, an area, a village, a companion, the whole scope): the set form of
+    :class:`ActivityFigures`, added up one activity at a time (:meth:`add`) or read from the database in one
+    grouped query (:func:`reports.dashboard` on PostgreSQL), which a test holds equal to the sum of its twins."""
 
     activities: int = 0
     scheduled: int = 0
     reported: int = 0
     done: int = 0
-    shares: list[Decimal] = field(default_factory=list)
+    share_sum: Decimal = ZERO  # the sum of the capped shares of the activities that have one
+    share_count: int = 0
     without_target: int = 0
     cancelled: int = 0
     over_target: int = 0
@@ -212,7 +215,8 @@ class Tally:
         self.reported += figures.reported
         self.done += figures.done
         if figures.share is not None:
-            self.shares.append(figures.share)
+            self.share_sum += figures.share
+            self.share_count += 1
             self.over_target += figures.progress.achieved > figures.target
         elif figures.progress.cancelled_from is not None:
             self.cancelled += 1
@@ -220,14 +224,8 @@ class Tally:
             self.without_target += 1
 
     def merge(self, other: Tally) -> None:
-        self.activities += other.activities
-        self.scheduled += other.scheduled
-        self.reported += other.reported
-        self.done += other.done
-        self.shares += other.shares
-        self.without_target += other.without_target
-        self.cancelled += other.cancelled
-        self.over_target += other.over_target
+        for name in TALLY_COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     @property
     def reported_pct(self) -> Decimal | None:
@@ -240,7 +238,7 @@ class Tally:
     @property
     def achievement_pct(self) -> Decimal | None:
         """The mean of the activities' capped shares of their targets."""
-        return mean_percent(self.shares)
+        return percent(self.share_sum, self.share_count)
 
     @property
     def left_out(self) -> int:
@@ -265,6 +263,19 @@ class Tally:
         return self.bar_width(self.achievement_pct)
 
 
+TALLY_COUNTS = (
+    "activities",
+    "scheduled",
+    "reported",
+    "done",
+    "share_sum",
+    "share_count",
+    "without_target",
+    "cancelled",
+    "over_target",
+)
+
+
 def tally(figures: Iterable[ActivityFigures]) -> Tally:
     total = Tally()
     for one in figures:
@@ -275,3 +286,69 @@ def tally(figures: Iterable[ActivityFigures]) -> Tally:
 def chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+# --- The set form in SQL: a scope's tallies in one statement ---------------------------------------------
+#
+# The same definitions as ActivityFigures.of and Tally.add, written once more for the database so that a wide
+# scope (a province, the country) is added up where its millions of entries are, instead of being read into
+# Python. PostgreSQL only: its numeric type divides exactly enough for the shares; tests hold every tally of
+# this form equal to the sum of its activities' ActivityFigures (tests/test_figures_agreement.py). PostgreSQL
+# divides to 20 decimal places and Python's Decimal to 28 significant digits: the share sums differ beyond the
+# 15th decimal, far below the one decimal place of a percent.
+
+
+def _bits(expression: str) -> str:
+    """How many of the 12 month bits of ``expression`` are set."""
+    return "(" + " + ".join(f"((({expression}) >> {k}) & 1)" for k in range(12)) + ")"
+
+
+# Per activity: its progress up to the cut-off (%(through)s) and its slots (scheduled months up to the
+# cut-off and before the month of its first "cancelled" entry).
+PER_ACTIVITY_SQL = """
+progress AS (
+  SELECT mp.activity_id,
+         SUM(mp.quantity) AS achieved,
+         SUM(1 << (mp.month - 1)) AS entries,
+         SUM(CASE WHEN mp.status = 'done' THEN 1 << (mp.month - 1) ELSE 0 END) AS done,
+         MIN(CASE WHEN mp.status = 'cancelled' THEN mp.month END) AS cancelled_from
+  FROM pillars_monthlyprogress mp
+  WHERE mp.month <= %s AND mp.activity_id IN (SELECT id FROM activity)
+  GROUP BY mp.activity_id
+),
+figures AS (
+  SELECT activity.*,
+         COALESCE(progress.achieved, 0) AS achieved,
+         COALESCE(progress.entries, 0) AS entries,
+         COALESCE(progress.done, 0) AS done_months,
+         progress.cancelled_from,
+         activity.months & %s
+           & CASE WHEN progress.cancelled_from IS NULL THEN 4095 ELSE (1 << (progress.cancelled_from - 1)) - 1 END
+           AS slots
+  FROM activity LEFT JOIN progress ON progress.activity_id = activity.id
+)"""
+
+_HAS_SHARE = "f.cancelled_from IS NULL AND f.target > 0"
+TALLY_SQL = f"""
+  COUNT(*),
+  SUM({_bits("f.slots")}),
+  SUM({_bits("f.slots & f.entries")}),
+  SUM({_bits("f.slots & f.done_months")}),
+  SUM(CASE WHEN {_HAS_SHARE} THEN LEAST(f.achieved / f.target, 1) END),
+  COUNT(CASE WHEN {_HAS_SHARE} THEN 1 END),
+  COUNT(CASE WHEN f.cancelled_from IS NULL AND NOT f.target > 0 THEN 1 END),
+  COUNT(CASE WHEN f.cancelled_from IS NOT NULL THEN 1 END),
+  COUNT(CASE WHEN {_HAS_SHARE} AND f.achieved > f.target THEN 1 END)"""
+TALLY_WIDTH = len(TALLY_COUNTS)
+
+
+def through_mask(through: int) -> int:
+    """The month bits up to the cut-off: 0 for none, 4095 for the whole year."""
+    return (1 << max(0, min(through, 12))) - 1
+
+
+def tally_of(row) -> Tally:
+    """A :class:`Tally` from the columns of :data:`TALLY_SQL` (counts as integers, the share sum as a Decimal)."""
+    values = {name: int(value or 0) for name, value in zip(TALLY_COUNTS, row, strict=True)}
+    values["share_sum"] = Decimal(row[TALLY_COUNTS.index("share_sum")] or 0)
+    return Tally(**values)

@@ -37,9 +37,7 @@ class OfficeForm(forms.ModelForm):
         if not checked.content_type.startswith("image/"):
             raise ValidationError(_("The logo must be a PNG or JPEG image."))
         if logo.size > MAX_LOGO_BYTES:
-            raise ValidationError(
-                _("The logo is %(size)s; the limit is 1 MB.") % {"size": filesizeformat(logo.size)}
-            )
+            raise ValidationError(_("The logo is %(size)s; the limit is 1 MB.") % {"size": filesizeformat(logo.size)})
         self.instance.logo_type = checked.content_type
         return logo
 

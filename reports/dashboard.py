@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -367,59 +367,183 @@ class Progress:
     pillars: list[ProgressRow]
     areas: list[ProgressRow]
     villages: list[ProgressRow]
-    activities: list[ScopeActivity]
-    figures: dict[int, figures.ActivityFigures]  # of each activity, by id
-    plans: dict[int, Tally]  # each plan's own tally, by plan id
+    covered: set[str]  # villages an activity in force covers
+    poor_covered: set[str]  # villages a poor-group activity in force covers
+    # Read one activity at a time (``per_activity=True``): the recap writes a row for each.
+    activities: list[ScopeActivity] = field(default_factory=list)
+    figures: dict[int, figures.ActivityFigures] = field(default_factory=dict)
+    plans: dict[int, Tally] = field(default_factory=dict)
+
+
+@dataclass
+class Counted:
+    """The tallies of a selection, however they were added up."""
+
+    total: Tally = field(default_factory=Tally)
+    pillars: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    areas: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    villages: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    covered: set[str] = field(default_factory=set)
+    poor_covered: set[str] = field(default_factory=set)
+    activities: list[ScopeActivity] = field(default_factory=list)
+    figures: dict[int, figures.ActivityFigures] = field(default_factory=dict)
+    plans: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
+
+
+def shows_villages(selection: Selection) -> bool:
+    """A table of villages is for a kabupaten or narrower; a province or the country has thousands."""
+    code = selection.region_code
+    return code is not None and len(code) >= CODE_LENGTH[Region.Level.REGENCY]
 
 
 def progress(
-    plans: QuerySet[WorkPlan], selection: Selection, *, sort: str = "name", plan_url: str = "", by_area: bool = True
+    plans: QuerySet[WorkPlan],
+    selection: Selection,
+    *,
+    sort: str = "name",
+    plan_url: str = "",
+    by_area: bool = True,
+    per_activity: bool = False,
 ) -> Progress:
     """Progress through the selection's last complete month: the total, per pillar, per area (one level below
-    the scope) and per village, every row a tally of the same per-activity figures.
+    the scope) and per village (a kabupaten or narrower), every row a tally of the same per-activity figures.
 
+    On PostgreSQL the tallies are added up in the database in one statement (the set form of the figures);
+    elsewhere, or with ``per_activity`` (the recap, which writes a row per activity), one activity at a time.
     Active pillars are always listed, inactive ones only when the activities use them. A pillar row links to
     the plans behind it, or to the pillar's section of ``plan_url`` (a companion's one plan).
     ``by_area=False`` leaves out the area and village tables (a companion's home has none).
     """
-    activities = activities_in_force(plans, selection)
-    numbers = figures.figures_for(activities, through=selection.month)
-    used = {a.pillar_id for a in activities}
+    villages_too = by_area and shows_villages(selection)
+    if per_activity or connection.vendor != "postgresql":
+        counted = _counted_one_by_one(plans, selection, by_area=by_area, villages_too=villages_too)
+    else:
+        counted = _counted_in_the_database(plans, selection, by_area=by_area, villages_too=villages_too)
     url = plan_url or selection.plan_list_url(status=WorkPlan.Status.APPROVED)
-    pillars = {
-        pillar.pk: ProgressRow(pillar.code, pillar.name, f"{url}#pillar-{pillar.code}" if plan_url else url)
+    pillars = [
+        ProgressRow(
+            pillar.code,
+            pillar.name,
+            f"{url}#pillar-{pillar.code}" if plan_url else url,
+            tally=counted.pillars.get(pillar.pk, Tally()),
+        )
         for pillar in Pillar.objects.order_by("order", "code")
-        if pillar.is_active or pillar.pk in used
-    }
-    total = Tally()
-    per_plan: dict[int, Tally] = defaultdict(Tally)
-    areas: dict[str, Tally] = defaultdict(Tally)
-    villages: dict[str, Tally] = defaultdict(Tally)
+        if pillar.is_active or pillar.pk in counted.pillars
+    ]
+    return Progress(
+        total=counted.total,
+        pillars=pillars,
+        areas=sort_rows(_area_rows(counted.areas, selection), sort)[0] if by_area else [],
+        villages=sort_rows(_village_rows(counted.villages, selection), sort)[0] if villages_too else [],
+        covered=counted.covered,
+        poor_covered=counted.poor_covered,
+        activities=counted.activities,
+        figures=counted.figures,
+        plans=counted.plans,
+    )
+
+
+def _counted_one_by_one(plans, selection: Selection, *, by_area: bool, villages_too: bool) -> Counted:
+    counted = Counted()
+    counted.activities = activities = activities_in_force(plans, selection)
+    counted.figures = numbers = figures.figures_for(activities, through=selection.month)
     width = CODE_LENGTH[selection.group_level]
     for activity in activities:
         one = numbers[activity.pk]
-        total.add(one)
-        per_plan[activity.plan_id].add(one)
-        pillars[activity.pillar_id].tally.add(one)
-        if not by_area:
-            continue
-        for area in {village[:width] for village in activity.villages}:
-            areas[area].add(one)
-        for village in activity.villages:
-            villages[village].add(one)
-    area_rows = village_rows = []
-    if by_area:
-        area_rows = _area_rows(areas, selection)
-        village_rows = _village_rows(villages, selection)
-    return Progress(
-        total,
-        list(pillars.values()),
-        sort_rows(area_rows, sort)[0],
-        sort_rows(village_rows, sort)[0],
-        activities,
-        numbers,
-        per_plan,
+        counted.total.add(one)
+        counted.plans[activity.plan_id].add(one)
+        counted.pillars[activity.pillar_id].add(one)
+        counted.covered.update(activity.villages)
+        if activity.is_poor_group:
+            counted.poor_covered.update(activity.villages)
+        if by_area:
+            for area in {village[:width] for village in activity.villages}:
+                counted.areas[area].add(one)
+        if villages_too:
+            for village in activity.villages:
+                counted.villages[village].add(one)
+    return counted
+
+
+def _counted_in_the_database(plans, selection: Selection, *, by_area: bool, villages_too: bool) -> Counted:
+    """The same tallies as :func:`_counted_one_by_one`, added up by PostgreSQL in one statement."""
+    poor = ExpressionWrapper(
+        Q(poor_priority=True) | Q(target_group=Activity.TargetGroup.POOR), output_field=BooleanField()
     )
+    activity_sql, activity_params = (
+        Activity.objects.in_force()
+        .filter(plan__in=plans)
+        .annotate(target=F("target_quantity"), poor=poor)
+        .values_list("id", "plan_id", "pillar_id", "target", "months", "village_id", "poor")
+        .order_by()
+        .query.sql_with_params()
+    )
+    link_sql, link_params = (
+        PlanVillage.objects.filter(workplan__in=plans)
+        .values_list("workplan_id", "region_id")
+        .order_by()
+        .query.sql_with_params()
+    )
+    code = selection.region_code
+    region_filter, region_params = ("WHERE village LIKE %s", [f"{code}.%"]) if code else ("", [])
+    blanks = ", ".join(["NULL"] * figures.TALLY_WIDTH)
+    parts = [
+        f"SELECT 'total', NULL, {figures.TALLY_SQL} FROM scope f",
+        f"SELECT 'pillar', CAST(f.pillar_id AS TEXT), {figures.TALLY_SQL} FROM scope f GROUP BY f.pillar_id",
+        f"SELECT 'covered', village, {blanks} FROM (SELECT DISTINCT village FROM in_region) v",
+        f"""SELECT 'poor', village, {blanks} FROM (
+              SELECT DISTINCT c.village FROM in_region c JOIN activity a ON a.id = c.id WHERE a.poor) v""",
+    ]
+    tail_params: list = []
+    if by_area:
+        parts.append(
+            f"""SELECT 'area', c.area, {figures.TALLY_SQL}
+                FROM (SELECT DISTINCT id, SUBSTR(village, 1, %s) AS area FROM in_region) c
+                JOIN figures f ON f.id = c.id GROUP BY c.area"""
+        )
+        tail_params.append(CODE_LENGTH[selection.group_level])
+    if villages_too:
+        parts.append(
+            f"""SELECT 'village', c.village, {figures.TALLY_SQL}
+                FROM in_region c JOIN figures f ON f.id = c.id GROUP BY c.village"""
+        )
+    sql = f"""
+WITH activity (id, plan_id, pillar_id, target, months, village_id, poor) AS ({activity_sql}),
+plan_village (plan_id, village) AS ({link_sql}),
+covered (id, village) AS (
+  SELECT id, village_id FROM activity WHERE village_id IS NOT NULL
+  UNION ALL
+  SELECT a.id, pv.village FROM activity a JOIN plan_village pv ON pv.plan_id = a.plan_id WHERE a.village_id IS NULL
+),
+in_region AS (SELECT DISTINCT id, village FROM covered {region_filter}),
+{figures.PER_ACTIVITY_SQL},
+scope AS (SELECT * FROM figures WHERE id IN (SELECT id FROM in_region))
+{" UNION ALL ".join(parts)}"""
+    params = [
+        *activity_params,
+        *link_params,
+        *region_params,
+        selection.month,
+        figures.through_mask(selection.month),
+        *tail_params,
+    ]
+    counted = Counted()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, key, *tally in cursor.fetchall():
+            if kind == "total":
+                counted.total = figures.tally_of(tally)
+            elif kind == "pillar":
+                counted.pillars[int(key)] = figures.tally_of(tally)
+            elif kind == "area":
+                counted.areas[key] = figures.tally_of(tally)
+            elif kind == "village":
+                counted.villages[key] = figures.tally_of(tally)
+            elif kind == "covered":
+                counted.covered.add(key)
+            else:
+                counted.poor_covered.add(key)
+    return counted
 
 
 def _area_rows(areas: dict[str, Tally], selection: Selection) -> list[ProgressRow]:
@@ -478,9 +602,8 @@ def _assigned_villages(user, selection: Selection) -> list[str]:
     return list(villages_in(user, selection).filter(_assigned("code", roles)).values_list("code", flat=True))
 
 
-def villages_without_activity(user, selection: Selection, activities: list[ScopeActivity]) -> VillageList:
-    """Assigned villages in scope that no activity in force covers (``activities`` from :func:`progress`)."""
-    covered = {village for activity in activities for village in activity.villages}
+def villages_without_activity(user, selection: Selection, covered: set[str]) -> VillageList:
+    """Assigned villages in scope that no activity in force covers (``covered`` from :func:`progress`)."""
     missing = sorted(code for code in _assigned_villages(user, selection) if code not in covered)
     shown = list(Region.objects.filter(code__in=missing[:LIST_SHOWN]).select_related("parent").order_by("code"))
     for village in shown:
@@ -492,9 +615,9 @@ def unassigned_village_count(user, selection: Selection) -> int:
     return villages_in(user, selection).exclude(_assigned("code", Companion.Role.values)).count()
 
 
-def blt_without_poor_activity(user, selection: Selection, activities: list[ScopeActivity]) -> VillageList:
-    """Assigned villages with BLT recipients (data of the year or the latest before) and no poor-group activity."""
-    covered = {village for activity in activities if activity.is_poor_group for village in activity.villages}
+def blt_without_poor_activity(user, selection: Selection, covered: set[str]) -> VillageList:
+    """Assigned villages with BLT recipients (data of the year or the latest before) and no poor-group activity
+    (``covered``: the villages a poor-group activity in force covers, from :func:`progress`)."""
     gaps = [code for code in _assigned_villages(user, selection) if code not in covered]
     missing = []
     for chunk in figures.chunks(gaps, figures.CHUNK):

@@ -157,7 +157,7 @@ def write_recap(user, *, year: int, today: date, out) -> None:
     """Write the recap of ``user``'s scope for ``year`` to the file ``out``, figures "to date" at ``today``."""
     selection = dashboard.Selection.of_scope(user, year, today)
     plans = dashboard.scoped_plans(user, selection)
-    numbers = dashboard.progress(plans, selection, by_area=False)
+    numbers = dashboard.progress(plans, selection, by_area=False, per_activity=True)
     grid = {row.companion.pk: row for row in progress.completeness(user, year)}
     cut_off = ToDate(year, selection.month)
     with override(DOCUMENT_LANGUAGE):

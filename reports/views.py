@@ -71,9 +71,9 @@ def _coordinator_context(request, viewer) -> dict:
         "sort_columns": dashboard.sort_columns(
             selection, dashboard.sort_rows([], sort)[1], villages="all" if show_all else ""
         ),
-        "without_activity": dashboard.villages_without_activity(user, selection, numbers.activities),
+        "without_activity": dashboard.villages_without_activity(user, selection, numbers.covered),
         "unassigned_villages": dashboard.unassigned_village_count(user, selection),
-        "blt_gaps": dashboard.blt_without_poor_activity(user, selection, numbers.activities),
+        "blt_gaps": dashboard.blt_without_poor_activity(user, selection, numbers.poor_covered),
         "heatmap": _heatmap(_grid(user, selection, selection.year), selection.month),
         "last_year": _still_open(user, selection, today),
         "deadline_day": settings.RKT_REPORT_DEADLINE_DAY,
