@@ -312,8 +312,8 @@ progress AS (
          SUM(1 << (mp.month - 1)) AS entries,
          SUM(CASE WHEN mp.status = 'done' THEN 1 << (mp.month - 1) ELSE 0 END) AS done,
          MIN(CASE WHEN mp.status = 'cancelled' THEN mp.month END) AS cancelled_from
-  FROM pillars_monthlyprogress mp
-  WHERE mp.month <= %s AND mp.activity_id IN (SELECT id FROM activity)
+  FROM pillars_monthlyprogress mp JOIN activity ON activity.id = mp.activity_id
+  WHERE mp.month <= %s
   GROUP BY mp.activity_id
 ),
 figures AS (

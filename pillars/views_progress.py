@@ -36,6 +36,8 @@ from pillars.models import Evidence, MonthlyProgress, MonthlyReport, PlanYear, W
 from pillars.services import WorkflowError, require_owner, require_reviewer
 from villages.scope import viewer_for
 
+COMPLETENESS_PAGE = 200  # companions per page of the completeness grid
+
 # Answers a card form can get; progress.js lets htmx swap them in (htmx ignores 4xx by default).
 INVALID, REFUSED, CONFLICT = 422, 403, 409
 
@@ -410,15 +412,22 @@ def completeness(request):
     year = (form.cleaned_data["year"] if form.is_valid() else None) or today.year
     rows = progress.completeness(request.user, year)
     owing = [row for row in rows if row.owes]
+    not_owing = [row for row in rows if not row.owes]
     years = sorted(set(PlanYear.objects.values_list("year", flat=True)) | {year}, reverse=True)
+    # A kabupaten fits on one page; a province or the country is shown a page of companions at a time (the
+    # totals are of all of them), so no page outgrows a phone or a connection.
+    page = Paginator(owing, COMPLETENESS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "pillars/completeness.html",
         {
             "year": year,
             "years": years,
-            "rows": owing,
-            "not_owing": [row for row in rows if not row.owes],
+            "rows": page.object_list,
+            "page": page,
+            "owing": len(owing),
+            "not_owing": not_owing[:COMPLETENESS_PAGE],
+            "not_owing_count": len(not_owing),
             "totals": progress.completeness_totals(owing),
             "deadline_day": settings.RKT_REPORT_DEADLINE_DAY,
         },

@@ -21,7 +21,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django import forms
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -507,6 +507,8 @@ def _counted_in_the_database(plans, selection: Selection, *, by_area: bool, vill
             f"""SELECT 'village', c.village, {figures.TALLY_SQL}
                 FROM in_region c JOIN figures f ON f.id = c.id GROUP BY c.village"""
         )
+    # (activity, village) pairs are unique by construction: a named village once, a plan's villages once each.
+    scope = "SELECT * FROM figures WHERE id IN (SELECT id FROM in_region)" if code else "SELECT * FROM figures"
     sql = f"""
 WITH activity (id, plan_id, pillar_id, target, months, village_id, poor) AS ({activity_sql}),
 plan_village (plan_id, village) AS ({link_sql}),
@@ -515,9 +517,9 @@ covered (id, village) AS (
   UNION ALL
   SELECT a.id, pv.village FROM activity a JOIN plan_village pv ON pv.plan_id = a.plan_id WHERE a.village_id IS NULL
 ),
-in_region AS (SELECT DISTINCT id, village FROM covered {region_filter}),
+in_region AS (SELECT id, village FROM covered {region_filter}),
 {figures.PER_ACTIVITY_SQL},
-scope AS (SELECT * FROM figures WHERE id IN (SELECT id FROM in_region))
+scope AS ({scope})
 {" UNION ALL ".join(parts)}"""
     params = [
         *activity_params,
@@ -528,7 +530,9 @@ scope AS (SELECT * FROM figures WHERE id IN (SELECT id FROM in_region))
         *tail_params,
     ]
     counted = Counted()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Room to group a province's entries in memory rather than on disk, for this statement only.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(sql, params)
         for kind, key, *tally in cursor.fetchall():
             if kind == "total":

@@ -56,9 +56,9 @@ def options_with(*, web: bool = False, **env: str) -> str:
 
 def test_a_web_process_on_postgresql_bounds_each_statement_at_10_seconds_and_a_command_does_not():
     url = "postgres://postgres@127.0.0.1:5432/rkt"
-    assert options_with(DATABASE_URL=url, web=True) == "-c statement_timeout=10000"
-    assert options_with(DATABASE_URL=url) == ""
-    assert options_with(DATABASE_URL=url, RKT_DB_STATEMENT_TIMEOUT="3") == "-c statement_timeout=3000"
+    assert options_with(DATABASE_URL=url, web=True) == "-c jit=off -c statement_timeout=10000"
+    assert options_with(DATABASE_URL=url) == "-c jit=off"
+    assert options_with(DATABASE_URL=url, RKT_DB_STATEMENT_TIMEOUT="3") == "-c jit=off -c statement_timeout=3000"
 
 
 @override_settings(ROOT_URLCONF="tests.test_statement_timeout")
@@ -77,7 +77,7 @@ def test_a_slow_query_is_cancelled_inside_postgresql_when_its_request_ends(clien
     options = connection.settings_dict.setdefault("OPTIONS", {})
     before = options.get("options")
     connection.close()
-    options["options"] = "-c statement_timeout=500"  # a connection opened now carries it, as the WSGI one does
+    options["options"] = "-c jit=off -c statement_timeout=500"  # a connection opened now carries it, as the WSGI one
     try:
         started = time.monotonic()
         response = client.get("/slow/")

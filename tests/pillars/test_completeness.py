@@ -154,3 +154,20 @@ def test_the_page_runs_the_same_number_of_queries_for_5_and_50_companions(cast, 
     with django_assert_num_queries(small):
         response = client.get(url())
     assert len(response.context["rows"]) + len(response.context["not_owing"]) == 50
+
+
+def test_a_wide_scope_is_shown_a_page_of_companions_at_a_time_with_totals_of_all(cast, monkeypatch):
+    """A country's grid was 69 MB of HTML; a page now holds at most COMPLETENESS_PAGE companions."""
+    from pillars import views_progress
+
+    monkeypatch.setattr(views_progress, "COMPLETENESS_PAGE", 5)
+    village = region("34.03.01.2001")
+    for n in range(12):
+        companion = CompanionFactory(user=UserFactory(username=f"w{n}"), villages=[village])
+        approve(PlanFactory(companion=companion), year=YEAR)
+    client = cast.client_for(cast.coordinator)
+    first = client.get(url())
+    last = client.get(f"{url()}&page=3")
+    assert len(first.context["rows"]) == 5 and len(last.context["rows"]) == 2
+    assert first.context["totals"][0].owed == last.context["totals"][0].owed == 12
+    assert f"?year={YEAR}&amp;page=2" in first.content.decode()
