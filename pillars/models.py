@@ -229,6 +229,10 @@ class ActivityQuerySet(PlanChildQuerySet):
         """Activities of an approved version, the only ones any figure counts. Twin of :attr:`Activity.is_in_force`."""
         return self.filter(in_force_condition("plan__"), pending=False)
 
+    def poor_group(self) -> ActivityQuerySet:
+        """Aimed at poor households or BLT recipients. Twin of :meth:`Activity.poor_group`."""
+        return self.filter(Q(poor_priority=True) | Q(target_group=Activity.TargetGroup.POOR))
+
     def written(self) -> ActivityQuerySet:
         """Activities of the versions being written: a revision's where one is under way, else the plan's own."""
         return self.filter(Q(pending=True) | ~under_revision_condition("plan__"))
@@ -366,7 +370,8 @@ class Activity(models.Model):
 
     @classmethod
     def poor_group(cls, poor_priority: bool, target_group: str) -> bool:
-        """Aimed at poor households or BLT recipients: the priority flag, or the target group."""
+        """Aimed at poor households or BLT recipients: the priority flag, or the target group. Twin of
+        :meth:`ActivityQuerySet.poor_group`."""
         return bool(poor_priority) or target_group == cls.TargetGroup.POOR
 
     def covers(self, village_code: str) -> bool:

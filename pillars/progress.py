@@ -16,7 +16,20 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,6 +48,7 @@ from pillars.models import (
 )
 from pillars.services import WorkflowError, require_owner, require_reviewer
 from villages.models import Companion, Region
+from villages.scope import below
 
 ENTRY_FIELDS = ("status", "quantity", "description", "problems", "follow_up")
 
@@ -66,7 +80,12 @@ def report_deadline(year: int, month: int) -> datetime:
 
 def is_late(year: int, month: int, first_sent: datetime | None) -> bool:
     """A report is late when first submitted after the deadline day of the next month (local time)."""
-    return first_sent is not None and first_sent >= report_deadline(year, month)
+    return is_late_by(first_sent, report_deadline(year, month))
+
+
+def is_late_by(first_sent: datetime | None, deadline: datetime) -> bool:
+    """:func:`is_late` with the month's deadline already worked out (a grid has thousands of cells)."""
+    return first_sent is not None and first_sent >= deadline
 
 
 def month_is_over(year: int, month: int, today: date) -> bool:
@@ -527,7 +546,7 @@ class CompletenessRow:
 
     @property
     def plan_label(self) -> str:
-        return WorkPlan.Status(self.plan_status).label if self.plan_status else ""
+        return plan_status_label(self.plan_status)
 
     @property
     def missing(self) -> int:
@@ -539,6 +558,11 @@ class CompletenessRow:
         return self.plan_label if self.owes and self.plan_status != WorkPlan.Status.APPROVED else ""
 
 
+def plan_status_label(status: str | None) -> str:
+    """The plan's status in words; empty without a plan."""
+    return WorkPlan.Status(status).label if status else ""
+
+
 @dataclass(frozen=True)
 class _MonthClock:
     """Whether a month of a year is over, and whether its report deadline has passed, at ``now``."""
@@ -546,28 +570,40 @@ class _MonthClock:
     year: int
     month: int
     over: bool
+    deadline: datetime  # the first late moment (:func:`report_deadline`)
     deadline_passed: bool
 
 
 def _clocks(year: int, now: datetime) -> list[_MonthClock]:
     today = timezone.localdate(now)
-    return [
-        _MonthClock(year, month, month_is_over(year, month, today), now >= report_deadline(year, month))
-        for month in range(1, 13)
-    ]
+    clocks = []
+    for month in range(1, 13):
+        deadline = report_deadline(year, month)
+        clocks.append(_MonthClock(year, month, month_is_over(year, month, today), deadline, now >= deadline))
+    return clocks
 
 
-def _cell(clock: _MonthClock, owes: bool, found: dict) -> CompletenessCell:
+def is_answered(status: str | None, first_sent: datetime | None) -> bool:
+    """A month whose report was sent: submitted, acknowledged or returned, or a draft again after a reopening
+    (it keeps its first submission time). Anything else still owes the month. Twin of :data:`ANSWERED`."""
+    return status is not None and (status != MonthlyReport.Status.DRAFT or first_sent is not None)
+
+
+# The reports :func:`is_answered` accepts, for the database (the grid's "most behind first" order).
+ANSWERED = ~Q(status=MonthlyReport.Status.DRAFT) | Q(submitted_at__isnull=False)
+
+
+def _cell(
+    clock: _MonthClock, owes: bool, status: str | None, report_id: int | None, sent: bool, late: bool
+) -> CompletenessCell:
     """The expected-report rule: a companion active in the year with a plan in force owes each month once it is
     over; it is due until the deadline passes, then missing. A report keeps its first submission time, so a
-    month reopened after a late report stays late."""
+    month reopened after a late report stays late. ``sent``: the report has a first submission time; ``late``:
+    that time is past the deadline (:func:`is_late`)."""
     month = clock.month
-    status, report_id, first_sent = found.get(f"s{month}"), found.get(f"r{month}"), found.get(f"t{month}")
-    late = is_late(clock.year, month, first_sent)
-    if status in (MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.ACKNOWLEDGED, MonthlyReport.Status.RETURNED):
-        return CompletenessCell(month, status, late, report_id)
-    if status == MonthlyReport.Status.DRAFT and first_sent is not None:
-        return CompletenessCell(month, Cell.REOPENED, late, report_id)
+    if is_answered(status, sent or None):
+        state = Cell.REOPENED if status == MonthlyReport.Status.DRAFT else status
+        return CompletenessCell(month, state, late, report_id)
     if not clock.over:
         return CompletenessCell(month, Cell.NOT_DUE, report_id=report_id)
     if not owes:
@@ -577,59 +613,12 @@ def _cell(clock: _MonthClock, owes: bool, found: dict) -> CompletenessCell:
     return CompletenessCell(month, Cell.OPEN, report_id=report_id)
 
 
-def completeness(user, year: int, now: datetime | None = None) -> list[CompletenessRow]:
-    """Companions in ``user``'s scope active in ``year`` × its months, in two aggregate queries.
-
-    One query lists the companions with their plan of the year; one groups the scoped reports by companion
-    with three conditional aggregates per month (a companion has at most one plan a year, so at most one
-    report per month, and Max picks it).
-    """
-    now = now or timezone.now()
-    in_force = Q(plans__year=year) & in_force_condition("plans__")
-    companions = (
-        Companion.objects.visible_to(user)
-        .active_in(year)
-        .filter(role__in=Companion.COMPANION_ROLES)
-        .select_related("user")
-        .annotate(
-            plan_status=Max("plans__status", filter=Q(plans__year=year)),
-            owes=Count("plans", filter=in_force),
-        )
-        .order_by("user__last_name", "user__first_name", "user__username")
-    )
-    aggregates = {}
-    for month in range(1, 13):
-        in_month = Q(month=month)
-        aggregates[f"s{month}"] = Max("status", filter=in_month)
-        aggregates[f"r{month}"] = Max("pk", filter=in_month)
-        aggregates[f"t{month}"] = Max("submitted_at", filter=in_month)
-    per_companion = {
-        row["plan__companion"]: row
-        for row in MonthlyReport.objects.visible_to(user)
-        .filter(plan__year=year)
-        .values("plan__companion")
-        .annotate(**aggregates)
-        .order_by()
-    }
-    rows = []
-    clocks = _clocks(year, now)
-    for companion in companions:
-        found = per_companion.get(companion.pk, {})
-        owes = bool(companion.owes)
-        cells = [_cell(clock, owes, found) for clock in clocks]
-        rows.append(CompletenessRow(companion, companion.plan_status, owes, cells))
-    return rows
-
-
-def plan_cells(plan: WorkPlan, now: datetime | None = None) -> list[CompletenessCell]:
-    """One plan's row of the completeness grid from its own reports (at most twelve rows): the companion's
-    home shows only this row, so it need not group the whole scope's reports."""
-    now = now or timezone.now()
-    found = {}
-    for month, status, pk, submitted_at in plan.reports.values_list("month", "status", "pk", "submitted_at"):
-        found[f"s{month}"], found[f"r{month}"], found[f"t{month}"] = status, pk, submitted_at
-    owes = plan.is_in_force and plan.is_counted
-    return [_cell(clock, owes, found) for clock in _clocks(plan.year, now)]
+def _cell_of_report(clock: _MonthClock, owes: bool, report: tuple | None) -> CompletenessCell:
+    """A cell from the month's report read as (status, pk, first submission time), or from no report."""
+    if report is None:
+        return _cell(clock, owes, None, None, False, False)
+    status, pk, first_sent = report
+    return _cell(clock, owes, status, pk, first_sent is not None, is_late_by(first_sent, clock.deadline))
 
 
 @dataclass
@@ -641,19 +630,159 @@ class MonthTotals:
     late: int = 0
     due: int = 0
     missing: int = 0
+    returned: int = 0
+
+    def count(self, cell: CompletenessCell, companions: int = 1) -> None:
+        """Add ``companions`` owing companions whose cell this month is ``cell``."""
+        if cell.state in (Cell.NOT_DUE, Cell.NOT_OWED):
+            return
+        self.owed += companions
+        self.reported += companions * cell.is_reported
+        self.late += companions * cell.shown_late
+        self.due += companions * (cell.state == Cell.OPEN)
+        self.missing += companions * (cell.state == Cell.MISSING)
+        self.returned += companions * (cell.state == Cell.RETURNED)
 
 
-def completeness_totals(rows: list[CompletenessRow]) -> list[MonthTotals]:
-    """Per month, over the companions who owe reports: reported, late, due and missing."""
-    totals = [MonthTotals() for _ in range(12)]
-    for row in rows:
-        for cell in row.cells:
-            total = totals[cell.month - 1]
-            if cell.state in (Cell.NOT_DUE, Cell.NOT_OWED):
-                continue
-            total.owed += 1
-            total.reported += cell.is_reported
-            total.late += cell.shown_late
-            total.due += cell.state == Cell.OPEN
-            total.missing += cell.state == Cell.MISSING
-    return totals
+class Completeness:
+    """Report completeness of a scope's year: the companions in ``user``'s scope active in ``year`` (narrowed by
+    role and by an area their villages lie in), a row of twelve cells for any of them, the month totals of all,
+    and the ones most behind.
+
+    Whatever the size of the scope, the rows are worked out only for the companions shown (a page, the thirty
+    most behind) and the totals are grouped by the database: a cell depends only on the month's one report and
+    the clock, so the reports are counted by (month, status, sent, late) and each group's cell is the one rule,
+    :func:`_cell`. ``tests`` hold the totals equal to the sum of every row's cells.
+    """
+
+    def __init__(self, user, year: int, now: datetime | None = None, *, role: str = "", area_code: str | None = None):
+        self.user, self.year, self.role, self.area_code = user, year, role, area_code
+        self.now = now or timezone.now()
+        self.clocks = _clocks(year, self.now)
+
+    @cached_property
+    def companions(self):
+        """The companions, each with ``plan_status`` (their plan of the year, if any) and ``owes`` (it is in
+        force), by name. Subqueries rather than a grouping, so a page of a country's companions reads only its
+        own plans."""
+        plans = WorkPlan.objects.filter(companion=OuterRef("pk"), year=self.year)
+        companions = (
+            Companion.objects.visible_to(self.user)
+            .active_in(self.year)
+            .filter(role__in=[self.role] if self.role else Companion.COMPANION_ROLES)
+        )
+        if self.area_code:
+            links = Companion.villages.through.objects.filter(below("region_id", self.area_code))
+            companions = companions.filter(Exists(links.filter(companion_id=OuterRef("pk"))))
+        return (
+            companions.select_related("user")
+            .annotate(
+                plan_status=Subquery(plans.order_by("pk").values("status")[:1]),
+                owes=Exists(plans.filter(in_force_condition())),
+            )
+            .order_by("user__last_name", "user__first_name", "user__username", "pk")
+        )
+
+    @cached_property
+    def owing(self):
+        return self.companions.filter(owes=True)
+
+    @cached_property
+    def not_owing(self):
+        return self.companions.filter(owes=False)
+
+    @cached_property
+    def owing_count(self) -> int:
+        return self.owing.count()
+
+    def _reports(self):
+        return MonthlyReport.objects.visible_to(self.user).filter(plan__year=self.year)
+
+    def rows(self, companions) -> list[CompletenessRow]:
+        """The rows of ``companions`` (annotated as :attr:`companions`: a page of it, or all of it), in order."""
+        companions = list(companions)
+        found: dict[int, dict[int, tuple]] = {companion.pk: {} for companion in companions}
+        for chunk in figures.chunks(list(found), figures.CHUNK):
+            reports = self._reports().filter(plan__companion__in=chunk)
+            for companion_id, month, status, pk, first_sent in reports.values_list(
+                "plan__companion_id", "month", "status", "pk", "submitted_at"
+            ):
+                found[companion_id][month] = (status, pk, first_sent)
+        rows = []
+        for companion in companions:
+            owes, reports = bool(companion.owes), found[companion.pk]
+            cells = [_cell_of_report(clock, owes, reports.get(clock.month)) for clock in self.clocks]
+            rows.append(CompletenessRow(companion, companion.plan_status, owes, cells))
+        return rows
+
+    def all_rows(self) -> list[CompletenessRow]:
+        return self.rows(self.companions)
+
+    @cached_property
+    def totals(self) -> list[MonthTotals]:
+        """Per month, over the companions who owe reports: reported, late, due, missing and returned."""
+        late = Case(
+            *[When(month=clock.month, submitted_at__gte=clock.deadline, then=Value(True)) for clock in self.clocks],
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        sent = ExpressionWrapper(Q(submitted_at__isnull=False), output_field=BooleanField())
+        groups = (
+            self._reports()
+            .filter(plan__companion__in=self.owing.values("pk"))
+            .annotate(sent=sent, late=late)
+            .values_list("month", "status", "sent", "late")
+            .annotate(companions=Count("pk"))
+            .order_by()
+        )
+        totals = [MonthTotals() for _ in self.clocks]
+        without_report = [self.owing_count] * len(self.clocks)
+        for month, status, was_sent, was_late, companions in groups:
+            clock = self.clocks[month - 1]
+            totals[month - 1].count(_cell(clock, True, status, None, was_sent, was_late), companions)
+            without_report[month - 1] -= companions
+        for clock, total, count in zip(self.clocks, totals, without_report, strict=True):
+            total.count(_cell(clock, True, None, None, False, False), count)
+        return totals
+
+    def most_behind(self, limit: int) -> list[CompletenessRow]:
+        """The ``limit`` owing companions with the most missing months, then by name.
+
+        A missing month is one whose deadline has passed (they are the first months of the year, in order)
+        without an answered report (:data:`ANSWERED`), so the database orders by how many of those months
+        have one."""
+        closed = sum(1 for clock in self.clocks if clock.deadline_passed)
+        answered = (
+            self._reports()
+            .filter(ANSWERED, plan__companion=OuterRef("pk"), month__lte=closed)
+            .values("plan__companion")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        ordered = self.owing.annotate(answered=Coalesce(Subquery(answered), 0), name=_display_name()).order_by(
+            "answered", "name", "pk"
+        )
+        return self.rows(ordered[:limit])
+
+
+def _display_name():
+    """:attr:`Companion.display_name` in lower case, for the database to order by: the full name, else the
+    username."""
+    full = Trim(Concat("user__first_name", Value(" "), "user__last_name"))
+    return Lower(Coalesce(NullIf(full, Value("")), "user__username"))
+
+
+def completeness(user, year: int, now: datetime | None = None) -> list[CompletenessRow]:
+    """Every row of the completeness grid of ``user``'s scope in ``year`` (the recap writes them all)."""
+    return Completeness(user, year, now).all_rows()
+
+
+def plan_cells(plan: WorkPlan, now: datetime | None = None) -> list[CompletenessCell]:
+    """One plan's row of the completeness grid from its own reports (at most twelve rows): the companion's
+    home shows only this row, so it need not group the whole scope's reports."""
+    found = {
+        month: (status, pk, sent)
+        for month, status, pk, sent in plan.reports.values_list("month", "status", "pk", "submitted_at")
+    }
+    owes = plan.is_in_force and plan.is_counted
+    return [_cell_of_report(clock, owes, found.get(clock.month)) for clock in _clocks(plan.year, now or timezone.now())]

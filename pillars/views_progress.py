@@ -410,25 +410,24 @@ def completeness(request):
     form = YearForm(request.GET)
     today = timezone.localdate()
     year = (form.cleaned_data["year"] if form.is_valid() else None) or today.year
-    rows = progress.completeness(request.user, year)
-    owing = [row for row in rows if row.owes]
-    not_owing = [row for row in rows if not row.owes]
+    grid = progress.Completeness(request.user, year)
     years = sorted(set(PlanYear.objects.values_list("year", flat=True)) | {year}, reverse=True)
     # A kabupaten fits on one page; a province or the country is shown a page of companions at a time (the
     # totals are of all of them), so no page outgrows a phone or a connection.
-    page = Paginator(owing, COMPLETENESS_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(grid.owing, COMPLETENESS_PAGE).get_page(request.GET.get("page"))
+    not_owing = grid.rows(grid.not_owing[:COMPLETENESS_PAGE])
     return render(
         request,
         "pillars/completeness.html",
         {
             "year": year,
             "years": years,
-            "rows": page.object_list,
+            "rows": grid.rows(page.object_list),
             "page": page,
-            "owing": len(owing),
-            "not_owing": not_owing[:COMPLETENESS_PAGE],
-            "not_owing_count": len(not_owing),
-            "totals": progress.completeness_totals(owing),
+            "owing": page.paginator.count,
+            "not_owing": not_owing,
+            "not_owing_count": grid.not_owing.count() if len(not_owing) == COMPLETENESS_PAGE else len(not_owing),
+            "totals": grid.totals,
             "deadline_day": settings.RKT_REPORT_DEADLINE_DAY,
         },
     )

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,27 +32,13 @@ from pillars.figures import Tally, last_complete_month
 from pillars.models import Activity, MonthlyReport, Pillar, PlanYear, WorkPlan, under_revision_condition
 from pillars.queries import status_counts
 from villages.models import Companion, Region, VillageData
-from villages.scope import is_within, viewer_for, within
+from villages.scope import below, is_within, viewer_for, within
 
 # Kemendagri codes have fixed widths: 34 / 34.03 / 34.03.01 / 34.03.01.2001.
 CODE_LENGTH = {Region.Level.PROVINCE: 2, Region.Level.REGENCY: 5, Region.Level.DISTRICT: 8, Region.Level.VILLAGE: 13}
 PlanVillage = WorkPlan.villages.through
 WAITING_SHOWN = 10
 LIST_SHOWN = 50
-
-
-def below(field: str, code: str) -> Q:
-    """Villages (or links to villages) strictly below region ``code``.
-
-    The rule is :func:`villages.scope.within`; on SQLite, whose LIKE cannot use an index, the same
-    prefix is added as a range so a kabupaten's 150 villages are read through the code index instead
-    of a scan of the 90,000 national regions. (PostgreSQL uses its pattern index for the LIKE, and a
-    locale collation may not order "." before "/", so the range is left out there.)
-    """
-    condition = within(f"{field.removesuffix('_id')}__code" if field.endswith("_id") else field, code)
-    if connection.vendor == "sqlite":
-        condition &= Q(**{f"{field}__gt": f"{code}.", f"{field}__lt": f"{code}/"})
-    return condition
 
 
 def group_level_for(user) -> int:
@@ -367,8 +353,6 @@ class Progress:
     pillars: list[ProgressRow]
     areas: list[ProgressRow]
     villages: list[ProgressRow]
-    covered: set[str]  # villages an activity in force covers
-    poor_covered: set[str]  # villages a poor-group activity in force covers
     # Read one activity at a time (``per_activity=True``): the recap writes a row for each.
     activities: list[ScopeActivity] = field(default_factory=list)
     figures: dict[int, figures.ActivityFigures] = field(default_factory=dict)
@@ -383,8 +367,6 @@ class Counted:
     pillars: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
     areas: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     villages: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
-    covered: set[str] = field(default_factory=set)
-    poor_covered: set[str] = field(default_factory=set)
     activities: list[ScopeActivity] = field(default_factory=list)
     figures: dict[int, figures.ActivityFigures] = field(default_factory=dict)
     plans: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
@@ -435,8 +417,6 @@ def progress(
         pillars=pillars,
         areas=sort_rows(_area_rows(counted.areas, selection), sort)[0] if by_area else [],
         villages=sort_rows(_village_rows(counted.villages, selection), sort)[0] if villages_too else [],
-        covered=counted.covered,
-        poor_covered=counted.poor_covered,
         activities=counted.activities,
         figures=counted.figures,
         plans=counted.plans,
@@ -453,9 +433,6 @@ def _counted_one_by_one(plans, selection: Selection, *, by_area: bool, villages_
         counted.total.add(one)
         counted.plans[activity.plan_id].add(one)
         counted.pillars[activity.pillar_id].add(one)
-        counted.covered.update(activity.villages)
-        if activity.is_poor_group:
-            counted.poor_covered.update(activity.villages)
         if by_area:
             for area in {village[:width] for village in activity.villages}:
                 counted.areas[area].add(one)
@@ -467,14 +444,11 @@ def _counted_one_by_one(plans, selection: Selection, *, by_area: bool, villages_
 
 def _counted_in_the_database(plans, selection: Selection, *, by_area: bool, villages_too: bool) -> Counted:
     """The same tallies as :func:`_counted_one_by_one`, added up by PostgreSQL in one statement."""
-    poor = ExpressionWrapper(
-        Q(poor_priority=True) | Q(target_group=Activity.TargetGroup.POOR), output_field=BooleanField()
-    )
     activity_sql, activity_params = (
         Activity.objects.in_force()
         .filter(plan__in=plans)
-        .annotate(target=F("target_quantity"), poor=poor)
-        .values_list("id", "plan_id", "pillar_id", "target", "months", "village_id", "poor")
+        .annotate(target=F("target_quantity"))
+        .values_list("id", "plan_id", "pillar_id", "target", "months", "village_id")
         .order_by()
         .query.sql_with_params()
     )
@@ -486,13 +460,9 @@ def _counted_in_the_database(plans, selection: Selection, *, by_area: bool, vill
     )
     code = selection.region_code
     region_filter, region_params = ("WHERE village LIKE %s", [f"{code}.%"]) if code else ("", [])
-    blanks = ", ".join(["NULL"] * figures.TALLY_WIDTH)
     parts = [
         f"SELECT 'total', NULL, {figures.TALLY_SQL} FROM scope f",
         f"SELECT 'pillar', CAST(f.pillar_id AS TEXT), {figures.TALLY_SQL} FROM scope f GROUP BY f.pillar_id",
-        f"SELECT 'covered', village, {blanks} FROM (SELECT DISTINCT village FROM in_region) v",
-        f"""SELECT 'poor', village, {blanks} FROM (
-              SELECT DISTINCT c.village FROM in_region c JOIN activity a ON a.id = c.id WHERE a.poor) v""",
     ]
     tail_params: list = []
     if by_area:
@@ -510,7 +480,7 @@ def _counted_in_the_database(plans, selection: Selection, *, by_area: bool, vill
     # (activity, village) pairs are unique by construction: a named village once, a plan's villages once each.
     scope = "SELECT * FROM figures WHERE id IN (SELECT id FROM in_region)" if code else "SELECT * FROM figures"
     sql = f"""
-WITH activity (id, plan_id, pillar_id, target, months, village_id, poor) AS ({activity_sql}),
+WITH activity (id, plan_id, pillar_id, target, months, village_id) AS ({activity_sql}),
 plan_village (plan_id, village) AS ({link_sql}),
 covered (id, village) AS (
   SELECT id, village_id FROM activity WHERE village_id IS NOT NULL
@@ -543,10 +513,6 @@ scope AS ({scope})
                 counted.areas[key] = figures.tally_of(tally)
             elif kind == "village":
                 counted.villages[key] = figures.tally_of(tally)
-            elif kind == "covered":
-                counted.covered.add(key)
-            else:
-                counted.poor_covered.add(key)
     return counted
 
 
@@ -601,41 +567,48 @@ def _assigned(village: str, roles) -> Exists:
     return Exists(Companion.villages.through.objects.filter(region_id=OuterRef(village), companion__role__in=roles))
 
 
-def _assigned_villages(user, selection: Selection) -> list[str]:
+def covered_by(plans: QuerySet[WorkPlan], *, poor_group: bool = False) -> Exists:
+    """A village (the outer ``code``) is covered by an activity in force of ``plans``: the activity names it, or
+    is for all its plan's villages and the plan has it (``poor_group``: by an activity aimed at poor households).
+
+    The rule of :meth:`Activity.covers`, as a condition the database answers village by village (an anti-join,
+    not a list of every covered village of the country read into Python)."""
+    activities = Activity.objects.in_force().filter(plan__in=plans)
+    if poor_group:
+        activities = activities.poor_group()
+    for_all = activities.filter(village__isnull=True, plan_id=OuterRef("workplan_id"))
+    linked = PlanVillage.objects.filter(region_id=OuterRef("code")).filter(Exists(for_all))
+    return Exists(activities.filter(village_id=OuterRef("code"))) | Exists(linked)
+
+
+def _assigned_villages(user, selection: Selection) -> QuerySet[Region]:
     roles = [selection.role] if selection.role else Companion.COMPANION_ROLES
-    return list(villages_in(user, selection).filter(_assigned("code", roles)).values_list("code", flat=True))
+    return villages_in(user, selection).filter(_assigned("code", roles))
 
 
-def villages_without_activity(user, selection: Selection, covered: set[str]) -> VillageList:
-    """Assigned villages in scope that no activity in force covers (``covered`` from :func:`progress`)."""
-    missing = sorted(code for code in _assigned_villages(user, selection) if code not in covered)
-    shown = list(Region.objects.filter(code__in=missing[:LIST_SHOWN]).select_related("parent").order_by("code"))
+def villages_without_activity(user, selection: Selection, plans: QuerySet[WorkPlan]) -> VillageList:
+    """Assigned villages in scope that no activity in force of ``plans`` covers."""
+    missing = _assigned_villages(user, selection).exclude(covered_by(plans))
+    shown = list(missing.select_related("parent").order_by("code")[:LIST_SHOWN])
     for village in shown:
         village.url = selection.plan_list_url(kecamatan=village.parent_id)
-    return VillageList(len(missing), shown)
+    return VillageList(missing.count() if len(shown) == LIST_SHOWN else len(shown), shown)
 
 
 def unassigned_village_count(user, selection: Selection) -> int:
     return villages_in(user, selection).exclude(_assigned("code", Companion.Role.values)).count()
 
 
-def blt_without_poor_activity(user, selection: Selection, covered: set[str]) -> VillageList:
-    """Assigned villages with BLT recipients (data of the year or the latest before) and no poor-group activity
-    (``covered``: the villages a poor-group activity in force covers, from :func:`progress`)."""
-    gaps = [code for code in _assigned_villages(user, selection) if code not in covered]
-    missing = []
-    for chunk in figures.chunks(gaps, figures.CHUNK):
-        found = VillageData.objects.filter(village__in=chunk).for_year(selection.year).filter(blt_households__gt=0)
-        missing += list(found.values_list("pk", "blt_households", "village_id"))
-    missing.sort(key=lambda row: (-row[1], row[2]))
-    shown = list(
-        VillageData.objects.filter(pk__in=[row[0] for row in missing[:LIST_SHOWN]])
-        .select_related("village__parent")
-        .order_by("-blt_households", "village_id")
-    )
+def blt_without_poor_activity(user, selection: Selection, plans: QuerySet[WorkPlan]) -> VillageList:
+    """Assigned villages with BLT recipients (data of the year or the latest before) and no poor-group activity in
+    force of ``plans``, the most recipients first."""
+    gaps = _assigned_villages(user, selection).exclude(covered_by(plans, poor_group=True))
+    missing = VillageData.objects.filter(village__in=gaps.values("code")).for_year(selection.year)
+    missing = missing.filter(blt_households__gt=0)
+    shown = list(missing.select_related("village__parent").order_by("-blt_households", "village_id")[:LIST_SHOWN])
     for data in shown:
         data.url = selection.plan_list_url(kecamatan=data.village.parent_id)
-    return VillageList(len(missing), shown)
+    return VillageList(missing.count() if len(shown) == LIST_SHOWN else len(shown), shown)
 
 
 @dataclass

@@ -22,10 +22,10 @@ from pillars import figures, progress
 from pillars.models import WorkflowEvent, WorkPlan
 from pillars.queries import written_count
 from reports import dashboard
-from villages.models import Companion
 from villages.scope import viewer_for
 
 HEATMAP_ROWS = 30
+NOT_OWING_ROWS = 50  # the companions without a plan in force named on the home; the rest counted
 VILLAGE_ROWS = 25  # a phone screen or two; the rest behind a link
 
 
@@ -71,9 +71,9 @@ def _coordinator_context(request, viewer) -> dict:
         "sort_columns": dashboard.sort_columns(
             selection, dashboard.sort_rows([], sort)[1], villages="all" if show_all else ""
         ),
-        "without_activity": dashboard.villages_without_activity(user, selection, numbers.covered),
+        "without_activity": dashboard.villages_without_activity(user, selection, plans),
         "unassigned_villages": dashboard.unassigned_village_count(user, selection),
-        "blt_gaps": dashboard.blt_without_poor_activity(user, selection, numbers.poor_covered),
+        "blt_gaps": dashboard.blt_without_poor_activity(user, selection, plans),
         "heatmap": _heatmap(_grid(user, selection, selection.year), selection.month),
         "last_year": _still_open(user, selection, today),
         "deadline_day": settings.RKT_REPORT_DEADLINE_DAY,
@@ -105,11 +105,16 @@ class Heatmap:
     due: int
     late: int
     returned: int
-    not_owing: list  # (name, the plan's status or "no plan") of companions without a plan in force
+    not_owing: list  # (name, the plan's status or "no plan") of the first companions without a plan in force
+    not_owing_count: int = 0
 
     @property
     def more(self) -> int:
         return self.owing - len(self.rows)
+
+    @property
+    def not_owing_more(self) -> int:
+        return self.not_owing_count - len(self.not_owing)
 
 
 def _heat_row(row) -> HeatRow:
@@ -121,35 +126,31 @@ def _heat_row(row) -> HeatRow:
     return HeatRow(row.companion.display_name, cells)
 
 
-def _grid(user, selection: dashboard.Selection, year: int) -> list[progress.CompletenessRow]:
-    """The completeness grid of ``year`` (:func:`pillars.progress.completeness`, the one implementation), its
-    rows narrowed by the selection's role and area."""
-    rows = progress.completeness(user, year)
-    if selection.role:
-        rows = [row for row in rows if row.companion.role == selection.role]
-    if selection.area:
-        links = Companion.villages.through.objects.filter(dashboard.below("region_id", selection.area.code))
-        in_area = set(links.values_list("companion_id", flat=True))
-        rows = [row for row in rows if row.companion.pk in in_area]
-    return rows
+def _grid(user, selection: dashboard.Selection, year: int) -> progress.Completeness:
+    """The completeness of ``year`` (:class:`pillars.progress.Completeness`, the one implementation), narrowed
+    by the selection's role and area."""
+    area = selection.area.code if selection.area else None
+    return progress.Completeness(user, year, role=selection.role, area_code=area)
 
 
-def _heatmap(rows: list[progress.CompletenessRow], month: int) -> Heatmap:
+def _heatmap(grid: progress.Completeness, month: int) -> Heatmap:
     """Report completeness of the companions who owe reports, the ones most behind first; companions without a
     plan in force owe none and are listed apart."""
-    owing = [row for row in rows if row.owes]
-    cells = [cell for row in owing for cell in row.cells]
-    shown = sorted(owing, key=lambda row: (-row.missing, row.companion.display_name.lower()))[:HEATMAP_ROWS]
-    not_owing = [(row.companion.display_name, row.plan_label or _("no plan")) for row in rows if not row.owes]
+    totals = grid.totals
+    not_owing = grid.not_owing
     return Heatmap(
-        rows=[_heat_row(row) for row in shown],
-        owing=len(owing),
+        rows=[_heat_row(row) for row in grid.most_behind(HEATMAP_ROWS)],
+        owing=grid.owing_count,
         month=month,
-        missing=sum(1 for row in owing if month and row.cells[month - 1].state == progress.Cell.MISSING),
-        due=sum(1 for row in owing if month and row.cells[month - 1].state == progress.Cell.OPEN),
-        late=sum(1 for cell in cells if cell.shown_late),
-        returned=sum(1 for cell in cells if cell.state == progress.Cell.RETURNED),
-        not_owing=not_owing,
+        missing=totals[month - 1].missing if month else 0,
+        due=totals[month - 1].due if month else 0,
+        late=sum(total.late for total in totals),
+        returned=sum(total.returned for total in totals),
+        not_owing=[
+            (companion.display_name, progress.plan_status_label(companion.plan_status) or _("no plan"))
+            for companion in not_owing[:NOT_OWING_ROWS]
+        ],
+        not_owing_count=not_owing.count(),
     )
 
 
@@ -172,12 +173,8 @@ def _still_open(user, selection: dashboard.Selection, today) -> StillOpen | None
         or not dashboard.scoped_plans(user, selection, any_year=True).filter(year=year).in_force().exists()
     ):
         return None
-    cells = [cell for row in _grid(user, selection, year) if row.owes for cell in row.cells]
-    return StillOpen(
-        year,
-        due=sum(1 for cell in cells if cell.state == progress.Cell.OPEN),
-        missing=sum(1 for cell in cells if cell.state == progress.Cell.MISSING),
-    )
+    totals = _grid(user, selection, year).totals
+    return StillOpen(year, due=sum(total.due for total in totals), missing=sum(total.missing for total in totals))
 
 
 @dataclass

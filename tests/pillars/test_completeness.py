@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from pillars import progress
 from pillars.models import MonthlyReport
 from pillars.progress import Cell, completeness, plan_cells, report_deadline
 from tests.clock import local
@@ -171,3 +172,74 @@ def test_a_wide_scope_is_shown_a_page_of_companions_at_a_time_with_totals_of_all
     assert len(first.context["rows"]) == 5 and len(last.context["rows"]) == 2
     assert first.context["totals"][0].owed == last.context["totals"][0].owed == 12
     assert f"?year={YEAR}&amp;page=2" in first.content.decode()
+
+
+# --- every scope: totals grouped by the database, rows only for the companions shown ---------------------------
+
+
+@pytest.fixture
+def mixed_year(cast):
+    """Twelve companions whose months are in every state: on time, late, returned, reopened (a draft sent once,
+    late or not), an unsent draft, nothing; three without a plan in force, one of them with a report anyway."""
+    village = region("34.03.01.2001")
+    states = [
+        ("acknowledged", local(YEAR, 2, 3)),
+        ("submitted", local(YEAR, 3, 6, 0, 1)),  # a minute late
+        ("returned", local(YEAR, 4, 2)),
+        ("draft", local(YEAR, 5, 1)),  # reopened, on time
+        ("draft", local(YEAR, 7, 20)),  # reopened, late
+        ("draft", None),  # opened, never sent
+    ]
+    for n in range(12):
+        companion = CompanionFactory(
+            user=UserFactory(username=f"m{n:02d}", first_name=f"Nama{n % 5}"), villages=[village]
+        )
+        plan = PlanFactory(companion=companion)
+        if n < 9:
+            approve(plan, year=YEAR)
+        for month in range(1, 8):
+            if (n + month) % 4:
+                status, sent = states[(n * 7 + month) % len(states)]
+                report(plan, month, status, sent)
+    return village
+
+
+@pytest.mark.parametrize("now", [local(YEAR, 3, 5, 12), local(YEAR, 7, 6, 0, 30), local(YEAR + 1, 1, 10)])
+def test_the_grouped_totals_are_the_sum_of_every_rows_cells(cast, year_plan, mixed_year, now):
+    grid = progress.Completeness(cast.coordinator, YEAR, now)
+    by_rows = [progress.MonthTotals() for _ in range(12)]
+    for row in grid.all_rows():
+        if row.owes:
+            for cell in row.cells:
+                by_rows[cell.month - 1].count(cell)
+    assert grid.totals == by_rows
+    assert sum(total.late for total in grid.totals) > 0 and sum(total.returned for total in grid.totals) > 0
+
+
+@pytest.mark.parametrize("now", [local(YEAR, 3, 5, 12), local(YEAR, 7, 6, 0, 30), local(YEAR + 1, 1, 10)])
+def test_the_most_behind_are_the_first_of_every_row_sorted_by_missing_months_then_name(cast, mixed_year, now):
+    grid = progress.Completeness(cast.coordinator, YEAR, now)
+    everyone = sorted(
+        (row for row in grid.all_rows() if row.owes),
+        key=lambda row: (-row.missing, row.companion.display_name.lower(), row.companion.pk),
+    )
+    shown = grid.most_behind(5)
+    assert [row.companion.pk for row in shown] == [row.companion.pk for row in everyone[:5]]
+    assert [row.cells for row in shown] == [row.cells for row in everyone[:5]]
+
+
+def test_a_grid_narrowed_to_an_area_or_a_role_holds_only_those_companions(cast, year_plan, mixed_year):
+    elsewhere = region("34.03.03.2001")
+    CompanionFactory(user=UserFactory(username="far"), villages=[elsewhere], role="PD")
+    names = {c.user.username for c in progress.Completeness(cast.coordinator, YEAR, area_code="34.03.03").companions}
+    assert names == {"far"}
+    by_role = progress.Completeness(cast.coordinator, YEAR, role="PD").companions
+    assert {c.user.username for c in by_role} == {"far"}
+
+
+def test_rows_are_read_only_for_the_companions_shown(cast, mixed_year, django_assert_num_queries):
+    grid = progress.Completeness(cast.coordinator, YEAR, local(YEAR, 7, 6))
+    page = list(grid.owing[:3])
+    with django_assert_num_queries(1):
+        rows = grid.rows(page)
+    assert [row.companion for row in rows] == page

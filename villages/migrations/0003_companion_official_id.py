@@ -5,15 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('villages', '0002_ordering_by_key_columns'),
+        ("villages", "0002_ordering_by_key_columns"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='companion',
-            name='official_id',
-            field=models.CharField(blank=True, help_text='Printed under the name in signature blocks: NIP for civil servants, NIK otherwise.', max_length=18, validators=[django.core.validators.RegexValidator('^(\\d{16}|\\d{18})$', 'Enter an NIP of 18 digits or an NIK of 16 digits, without spaces.')], verbose_name='NIP or NIK'),
+            model_name="companion",
+            name="official_id",
+            field=models.CharField(
+                blank=True,
+                help_text="Printed under the name in signature blocks: NIP for civil servants, NIK otherwise.",
+                max_length=18,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^(\\d{16}|\\d{18})$", "Enter an NIP of 18 digits or an NIK of 16 digits, without spaces."
+                    )
+                ],
+                verbose_name="NIP or NIK",
+            ),
         ),
     ]
