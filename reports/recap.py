@@ -286,7 +286,8 @@ def _pillar_sheet(wb, numbers: dashboard.Progress, cut_off: ToDate) -> None:
     ws.append(
         [
             _(
-                "The average achievement is the mean of each activity's share of its own target, no share above the whole target."
+                "The average achievement is the mean of each activity's share of its own target, "
+                "no share above the whole target."
             )
         ]
     )
