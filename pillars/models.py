@@ -230,7 +230,8 @@ class ActivityQuerySet(PlanChildQuerySet):
         return self.filter(in_force_condition("plan__"), pending=False)
 
     def written(self) -> ActivityQuerySet:
-        """Activities of the versions being written: a revision's where one is under way, else the plan's own."""
+        """Activities of the versions being written: a revision's where one is under way, else the plan's own.
+        Twin of :attr:`Activity.is_written`."""
         return self.filter(Q(pending=True) | ~under_revision_condition("plan__"))
 
 
@@ -354,6 +355,12 @@ class Activity(models.Model):
     def is_in_force(self) -> bool:
         """Twin of :meth:`ActivityQuerySet.in_force` for one activity."""
         return not self.pending and self.plan.is_in_force
+
+    @property
+    def is_written(self) -> bool:
+        """Twin of :meth:`ActivityQuerySet.written` for one activity: a revision's copy, or an activity of a plan
+        that is not under revision (the approved rows of a plan under revision stay as approved)."""
+        return self.pending or not self.plan.under_revision
 
     @property
     def approved_id(self) -> int:

@@ -83,16 +83,38 @@ def why_not_reportable(plan: WorkPlan, month: int, today: date | None = None) ->
     return None
 
 
+def month_lock_reason(plan: WorkPlan, month: int, report: MonthlyReport | None) -> str | None:
+    """Why the entries of ``month`` cannot change now (it cannot be reported, or its report is submitted or
+    acknowledged); None when they can. ``report`` is the month's report, if any."""
+    reason = why_not_reportable(plan, month)
+    if reason is None and report is not None and report.is_locked:
+        reason = _("This month's report is submitted, so the month is locked.")
+    return reason
+
+
+def entry_lock_reason(entry: MonthlyProgress) -> str | None:
+    """:func:`month_lock_reason` for the month of one progress entry."""
+    plan = entry.activity.plan
+    return month_lock_reason(plan, entry.month, MonthlyReport.objects.filter(plan=plan, month=entry.month).first())
+
+
+def report_lock_reason(report: MonthlyReport) -> str | None:
+    """Why a monthly report cannot change now: it is submitted or acknowledged (only its transitions move it)."""
+    if not report.is_locked:
+        return None
+    return _("This report is %(status)s and locked; the coordinator returns or reopens it.") % {
+        "status": report.get_status_display().lower()
+    }
+
+
 def _lock_month(plan: WorkPlan, month: int, by) -> tuple[WorkPlan, MonthlyReport | None]:
     """Lock the plan row, then check the owner may still change ``month``."""
     plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
     require_owner(plan, by)
-    reason = why_not_reportable(plan, month)
+    report = MonthlyReport.objects.filter(plan=plan, month=month).first()
+    reason = month_lock_reason(plan, month, report)
     if reason:
         raise WorkflowError(reason)
-    report = MonthlyReport.objects.filter(plan=plan, month=month).first()
-    if report is not None and report.is_locked:
-        raise WorkflowError(_("This month's report is submitted, so the month is locked."))
     return plan, report
 
 
