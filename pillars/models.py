@@ -439,12 +439,24 @@ class MonthlyProgress(models.Model):
         return f"{self.activity} – {self.month}"
 
 
+EVIDENCE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+
+
 def evidence_path(instance: Evidence, filename: str) -> str:
     """A server-made name: the uploader's file name never reaches the file system."""
     import uuid
 
-    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(instance.content_type, "bin")
+    extension = EVIDENCE_EXTENSIONS.get(instance.content_type, "bin")
     return f"evidence/{instance.progress.activity.plan.year}/{uuid.uuid4().hex}.{extension}"
+
+
+def original_path(instance: Evidence, filename: str) -> str:
+    """Where an original photo is kept (``RKT_EVIDENCE_KEEP_ORIGINALS``); ``filename`` is server-made too,
+    ``original.<extension of the type found>``."""
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"evidence/{instance.progress.activity.plan.year}/originals/{uuid.uuid4().hex}.{extension}"
 
 
 class EvidenceQuerySet(ScopedQuerySet):
@@ -457,7 +469,19 @@ class Evidence(models.Model):
     progress = models.ForeignKey(
         MonthlyProgress, verbose_name=_("progress"), on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    file = models.FileField(
+        _("file"),
+        upload_to=evidence_path,
+        max_length=200,
+        help_text=_("What pages and documents show: for a photo, the copy made at upload."),
+    )
+    original = models.FileField(
+        _("original photo"),
+        upload_to=original_path,
+        max_length=200,
+        blank=True,
+        help_text=_("The photo as uploaded, kept only where RKT_EVIDENCE_KEEP_ORIGINALS is on."),
+    )
     original_name = models.CharField(_("original name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size (bytes)"))

@@ -263,3 +263,9 @@ LOGGING = {
 RKT_REPORT_DEADLINE_DAY = env_int("RKT_REPORT_DEADLINE_DAY", 5, minimum=1, maximum=28)
 RKT_EVIDENCE_MAX_BYTES = env_int("RKT_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 RKT_EVIDENCE_MAX_FILES = env_int("RKT_EVIDENCE_MAX_FILES", 10, minimum=1, maximum=50)
+# A photo's pixels are read from its header and refused past this before anything is decoded (a 280 KB PNG can
+# say 9400 × 9400); 40 megapixels is more than a phone's photo. The copy kept is at most this many pixels wide or
+# high, made once at upload and used by every page and PDF; the original is kept beside it only if asked.
+RKT_EVIDENCE_MAX_PIXELS = env_int("RKT_EVIDENCE_MAX_PIXELS", 40_000_000, minimum=1_000_000, maximum=200_000_000)
+RKT_EVIDENCE_IMAGE_SIDE = env_int("RKT_EVIDENCE_IMAGE_SIDE", 1600, minimum=320, maximum=8000)
+RKT_EVIDENCE_KEEP_ORIGINALS = env_bool("RKT_EVIDENCE_KEEP_ORIGINALS", False)
