@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -27,10 +27,17 @@ from villages.number_fields import NumberFieldsAdmin
 
 
 class ScopedHistoryAdmin(SimpleHistoryAdmin):
-    """Admin lists go through the same ``visible_to`` rule as every page."""
+    """Admin lists go through the same ``visible_to`` rule as every page. Old versions can be read, not restored."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring an old version would write its status, revision and version back past the workflow and its
+        # locks (simple-history asks only for view permission to do it).
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 # --- the workflow's promises, kept in the admin ----------------------------------------------------------
@@ -121,6 +128,12 @@ def moved(obj) -> None:
 
 
 class VersionedModelAdmin(VersionedAdmin):
+    def get_actions(self, request):
+        # "Delete selected" deletes a queryset without asking about each row's lock; rows are deleted one by one.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     def save_model(self, request, obj, form, change) -> None:
         if change and not form.has_changed():
             return  # nothing to write: the version stays, and a page opened on it can still save

@@ -175,8 +175,10 @@ def stored_copy(image: Image.Image) -> bytes:
     image.draft("RGB", (side, side))
     image.load()
     metadata = _kept_metadata(image)
-    upright = ImageOps.exif_transpose(image)
-    upright.thumbnail((side, side))
+    # In place: a copy of a photo at the pixel limit would double what the worker holds.
+    ImageOps.exif_transpose(image, in_place=True)
+    image.thumbnail((side, side))
+    upright = image
     if upright.mode in ("RGBA", "LA", "PA") or (upright.mode == "P" and "transparency" in upright.info):
         # A transparent PNG on white, as a page shows it.
         flat = Image.new("RGB", upright.size, "white")

@@ -234,6 +234,10 @@ STORAGES = {
 # (rkt/widgets.py: the month view's twenty entry forms spent half the page rendering them).
 FORM_RENDERER = "rkt.widgets.PlainWidgetRenderer"
 
+# The admin shows old versions of plans, activities, progress and reports but cannot restore one: a restore would
+# write an old status and version past the workflow (pillars.admin.ScopedHistoryAdmin refuses it too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

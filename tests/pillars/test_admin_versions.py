@@ -247,3 +247,21 @@ def test_reports_entries_and_lone_activities_are_not_added_in_the_admin(cast):
     client = cast.client_for(cast.admin)
     for model in ("monthlyreport", "monthlyprogress", "activity"):
         assert client.get(reverse(f"admin:pillars_{model}_add")).status_code == 403
+
+
+def test_an_old_version_can_be_read_in_the_admin_but_not_restored(cast, plan):
+    record = plan.history.order_by("history_id").first()
+    url = reverse("admin:pillars_workplan_simple_history", args=[plan.pk, record.history_id])
+    client = cast.client_for(cast.admin)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"priorities": "Versi lama"}).status_code == 403
+    assert WorkPlan.objects.get(pk=plan.pk).status == WorkPlan.Status.APPROVED
+
+
+def test_locked_rows_cannot_be_deleted_in_bulk_from_the_list(cast, acknowledged):
+    listing = reverse("admin:pillars_monthlyreport_changelist")
+    response = cast.client_for(cast.admin).post(
+        listing, {"action": "delete_selected", "_selected_action": [acknowledged.pk], "post": "yes"}
+    )
+    assert response.status_code in (200, 302)
+    assert MonthlyReport.objects.filter(pk=acknowledged.pk).exists()
