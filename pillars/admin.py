@@ -69,7 +69,9 @@ class VersionedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
+            # Required for a change: a save that does not say which version it was opened at is not taken.
             self.fields["opened_version"].initial = self.instance.version
+            self.fields["opened_version"].required = True
 
     def clean(self):
         cleaned = super().clean()

@@ -265,3 +265,12 @@ def test_locked_rows_cannot_be_deleted_in_bulk_from_the_list(cast, acknowledged)
     )
     assert response.status_code in (200, 302)
     assert MonthlyReport.objects.filter(pk=acknowledged.pk).exists()
+
+
+def test_an_admin_save_that_does_not_say_its_version_is_refused(cast, plan, entry):
+    client = cast.client_for(cast.admin)
+    data = change_form_data(client.get(change_url(entry)), description="Tanpa versi")
+    del data["opened_version"]
+    assert client.post(change_url(entry), data).status_code == 200
+    entry.refresh_from_db()
+    assert (entry.description, entry.version) == ("Rapat", 1)
