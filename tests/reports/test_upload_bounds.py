@@ -61,3 +61,12 @@ def test_a_sheet_without_its_end_marker_that_stops_within_the_limit_is_read_to_i
     assert "The sheet has more than" not in body
     # Read as far as the sheet goes: the rows below the plan (its totals) are read as rows and listed.
     assert "nothing was saved" in body
+
+
+def test_the_limit_is_named_in_indonesian_on_an_indonesian_page(cast, client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    book = downloaded(client, cast.plan)
+    without_end_marker(book)["B1048576"] = " "
+    assert (
+        "Lembar ini memiliki lebih dari 2.000 baris: pecah berkasnya." in send(client, cast.plan, book).content.decode()
+    )
