@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,6 +86,73 @@ def measure_exports(bench, args) -> None:
         url = reverse("reports:recap-xlsx", args=[plan.year])
         bench.page(label, client, url, floor="bare openpyxl", n=max(1, n // 2))
         bench.memory(label, client, url)
+
+
+# Gunicorn's worker timeout is 30 s; a plan PDF should be served well within it.
+PDF_SECONDS = 10
+
+
+def measure_pdf_per_activity(bench, args) -> None:
+    """The plan PDF of the export plan's companion at 20, 100 and 200 activities (copies of its own, in plans made
+    inside a transaction that is rolled back): the time each activity adds, and the largest plan served within
+    ``PDF_SECONDS``. Larger plans are for the background jobs (the PDF moves out of the request there)."""
+    from django.db import transaction
+    from django.urls import reverse
+
+    from pillars.models import Activity, WorkPlan
+
+    base = export_plan()
+    model_rows = list(base.activities.filter(pending=False).order_by("pk"))
+    client = bench.client(base.companion.user.username)
+    sizes = (20, 100, 200)
+    seconds: dict[int, float] = {}
+
+    class RollBack(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            for offset, size in enumerate(sizes):
+                plan = WorkPlan.objects.create(
+                    companion=base.companion, year=2090 + offset, status=WorkPlan.Status.APPROVED
+                )
+                plan.villages.set(base.villages.all())
+                copies = []
+                for position in range(size):
+                    model = model_rows[position % len(model_rows)]
+                    copy = Activity(plan=plan, position=position, months=model.months)
+                    for field in ("pillar_id", "village_id", "title", "target_group", "target_quantity", "unit"):
+                        setattr(copy, field, getattr(model, field))
+                    copies.append(copy)
+                Activity.objects.bulk_create(copies)
+                url = reverse("reports:plan-pdf", args=[plan.pk])
+                client.get(url)  # warm
+                runs = []
+                for _ in range(2):
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    runs.append(time.perf_counter() - started)
+                    if response.status_code != 200:
+                        raise RuntimeError(f"{url} answered {response.status_code}")
+                seconds[size] = min(runs)
+            raise RollBack
+    except RollBack:
+        pass
+    # Least squares over the three sizes: seconds = fixed + per_activity × activities.
+    n = len(sizes)
+    mean_x, mean_y = sum(sizes) / n, sum(seconds.values()) / n
+    per_activity = sum((x - mean_x) * (seconds[x] - mean_y) for x in sizes) / sum((x - mean_x) ** 2 for x in sizes)
+    fixed = mean_y - per_activity * mean_x
+    largest = int((PDF_SECONDS - fixed) / per_activity) if per_activity > 0 else 0
+    timings = ", ".join(f"{size}: {seconds[size]:.2f} s" for size in sizes)
+    bench.results["export: plan PDF, time per activity"] = {
+        "value": (
+            f"{per_activity * 1000:.1f} ms per activity + {fixed:.2f} s ({timings}); "
+            f"largest plan within {PDF_SECONDS} s: {largest:,} activities"
+        ),
+        "per_activity_ms": round(per_activity * 1000, 1),
+        "largest_within_s": largest,
+    }
 
 
 def client_user(username: str):

@@ -171,6 +171,21 @@ def exports(bench, args) -> None:
 
 
 @measure
+def plan_pdf_per_activity(bench, args) -> None:
+    from bench.exports import measure_pdf_per_activity
+
+    measure_pdf_per_activity(bench, args)
+
+
+@measure
+def crafted_files(bench, args) -> None:
+    """Hostile small uploads, each refused in a child process of its own (bench/crafted_files.py)."""
+    from bench.crafted_files import measure as measure_crafted
+
+    measure_crafted(bench)
+
+
+@measure
 def region_import_fresh(bench, args) -> None:
     """Into an empty scratch database of the same engine, in a child process; then once more there."""
     with scratch_database() as url:

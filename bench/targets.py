@@ -45,6 +45,7 @@ TARGETS = [
     Target("coordinator:", "p95 ≤ 150 ms", _within(p95=150)),
     Target("export: plan PDF", "≤ 1.5 s, ≤ 1.3 × WeasyPrint", _within(median=1500, ratio=1.3)),
     Target("export: recap workbook", "≤ 3 s, ≤ 1.5 × openpyxl, < 100 MB", _within(median=3000, ratio=1.5, peak=100)),
+    Target("crafted file:", "refused ≤ 1 s, < 50 MB", _within(median=1000, peak=50)),
     Target("region import, fresh", "< 30 s", _within(median=30_000)),
     Target(
         "region import, repeated", "< 30 s, changes nothing", lambda r: r["median_ms"] < 30_000 and not r["changed"]

@@ -1,12 +1,18 @@
 """Checking uploaded evidence files before anything is stored.
 
-The type is judged from the file's first bytes, never from its name or the browser's claim; images
-must open and decode with Pillow; PDFs must start with the PDF header and end with an end-of-file
-marker. Files are stored under names the server makes (:func:`pillars.models.evidence_path`).
+The type is judged from the file's first bytes, never from its name or the browser's claim. A photo's size in
+pixels is read from its header and refused past ``RKT_EVIDENCE_MAX_PIXELS`` before anything is decoded; a photo
+that passes is decoded once, here, into the copy the app stores and shows (:func:`stored_copy`: turned upright,
+at most ``RKT_EVIDENCE_IMAGE_SIDE`` pixels on its longest side, JPEG, only its date and place kept from its
+metadata), so pages and PDFs never decode the original again. A PDF must open with pypdf and have a page.
+Files are stored under names the server makes (:func:`pillars.models.evidence_path`), and the name shown and
+served keeps the uploader's stem with the extension of the type found (:func:`safe_name`).
 """
 
 from __future__ import annotations
 
+import io
+import math
 import os
 import warnings
 from dataclasses import dataclass
@@ -16,20 +22,35 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL.ExifTags import IFD, Base
+
+from pillars.models import EVIDENCE_EXTENSIONS as EXTENSIONS
+from villages.formats import format_number
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 MAGIC = ((b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG), (b"%PDF-", PDF))
 PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
 # A PDF writer may add a little after %%EOF (a newline, padding); look at the last kilobyte.
 PDF_TAIL = 1024
+STORED_QUALITY = 85
 
 
 @dataclass(frozen=True)
 class CheckedFile:
+    """An upload that passed: ``content`` is what is stored (a photo's made copy; None: the upload itself, a PDF),
+    ``content_type`` its type, ``original_name`` the name shown and served (its extension that of the type)."""
+
     upload: UploadedFile
     content_type: str
     original_name: str
+    content: bytes | None = None
+    # The type of the upload as sent, for the original kept beside the copy when RKT_EVIDENCE_KEEP_ORIGINALS is on.
+    original_type: str = ""
+
+    @property
+    def size(self) -> int:
+        return len(self.content) if self.content is not None else self.upload.size
 
 
 def max_bytes() -> int:
@@ -40,11 +61,33 @@ def max_files() -> int:
     return settings.RKT_EVIDENCE_MAX_FILES
 
 
+def max_pixels() -> int:
+    return settings.RKT_EVIDENCE_MAX_PIXELS
+
+
 def clean_name(name: str | None) -> str:
     """The uploader's name for display only: no directories, no control characters, 255 at most."""
     base = os.path.basename((name or "").replace("\\", "/"))
     base = "".join(ch for ch in base if ch.isprintable()).strip()
     return (base or _("file"))[-255:]
+
+
+def safe_name(name: str | None, content_type: str) -> str:
+    """The uploader's name with the extension of the type found in the content, whatever it was called:
+    a JPEG sent as ``poly.html`` is ``poly.jpg``, so no browser or download folder takes it for a page."""
+    stem = os.path.splitext(clean_name(name))[0].strip(" .") or _("file")
+    extension = EXTENSIONS.get(content_type, "bin")
+    return f"{stem[: 250 - len(extension)]}.{extension}"
+
+
+def check_room(*, already: int, added: int) -> None:
+    """Refuse ``added`` files for an entry that has ``already``, past ``RKT_EVIDENCE_MAX_FILES``."""
+    if already + added > max_files():
+        raise ValidationError(
+            _("An entry can have at most %(limit)s files; it has %(already)s and you added %(added)s.")
+            % {"limit": max_files(), "already": already, "added": added},
+            code="too_many",
+        )
 
 
 def sniff(head: bytes) -> str | None:
@@ -63,7 +106,12 @@ def _read_head_and_tail(upload: UploadedFile) -> tuple[bytes, bytes]:
     return head, tail
 
 
-def _check_image(upload: UploadedFile, content_type: str, name: str) -> None:
+def _megapixels(pixels: int) -> str:
+    return format_number(round(pixels / 1_000_000, 1))
+
+
+def _check_image(upload: UploadedFile, content_type: str, name: str) -> bytes:
+    """The stored copy of a photo (see :func:`stored_copy`); ValidationError when it is not a readable photo."""
     broken = _("“%(name)s” is not a readable image (it may be damaged or cut short).") % {"name": name}
     try:
         with warnings.catch_warnings():
@@ -73,17 +121,97 @@ def _check_image(upload: UploadedFile, content_type: str, name: str) -> None:
             with Image.open(upload) as image:
                 if image.format != PILLOW_FORMATS[content_type]:
                     raise ValidationError(broken, code="corrupt")
+                # The header says the size; nothing is decoded yet, so a 9400 × 9400 PNG of 280 KB costs nothing.
+                width, height = image.size
+                if width * height > max_pixels():
+                    raise ValidationError(
+                        _(
+                            "“%(name)s” is %(width)s × %(height)s pixels (%(size)s megapixels); "
+                            "the limit is %(limit)s megapixels. Send a smaller photo."
+                        )
+                        % {
+                            "name": name,
+                            "width": width,
+                            "height": height,
+                            "size": _megapixels(width * height),
+                            "limit": _megapixels(max_pixels()),
+                        },
+                        code="too_many_pixels",
+                    )
                 image.verify()
-            # verify() does not decode pixel data; load() does, and catches truncated files.
+            # verify() does not decode pixel data; making the copy does, and catches truncated files.
             upload.seek(0)
             with Image.open(upload) as image:
-                image.load()
+                return stored_copy(image)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise ValidationError(broken, code="corrupt") from exc
     except Image.DecompressionBombWarning as exc:
         raise ValidationError(
             _("“%(name)s” is too large in pixels to be a photo.") % {"name": name}, code="too_many_pixels"
         ) from exc
+    finally:
+        upload.seek(0)
+
+
+def _kept_metadata(image: Image.Image) -> Image.Exif:
+    """Of a photo's metadata only when and where it was taken: the camera, its owner, thumbnails and the
+    rest are dropped (the orientation too, once the pixels are turned upright)."""
+    source, kept = image.getexif(), Image.Exif()
+    if Base.DateTime in source:
+        kept[Base.DateTime] = source[Base.DateTime]
+    taken = source.get_ifd(IFD.Exif).get(Base.DateTimeOriginal)
+    if taken:
+        kept.get_ifd(IFD.Exif)[Base.DateTimeOriginal] = taken
+    place = source.get_ifd(IFD.GPSInfo)
+    if place:
+        kept.get_ifd(IFD.GPSInfo).update(place)
+    return kept
+
+
+def stored_copy(image: Image.Image) -> bytes:
+    """The JPEG the app keeps of a photo, made once at upload: upright (its EXIF orientation applied), at most
+    ``RKT_EVIDENCE_IMAGE_SIDE`` pixels on its longest side, with only its date and GPS position kept."""
+    side = settings.RKT_EVIDENCE_IMAGE_SIDE
+    # A JPEG is decoded straight at a reduced scale (a half, a quarter, an eighth) when that still covers the copy:
+    # a phone's 4000 × 3000 photo is decoded at 2000 × 1500, a quarter of the memory.
+    scale = min(1.0, side / max(image.size))
+    image.draft("RGB", (math.ceil(image.width * scale), math.ceil(image.height * scale)))
+    image.load()
+    metadata = _kept_metadata(image)
+    # In place: a copy of a photo at the pixel limit would double what the worker holds.
+    ImageOps.exif_transpose(image, in_place=True)
+    image.thumbnail((side, side))
+    upright = image
+    if upright.mode in ("RGBA", "LA", "PA") or (upright.mode == "P" and "transparency" in upright.info):
+        # A transparent PNG on white, as a page shows it.
+        flat = Image.new("RGB", upright.size, "white")
+        flat.paste(upright.convert("RGBA"), mask=upright.convert("RGBA").getchannel("A"))
+        upright = flat
+    out = io.BytesIO()
+    upright.convert("RGB").save(out, "JPEG", quality=STORED_QUALITY, optimize=True, exif=metadata.tobytes())
+    return out.getvalue()
+
+
+def _check_pdf(upload: UploadedFile, name: str) -> None:
+    """Refuse what is not a readable PDF with at least one page: a header and an end marker are not enough
+    (an HTML page or a program can carry both)."""
+    from pypdf import PdfReader
+
+    unreadable = _("“%(name)s” is not a readable PDF (it may be damaged, or not a PDF at all).") % {"name": name}
+    try:
+        upload.seek(0)
+        reader = PdfReader(upload, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ValidationError(
+                _("“%(name)s” is protected by a password; send it without one.") % {"name": name}, code="encrypted"
+            )
+        if len(reader.pages) == 0:
+            raise ValidationError(unreadable, code="corrupt")
+        reader.pages[0].mediabox  # noqa: B018 (reading the first page is the check)
+    except ValidationError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds (PdfReadError, KeyError, ValueError, …) for a broken file
+        raise ValidationError(unreadable, code="corrupt") from exc
     finally:
         upload.seek(0)
 
@@ -107,23 +235,20 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
             code="wrong_type",
         )
     if content_type in PILLOW_FORMATS:
-        _check_image(upload, content_type, name)
-    elif b"%%EOF" not in tail:
+        copy = _check_image(upload, content_type, name)
+        return CheckedFile(upload, JPEG, safe_name(name, JPEG), content=copy, original_type=content_type)
+    if b"%%EOF" not in tail:
         raise ValidationError(
             _("“%(name)s” is not a complete PDF (it may be damaged or cut short).") % {"name": name}, code="corrupt"
         )
-    return CheckedFile(upload=upload, content_type=content_type, original_name=name)
+    _check_pdf(upload, name)
+    return CheckedFile(upload, PDF, safe_name(name, PDF), original_type=PDF)
 
 
 def check_uploads(uploads: list[UploadedFile], *, already: int) -> list[CheckedFile]:
-    """Every upload checked, all or nothing; ``already`` files are attached to the entry."""
-    room = max_files() - already
-    if len(uploads) > room:
-        raise ValidationError(
-            _("An entry can have at most %(limit)s files; it has %(already)s and you added %(added)s.")
-            % {"limit": max_files(), "already": already, "added": len(uploads)},
-            code="too_many",
-        )
+    """Every upload checked, all or nothing; ``already`` files are attached to the entry (the save counts again
+    under the month's lock, :func:`pillars.progress.progress_save`)."""
+    check_room(already=already, added=len(uploads))
     checked, errors = [], []
     for upload in uploads:
         try:

@@ -234,7 +234,8 @@ class ActivityQuerySet(PlanChildQuerySet):
         return self.filter(Q(poor_priority=True) | Q(target_group=Activity.TargetGroup.POOR))
 
     def written(self) -> ActivityQuerySet:
-        """Activities of the versions being written: a revision's where one is under way, else the plan's own."""
+        """Activities of the versions being written: a revision's where one is under way, else the plan's own.
+        Twin of :attr:`Activity.is_written`."""
         return self.filter(Q(pending=True) | ~under_revision_condition("plan__"))
 
 
@@ -360,6 +361,12 @@ class Activity(models.Model):
         return not self.pending and self.plan.is_in_force
 
     @property
+    def is_written(self) -> bool:
+        """Twin of :meth:`ActivityQuerySet.written` for one activity: a revision's copy, or an activity of a plan
+        that is not under revision (the approved rows of a plan under revision stay as approved)."""
+        return self.pending or not self.plan.under_revision
+
+    @property
     def approved_id(self) -> int:
         """The approved activity this row is or revises (its own id for a new one): progress is kept there."""
         return self.revises_id or self.pk
@@ -437,12 +444,24 @@ class MonthlyProgress(models.Model):
         return f"{self.activity} – {self.month}"
 
 
+EVIDENCE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+
+
 def evidence_path(instance: Evidence, filename: str) -> str:
     """A server-made name: the uploader's file name never reaches the file system."""
     import uuid
 
-    extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(instance.content_type, "bin")
+    extension = EVIDENCE_EXTENSIONS.get(instance.content_type, "bin")
     return f"evidence/{instance.progress.activity.plan.year}/{uuid.uuid4().hex}.{extension}"
+
+
+def original_path(instance: Evidence, filename: str) -> str:
+    """Where an original photo is kept (``RKT_EVIDENCE_KEEP_ORIGINALS``); ``filename`` is server-made too,
+    ``original.<extension of the type found>``."""
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"evidence/{instance.progress.activity.plan.year}/originals/{uuid.uuid4().hex}.{extension}"
 
 
 class EvidenceQuerySet(ScopedQuerySet):
@@ -455,7 +474,19 @@ class Evidence(models.Model):
     progress = models.ForeignKey(
         MonthlyProgress, verbose_name=_("progress"), on_delete=models.CASCADE, related_name="evidence"
     )
-    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    file = models.FileField(
+        _("file"),
+        upload_to=evidence_path,
+        max_length=200,
+        help_text=_("What pages and documents show: for a photo, the copy made at upload."),
+    )
+    original = models.FileField(
+        _("original photo"),
+        upload_to=original_path,
+        max_length=200,
+        blank=True,
+        help_text=_("The photo as uploaded, kept only where RKT_EVIDENCE_KEEP_ORIGINALS is on."),
+    )
     original_name = models.CharField(_("original name"), max_length=255)
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size (bytes)"))

@@ -15,6 +15,8 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import (
     BooleanField,
@@ -34,9 +36,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pillars import evidence as evidence_rules
 from pillars import figures
 from pillars.evidence import CheckedFile
 from pillars.models import (
+    EVIDENCE_EXTENSIONS,
     Activity,
     Evidence,
     MonthlyProgress,
@@ -102,16 +106,38 @@ def why_not_reportable(plan: WorkPlan, month: int, today: date | None = None) ->
     return None
 
 
+def month_lock_reason(plan: WorkPlan, month: int, report: MonthlyReport | None) -> str | None:
+    """Why the entries of ``month`` cannot change now (it cannot be reported, or its report is submitted or
+    acknowledged); None when they can. ``report`` is the month's report, if any."""
+    reason = why_not_reportable(plan, month)
+    if reason is None and report is not None and report.is_locked:
+        reason = _("This month's report is submitted, so the month is locked.")
+    return reason
+
+
+def entry_lock_reason(entry: MonthlyProgress) -> str | None:
+    """:func:`month_lock_reason` for the month of one progress entry."""
+    plan = entry.activity.plan
+    return month_lock_reason(plan, entry.month, MonthlyReport.objects.filter(plan=plan, month=entry.month).first())
+
+
+def report_lock_reason(report: MonthlyReport) -> str | None:
+    """Why a monthly report cannot change now: it is submitted or acknowledged (only its transitions move it)."""
+    if not report.is_locked:
+        return None
+    return _("This report is %(status)s and locked; the coordinator returns or reopens it.") % {
+        "status": report.get_status_display().lower()
+    }
+
+
 def _lock_month(plan: WorkPlan, month: int, by) -> tuple[WorkPlan, MonthlyReport | None]:
     """Lock the plan row, then check the owner may still change ``month``."""
     plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
     require_owner(plan, by)
-    reason = why_not_reportable(plan, month)
+    report = MonthlyReport.objects.filter(plan=plan, month=month).first()
+    reason = month_lock_reason(plan, month, report)
     if reason:
         raise WorkflowError(reason)
-    report = MonthlyReport.objects.filter(plan=plan, month=month).first()
-    if report is not None and report.is_locked:
-        raise WorkflowError(_("This month's report is submitted, so the month is locked."))
     return plan, report
 
 
@@ -165,6 +191,14 @@ def progress_save(
 
 
 def _attach(entry: MonthlyProgress, files: list[CheckedFile], by) -> None:
+    """Store ``files`` with ``entry``. Called with the plan row locked, so the count of files checked here is the
+    count two saves at once both see in turn: the form's count, made before the lock, can be raced."""
+    if not files:
+        return
+    try:
+        evidence_rules.check_room(already=entry.evidence.count(), added=len(files))
+    except ValidationError as refusal:
+        raise WorkflowError(refusal.messages) from None
     stored = []
     try:
         for checked in files:
@@ -172,12 +206,17 @@ def _attach(entry: MonthlyProgress, files: list[CheckedFile], by) -> None:
                 progress=entry,
                 original_name=checked.original_name,
                 content_type=checked.content_type,
-                size=checked.upload.size,
+                size=checked.size,
                 uploaded_by=by,
             )
             # upload_to builds the stored name from the content type, so set it before saving the file.
-            evidence.file.save("upload", checked.upload, save=False)
+            content = checked.upload if checked.content is None else ContentFile(checked.content)
+            evidence.file.save("upload", content, save=False)
             stored.append(evidence.file)
+            if checked.content is not None and settings.RKT_EVIDENCE_KEEP_ORIGINALS:
+                extension = EVIDENCE_EXTENSIONS.get(checked.original_type, "bin")
+                evidence.original.save(f"original.{extension}", checked.upload, save=False)
+                stored.append(evidence.original)
             evidence.save()
     except Exception:
         # The rows roll back with the transaction; the files written so far must go with them.
@@ -194,10 +233,10 @@ def _entry_values(values: dict) -> dict:
 def evidence_delete(*, evidence: Evidence, by) -> None:
     entry = evidence.progress
     _lock_month(entry.activity.plan, entry.month, by)
-    stored = evidence.file
+    stored = [file for file in (evidence.file, evidence.original) if file]
     evidence.delete()
-    # Remove the file only once the row is gone for good.
-    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+    # Remove the files only once the row is gone for good.
+    transaction.on_commit(lambda: [file.storage.delete(file.name) for file in stored])
 
 
 @transaction.atomic

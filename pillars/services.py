@@ -45,15 +45,48 @@ class VersionConflict(Exception):
     Nothing was written: the caller shows the current values beside what the user typed.
     """
 
-    def __init__(self, current: WorkPlan | Activity):
+    def __init__(self, current):
         self.current = current
         super().__init__(f"{type(current).__name__} {current.pk} is at version {current.version}")
 
 
-def _check_version(current: WorkPlan | Activity, version: int | None) -> None:
+def _check_version(current, version: int | None) -> None:
     # None: a caller with its own staleness check (the workbook upload compares a fingerprint).
     if version is not None and current.version != version:
         raise VersionConflict(current)
+
+
+def locked_current(model, pk: int, version: int | None):
+    """The row ``pk`` of ``model`` (a plan, an activity, a progress entry or a monthly report) under a row
+    lock, refused with :class:`VersionConflict` if it moved past ``version``: the check every page makes
+    before a save, for a writer without a service of its own (the admin). Call it inside a transaction."""
+    current = model.objects.select_for_update().get(pk=pk)
+    _check_version(current, version)
+    return current
+
+
+def plan_lock_reason(plan: WorkPlan) -> str | None:
+    """Why the plan's narrative, villages and activities cannot change now; None while it is a draft or returned."""
+    if plan.status in WorkPlan.EDITABLE:
+        return None
+    return _("This plan is %(status)s and locked; it can only change while a draft or returned.") % {
+        "status": plan.get_status_display().lower()
+    }
+
+
+def activity_lock_reason(activity: Activity) -> str | None:
+    """Why ``activity`` cannot change now: its plan is locked, or it is the approved version in force of a plan
+    under revision (the revision's copy is what changes). None when it can."""
+    reason = plan_lock_reason(activity.plan)
+    if reason is None and not activity.is_written:
+        reason = _("This activity is the approved version in force; the revision changes its copy.")
+    return reason
+
+
+def plan_touch(*, plan: WorkPlan, by) -> None:
+    """Move the plan's version after one of its activities changed outside the plan's pages (the admin), as
+    every activity change on the pages does, so a form opened on the plan before is refused."""
+    _save(plan, by=by)
 
 
 @dataclass(frozen=True)
@@ -285,11 +318,9 @@ def plan_reopen(*, plan: WorkPlan, by, reason: str) -> WorkPlan:
 
 def _require_editable(plan: WorkPlan, by) -> None:
     require_owner(plan, by)
-    if plan.status not in WorkPlan.EDITABLE:
-        raise WorkflowError(
-            _("This plan is %(status)s and locked; it can only change while a draft or returned.")
-            % {"status": plan.get_status_display().lower()}
-        )
+    reason = plan_lock_reason(plan)
+    if reason:
+        raise WorkflowError(reason)
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pillars import evidence as evidence_rules
 from pillars import progress
 from pillars.forms_progress import (
     AcknowledgeForm,
@@ -210,7 +211,9 @@ def evidence_file(request, pk: int):
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404("file missing") from None
-    response = FileResponse(handle, content_type=evidence.content_type, filename=evidence.original_name)
+    # The name's extension is the type's: a file stored before names were made safe may still say ".html".
+    filename = evidence_rules.safe_name(evidence.original_name, evidence.content_type)
+    response = FileResponse(handle, content_type=evidence.content_type, filename=filename)
     response["Cache-Control"] = "private, max-age=3600"
     if evidence.content_type.startswith("image/"):
         # An image shown on its own needs nothing else; a PDF is left to the browser's viewer, which

@@ -112,6 +112,9 @@ def thumbnail(file, *, size: int = 240) -> bytes | None:
         return None
     try:
         with Image.open(file) as image:
+            # Photos are stored downscaled at upload; one stored before that is decoded only within the limit.
+            if image.width * image.height > settings.RKT_EVIDENCE_MAX_PIXELS:
+                return None
             image.thumbnail((size, size))
             out = io.BytesIO()
             image.convert("RGB").save(out, "JPEG", quality=75)

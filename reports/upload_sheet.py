@@ -34,12 +34,15 @@ from reports.workbook import (
     SUBTOTAL_MARKER,
 )
 from villages.formats import NumberError, cell_number
-from villages.spreadsheet import xlsx_archive_problem
+from villages.spreadsheet import SheetTooLarge, bounded_rows, xlsx_archive_problem
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024
 MAX_MEMBERS = 300
 MAX_ROWS = 1000
+# Rows of the sheet, not activities: a title, the header, a row and a subtotal per pillar and up to MAX_ROWS
+# activities fit well within it. The end marker stops the reading long before; without it the reading stops here.
+MAX_SHEET_ROWS = 2000
 HEADER_SEARCH_ROWS = 60
 
 TRUE_WORDS = {"x", "v", "✓", "✔", "1", "ya", "yes", "y", "true", "benar"}
@@ -122,6 +125,8 @@ def read_rows(content: bytes, plan: WorkPlan) -> tuple[list[ParsedRow], list[Row
                 % {"sheet": RKT_SHEET}
             )
         return _read_sheet(workbook[RKT_SHEET], plan)
+    except SheetTooLarge as exc:
+        raise UploadError(str(exc)) from None
     finally:
         workbook.close()
 
@@ -132,7 +137,7 @@ def _read_sheet(ws, plan: WorkPlan) -> tuple[list[ParsedRow], list[RowError]]:
     errors: list[RowError] = []
     header = None
     pillar = ""
-    for number, cells in enumerate(ws.iter_rows(min_row=1, max_col=KEY_COLUMN + 3), start=1):
+    for number, cells in bounded_rows(ws, max_rows=MAX_SHEET_ROWS, max_columns=KEY_COLUMN + 3):
         values = [cell.value for cell in cells]
         if header is None:
             if HEADER_MARKER in values:

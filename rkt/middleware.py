@@ -7,8 +7,56 @@ from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from rkt.client_ip import is_trusted_proxy
+
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_FORWARDED")
+
+
+class RequestSizeLimitMiddleware:
+    """Answers 413 to a request whose body is larger than ``RKT_MAX_REQUEST_BYTES``, before anything reads it.
+
+    Django limits form fields (``DATA_UPLOAD_MAX_MEMORY_SIZE``) but not files: without this a 200 MB body was
+    received in full before the form refused its files. The reverse proxy should refuse it first (README).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.RKT_MAX_REQUEST_BYTES:
+            translation.activate(_chosen_language(request))
+            limit = settings.RKT_MAX_REQUEST_BYTES // (1024 * 1024)
+            return render(request, "413.html", {"limit": limit}, status=413)
+        return self.get_response(request)
+
+
+class TrustedProxyMiddleware:
+    """Drops X-Forwarded-For, -Proto and -Host unless the peer is one of ``RKT_TRUSTED_PROXIES``, so that neither
+    the login lockout's address (:func:`rkt.client_ip.client_ip`) nor ``request.is_secure()`` believe a client
+    that reaches the app directly."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR")):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)
+
+
+def _chosen_language(request) -> str:
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
 
 logger = logging.getLogger("rkt.requests")
 
@@ -21,9 +69,7 @@ class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request) -> None:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(_chosen_language(request))
         request.LANGUAGE_CODE = translation.get_language()
 
 

@@ -7,6 +7,7 @@ raises ImproperlyConfigured instead of being guessed at.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -55,6 +56,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of addresses or networks (``10.0.0.5``, ``10.0.0.0/24``, ``::1``)."""
+    values = env_list(name, default)
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name} must list IP addresses or networks; {value!r} is neither.") from None
+    return values
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -67,6 +79,10 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # Behind a reverse proxy that sets X-Forwarded-Proto and X-Forwarded-For (and overwrites what clients send).
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+# The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed; from anyone else (the app reached directly)
+# those headers are dropped before anything reads them (rkt.middleware.TrustedProxyMiddleware). gunicorn is given
+# the same list as --forwarded-allow-ips (gunicorn.conf.py reads it too).
+RKT_TRUSTED_PROXIES = env_networks("RKT_TRUSTED_PROXIES", ["127.0.0.1", "::1"]) if BEHIND_PROXY else []
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -88,6 +104,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body past the limit is refused before anything reads it, forwarded headers are dropped unless a
+    # trusted proxy sent them.
+    "rkt.middleware.RequestSizeLimitMiddleware",
+    "rkt.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compress to a fifth on a companion's mobile connection (a month of 12 activity forms: 140 KB raw).
@@ -193,6 +213,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "rkt.client_ip.client_ip"
+# Every failure is logged with its address, so a username attacked from many addresses is slowed (not locked):
+# past RKT_LOGIN_USERNAME_LIMIT failures within the cool-off, one attempt per RKT_LOGIN_USERNAME_DELAY seconds.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+RKT_LOGIN_USERNAME_LIMIT = env_int("RKT_LOGIN_USERNAME_LIMIT", 10, minimum=1)
+RKT_LOGIN_USERNAME_DELAY = env_int("RKT_LOGIN_USERNAME_DELAY", 30, minimum=1, maximum=3600)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -224,6 +249,10 @@ STORAGES = {
 # (rkt/widgets.py: the month view's twenty entry forms spent half the page rendering them).
 FORM_RENDERER = "rkt.widgets.PlainWidgetRenderer"
 
+# The admin shows old versions of plans, activities, progress and reports but cannot restore one: a restore would
+# write an old status and version past the workflow (pillars.admin.ScopedHistoryAdmin refuses it too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -240,6 +269,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SAMESITE = "Lax"
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -282,3 +313,20 @@ RKT_DEFAULT_OFFICE = os.environ.get(
 ).strip()
 RKT_EVIDENCE_MAX_BYTES = env_int("RKT_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 RKT_EVIDENCE_MAX_FILES = env_int("RKT_EVIDENCE_MAX_FILES", 10, minimum=1, maximum=50)
+# A photo's pixels are read from its header and refused past this before anything is decoded (a 280 KB PNG can
+# say 9400 × 9400); 40 megapixels is more than a phone's photo. The copy kept is at most this many pixels wide or
+# high, made once at upload and used by every page and PDF; the original is kept beside it only if asked.
+RKT_EVIDENCE_MAX_PIXELS = env_int("RKT_EVIDENCE_MAX_PIXELS", 40_000_000, minimum=1_000_000, maximum=200_000_000)
+RKT_EVIDENCE_IMAGE_SIDE = env_int("RKT_EVIDENCE_IMAGE_SIDE", 1600, minimum=320, maximum=8000)
+RKT_EVIDENCE_KEEP_ORIGINALS = env_bool("RKT_EVIDENCE_KEEP_ORIGINALS", False)
+# The largest request body the app reads: a save with every evidence file at its limit, and a megabyte for the
+# form and the multipart framing (10 × 5 MB + 1 MB = 51 MB by default; a village-data file is at most 20 MB).
+# A larger body is answered 413 before it is read (rkt.middleware.RequestSizeLimitMiddleware); set the reverse
+# proxy's limit to the same (nginx: client_max_body_size 51m) so it is refused there before it arrives at all.
+RKT_MAX_REQUEST_BYTES = env_int(
+    "RKT_MAX_REQUEST_BYTES",
+    RKT_EVIDENCE_MAX_FILES * RKT_EVIDENCE_MAX_BYTES + 1024 * 1024,
+    minimum=21 * 1024 * 1024,
+)
+# Form fields other than files (Django's default, stated): a save's text is far below it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

@@ -7,14 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from reports import views as report_views
+from rkt.login_throttle import AdminLoginForm, LoginForm
 
+admin.site.login_form = AdminLoginForm
 admin.site.site_header = _("RKT Pendampingan administration")
 admin.site.site_title = _("RKT Pendampingan")
 admin.site.index_title = _("Reference data, people and plans")
 
 urlpatterns = [
     path("", report_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),

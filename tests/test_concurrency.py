@@ -102,3 +102,57 @@ def test_parallel_saves_keep_every_accepted_write_and_refuse_the_rest(cast, appr
     assert final.description in accepted_shared
     assert final.history.count() == outcomes["shared accepted"]
     print(dict(outcomes))
+
+
+def test_two_saves_at_once_never_leave_an_entry_more_files_than_the_limit(cast, approved, settings, tmp_path):
+    """Each save's files passed the form's count (0 attached when its page was read); the count made again under the
+    month's lock lets only as many through as fit, whatever the order the saves arrive in."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pillars.evidence import check_upload
+    from pillars.models import Evidence
+    from tests.pillars.progress_fixtures import PDF_BYTES
+
+    settings.MEDIA_ROOT = tmp_path
+    plan, activities = approved
+    activity = activities[0]
+    progress.progress_save(activity=activity, month=1, values={"status": "ongoing"}, version=0, by=cast.companion)
+    outcomes: Counter = Counter()
+    failures: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(4)
+
+    def save(number: int) -> None:
+        files = [check_upload(SimpleUploadedFile(f"t{number}-{i}.pdf", PDF_BYTES)) for i in range(6)]
+        try:
+            start.wait()
+            for _ in range(20):  # until this save is either stored or refused for the count
+                version = MonthlyProgress.objects.get(activity=activity, month=1).version
+                try:
+                    progress.progress_save(
+                        activity=activity, month=1, values={}, version=version, files=files, by=cast.companion
+                    )
+                except progress.ProgressConflict:
+                    continue
+                except services.WorkflowError:
+                    with lock:
+                        outcomes["refused"] += 1
+                    return
+                with lock:
+                    outcomes["stored"] += 1
+                return
+        except Exception as exc:
+            with lock:
+                failures.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    assert failures == []
+    assert outcomes == Counter({"stored": 1, "refused": 3})
+    assert Evidence.objects.filter(progress__activity=activity).count() == 6

@@ -83,3 +83,16 @@ def test_an_expired_form_gets_our_page():
     response = client.post(reverse("login"), {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert "403_csrf.html" in [t.name for t in response.templates]
+
+
+def test_a_body_larger_than_the_limit_is_refused_before_it_is_read(cast, settings):
+    client = cast.client_for(cast.companion)
+    url = reverse("pillars:progress-save", args=[cast.plan.pk, 3, 1])
+    response = client.post(url, {"x": "y"}, CONTENT_LENGTH=str(200 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "larger than 51 MB" in response.content.decode()
+
+
+def test_a_body_within_the_limit_goes_through(cast):
+    response = cast.client_for(cast.companion).post(reverse("logout"))
+    assert response.status_code == 302

@@ -68,3 +68,61 @@ def test_sqlite_waits_for_the_lock_instead_of_failing(settings):
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 10
     assert "journal_mode=WAL" in options["init_command"]
+
+
+def setting_values(*names: str, **env: str) -> list[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "RKT_"))}
+    environment.update(env)
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='rkt.settings'; from django.conf import settings; "
+        f"print('|'.join(repr(getattr(settings, name)) for name in {names!r}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().split("|")
+
+
+PRODUCTION = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "k" * 50, "DJANGO_ALLOWED_HOSTS": "rkt.example.go.id"}
+
+
+def test_with_debug_off_the_language_cookie_is_secure_and_same_site_lax():
+    assert setting_values("LANGUAGE_COOKIE_SECURE", "LANGUAGE_COOKIE_SAMESITE", **PRODUCTION) == ["True", "'Lax'"]
+
+
+def test_forwarded_headers_are_believed_only_from_the_configured_proxies():
+    assert setting_values("RKT_TRUSTED_PROXIES", **PRODUCTION) == ["[]"]
+    behind = {**PRODUCTION, "DJANGO_BEHIND_PROXY": "1"}
+    assert setting_values("RKT_TRUSTED_PROXIES", **behind) == ["['127.0.0.1', '::1']"]
+    chosen = {**behind, "RKT_TRUSTED_PROXIES": "10.0.0.0/24, 10.1.0.5"}
+    assert setting_values("RKT_TRUSTED_PROXIES", **chosen) == ["['10.0.0.0/24', '10.1.0.5']"]
+
+
+def test_a_trusted_proxy_that_is_no_address_is_a_clear_error():
+    result = load_settings(DJANGO_BEHIND_PROXY="1", RKT_TRUSTED_PROXIES="proxy.local")
+    assert result.returncode != 0
+    assert "RKT_TRUSTED_PROXIES must list IP addresses or networks" in result.stderr
+
+
+def test_gunicorn_takes_forwarded_headers_only_from_the_same_proxies():
+    import runpy
+
+    def gunicorn_setting(**env: str) -> str:
+        saved = dict(os.environ)
+        try:
+            os.environ.pop("RKT_TRUSTED_PROXIES", None)
+            os.environ.update(env)
+            return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["forwarded_allow_ips"]
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
+    assert gunicorn_setting(DJANGO_BEHIND_PROXY="0") == ""
+    assert gunicorn_setting(DJANGO_BEHIND_PROXY="1") == "127.0.0.1,::1"
+    assert gunicorn_setting(DJANGO_BEHIND_PROXY="1", RKT_TRUSTED_PROXIES="10.0.0.5") == "10.0.0.5"
+    assert "--forwarded-allow-ips" in (ROOT / "README.md").read_text()
+
+
+def test_the_request_body_limit_matches_the_evidence_limits():
+    names = ("RKT_MAX_REQUEST_BYTES", "DATA_UPLOAD_MAX_MEMORY_SIZE")
+    assert setting_values(*names) == [str(51 * 1024 * 1024), "2621440"]
+    assert setting_values(*names, RKT_EVIDENCE_MAX_FILES="4")[0] == str(21 * 1024 * 1024)

@@ -17,15 +17,63 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from villages.columns import column_for_header
+from villages.formats import format_number
 
 HEADER_SEARCH_ROWS = 10
 # A national village-data workbook (83,762 rows) unpacks to about 40 MB; far more is a zip bomb.
 XLSX_MAX_UNPACKED = 300 * 1024 * 1024
 XLSX_MAX_MEMBERS = 500
+# The national list is 83,762 villages under a title and a header; a village-data table has about twenty columns.
+MAX_ROWS = 100_000
+MAX_COLUMNS = 100
 
 
 class VillageDataFileError(ValueError):
     """The file as a whole cannot be read (not a spreadsheet, no header row); nothing was written."""
+
+
+class SheetTooLarge(ValueError):
+    """A sheet goes on past the rows or the columns a reader takes; the message names the limit."""
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def too_many_rows(limit: int) -> SheetTooLarge:
+    return SheetTooLarge(_("The sheet has more than %(limit)s rows: split the file.") % {"limit": format_number(limit)})
+
+
+def too_many_columns(limit: int) -> SheetTooLarge:
+    return SheetTooLarge(
+        _("The sheet has more than %(limit)s columns: remove the columns to the right of the table.")
+        % {"limit": format_number(limit)}
+    )
+
+
+def bounded_rows(sheet, *, max_rows: int, max_columns: int, values_only: bool = False) -> Iterator[tuple[int, tuple]]:
+    """The rows of a read-only openpyxl ``sheet``, numbered from 1, each of at most ``max_columns`` cells.
+
+    openpyxl fills in the rows and cells a sheet skips: a single space in B1048576 makes it yield a million empty
+    rows, a value in column XFD 16,384 cells in its row. A sheet whose own used range (its dimension, which Excel,
+    LibreOffice and openpyxl write) passes the limits is refused (:class:`SheetTooLarge`) before a row is read;
+    one that does not say is read one row and one column past the limits and no further, so whatever lies beyond
+    is never built, and refused when that row exists or that column holds a value.
+    """
+    if sheet.max_row is not None and sheet.max_row > max_rows:
+        raise too_many_rows(max_rows)
+    if sheet.max_column is not None and sheet.max_column > max_columns:
+        raise too_many_columns(max_columns)
+    rows = sheet.iter_rows(max_row=max_rows + 1, max_col=max_columns + 1, values_only=values_only)
+    for number, row in enumerate(rows, start=1):
+        if number > max_rows:
+            raise too_many_rows(max_rows)
+        if len(row) > max_columns:
+            extra = row[max_columns] if values_only else row[max_columns].value
+            if not _blank(extra):
+                raise too_many_columns(max_columns)
+            row = row[:max_columns]
+        yield number, row
 
 
 @dataclass
@@ -48,7 +96,10 @@ def read_table(source: str | Path | IO[bytes], *, name: str = "") -> Table:
         raise VillageDataFileError(_("This is an old Excel (.xls) file. Save it as .xlsx or CSV and try again."))
     else:
         raw = _csv_rows(data)
-    return _find_header(raw)
+    try:
+        return _find_header(raw)
+    except SheetTooLarge as exc:
+        raise VillageDataFileError(str(exc)) from None
 
 
 def archive_problem(data: bytes, *, member: str, max_unpacked: int, max_members: int) -> str | None:
@@ -91,10 +142,12 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise VillageDataFileError(_("The workbook cannot be opened (%(error)s).") % {"error": exc}) from None
-    sheet = workbook.worksheets[0]
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        yield number, list(values)
-    workbook.close()
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in bounded_rows(sheet, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS, values_only=True):
+            yield number, list(values)
+    finally:
+        workbook.close()
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
@@ -109,7 +162,13 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     delimiter = max(",;\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        yield from enumerate(reader, start=1)
+        # The same bounds as a workbook's (bounded_rows): a CSV row's cells are in its text, so only kept ones count.
+        for number, values in enumerate(reader, start=1):
+            if number > MAX_ROWS:
+                raise too_many_rows(MAX_ROWS)
+            if any(not _blank(value) for value in values[MAX_COLUMNS:]):
+                raise too_many_columns(MAX_COLUMNS)
+            yield number, values[:MAX_COLUMNS]
     except csv.Error as exc:
         raise VillageDataFileError(_("Unreadable CSV (%(error)s).") % {"error": exc}) from None
 
@@ -120,8 +179,10 @@ def _find_header(raw: Iterator[tuple[int, list[Any]]]) -> Table:
         headers = ["" if value is None else str(value).strip() for value in values]
         keys = {column.key for column in map(column_for_header, headers) if column}
         if "code" in keys or {"name", "district"} <= keys:
-            rows = [(n, v) for n, v in raw if any(cell not in (None, "") and str(cell).strip() for cell in v)]
-            return Table(number, headers, rows)
+            # Cells right of the last header belong to no column: a row keeps only the table's width.
+            width = max(index for index, header in enumerate(headers, start=1) if header)
+            rows = [(n, v[:width]) for n, v in raw if any(cell not in (None, "") and str(cell).strip() for cell in v)]
+            return Table(number, headers[:width], rows)
         if number >= HEADER_SEARCH_ROWS:
             break
     raise VillageDataFileError(

@@ -41,10 +41,12 @@ def test_a_photo_and_a_pdf_are_stored_under_server_made_names(cast, plan):
     assert pdf.file.name.endswith(".pdf")
 
 
-def test_a_png_is_accepted(cast, plan):
+def test_a_png_is_accepted_and_kept_as_a_jpeg_copy(cast, plan):
     rakor = activity_titled(plan, "Rakor bulanan")
     save(cast.client_for(cast.companion), plan, rakor, [upload("peta.png", image_bytes("PNG"), "image/png")])
-    assert Evidence.objects.get().content_type == "image/png"
+    evidence = Evidence.objects.get()
+    assert (evidence.content_type, evidence.original_name) == ("image/jpeg", "peta.jpg")
+    assert evidence.file.name.endswith(".jpg") and not evidence.original
 
 
 def test_the_type_comes_from_the_content_not_the_name(cast, plan):

@@ -344,3 +344,64 @@ def test_a_zip_bomb_dressed_as_a_workbook_is_refused_before_it_is_unpacked(monke
     monkeypatch.setattr(spreadsheet, "XLSX_MAX_UNPACKED", 1024 * 1024)
     with pytest.raises(spreadsheet.VillageDataFileError, match="unpacks to far more data"):
         spreadsheet.read_table(io.BytesIO(buffer.getvalue()))
+
+
+# --- files larger than their table ---------------------------------------------------------------------------
+
+
+def sparse_xlsx(cells: dict[str, object]) -> io.BytesIO:
+    """A workbook with a header and one village, plus ``cells`` wherever they are put (``{"XFD2": "x"}``)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Kode Desa", "Jumlah Penduduk"])
+    sheet.append(["34.03.01.2001", 1200])
+    for where, value in cells.items():
+        sheet[where] = value
+    data = io.BytesIO()
+    workbook.save(data)
+    data.seek(0)
+    return data
+
+
+def test_a_value_in_column_xfd_is_refused_naming_the_column_limit(villages):
+    with pytest.raises(VillageDataFileError, match="more than 100 columns: remove the columns to the right"):
+        read_table(sparse_xlsx({"XFD2": "x"}))
+
+
+def test_cells_right_of_the_header_are_outside_the_table(villages):
+    table = read_table(sparse_xlsx({"F2": "catatan", "G3": " "}))
+    assert table.headers == ["Kode Desa", "Jumlah Penduduk"]
+    assert table.rows == [(2, ["34.03.01.2001", 1200])]
+
+
+def test_a_sheet_that_does_not_state_its_range_is_still_read_only_within_the_limits(villages):
+    with pytest.raises(VillageDataFileError, match="more than 100 columns"):
+        read_table(sparse_xlsx({"CW2": "x"}))  # column 101, the first past the limit
+    table = read_table(strip_dimension(sparse_xlsx({"XFD2": "x"})))
+    assert table.rows == [(2, ["34.03.01.2001", 1200])]
+
+
+def strip_dimension(source: io.BytesIO) -> io.BytesIO:
+    """The same workbook without the ``<dimension>`` of its sheet, as some writers leave it out."""
+    import re
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            zout.writestr(item, data)
+    out.seek(0)
+    return out
+
+
+def test_a_cell_past_the_row_limit_is_refused_naming_it(villages):
+    with pytest.raises(VillageDataFileError, match="more than 100,000 rows: split the file"):
+        read_table(sparse_xlsx({"B1048576": " "}))
+
+
+def test_a_csv_wider_than_the_column_limit_is_refused(villages):
+    with pytest.raises(VillageDataFileError, match="more than 100 columns"):
+        read_table(csv_file([["Kode Desa", "Jumlah Penduduk"], ["34.03.01.2001", "1200", *([""] * 200), "x"]]))
