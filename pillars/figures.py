@@ -303,6 +303,28 @@ def _bits(expression: str) -> str:
     return "(" + " + ".join(f"((({expression}) >> {k}) & 1)" for k in range(12)) + ")"
 
 
+# The villages each activity covers (Activity.covers): the one it names, or each of its plan's villages when it is
+# for all of them. Needs CTEs ``activity`` (id, plan_id, pillar_id, target, months, village_id) and
+# ``plan_village`` (plan_id, village); the (activity, village) pairs are unique by construction.
+COVERED_SQL = """
+covered (id, village) AS (
+  SELECT id, village_id FROM activity WHERE village_id IS NOT NULL
+  UNION ALL
+  SELECT a.id, pv.village FROM activity a JOIN plan_village pv ON pv.plan_id = a.plan_id WHERE a.village_id IS NULL
+)"""
+
+
+def activities_sql(activities) -> tuple[str, tuple]:
+    """The SQL of the activities in force of ``activities`` (a queryset) as the ``activity`` CTE's columns."""
+    return (
+        activities.in_force()
+        .annotate(target=F("target_quantity"))
+        .values_list("id", "plan_id", "pillar_id", "target", "months", "village_id")
+        .order_by()
+        .query.sql_with_params()
+    )
+
+
 # Per activity: its progress up to the cut-off (%(through)s) and its slots (scheduled months up to the
 # cut-off and before the month of its first "cancelled" entry).
 PER_ACTIVITY_SQL = """
@@ -334,7 +356,7 @@ TALLY_SQL = f"""
   SUM({_bits("f.slots")}),
   SUM({_bits("f.slots & f.entries")}),
   SUM({_bits("f.slots & f.done_months")}),
-  SUM(CASE WHEN {_HAS_SHARE} THEN LEAST(f.achieved / f.target, 1) END),
+  COALESCE(SUM(CASE WHEN {_HAS_SHARE} THEN LEAST(f.achieved / f.target, 1) END), 0),
   COUNT(CASE WHEN {_HAS_SHARE} THEN 1 END),
   COUNT(CASE WHEN f.cancelled_from IS NULL AND NOT f.target > 0 THEN 1 END),
   COUNT(CASE WHEN f.cancelled_from IS NOT NULL THEN 1 END),

@@ -444,6 +444,54 @@ class MonthlyProgress(models.Model):
         return f"{self.activity} – {self.month}"
 
 
+class PlanTallyState(models.Model):
+    """Whether a plan's stored tallies (:class:`PlanTally`) hold: the cut-off month they were added up through,
+    set by :func:`pillars.tallies.fill` and cleared by the database (PostgreSQL triggers) in the same transaction
+    as any write to the plan's activities, progress entries or villages. Never written by the app's models."""
+
+    plan = models.OneToOneField(WorkPlan, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    tallied_through = models.PositiveSmallIntegerField(null=True)
+
+    class Meta:
+        verbose_name = _("plan tally state")
+        verbose_name_plural = _("plan tally states")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} ≤{self.tallied_through}"
+
+
+class PlanTally(models.Model):
+    """One plan's :class:`pillars.figures.Tally` for one pillar and area through a cut-off month: what a province
+    or the country sums (:mod:`pillars.tallies`). It counts only while its plan's state says it holds."""
+
+    # Looked up by plan through the unique constraint's index, which leads with it.
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="+", db_index=False)
+    through = models.PositiveSmallIntegerField()
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="+")
+    area = models.CharField(max_length=5, blank=True)  # a province or kabupaten code; "" the whole plan
+    activities = models.PositiveIntegerField()
+    scheduled = models.PositiveIntegerField()
+    reported = models.PositiveIntegerField()
+    done = models.PositiveIntegerField()
+    share_sum = models.DecimalField(max_digits=40, decimal_places=24)
+    share_count = models.PositiveIntegerField()
+    without_target = models.PositiveIntegerField()
+    cancelled = models.PositiveIntegerField()
+    over_target = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("plan tally")
+        verbose_name_plural = _("plan tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "through", "pillar", "area"], name="plantally_one_per_plan_pillar_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.pillar_id} {self.area or '*'} ≤{self.through}"
+
+
 EVIDENCE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 
 

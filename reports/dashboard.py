@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pillars import figures
+from pillars import figures, tallies
 from pillars.figures import Tally, last_complete_month
 from pillars.models import Activity, MonthlyReport, Pillar, PlanYear, WorkPlan, under_revision_condition
 from pillars.queries import status_counts
@@ -390,15 +390,19 @@ def progress(
     """Progress through the selection's last complete month: the total, per pillar, per area (one level below
     the scope) and per village (a kabupaten or narrower), every row a tally of the same per-activity figures.
 
-    On PostgreSQL the tallies are added up in the database in one statement (the set form of the figures);
-    elsewhere, or with ``per_activity`` (the recap, which writes a row per activity), one activity at a time.
+    On PostgreSQL the tallies are added up in the database in one statement (the set form of the figures), and a
+    province or the country (an area table, no village table) sums its plans' stored tallies
+    (:mod:`pillars.tallies`); elsewhere, or with ``per_activity`` (the recap, which writes a row per activity),
+    one activity at a time.
     Active pillars are always listed, inactive ones only when the activities use them. A pillar row links to
     the plans behind it, or to the pillar's section of ``plan_url`` (a companion's one plan).
     ``by_area=False`` leaves out the area and village tables (a companion's home has none).
     """
     villages_too = by_area and shows_villages(selection)
-    if per_activity or connection.vendor != "postgresql":
+    if per_activity or not tallies.available():
         counted = _counted_one_by_one(plans, selection, by_area=by_area, villages_too=villages_too)
+    elif by_area and not villages_too:
+        counted = _counted_from_stored_tallies(plans, selection)
     else:
         counted = _counted_in_the_database(plans, selection, by_area=by_area, villages_too=villages_too)
     url = plan_url or selection.plan_list_url(status=WorkPlan.Status.APPROVED)
@@ -444,14 +448,7 @@ def _counted_one_by_one(plans, selection: Selection, *, by_area: bool, villages_
 
 def _counted_in_the_database(plans, selection: Selection, *, by_area: bool, villages_too: bool) -> Counted:
     """The same tallies as :func:`_counted_one_by_one`, added up by PostgreSQL in one statement."""
-    activity_sql, activity_params = (
-        Activity.objects.in_force()
-        .filter(plan__in=plans)
-        .annotate(target=F("target_quantity"))
-        .values_list("id", "plan_id", "pillar_id", "target", "months", "village_id")
-        .order_by()
-        .query.sql_with_params()
-    )
+    activity_sql, activity_params = figures.activities_sql(Activity.objects.filter(plan__in=plans))
     link_sql, link_params = (
         PlanVillage.objects.filter(workplan__in=plans)
         .values_list("workplan_id", "region_id")
@@ -481,12 +478,7 @@ def _counted_in_the_database(plans, selection: Selection, *, by_area: bool, vill
     scope = "SELECT * FROM figures WHERE id IN (SELECT id FROM in_region)" if code else "SELECT * FROM figures"
     sql = f"""
 WITH activity (id, plan_id, pillar_id, target, months, village_id) AS ({activity_sql}),
-plan_village (plan_id, village) AS ({link_sql}),
-covered (id, village) AS (
-  SELECT id, village_id FROM activity WHERE village_id IS NOT NULL
-  UNION ALL
-  SELECT a.id, pv.village FROM activity a JOIN plan_village pv ON pv.plan_id = a.plan_id WHERE a.village_id IS NULL
-),
+plan_village (plan_id, village) AS ({link_sql}),{figures.COVERED_SQL},
 in_region AS (SELECT id, village FROM covered {region_filter}),
 {figures.PER_ACTIVITY_SQL},
 scope AS ({scope})
@@ -513,6 +505,88 @@ scope AS ({scope})
                 counted.areas[key] = figures.tally_of(tally)
             elif kind == "village":
                 counted.villages[key] = figures.tally_of(tally)
+    return counted
+
+
+# A request adds up again at most this many stale plans before it sums; the sum reads any others from their
+# activities (exact, only slower), and ``manage.py tally_plans`` adds up everything ahead of a new month.
+STALE_FILLED_PER_REQUEST = 3000
+
+
+def _counted_from_stored_tallies(plans, selection: Selection) -> Counted:
+    """The tallies of a province or the country: the stored tallies of its plans (:mod:`pillars.tallies`) for
+    the total, the pillars and the areas one level below, summed in one statement with any plan that is still
+    stale added up from its activities in the same snapshot, so the sum is exact whatever was written meanwhile.
+    """
+    through = selection.month
+    tallies.fill_stale(plans, through, limit=STALE_FILLED_PER_REQUEST)
+    plans_sql, plans_params = plans.in_force().values("pk").order_by().query.sql_with_params()
+    activity_sql, activity_params = figures.activities_sql(Activity.objects.all())
+    code = selection.region_code or ""
+    width = CODE_LENGTH[selection.group_level]
+    region_filter, region_params = ("WHERE village LIKE %s", [f"{code}.%"]) if code else ("", [])
+    in_area = "AND (area = %s OR area LIKE %s)" if code else ""
+    area_params = [code, f"{code}.%"] if code else []
+    columns = tallies.STORED_COLUMNS
+    sums = ", ".join(f"SUM({name})" for name in figures.TALLY_COUNTS)
+    sql = f"""
+WITH sel (id) AS NOT MATERIALIZED ({plans_sql}),
+stale (id) AS MATERIALIZED (
+  SELECT sel.id FROM sel LEFT JOIN pillars_plantallystate s ON s.plan_id = sel.id
+  WHERE s.tallied_through IS DISTINCT FROM %s
+),
+activity (id, plan_id, pillar_id, target, months, village_id) AS (
+  SELECT * FROM ({activity_sql}) a WHERE a.plan_id IN (SELECT id FROM stale)
+),
+plan_village (plan_id, village) AS (
+  SELECT workplan_id, region_id FROM pillars_workplan_villages WHERE workplan_id IN (SELECT id FROM stale)
+),{figures.COVERED_SQL},
+in_region AS (SELECT id, village FROM covered {region_filter}),
+{figures.PER_ACTIVITY_SQL},
+live (pillar_id, area, {columns}) AS (
+  SELECT f.pillar_id, c.area, {figures.TALLY_SQL}
+  FROM (SELECT DISTINCT id, '' AS area FROM in_region
+        UNION ALL SELECT DISTINCT id, SUBSTR(village, 1, %s) FROM in_region) c
+  JOIN figures f ON f.id = c.id GROUP BY f.pillar_id, c.area
+),
+stored AS MATERIALIZED (
+  -- The rows of the plans whose tallies hold, for the region's total and its areas.
+  SELECT t.* FROM pillars_plantally t JOIN pillars_plantallystate s ON s.plan_id = t.plan_id
+  WHERE t.through = %s AND s.tallied_through = %s AND t.plan_id IN (SELECT id FROM sel)
+    AND (t.area = %s OR (LENGTH(t.area) = %s {in_area}))
+)
+SELECT pillar_id, area, {sums} FROM (
+  SELECT * FROM live
+  UNION ALL SELECT pillar_id, '', {sums} FROM stored WHERE area = %s GROUP BY pillar_id
+  UNION ALL SELECT pillar_id, area, {sums} FROM stored WHERE LENGTH(area) = %s GROUP BY pillar_id, area
+) x GROUP BY pillar_id, area"""
+    params = [
+        *plans_params,
+        through,
+        *activity_params,
+        *region_params,
+        through,
+        figures.through_mask(through),
+        width,
+        through,
+        through,
+        code,
+        width,
+        *area_params,
+        code,
+        width,
+    ]
+    counted = Counted()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(sql, params)
+        for pillar_id, area, *numbers in cursor.fetchall():
+            tally = figures.tally_of(numbers)
+            if area:
+                counted.areas[area].merge(tally)
+            else:
+                counted.pillars[pillar_id].merge(tally)
+                counted.total.merge(tally)
     return counted
 
 
@@ -567,18 +641,21 @@ def _assigned(village: str, roles) -> Exists:
     return Exists(Companion.villages.through.objects.filter(region_id=OuterRef(village), companion__role__in=roles))
 
 
-def covered_by(plans: QuerySet[WorkPlan], *, poor_group: bool = False) -> Exists:
-    """A village (the outer ``code``) is covered by an activity in force of ``plans``: the activity names it, or
-    is for all its plan's villages and the plan has it (``poor_group``: by an activity aimed at poor households).
+def not_covered_by(
+    villages: QuerySet[Region], plans: QuerySet[WorkPlan], *, poor_group: bool = False
+) -> QuerySet[Region]:
+    """The ``villages`` no activity in force of ``plans`` covers (``poor_group``: no activity aimed at poor
+    households): none names it, and none is for all its plan's villages in a plan that has it.
 
-    The rule of :meth:`Activity.covers`, as a condition the database answers village by village (an anti-join,
-    not a list of every covered village of the country read into Python)."""
+    The rule of :meth:`Activity.covers`, answered by the database as two anti-joins (not a list of every covered
+    village of the country read into Python, nor an OR of two subqueries, which it would run village by village).
+    """
     activities = Activity.objects.in_force().filter(plan__in=plans)
     if poor_group:
         activities = activities.poor_group()
     for_all = activities.filter(village__isnull=True, plan_id=OuterRef("workplan_id"))
     linked = PlanVillage.objects.filter(region_id=OuterRef("code")).filter(Exists(for_all))
-    return Exists(activities.filter(village_id=OuterRef("code"))) | Exists(linked)
+    return villages.exclude(Exists(activities.filter(village_id=OuterRef("code")))).exclude(Exists(linked))
 
 
 def _assigned_villages(user, selection: Selection) -> QuerySet[Region]:
@@ -587,12 +664,13 @@ def _assigned_villages(user, selection: Selection) -> QuerySet[Region]:
 
 
 def villages_without_activity(user, selection: Selection, plans: QuerySet[WorkPlan]) -> VillageList:
-    """Assigned villages in scope that no activity in force of ``plans`` covers."""
-    missing = _assigned_villages(user, selection).exclude(covered_by(plans))
-    shown = list(missing.select_related("parent").order_by("code")[:LIST_SHOWN])
+    """Assigned villages in scope that no activity in force of ``plans`` covers: their codes in one statement
+    (with no LIMIT, so the database joins whole sets instead of probing village by village), the first shown."""
+    missing = sorted(not_covered_by(_assigned_villages(user, selection), plans).values_list("code", flat=True))
+    shown = list(Region.objects.filter(code__in=missing[:LIST_SHOWN]).select_related("parent").order_by("code"))
     for village in shown:
         village.url = selection.plan_list_url(kecamatan=village.parent_id)
-    return VillageList(missing.count() if len(shown) == LIST_SHOWN else len(shown), shown)
+    return VillageList(len(missing), shown)
 
 
 def unassigned_village_count(user, selection: Selection) -> int:
@@ -601,14 +679,21 @@ def unassigned_village_count(user, selection: Selection) -> int:
 
 def blt_without_poor_activity(user, selection: Selection, plans: QuerySet[WorkPlan]) -> VillageList:
     """Assigned villages with BLT recipients (data of the year or the latest before) and no poor-group activity in
-    force of ``plans``, the most recipients first."""
-    gaps = _assigned_villages(user, selection).exclude(covered_by(plans, poor_group=True))
-    missing = VillageData.objects.filter(village__in=gaps.values("code")).for_year(selection.year)
-    missing = missing.filter(blt_households__gt=0)
-    shown = list(missing.select_related("village__parent").order_by("-blt_households", "village_id")[:LIST_SHOWN])
+    force of ``plans``, the most recipients first (found in one statement, the first shown)."""
+    gaps = not_covered_by(_assigned_villages(user, selection), plans, poor_group=True)
+    found = VillageData.objects.filter(village__in=gaps.values("code")).for_year(selection.year)
+    missing = sorted(
+        found.filter(blt_households__gt=0).values_list("blt_households", "village_id", "pk"),
+        key=lambda row: (-row[0], row[1]),
+    )
+    shown = list(
+        VillageData.objects.filter(pk__in=[row[2] for row in missing[:LIST_SHOWN]])
+        .select_related("village__parent")
+        .order_by("-blt_households", "village_id")
+    )
     for data in shown:
         data.url = selection.plan_list_url(kecamatan=data.village.parent_id)
-    return VillageList(missing.count() if len(shown) == LIST_SHOWN else len(shown), shown)
+    return VillageList(len(missing), shown)
 
 
 @dataclass

@@ -114,4 +114,7 @@ def test_the_query_count_is_the_same_for_a_world_ten_times_larger(approved, page
     small = count(client, url)
     grow(cast, 9 * SMALL, SMALL)
     assert MonthlyProgress.objects.filter(activity__plan=cast.plan).count() == 10 * SMALL
+    # On PostgreSQL a wide scope's first view after a write adds the written plans up again (a fixed number of
+    # statements however many: tests/test_stored_tallies.py); compare the views that follow.
+    count(client, url)
     assert count(client, url) == small
