@@ -77,12 +77,26 @@ def written_count(condition: Q | None = None) -> Count:
     return Count("activities", filter=written & condition if condition is not None else written)
 
 
-def with_pillar_counts(plans: QuerySet[WorkPlan], pillars: list[Pillar]) -> list[WorkPlan]:
-    """Plans with ``activity_count`` and ``pillar_counts`` (aligned with ``pillars``), in one query."""
+def with_pillar_counts(plans, pillars: list[Pillar]) -> list[WorkPlan]:
+    """``plans`` (a page of them, or a queryset) with ``activity_count`` and ``pillar_counts`` (aligned with
+    ``pillars``): one grouped query over these plans' activities only, however many plans the scope has."""
+    rows = list(plans)
     counts = {f"pillar_{p.pk}": written_count(Q(activities__pillar=p)) for p in pillars}
-    rows = list(plans.annotate(activity_count=written_count(), **counts))
+    found = (
+        {
+            row["pk"]: row
+            for row in WorkPlan.objects.filter(pk__in=[plan.pk for plan in rows])
+            .values("pk")
+            .annotate(activity_count=written_count(), **counts)
+            .order_by()
+        }
+        if rows
+        else {}
+    )
     for plan in rows:
-        plan.pillar_counts = [getattr(plan, f"pillar_{p.pk}") for p in pillars]
+        numbers = found[plan.pk]
+        plan.activity_count = numbers["activity_count"]
+        plan.pillar_counts = [numbers[f"pillar_{p.pk}"] for p in pillars]
         plan.pillar_pairs = list(zip(pillars, plan.pillar_counts, strict=True))
     return rows
 

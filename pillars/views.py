@@ -118,7 +118,7 @@ def _review_list(request):
     filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else plans
     pillars = list(Pillar.objects.active())
     page = Paginator(review_order(filtered), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = with_pillar_counts(page.object_list, pillars) if page.object_list else []
+    rows = with_pillar_counts(page.object_list, pillars)
     for plan in rows:
         plan.kecamatan_names = sorted({village.parent.name for village in plan.villages.all()})
         plan.waiting_since = plan.submitted_at if plan.status == WorkPlan.Status.SUBMITTED else None

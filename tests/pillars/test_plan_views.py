@@ -398,3 +398,26 @@ def test_the_filter_offers_only_kecamatan_and_companions_with_plans_in_scope(cas
     form = cast.client_for(cast.coordinator).get(reverse("pillars:plan-list")).context["filter"].form
     assert {r.code for r in form.fields["kecamatan"].queryset} == {"34.03.01", "34.03.02"}
     assert set(form.fields["companion"].queryset) == {cast.plan.companion, cast.other_plan.companion}
+
+
+def test_past_two_hundred_companions_or_kecamatan_the_filter_searches_them_by_name(cast, monkeypatch):
+    """A province or the country has thousands: a select of every one was 3 s and most of the page."""
+    from pillars import filters
+
+    monkeypatch.setattr(filters, "CHOICES_LISTED", 1)
+    client = cast.client_for(cast.coordinator)
+    list_url = reverse("pillars:plan-list")
+    response = client.get(list_url)
+    form = response.context["filter"].form
+    assert not hasattr(form.fields["companion"], "queryset") and not hasattr(form.fields["kecamatan"], "queryset")
+    other = cast.other_plan.companion.user
+
+    def shown(**query) -> set:
+        return {plan.pk for plan in client.get(list_url, query).context["plans"]}
+
+    assert shown(companion=other.username.upper()) == {cast.other_plan.pk}
+    assert shown(companion=f"{other.first_name} {other.last_name}") == {cast.other_plan.pk}
+    assert shown(kecamatan="34.03.02") == {cast.other_plan.pk}  # the home page's links give the code
+    assert shown(kecamatan="Region 34.03.0") == {cast.plan.pk, cast.other_plan.pk}  # or a part of the name
+    assert shown(companion=cast.outside_plan.companion.user.username) == set()  # out of scope: nothing
+    assert client.get(list_url, {"companion": "x" * 101}).context["filter"].errors
