@@ -74,6 +74,8 @@ def build(scale: Scale, *, say: Callable[[str], None] = print, batch: int = 500)
         user=coordinator_user, role=Companion.Role.KOORDINATOR, scope_region_id=scale.scope or "34.03"
     )
 
+    make_wide_viewers(scale, hashed)
+
     pillars = list(Pillar.objects.order_by("order"))
     rng = random.Random(2026)
     per_companion = max(1, min(4, len(villages) // max(scale.companions, 1)))
@@ -99,6 +101,22 @@ def build(scale: Scale, *, say: Callable[[str], None] = print, batch: int = 500)
         plan_id=first_plan,
         seconds=time.monotonic() - started,
     )
+
+
+# The viewers of wide scopes: a coordinator of the scale's province (Jawa Tengah in the country, 3,000 plans)
+# and the national admin.
+WIDE_VIEWERS = {"province coordinator": "bench-provinsi", "national admin": "bench-admin"}
+
+
+def make_wide_viewers(scale: Scale, hashed: str) -> None:
+    """Both wide viewers (again on a database built before they were part of the bench)."""
+    User = get_user_model()
+    province = scale.scope.split(".")[0] if scale.scope else "33"
+    if not User.objects.filter(username=WIDE_VIEWERS["province coordinator"]).exists():
+        provincial = User.objects.create(username=WIDE_VIEWERS["province coordinator"], password=hashed)
+        Companion.objects.create(user=provincial, role=Companion.Role.KOORDINATOR, scope_region_id=province)
+    if not User.objects.filter(username=WIDE_VIEWERS["national admin"]).exists():
+        User.objects.create(username=WIDE_VIEWERS["national admin"], password=hashed, is_superuser=True, is_staff=True)
 
 
 def load_regions(say: Callable[[str], None]) -> None:

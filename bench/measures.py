@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
+from django.db.models import F
 from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 
@@ -149,6 +151,69 @@ def coordinator_pages(bench, args) -> None:
     bench.page("coordinator: home, one kecamatan", client, f"{home}?year={YEAR}&area=34.03.01")
     bench.page("coordinator: review list", client, reverse("pillars:plan-list"))
     bench.page("coordinator: completeness", client, reverse("pillars:completeness"))
+
+
+@measure
+def wide_scope_pages(bench, args) -> None:
+    """A province coordinator (the scale's province) and the national admin, on the pages every coordinator uses,
+    warm (every plan added up) and on the first view after a save in scope (that plan added up again)."""
+    from django.contrib.auth.hashers import make_password
+
+    from bench.generate import PASSWORD, SCALES, WIDE_VIEWERS, YEAR, make_wide_viewers
+    from pillars.models import MonthlyProgress
+
+    make_wide_viewers(SCALES[args.scale], make_password(PASSWORD))
+    from django.contrib.auth import get_user_model
+
+    home, year = reverse("home"), f"?year={YEAR}"
+    turn = iter(range(10**9))
+
+    for label, username in WIDE_VIEWERS.items():
+        client = bench.client(username)
+        viewer = get_user_model().objects.get(username=username)
+        entries = MonthlyProgress.objects.visible_to(viewer).filter(activity__plan__year=YEAR).order_by("pk")
+        pks = list(entries.values_list("pk", flat=True)[:200])
+
+        def save_in_scope(pks=pks) -> None:
+            # One entry of the scope changed as a companion's save would (the database unsettles its plan).
+            MonthlyProgress.objects.filter(pk=pks[next(turn) % len(pks)]).update(quantity=F("quantity"))
+
+        n = max(5, min(args.requests, 10))
+        bench.page(f"{label}: home", client, f"{home}{year}", n=n)
+        bench.page(f"{label}: home, first view after a save", client, f"{home}{year}", n=n, before_each=save_in_scope)
+        bench.page(f"{label}: review list", client, reverse("pillars:plan-list"), n=n)
+        bench.page(f"{label}: completeness", client, reverse("pillars:completeness") + year, n=n)
+        bench.page(f"{label}: village list", client, reverse("reports:village-list"), n=n)
+    # The province's recap, once (a country's is a job of the national-deployment issue, not a request).
+    client = bench.client(WIDE_VIEWERS["province coordinator"])
+    recap = reverse("reports:recap-xlsx", args=[YEAR])
+
+    def download() -> None:
+        response = client.get(recap)
+        assert response.status_code == 200, recap
+        b"".join(response.streaming_content)
+
+    row = bench.timed("province coordinator: recap workbook (one download)", download, n=1)
+    row["note"] = "one request holds a worker this long: a job's work (the national-deployment issue)"
+
+
+@measure
+def tallies_of_a_new_month(bench, args) -> None:
+    """What ``manage.py tally_plans`` does after midnight on the 1st: every plan in force added up again."""
+    from pillars import tallies
+    from pillars.models import PlanTallyState, WorkPlan
+
+    if not tallies.available():
+        return
+    plans = WorkPlan.objects.counted().in_force()
+    count = plans.count()
+
+    def month_turns() -> None:
+        PlanTallyState.objects.update(tallied_through=None)
+        call_command("tally_plans", stdout=io.StringIO())
+
+    row = bench.timed(f"tallies: every plan added up again ({count:,} plans)", month_turns, n=1)
+    row["note"] = "the nightly command on the 1st; pages read stale plans from their activities until then"
 
 
 @measure

@@ -67,7 +67,18 @@ class Bench:
         client.force_login(get_user_model().objects.get(username=username))
         return client
 
-    def page(self, label: str, client, url: str, *, floor: str | None = "bare view", n: int | None = None) -> dict:
+    def page(
+        self,
+        label: str,
+        client,
+        url: str,
+        *,
+        floor: str | None = "bare view",
+        n: int | None = None,
+        before_each: Callable[[], object] | None = None,
+    ) -> dict:
+        """Median and p95 of ``n`` requests of ``url`` (after three to warm up), its queries and the size of its
+        HTML; ``before_each`` runs untimed before every request (a write, for the first view after one)."""
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
@@ -76,11 +87,14 @@ class Bench:
             response = client.get(url)
         if response.status_code != 200:
             raise RuntimeError(f"{url} answered {response.status_code}")
+        html_kb = None if hasattr(response, "streaming_content") else round(len(response.content) / 1024, 1)
         times, cpu = [], []
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         query_count = len(queries)
         for _ in range(n):
+            if before_each is not None:
+                before_each()
             started, started_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             if hasattr(response, "streaming_content"):
@@ -95,6 +109,8 @@ class Bench:
             "queries": query_count,
             "n": n,
         }
+        if html_kb is not None:
+            row["html_kb"] = html_kb
         self._ratio(row, floor)
         self.results[label] = row
         return row
@@ -139,7 +155,7 @@ class Bench:
     def table(self) -> str:
         lines = [
             f"{'measure':<44} {'median ms':>10} {'p95 ms':>9} {'CPU ms':>8} {'queries':>7} {'× floor':>7} "
-            f"{'× CPU':>6} {'peak MB':>7}  {'target':<28} verdict / note"
+            f"{'× CPU':>6} {'peak MB':>7} {'HTML KB':>7}  {'target':<28} verdict / note"
         ]
         for label, row in self.results.items():
             if "error" in row:
@@ -152,7 +168,7 @@ class Bench:
             lines.append(
                 f"{label:<44} {row.get('median_ms', ''):>10} {row.get('p95_ms', ''):>9} {row.get('cpu_ms', ''):>8} "
                 f"{row.get('queries', ''):>7} {row.get('ratio', ''):>7} {row.get('cpu_ratio', ''):>6} "
-                f"{row.get('peak_mb', ''):>7}  "
+                f"{row.get('peak_mb', ''):>7} {row.get('html_kb', ''):>7}  "
                 f"{row.get('target', ''):<28} {note}"
             )
         return "\n".join(lines)
@@ -215,6 +231,7 @@ def main() -> None:
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(exist_ok=True)
     name = args.scale if vendor == "sqlite3" else f"{args.scale}-{vendor}"
+    targets.html_line(bench.results)
     targets.judge(bench.results, scale=args.scale, others=targets.other_scales(results_dir, args.scale, vendor))
     start, end = (", ".join(f"{v:.1f}" for v in load) for load in (load_at_start, os.getloadavg()))
     print(f"== {args.scale} on {vendor}, {os.cpu_count()} cores, load average {start} at the start, {end} at the end")

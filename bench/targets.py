@@ -43,6 +43,9 @@ def _within(
 TARGETS = [
     Target("companion:", "p95 ≤ 50 ms, ≤ 10 × floor", _within(p95=50, ratio=10)),
     Target("coordinator:", "p95 ≤ 150 ms", _within(p95=150)),
+    Target("province coordinator:", "p95 ≤ 1 s", _within(p95=1000)),
+    Target("national admin:", "p95 ≤ 2 s", _within(p95=2000)),
+    Target("HTML of every page", "≤ 1 MB", lambda r: r["largest_kb"] <= 1024),
     Target("export: plan PDF", "≤ 1.5 s, ≤ 1.3 × WeasyPrint", _within(median=1500, ratio=1.3)),
     Target("export: recap workbook", "≤ 3 s, ≤ 1.5 × openpyxl, < 100 MB", _within(median=3000, ratio=1.5, peak=100)),
     Target("crafted file:", "refused ≤ 1 s, < 50 MB", _within(median=1000, peak=50)),
@@ -71,6 +74,17 @@ def other_scales(results_dir: Path, scale: str, vendor: str) -> dict[str, dict]:
         if path.exists():
             found[other] = json.loads(path.read_text())["results"]
     return found
+
+
+def html_line(results: dict[str, dict]) -> None:
+    """One line for the HTML size of every page measured: the largest, against the 1 MB a phone can take."""
+    sizes = {label: row["html_kb"] for label, row in results.items() if "html_kb" in row}
+    if sizes:
+        largest = max(sizes, key=sizes.get)
+        results["HTML of every page"] = {
+            "largest_kb": sizes[largest],
+            "note": f"{len(sizes)} pages; the largest {sizes[largest]:,.0f} KB ({largest})",
+        }
 
 
 def judge(results: dict[str, dict], *, scale: str, others: dict[str, dict]) -> None:
