@@ -185,6 +185,7 @@ def one_plan() -> tuple[WorkPlan, Activity]:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_pillars")
 def test_a_fill_skips_a_plan_being_written_and_a_write_waits_for_a_fill_then_unsettles_it():
     """The lock that keeps a stored tally from ever holding stale figures, with two real connections."""
     import threading
@@ -253,3 +254,23 @@ def test_adding_up_one_stale_plan_or_twenty_takes_the_same_statements(cast, worl
         ActivityFactory(plan=one_plan_here, village=None, months=(n % 12 + 1,))
     with django_assert_num_queries(len(one)):
         assert tallies.fill_stale(plans, 11) == 20
+
+
+@pytest.mark.parametrize("who", ["admin", "province"])
+def test_the_home_page_of_a_wide_scope_shows_what_the_activities_add_up_to(cast, wide, who):
+    """The surface, not only the sum: the home's total, pillar and area rows, in both languages."""
+    from django.urls import reverse
+
+    from tests.test_figures_agreement import page
+
+    user = viewers(cast, wide)[who]
+    _stored, live = both_ways(user)
+    for language in ("id", "en"):
+        context, _html = page(cast.client_for(user), reverse("home"), language, year=YEAR)
+        assert numbers(context["total"]) == numbers(live.total)
+        assert {row.key: numbers(row.tally) for row in context["pillars"] if row.tally.activities} == {
+            pillar.code: numbers(live.pillars[pillar.pk]) for pillar in Pillar.objects.filter(pk__in=live.pillars)
+        }
+        assert {row.key: numbers(row.tally) for row in context["areas"]} == {
+            key: numbers(tally) for key, tally in live.areas.items()
+        }
