@@ -139,8 +139,7 @@ class VersionedForm(forms.Form):
     :class:`pillars.services.VersionConflict`.
     """
 
-    # Not required: every page we render carries it, and a client that sends none (an older page, a
-    # script) saves as before rather than being locked out; a stale number is always refused.
+    # Required: a save that does not say which version it was opened at could overwrite anyone's.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=True)
 
     def set_version(self, version: int) -> None:
@@ -214,46 +213,46 @@ class StartPlanForm(forms.Form):
         self.fields["year"].error_messages["invalid_choice"] = _("That year is not open for a new plan.")
 
 
-class ReviewCommentForm(forms.Form):
-    """Approve (comment optional) or reopen (reason required)."""
+class PlanReopenForm(forms.Form):
+    """Reopen an approved plan as a draft revision: the reason, kept in its history."""
 
     comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason for reopening"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, required: bool = False, label=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["comment"].required = required
-        if label:
-            self.fields["comment"].label = label
         self.fields["comment"].error_messages["required"] = _("Write a reason; it is kept in the plan's history.")
 
     def clean_comment(self) -> str:
         comment = self.cleaned_data["comment"].strip()
-        if self.fields["comment"].required and not comment:
+        if not comment:
             raise forms.ValidationError(self.fields["comment"].error_messages["required"], code="required")
         return comment
 
 
-class ReturnForm(forms.Form):
-    """Return a plan: a required comment, and an optional note per activity (``note-<id>``)."""
+class PlanReviewForm(forms.Form):
+    """The coordinator's decision on a submitted plan: one comment, and a note per activity (``note-<id>``) kept
+    with the decision, an approval or a return. A return must say what must change (``returning``)."""
 
     comment = forms.CharField(
-        label=_("What must change"),
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Say what must change: a comment is required to return a plan.")},
+        label=_("Comment"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, activities: list[Activity], **kwargs):
+    def __init__(self, *args, activities: list[Activity], returning: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.returning = returning
+        self.fields["comment"].help_text = _("Optional to approve; to return, say what must change.")
+        self.fields["comment"].error_messages["required"] = _(
+            "Say what must change: a comment is required to return a plan."
+        )
         self.activity_ids = [activity.pk for activity in activities]
         for activity in activities:
             self.fields[self.note_name(activity.pk)] = forms.CharField(
-                label=_("Comment on “%(title)s”") % {"title": activity.title},
+                label=_("Note for the companion on “%(title)s”") % {"title": activity.title},
                 required=False,
                 max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 1}),
+                widget=forms.Textarea(attrs={"rows": 1, "form": "review-form", "class": "form-control-sm"}),
             )
 
     @staticmethod
@@ -262,7 +261,7 @@ class ReturnForm(forms.Form):
 
     def clean_comment(self) -> str:
         comment = self.cleaned_data["comment"].strip()
-        if not comment:
+        if self.returning and not comment:
             raise forms.ValidationError(self.fields["comment"].error_messages["required"], code="required")
         return comment
 

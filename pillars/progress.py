@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy
 
 from pillars import evidence as evidence_rules
 from pillars import figures
+from pillars.access import require_owner, require_reviewer
 from pillars.evidence import CheckedFile
 from pillars.models import (
     EVIDENCE_EXTENSIONS,
@@ -50,7 +51,7 @@ from pillars.models import (
     WorkPlan,
     in_force_condition,
 )
-from pillars.services import WorkflowError, require_owner, require_reviewer
+from pillars.services import WorkflowError
 from villages.models import Companion, Region
 from villages.scope import below
 

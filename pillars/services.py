@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from pillars import figures
+from pillars.access import require_owner, require_reviewer
 from pillars.models import (
     Activity,
     ActivityComment,
@@ -100,22 +101,6 @@ class SubmitProblem:
 
 def _locked(plan: WorkPlan) -> WorkPlan:
     return WorkPlan.objects.select_for_update().get(pk=plan.pk)
-
-
-def require_owner(plan: WorkPlan, by) -> None:
-    """Only the plan's own companion writes in it (its activities, its monthly progress)."""
-    viewer = viewer_for(by)
-    if viewer.companion is None or plan.companion_id != viewer.companion.pk:
-        raise PermissionDenied(_("Only the plan's own companion may do this."))
-
-
-def require_reviewer(plan: WorkPlan, by) -> None:
-    """Only a coordinator (or an admin) with the plan in scope reviews it and its monthly reports."""
-    viewer = viewer_for(by)
-    if not (viewer.is_admin or viewer.is_coordinator):
-        raise PermissionDenied(_("Only a coordinator may review plans and reports."))
-    if not WorkPlan.objects.visible_to(by).filter(pk=plan.pk).exists():
-        raise PermissionDenied(_("This plan is outside your scope."))
 
 
 def _log(plan: WorkPlan, *, by, from_status: str, comment: str = "") -> WorkflowEvent:
@@ -214,25 +199,37 @@ def plan_return(*, plan: WorkPlan, by, comment: str, activity_comments: dict[int
     plan.status = WorkPlan.Status.RETURNED
     _save(plan, "status", by=by)
     event = _log(plan, by=by, from_status=before, comment=comment)
-    notes = {pk: text.strip() for pk, text in (activity_comments or {}).items() if text and text.strip()}
-    if notes:
-        known = set(plan.written_activities().filter(pk__in=notes).values_list("pk", flat=True))
-        unknown = set(notes) - known
-        if unknown:
-            raise WorkflowError(_("A comment names an activity that is not in this plan."))
-        ActivityComment.objects.bulk_create(
-            ActivityComment(activity_id=pk, event=event, author=by, text=text) for pk, text in notes.items()
-        )
+    _comment_activities(plan, by, activity_comments, event=event)
     return plan
 
 
+def _comment_activities(
+    plan: WorkPlan, by, activity_comments: dict[int, str] | None, event: WorkflowEvent | None = None
+) -> list[int]:
+    """The reviewer's notes beside single activities of the version being reviewed, kept with the decision they
+    came with; the ids of the comments written."""
+    notes = {pk: text.strip() for pk, text in (activity_comments or {}).items() if text and text.strip()}
+    if not notes:
+        return []
+    known = set(plan.written_activities().filter(pk__in=notes).values_list("pk", flat=True))
+    if set(notes) - known:
+        raise WorkflowError(_("A comment names an activity that is not in this plan."))
+    written = ActivityComment.objects.bulk_create(
+        ActivityComment(activity_id=pk, event=event, author=by, text=text) for pk, text in notes.items()
+    )
+    return [comment.pk for comment in written]
+
+
 @transaction.atomic
-def plan_approve(*, plan: WorkPlan, by, comment: str = "") -> WorkPlan:
-    """Approve a submitted plan; a revision's changes take effect now (:func:`_apply_revision`)."""
+def plan_approve(*, plan: WorkPlan, by, comment: str = "", activity_comments: dict[int, str] | None = None) -> WorkPlan:
+    """Approve a submitted plan; a revision's changes take effect now (:func:`_apply_revision`). Notes beside
+    single activities are kept with the approval, as with a return."""
     plan = _locked(plan)
     require_reviewer(plan, by)
     if plan.status != WorkPlan.Status.SUBMITTED:
         raise WorkflowError(_("Only a submitted plan can be approved."))
+    # Written on the version reviewed, before a revision's copies become the rows in force (which takes them along).
+    comments = _comment_activities(plan, by, activity_comments)
     if plan.under_revision:
         _apply_revision(plan, by)
     before = plan.status
@@ -244,7 +241,8 @@ def plan_approve(*, plan: WorkPlan, by, comment: str = "") -> WorkPlan:
         revision=plan.revision,
         defaults={"approved_at": plan.approved_at, "approved_by": by, "data": plan_snapshot_data(plan)},
     )
-    _log(plan, by=by, from_status=before, comment=(comment or "").strip())
+    event = _log(plan, by=by, from_status=before, comment=(comment or "").strip())
+    ActivityComment.objects.filter(pk__in=comments).update(event=event)
     return plan
 
 

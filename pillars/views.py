@@ -6,6 +6,8 @@ a message beside the plan, and Django turns ``PermissionDenied`` into 403.
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pillars import services
+from pillars.access import PlanAccess, own_plan_for, plan_for, visible_plan
 from pillars.checks import plan_checks
 from pillars.filters import PlanReviewFilter, review_order
 from pillars.forms import (
@@ -26,8 +29,8 @@ from pillars.forms import (
     ActivityForm,
     MoveForm,
     PlanNarrativeEditForm,
-    ReturnForm,
-    ReviewCommentForm,
+    PlanReopenForm,
+    PlanReviewForm,
     StartPlanForm,
 )
 from pillars.history import conflict_rows
@@ -44,21 +47,15 @@ from villages.models import Region
 from villages.scope import viewer_for
 
 REVIEW_PAGE_SIZE = 25
-CONFLICT = 409
+INVALID = HTTPStatus.UNPROCESSABLE_ENTITY  # a form with errors, shown again with its messages
+CONFLICT = HTTPStatus.CONFLICT
 # What the "add an activity" link of a check may pre-fill; nothing else is read from the query string.
 PREFILL = ("pillar", "village", "target_group", "poor_priority", "months")
 
 
-def get_plan_for(user, pk: int) -> WorkPlan:
-    """The plan if ``user`` may see it, else 404: guessing an id reveals nothing."""
-    return get_object_or_404(WorkPlan.objects.visible_to(user).select_related("companion__user"), pk=pk)
-
-
-def _own_plan(request, pk: int) -> WorkPlan:
-    """A plan the user may see (else 404) and owns (else 403)."""
-    plan = get_plan_for(request.user, pk)
-    services.require_owner(plan, request.user)
-    return plan
+def _answer(request) -> int:
+    """A form page's status: a POST that reaches the page again was invalid."""
+    return INVALID if request.method == "POST" else HTTPStatus.OK
 
 
 def _is_htmx(request) -> bool:
@@ -151,7 +148,7 @@ def plan_start(request):
 @require_POST
 @login_required
 def plan_start_next(request, pk: int):
-    source = _own_plan(request, pk)
+    source = own_plan_for(request.user, pk)
     try:
         plan = services.plan_start_next(source=source, by=request.user)
     except services.WorkflowError as error:
@@ -172,14 +169,10 @@ def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isascii() and value.isdigit() else None
 
 
-def _detail_context(request, plan: WorkPlan, **forms) -> dict:
-    viewer = viewer_for(request.user)
+def _detail_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> dict:
     sections = plan_sections(plan)
     villages = plan_villages(plan)
     activities = [activity for section in sections for activity in section.activities]
-    is_owner = viewer.companion is not None and viewer.companion == plan.companion
-    is_reviewer = viewer.is_admin or viewer.is_coordinator
-    can_edit = is_owner and plan.is_editable
     events = list(
         plan.events.select_related("actor").prefetch_related(
             Prefetch("activity_comments", queryset=ActivityComment.objects.select_related("activity"))
@@ -208,39 +201,33 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
         "snapshot": snapshot,
         "snapshots": snapshots,
         "changes": changes,
-        "is_owner": is_owner,
-        "can_edit": can_edit,
-        "can_review": is_reviewer and plan.status == WorkPlan.Status.SUBMITTED,
-        "can_reopen": is_reviewer and plan.status == WorkPlan.Status.APPROVED,
+        "access": access,
         "added": _int_or_none(request.GET.get("added")),
     }
-    if can_edit:
+    if access.can_edit:
         context["submit_problems"] = services.submit_problems(plan) if activities else None
         context["activity_form"] = forms.get("activity_form") or ActivityForm(plan=plan)
-    if context["can_review"]:
-        context["return_form"] = return_form = forms.get("return_form") or ReturnForm(activities=activities)
+    if access.can_review:
+        context["review_form"] = review_form = forms.get("review_form") or PlanReviewForm(activities=activities)
         for activity in activities:
-            activity.note_field = return_form[ReturnForm.note_name(activity.pk)]
-        context["approve_form"] = forms.get("approve_form") or ReviewCommentForm(label=_("Comment (optional)"))
-    if context["can_reopen"]:
-        context["reopen_form"] = forms.get("reopen_form") or ReviewCommentForm(
-            required=True, label=_("Reason for reopening")
-        )
+            activity.note_field = review_form[PlanReviewForm.note_name(activity.pk)]
+    if access.can_reopen:
+        context["reopen_form"] = forms.get("reopen_form") or PlanReopenForm()
     return context
 
 
 @require_GET
 @login_required
 def plan_detail(request, pk: int):
-    plan = get_plan_for(request.user, pk)
-    return render(request, "pillars/plan_detail.html", _detail_context(request, plan))
+    plan, access = plan_for(request.user, pk)
+    return render(request, "pillars/plan_detail.html", _detail_context(request, plan, access))
 
 
 @require_GET
 @login_required
 def plan_version(request, pk: int, revision: int):
     """An approved version as it was, kept beside the revision being worked on."""
-    plan = get_plan_for(request.user, pk)
+    plan = visible_plan(request.user, pk)
     snapshot = get_object_or_404(PlanSnapshot.objects.select_related("approved_by"), plan=plan, revision=revision)
     pillars = Pillar.objects.in_bulk()
     villages = plan_villages(plan)
@@ -264,7 +251,7 @@ def plan_version(request, pk: int, revision: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_edit(request, pk: int):
-    plan = _own_plan(request, pk)
+    plan = own_plan_for(request.user, pk)
     if not plan.is_editable:
         return _refused(request, plan, services.WorkflowError(_("This plan is locked.")))
     form = PlanNarrativeEditForm(request.POST or None, instance=plan)
@@ -285,7 +272,7 @@ def plan_edit(request, pk: int):
             return _refused(request, plan, error)
         messages.success(request, _("Priorities saved."))
         return redirect(plan)
-    return render(request, "pillars/plan_edit.html", {"plan": plan, "form": form})
+    return render(request, "pillars/plan_edit.html", {"plan": plan, "form": form}, status=_answer(request))
 
 
 def _conflict_context(form, current, names: list[str], villages: dict[str, str]) -> dict:
@@ -316,7 +303,7 @@ def _prefill(request) -> dict:
 @require_http_methods(["GET", "POST"])
 @login_required
 def activity_add(request, pk: int):
-    plan = _own_plan(request, pk)
+    plan = own_plan_for(request.user, pk)
     if not plan.is_editable:
         return _refused(request, plan, services.WorkflowError(_("This plan is locked; activities cannot be added.")))
     if request.method == "GET":
@@ -326,12 +313,14 @@ def activity_add(request, pk: int):
     if not form.is_valid():
         if _is_htmx(request):
             # Only the form goes back, with its messages; the rest of the page stays as it is.
-            response = render(request, "pillars/_activity_add.html", {"plan": plan, "activity_form": form})
+            response = render(
+                request, "pillars/_activity_add.html", {"plan": plan, "activity_form": form}, status=INVALID
+            )
             response["HX-Retarget"] = "#add-activity"
             response["HX-Reselect"] = "#add-activity"
             response["HX-Reswap"] = "outerHTML"
             return response
-        return render(request, "pillars/activity_form.html", {"plan": plan, "form": form})
+        return render(request, "pillars/activity_form.html", {"plan": plan, "form": form}, status=INVALID)
     try:
         activity = services.activity_save(activity=form.save(commit=False), by=request.user)
     except services.WorkflowError as error:
@@ -343,7 +332,7 @@ def activity_add(request, pk: int):
 
 def _own_activity(request, pk: int, activity_pk: int) -> tuple[WorkPlan, Activity]:
     """An activity of the version being written; in a revision, an approved activity's id finds its copy."""
-    plan = _own_plan(request, pk)
+    plan = own_plan_for(request.user, pk)
     activity = get_object_or_404(plan.written_activities().filter(Q(pk=activity_pk) | Q(revises_id=activity_pk)))
     return plan, activity
 
@@ -371,7 +360,7 @@ def activity_edit(request, pk: int, activity_pk: int):
             return _refused(request, plan, error)
         messages.success(request, _("Activity “%(title)s” saved.") % {"title": activity.title})
         return redirect(activity)
-    return render(request, "pillars/activity_form.html", context)
+    return render(request, "pillars/activity_form.html", context, status=_answer(request))
 
 
 @require_POST
@@ -402,7 +391,7 @@ def activity_move(request, pk: int, activity_pk: int):
     plan, activity = _own_activity(request, pk, activity_pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        return HttpResponse(_("Choose up or down."), status=400)
+        return HttpResponse(_("Choose up or down."), status=INVALID)
     try:
         services.activity_move(activity=activity, by=request.user, offset=form.cleaned_data["direction"])
     except services.WorkflowError as error:
@@ -416,7 +405,7 @@ def activity_move(request, pk: int, activity_pk: int):
 @require_POST
 @login_required
 def plan_submit(request, pk: int):
-    plan = get_plan_for(request.user, pk)
+    plan = visible_plan(request.user, pk)
     try:
         services.plan_submit(plan=plan, by=request.user)
     except services.WorkflowError as error:
@@ -428,47 +417,45 @@ def plan_submit(request, pk: int):
 @require_POST
 @login_required
 def plan_approve(request, pk: int):
-    plan = get_plan_for(request.user, pk)
-    form = ReviewCommentForm(request.POST)
-    if not form.is_valid():
-        return render(request, "pillars/plan_detail.html", _detail_context(request, plan, approve_form=form))
-    try:
-        services.plan_approve(plan=plan, by=request.user, comment=form.cleaned_data["comment"])
-    except services.WorkflowError as error:
-        return _refused(request, plan, error)
-    messages.success(request, _("Plan approved."))
-    return redirect(plan)
+    return _decide(request, pk, returning=False)
 
 
 @require_POST
 @login_required
 def plan_return(request, pk: int):
-    plan = get_plan_for(request.user, pk)
-    form = ReturnForm(request.POST, activities=list(plan.written_activities().only("pk", "plan_id", "title")))
+    return _decide(request, pk, returning=True)
+
+
+def _decide(request, pk: int, *, returning: bool):
+    """Approve or return: the one review form, its comment and its notes beside single activities."""
+    plan, access = plan_for(request.user, pk)
+    activities = list(plan.written_activities().only("pk", "plan_id", "title"))
+    form = PlanReviewForm(request.POST, activities=activities, returning=returning)
     if not form.is_valid():
-        context = _detail_context(request, plan, return_form=form)
-        return render(request, "pillars/plan_detail.html", context, status=400 if context["can_review"] else 403)
+        context = _detail_context(request, plan, access, review_form=form)
+        return render(request, "pillars/plan_detail.html", context, status=INVALID if access.can_review else 403)
+    decide = services.plan_return if returning else services.plan_approve
     try:
-        services.plan_return(
-            plan=plan,
-            by=request.user,
-            comment=form.cleaned_data["comment"],
-            activity_comments=form.activity_comments(),
+        decide(
+            plan=plan, by=request.user, comment=form.cleaned_data["comment"], activity_comments=form.activity_comments()
         )
     except services.WorkflowError as error:
         return _refused(request, plan, error)
-    messages.success(request, _("Plan returned to the companion with your comments."))
+    if returning:
+        messages.success(request, _("Plan returned to the companion with your comments."))
+    else:
+        messages.success(request, _("Plan approved."))
     return redirect(plan)
 
 
 @require_POST
 @login_required
 def plan_reopen(request, pk: int):
-    plan = get_plan_for(request.user, pk)
-    form = ReviewCommentForm(request.POST, required=True, label=_("Reason for reopening"))
+    plan, access = plan_for(request.user, pk)
+    form = PlanReopenForm(request.POST)
     if not form.is_valid():
-        context = _detail_context(request, plan, reopen_form=form)
-        return render(request, "pillars/plan_detail.html", context, status=400 if context["can_reopen"] else 403)
+        context = _detail_context(request, plan, access, reopen_form=form)
+        return render(request, "pillars/plan_detail.html", context, status=INVALID if access.can_reopen else 403)
     try:
         services.plan_reopen(plan=plan, by=request.user, reason=form.cleaned_data["comment"])
     except services.WorkflowError as error:

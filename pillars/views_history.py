@@ -11,15 +11,15 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from pillars.access import visible_plan
 from pillars.history import history_page
 from pillars.models import Activity
-from pillars.views import get_plan_for
 
 
 @require_GET
 @login_required
 def plan_history(request, pk: int):
-    plan = get_plan_for(request.user, pk)
+    plan = visible_plan(request.user, pk)
     page, entries = history_page(plan, request.GET.get("page"))
     return render(request, "pillars/history.html", {"plan": plan, "page": page, "entries": entries})
 
@@ -27,7 +27,7 @@ def plan_history(request, pk: int):
 @require_GET
 @login_required
 def activity_history(request, pk: int, activity_pk: int):
-    plan = get_plan_for(request.user, pk)
+    plan = visible_plan(request.user, pk)
     activity = plan.activities.filter(pk=activity_pk).first()
     if activity is None:
         # A deleted activity keeps its history: look it up among the plan's recorded activities.

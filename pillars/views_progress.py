@@ -9,6 +9,7 @@ card only) or as a plain form (the server redirects back to the month).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pillars import evidence as evidence_rules
 from pillars import progress
+from pillars.access import MonthAccess, plan_access, report_access, require_owner, require_reviewer, visible_plan
 from pillars.forms_progress import (
     AcknowledgeForm,
     PostponeForm,
@@ -34,17 +36,12 @@ from pillars.forms_progress import (
     YearForm,
 )
 from pillars.models import Evidence, MonthlyProgress, MonthlyReport, PlanYear, WorkPlan
-from pillars.services import WorkflowError, require_owner, require_reviewer
-from villages.scope import viewer_for
+from pillars.services import WorkflowError
 
 COMPLETENESS_PAGE = 200  # companions per page of the completeness grid
 
 # Answers a card form can get; progress.js lets htmx swap them in (htmx ignores 4xx by default).
-INVALID, REFUSED, CONFLICT = 422, 403, 409
-
-
-def _plan(user, pk: int) -> WorkPlan:
-    return get_object_or_404(WorkPlan.objects.visible_to(user).select_related("companion__user"), pk=pk)
+INVALID, REFUSED, CONFLICT = HTTPStatus.UNPROCESSABLE_ENTITY, HTTPStatus.FORBIDDEN, HTTPStatus.CONFLICT
 
 
 def _check_month(month: int) -> int:
@@ -62,28 +59,9 @@ def _month_url(plan: WorkPlan, month: int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-@dataclass
-class Access:
-    """What the viewer may do with one month of a plan, and why not."""
-
-    is_owner: bool
-    reason: str | None
-    report: MonthlyReport | None
-
-    @property
-    def locked(self) -> bool:
-        return self.report is not None and self.report.is_locked
-
-    @property
-    def can_edit(self) -> bool:
-        return self.is_owner and not self.reason and not self.locked
-
-
-def _access(user, plan: WorkPlan, month: int) -> Access:
-    viewer = viewer_for(user)
+def _access(user, plan: WorkPlan, month: int) -> MonthAccess:
     report = plan.reports.filter(month=month).first()
-    is_owner = viewer.companion is not None and viewer.companion.pk == plan.companion_id
-    return Access(is_owner, progress.why_not_reportable(plan, month), report)
+    return MonthAccess(plan_access(user, plan), progress.why_not_reportable(plan, month), report)
 
 
 @dataclass
@@ -136,14 +114,14 @@ def default_month(plan: WorkPlan) -> int:
 @require_GET
 @login_required
 def month_redirect(request, pk: int):
-    plan = _plan(request.user, pk)
+    plan = visible_plan(request.user, pk)
     return redirect("pillars:plan-month", pk=plan.pk, month=default_month(plan))
 
 
 @require_GET
 @login_required
 def month_detail(request, pk: int, month: int):
-    plan = _plan(request.user, pk)
+    plan = visible_plan(request.user, pk)
     return render(request, "pillars/month_detail.html", _month_context(request, plan, _check_month(month)))
 
 
@@ -161,7 +139,7 @@ def _render_card(request, plan: WorkPlan, month: int, card: Card, status: int = 
 @require_POST
 @login_required
 def progress_save(request, pk: int, month: int, activity_pk: int):
-    plan = _plan(request.user, pk)
+    plan = visible_plan(request.user, pk)
     month = _check_month(month)
     # Any activity of the plan (404 otherwise); the service says why one not in force cannot be reported.
     activity = get_object_or_404(plan.activities.all(), pk=activity_pk)
@@ -270,7 +248,7 @@ def _report_context(request, plan: WorkPlan, month: int, **extra) -> dict:
 @login_required
 def month_report(request, pk: int, month: int):
     """Review a month and submit its report."""
-    plan = _plan(request.user, pk)
+    plan = visible_plan(request.user, pk)
     month = _check_month(month)
     if request.method == "GET":
         return render(request, "pillars/report_submit.html", _report_context(request, plan, month))
@@ -297,7 +275,7 @@ def month_report(request, pk: int, month: int):
 @require_POST
 @login_required
 def month_postpone(request, pk: int, month: int):
-    plan = _plan(request.user, pk)
+    plan = visible_plan(request.user, pk)
     month = _check_month(month)
     require_owner(plan, request.user)
     page = progress.month_rows(plan, month)
@@ -334,8 +312,6 @@ def report_queue(request):
 
 def _detail_context(request, report: MonthlyReport, **forms) -> dict:
     plan = report.plan
-    viewer = viewer_for(request.user)
-    reviewer = viewer.is_coordinator or viewer.is_admin
     context = {
         "report": report,
         "plan": plan,
@@ -343,9 +319,7 @@ def _detail_context(request, report: MonthlyReport, **forms) -> dict:
         "page": progress.month_rows(plan, report.month),
         "next_activities": progress.next_month_activities(plan, report.month, report),
         "events": report.events.select_related("actor")[:50],
-        "viewer": viewer,
-        "may_decide": reviewer and report.status == MonthlyReport.Status.SUBMITTED,
-        "may_reopen": reviewer and report.status == MonthlyReport.Status.ACKNOWLEDGED,
+        "access": report_access(request.user, report),
         "late": progress.is_late(plan.year, report.month, report.submitted_at),
         "acknowledge_form": AcknowledgeForm(),
         "return_form": ReturnForm(),

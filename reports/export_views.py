@@ -7,22 +7,18 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from pillars.access import require_owner, visible_plan
 from pillars.models import WorkPlan
-from pillars.services import require_owner
 from reports import documents, pdf, recap, upload, word, workbook
 from villages.scope import viewer_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _plan_for(user, pk: int) -> WorkPlan:
-    return get_object_or_404(WorkPlan.objects.visible_to(user).select_related("companion__user"), pk=pk)
 
 
 def _file_stem(plan: WorkPlan, *parts: object) -> str:
@@ -42,7 +38,7 @@ def _pdf_response(request, template: str, doc, filename: str, inline=None) -> Ht
 @require_GET
 @login_required
 def plan_pdf(request, pk: int):
-    plan = _plan_for(request.user, pk)
+    plan = visible_plan(request.user, pk)
     doc = documents.plan_document(plan)
     return _pdf_response(
         request, "reports/pdf/plan.html", doc, f"{_file_stem(plan)}.pdf", inline=doc.letterhead.inline()
@@ -54,7 +50,7 @@ def plan_pdf(request, pk: int):
 def month_pdf(request, pk: int, month: int):
     if not 1 <= month <= 12:
         raise Http404
-    plan = _plan_for(request.user, pk)
+    plan = visible_plan(request.user, pk)
     doc = documents.month_document(plan, month)
     inline = pdf.attach_thumbnails(item for row in doc.rows for item in row.evidence) | doc.letterhead.inline()
     return _pdf_response(
@@ -71,7 +67,7 @@ def month_docx(request, pk: int, month: int):
     """The month as a Word file, in the layout of the plan's office when it has one."""
     if not 1 <= month <= 12:
         raise Http404
-    plan = _plan_for(request.user, pk)
+    plan = visible_plan(request.user, pk)
     doc = documents.month_document(plan, month)
     office = documents.office_for(doc.identity.villages)
     template = None
@@ -89,7 +85,7 @@ def month_docx(request, pk: int, month: int):
 @require_GET
 @login_required
 def plan_xlsx(request, pk: int):
-    plan = _plan_for(request.user, pk)
+    plan = visible_plan(request.user, pk)
     content = workbook.plan_workbook(documents.plan_document(plan))
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_file_stem(plan)}.xlsx"'
@@ -100,7 +96,7 @@ def plan_xlsx(request, pk: int):
 @login_required
 def recap_xlsx(request, year: int):
     viewer = viewer_for(request.user)
-    if not (viewer.is_coordinator or viewer.is_admin):
+    if not viewer.is_reviewer:
         raise Http404
     scope = viewer.prefix or "all"
     # Streamed to a temporary file, not memory: a kabupaten's recap can be large.
@@ -118,7 +114,7 @@ def _upload_key(plan: WorkPlan) -> str:
 @login_required
 def plan_upload(request, pk: int):
     """Step 1: choose the file; it is read and checked, and a preview of its changes is shown."""
-    plan = _plan_for(request.user, pk)
+    plan = visible_plan(request.user, pk)
     try:
         upload.require_upload_allowed(plan, request.user)
     except upload.UploadError as error:
@@ -151,7 +147,7 @@ def plan_upload(request, pk: int):
 @login_required
 def plan_upload_confirm(request, pk: int):
     """Step 2: apply the previewed rows, all or nothing."""
-    plan = _plan_for(request.user, pk)
+    plan = visible_plan(request.user, pk)
     require_owner(plan, request.user)
     form = upload.ConfirmUploadForm(request.POST)
     stored = request.session.get(_upload_key(plan))

@@ -33,7 +33,7 @@ VILLAGE_ROWS = 25  # a phone screen or two; the rest behind a link
 @login_required
 def home(request):
     viewer = viewer_for(request.user)
-    if viewer.is_coordinator or viewer.is_admin:
+    if viewer.is_reviewer:
         return render(request, "reports/home_coordinator.html", _coordinator_context(request, viewer))
     if viewer.is_companion:
         return render(request, "reports/home_companion.html", _companion_context(request, viewer))

@@ -28,6 +28,11 @@ class Viewer:
         return self.prefix is not None
 
     @property
+    def is_reviewer(self) -> bool:
+        """A coordinator or an admin: reviews the plans and reports in scope, imports village data, exports recaps."""
+        return self.is_admin or self.is_coordinator
+
+    @property
     def is_companion(self) -> bool:
         return self.companion is not None and self.prefix is None
 

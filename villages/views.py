@@ -31,7 +31,7 @@ PENDING_MAX_ROWS = 10_000
 
 def _require_importer(user) -> None:
     viewer = viewer_for(user)
-    if not (viewer.is_admin or viewer.is_coordinator):
+    if not viewer.is_reviewer:
         raise Http404
 
 

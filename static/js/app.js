@@ -31,6 +31,15 @@
     var open = menu.classList.toggle("show");
     toggler.setAttribute("aria-expanded", open ? "true" : "false");
   });
+  // An invalid form comes back with 422 and its messages, the server naming where it goes (HX-Retarget):
+  // htmx does not swap 4xx answers unless told to.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status === 422 && xhr.getResponseHeader("HX-Retarget")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   // The plan page: after htmx adds an activity, bring the new card into view (it has data-just-added).
   document.addEventListener("htmx:afterSettle", function () {
     var added = document.querySelector("[data-just-added]");

@@ -136,9 +136,9 @@ def test_coordinator_returns_with_a_comment_companion_fixes_and_resubmits_coordi
     assert coordinator.page.url.endswith(plan.get_absolute_url())
     coordinator.look("plan-review")
     coordinator.page.locator(f"textarea[name=note-{commented.pk}]").fill("Sebutkan desa mana yang didampingi.")
-    coordinator.page.locator("#return-form textarea[name=comment]").fill("Lengkapi lokasi kegiatan.")
+    coordinator.page.locator("#review-form textarea[name=comment]").fill("Lengkapi lokasi kegiatan.")
     with coordinator.page.expect_navigation():
-        coordinator.page.locator("#return-form button[type=submit]").click()
+        coordinator.page.locator("#review-form button[formaction$='/return/']").click()
     plan.refresh_from_db()
     assert plan.status == WorkPlan.Status.RETURNED
     coordinator.look("plan-returned")
@@ -165,11 +165,9 @@ def test_coordinator_returns_with_a_comment_companion_fixes_and_resubmits_coordi
     companion.look("plan-resubmitted")
 
     coordinator.go(plan.get_absolute_url())
-    coordinator.page.locator(f"form[action='{reverse('pillars:plan-approve', args=[plan.pk])}'] textarea").fill(
-        "Disetujui."
-    )
+    coordinator.page.locator("#review-form textarea[name=comment]").fill("Disetujui.")
     with coordinator.page.expect_navigation():
-        coordinator.page.locator("form[action$='/approve/'] button[type=submit]").click()
+        coordinator.page.locator("#review-form button[formaction$='/approve/']").click()
     plan.refresh_from_db()
     assert plan.status == WorkPlan.Status.APPROVED
     coordinator.look("plan-approved")

@@ -117,8 +117,31 @@ def test_a_bad_version_is_a_message_beside_the_form(cast, companion, activity):
     data = form_data(companion.get(edit))
     data["version"] = "banyak"
     response = companion.post(edit, data)
-    assert response.status_code == 200 and response.context["form"].errors["version"]
+    assert response.status_code == 422 and response.context["form"].errors["version"]
     assert Activity.objects.get(pk=activity.pk).version == activity.version
+
+
+def test_a_save_that_does_not_say_its_version_is_refused_on_every_page_form(cast, companion, activity):
+    """A missing version is never taken for "the current one": the activity, the narrative and a delete."""
+    edit = url("activity-edit", cast.plan.pk, activity.pk)
+    data = form_data(companion.get(edit))
+    del data["version"]
+    data["title"] = "Tanpa versi"
+    response = companion.post(edit, data)
+    assert response.status_code == 422 and response.context["form"].errors["version"]
+
+    narrative = url("plan-edit", cast.plan.pk)
+    data = form_data(companion.get(narrative))
+    del data["version"]
+    data["priorities"] = "Tanpa versi"
+    response = companion.post(narrative, data)
+    assert response.status_code == 422 and response.context["form"].errors["version"]
+
+    response = companion.post(url("activity-delete", cast.plan.pk, activity.pk), follow=True)
+    assert "nothing was deleted" in response.content.decode()
+
+    assert Activity.objects.filter(pk=activity.pk, title="Musdes perencanaan", version=activity.version).exists()
+    assert WorkPlan.objects.get(pk=cast.plan.pk).priorities != "Tanpa versi"
 
 
 # --- deleting --------------------------------------------------------------------------------------

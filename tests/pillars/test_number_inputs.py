@@ -91,7 +91,7 @@ def test_a_budget_in_thousands_is_stored_as_typed(cast, page, language, text):
 def test_a_budget_with_a_fraction_is_refused_beside_the_field_and_nothing_is_saved(cast, page, language, text):
     page(language)
     response = cast.client_for(cast.companion).post(add_url(cast.plan), activity_data(budget=text))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert response.context["form"].errors["budget"] == [whole_rupiah(language, text)]
     assert f'value="{text}"' in response.content.decode()  # what was typed stays in the field
     assert not Activity.objects.exists()
@@ -103,7 +103,7 @@ def test_a_target_that_is_no_number_is_refused_in_the_plan_pages_form_naming_the
     response = cast.client_for(cast.companion).post(
         add_url(cast.plan), activity_data(target_quantity=NOT_A_NUMBER), headers={"HX-Request": "true"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert response["HX-Retarget"] == "#add-activity"
     assert NOT_A_NUMBER_MESSAGE[language] in response.content.decode()
     assert not Activity.objects.exists()
@@ -139,7 +139,7 @@ def test_editing_a_target_stores_what_was_meant(cast, page, activity, language, 
 def test_editing_a_budget_to_a_fraction_is_refused_and_the_budget_kept(cast, page, activity, language, text):
     page(language)
     response = cast.client_for(cast.companion).post(edit_url(activity), edit_data(activity, budget=text))
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert response.context["form"].errors["budget"] == [whole_rupiah(language, text)]
     activity.refresh_from_db()
     assert (activity.budget, activity.version) == (Decimal("1000000"), 1)

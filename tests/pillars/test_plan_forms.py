@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from pillars.forms import ActivityForm, ReturnForm
+from pillars.forms import ActivityForm, PlanReviewForm
 from pillars.models import Pillar
 from tests.factories import ActivityFactory
 
@@ -107,12 +107,21 @@ def test_an_sdg_goal_outside_1_to_18_is_refused(cast):
 
 def test_the_return_form_needs_a_comment_and_keeps_activity_notes(cast):
     first, second = ActivityFactory(plan=cast.plan), ActivityFactory(plan=cast.plan)
-    form = ReturnForm(data={"comment": " ", f"note-{first.pk}": "Perjelas"}, activities=[first, second])
+    data = {"comment": " ", f"note-{first.pk}": "Perjelas"}
+    form = PlanReviewForm(data=data, activities=[first, second], returning=True)
     assert not form.is_valid()
     assert "comment" in form.errors
-    form = ReturnForm(data={"comment": "Perbaiki", f"note-{first.pk}": " Perjelas "}, activities=[first, second])
+    data = {"comment": "Perbaiki", f"note-{first.pk}": " Perjelas "}
+    form = PlanReviewForm(data=data, activities=[first, second], returning=True)
     assert form.is_valid()
     assert form.activity_comments() == {first.pk: "Perjelas"}
+
+
+def test_the_approval_needs_no_comment_and_keeps_activity_notes(cast):
+    first = ActivityFactory(plan=cast.plan)
+    form = PlanReviewForm(data={"comment": " ", f"note-{first.pk}": " Bagus "}, activities=[first])
+    assert form.is_valid()
+    assert (form.cleaned_data["comment"], form.activity_comments()) == ("", {first.pk: "Bagus"})
 
 
 def test_the_edit_form_shows_the_activitys_pillar_and_months(cast):

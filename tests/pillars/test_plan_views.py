@@ -201,7 +201,7 @@ def test_bad_input_is_shown_beside_the_fields_and_nothing_is_saved(cast):
         "months": ["0", "13"],
     }
     response = cast.client_for(cast.companion).post(plan_url("activity-add", cast.plan), data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     errors = response.context["form"].errors
     assert set(errors) == {"pillar", "village", "title", "target_quantity", "months"}
     assert not Activity.objects.exists()
@@ -217,7 +217,7 @@ def test_an_activity_moves_within_its_pillar(cast):
 def test_a_move_without_a_direction_is_refused(cast):
     activity = ActivityFactory(plan=cast.plan)
     response = cast.client_for(cast.companion).post(plan_url("activity-move", cast.plan, activity), {"direction": "9"})
-    assert response.status_code == 400
+    assert response.status_code == 422
 
 
 def test_an_activity_of_another_plan_is_not_reachable_through_ones_own(cast):
@@ -317,6 +317,41 @@ def test_a_companion_cannot_return_or_reopen(cast):
     assert WorkPlan.objects.get(pk=plan.pk).status == WorkPlan.Status.APPROVED
 
 
+def test_a_note_typed_beside_an_activity_is_kept_with_the_approval(cast):
+    activity = ActivityFactory(plan=cast.plan)
+    plan = submitted(cast.plan, cast.companion)
+    data = {"comment": "Disetujui.", f"note-{activity.pk}": "Sertakan daftar hadir."}
+    response = cast.client_for(cast.coordinator).post(plan_url("plan-approve", plan), data)
+    assert response.status_code == 302
+    event = plan.events.get(to_status=WorkPlan.Status.APPROVED)
+    assert event.comment == "Disetujui."
+    assert list(event.activity_comments.values_list("activity_id", "text")) == [(activity.pk, "Sertakan daftar hadir.")]
+    page = cast.client_for(cast.companion).get(plan.get_absolute_url()).content.decode()
+    assert "Sertakan daftar hadir." in page
+
+
+def test_a_note_on_a_revised_activity_follows_it_when_the_revision_is_approved(cast):
+    activity = ActivityFactory(plan=cast.plan, title="Posyandu")
+    plan = services.plan_approve(plan=submitted(cast.plan, cast.companion), by=cast.coordinator)
+    plan = services.plan_reopen(plan=plan, by=cast.coordinator, reason="Tambah desa")
+    copy = plan.written_activities().get(revises=activity)
+    plan = services.plan_submit(plan=plan, by=cast.companion)
+    data = {"comment": "", f"note-{copy.pk}": "Tetap jadwalkan."}
+    assert cast.client_for(cast.coordinator).post(plan_url("plan-approve", plan), data).status_code == 302
+    assert list(activity.comments.values_list("text", flat=True)) == ["Tetap jadwalkan."]
+
+
+def test_a_note_too_long_refuses_the_approval_beside_the_activity_and_approves_nothing(cast):
+    activity = ActivityFactory(plan=cast.plan)
+    plan = submitted(cast.plan, cast.companion)
+    data = {"comment": "", f"note-{activity.pk}": "x" * 2001}
+    response = cast.client_for(cast.coordinator).post(plan_url("plan-approve", plan), data)
+    assert response.status_code == 422
+    assert response.context["review_form"].errors[f"note-{activity.pk}"]
+    assert WorkPlan.objects.get(pk=plan.pk).status == WorkPlan.Status.SUBMITTED
+    assert not activity.comments.exists()
+
+
 def test_approving_a_draft_is_refused_with_a_message(cast):
     response = cast.client_for(cast.coordinator).post(plan_url("plan-approve", cast.plan), follow=True)
     assert "Only a submitted plan can be approved." in response.content.decode()
@@ -333,15 +368,15 @@ def test_reopening_a_submitted_plan_is_refused(cast):
 def test_returning_without_a_comment_shows_the_message_beside_the_field(cast):
     plan = submitted(cast.plan, cast.companion)
     response = cast.client_for(cast.coordinator).post(plan_url("plan-return", plan), {"comment": "  "})
-    assert response.status_code == 400
-    assert "a comment is required" in str(response.context["return_form"].errors["comment"])
+    assert response.status_code == 422
+    assert "a comment is required" in str(response.context["review_form"].errors["comment"])
     assert WorkPlan.objects.get(pk=plan.pk).status == WorkPlan.Status.SUBMITTED
 
 
 def test_reopening_without_a_reason_shows_the_message_beside_the_field(cast):
     plan = approved(cast)
     response = cast.client_for(cast.coordinator).post(plan_url("plan-reopen", plan), {"comment": ""})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.context["reopen_form"].errors["comment"]
     assert WorkPlan.objects.get(pk=plan.pk).status == WorkPlan.Status.APPROVED
 

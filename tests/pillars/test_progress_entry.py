@@ -137,6 +137,16 @@ def test_a_negative_quantity_is_refused_next_to_the_field_and_nothing_is_saved(c
     assert not MonthlyProgress.objects.exists()
 
 
+def test_a_save_that_does_not_say_its_version_is_refused_and_nothing_is_saved(cast, plan):
+    rakor = activity_titled(plan, "Rakor bulanan")
+    data = entry_data(rakor, quantity="2")
+    del data[f"a{rakor.pk}-version"]
+    response = cast.client_for(cast.companion).post(save_url(plan, rakor), data)
+    assert response.status_code == 422
+    assert "version" in response.context["scheduled"][0].form.errors
+    assert not MonthlyProgress.objects.exists()
+
+
 def test_a_postponed_activity_cannot_claim_a_quantity(cast, plan):
     rakor = activity_titled(plan, "Rakor bulanan")
     response = cast.client_for(cast.companion).post(

@@ -1,0 +1,150 @@
+"""What a user may do with a plan, one of its months or one of its monthly reports: answered once, with the object.
+
+A view loads a plan through :func:`plan_for` and gets the plan *and* its :class:`PlanAccess`; the template reads
+the access's flags and never works a permission out again. The services ask the same rules through
+:func:`require_owner` and :func:`require_reviewer` before they write, so a page that shows a button and the
+transition it posts to cannot disagree.
+
+Who sees what at all is one queryset per model (``visible_to``, :mod:`villages.scope`); who reviews is
+:attr:`villages.scope.Viewer.is_reviewer`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from pillars.models import MonthlyReport, WorkPlan
+from villages.scope import Viewer, viewer_for
+
+
+def owns(viewer: Viewer, plan: WorkPlan) -> bool:
+    """The plan is the viewer's own (the companion who writes it)."""
+    return viewer.companion is not None and viewer.companion.pk == plan.companion_id
+
+
+@dataclass(frozen=True)
+class PlanAccess:
+    """What the viewer may do with one plan they can see."""
+
+    plan: WorkPlan
+    viewer: Viewer
+
+    @property
+    def is_owner(self) -> bool:
+        return owns(self.viewer, self.plan)
+
+    @property
+    def is_reviewer(self) -> bool:
+        # The plan was read through visible_to: it is in the reviewer's scope.
+        return self.viewer.is_reviewer
+
+    @property
+    def can_edit(self) -> bool:
+        """Write its narrative, villages and activities, upload a workbook, submit it."""
+        return self.is_owner and self.plan.is_editable
+
+    @property
+    def is_waiting_for_review(self) -> bool:
+        return self.plan.status == WorkPlan.Status.SUBMITTED
+
+    @property
+    def shows_next_step(self) -> bool:
+        """The companion's "next step" card: submit while editable, wait while submitted."""
+        return self.can_edit or (self.is_owner and self.is_waiting_for_review)
+
+    @property
+    def can_review(self) -> bool:
+        """Approve or return it."""
+        return self.is_reviewer and self.is_waiting_for_review
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.is_reviewer and self.plan.status == WorkPlan.Status.APPROVED
+
+
+def plan_access(user, plan: WorkPlan) -> PlanAccess:
+    return PlanAccess(plan, viewer_for(user))
+
+
+def visible_plan(user, pk: int) -> WorkPlan:
+    """The plan if ``user`` may see it, else 404: guessing an id reveals nothing."""
+    return get_object_or_404(WorkPlan.objects.visible_to(user).select_related("companion__user"), pk=pk)
+
+
+def plan_for(user, pk: int) -> tuple[WorkPlan, PlanAccess]:
+    """The plan if ``user`` may see it (else 404), and what they may do with it."""
+    plan = visible_plan(user, pk)
+    return plan, plan_access(user, plan)
+
+
+def own_plan_for(user, pk: int) -> WorkPlan:
+    """A plan the user may see (else 404) and owns (else 403)."""
+    plan = visible_plan(user, pk)
+    require_owner(plan, user)
+    return plan
+
+
+@dataclass(frozen=True)
+class MonthAccess:
+    """What the viewer may do with one month of a plan, and why not."""
+
+    plan: PlanAccess
+    reason: (
+        str | None
+    )  # why the month takes no entries (outside the plan's year, the plan not in force); None if it does
+    report: MonthlyReport | None
+
+    @property
+    def is_owner(self) -> bool:
+        return self.plan.is_owner
+
+    @property
+    def locked(self) -> bool:
+        return self.report is not None and self.report.is_locked
+
+    @property
+    def can_edit(self) -> bool:
+        return self.is_owner and not self.reason and not self.locked
+
+
+@dataclass(frozen=True)
+class ReportAccess:
+    """What the viewer may do with one monthly report they can see."""
+
+    report: MonthlyReport
+    viewer: Viewer
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.viewer.is_reviewer
+
+    @property
+    def can_decide(self) -> bool:
+        """Acknowledge it or return it."""
+        return self.is_reviewer and self.report.status == MonthlyReport.Status.SUBMITTED
+
+    @property
+    def can_reopen(self) -> bool:
+        return self.is_reviewer and self.report.status == MonthlyReport.Status.ACKNOWLEDGED
+
+
+def report_access(user, report: MonthlyReport) -> ReportAccess:
+    return ReportAccess(report, viewer_for(user))
+
+
+def require_owner(plan: WorkPlan, by) -> None:
+    """Only the plan's own companion writes in it (its activities, its monthly progress)."""
+    if not owns(viewer_for(by), plan):
+        raise PermissionDenied(_("Only the plan's own companion may do this."))
+
+
+def require_reviewer(plan: WorkPlan, by) -> None:
+    """Only a coordinator (or an admin) with the plan in scope reviews it and its monthly reports."""
+    if not viewer_for(by).is_reviewer:
+        raise PermissionDenied(_("Only a coordinator may review plans and reports."))
+    if not WorkPlan.objects.visible_to(by).filter(pk=plan.pk).exists():
+        raise PermissionDenied(_("This plan is outside your scope."))
