@@ -3,7 +3,7 @@
 django-simple-history keeps one row per save or delete of :class:`WorkPlan`, :class:`Activity`,
 :class:`MonthlyProgress` and :class:`MonthlyReport`. This module puts the rows of one plan (or one
 activity) into one list, newest first, and compares each row with the previous row of the same
-object, field by field, in the words a reader uses: verbose names, choice labels, month names.
+object, field by field, through the one change builder (:mod:`pillars.changes`).
 
 A page costs the same number of queries however many rows it shows: one union query pages the rows
 of all four tables by date, then each table is read once for the page's rows and once for the rows
@@ -13,17 +13,15 @@ they are compared with.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Model, OuterRef, Q, QuerySet, Subquery, Value
-from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pillars.models import Activity, MonthlyProgress, MonthlyReport, Pillar, WorkPlan
-from villages.formats import format_date, format_number, format_rupiah
+from pillars.changes import FieldChange, FieldDisplay, field_changes, stored_values
+from pillars.models import Activity, MonthlyProgress, MonthlyReport, WorkPlan
+from villages.templatetags.rkt_format import month_name
 
 PAGE_SIZE = 30
 # Bookkeeping the reader does not need: the row's identity, timestamps the history row has itself,
@@ -42,13 +40,6 @@ ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gett
 
 
 @dataclass
-class FieldDiff:
-    label: str
-    before: str
-    after: str
-
-
-@dataclass
 class Entry:
     """One recorded save or delete, ready to show."""
 
@@ -57,7 +48,7 @@ class Entry:
     action: str
     subject: str
     activity_id: int | None = None
-    diffs: list[FieldDiff] = field(default_factory=list)
+    diffs: list[FieldChange] = field(default_factory=list)
 
     @property
     def when(self):
@@ -72,64 +63,15 @@ def shown_fields(model: type[Model]) -> list:
     return [f for f in model._meta.concrete_fields if f.name not in HIDDEN]
 
 
-def _label(model_field) -> str:
-    label = str(model_field.verbose_name)
-    return label[:1].upper() + label[1:]
-
-
-def _month(value) -> str:
-    return str(MONTHS.get(value, value))
-
-
-class Display:
-    """Turns a stored value into what a reader sees; holds the names looked up for one page."""
-
-    def __init__(self, pillars: dict[int, Pillar], villages: dict[str, str]):
-        self.pillars = pillars
-        self.villages = villages
-
-    def value(self, model_field, value) -> str:
-        if value is None or value == "" or value == ():
-            return "–"
-        name = model_field.name
-        if name == "pillar":
-            pillar = self.pillars.get(value)
-            return pillar.name if pillar else str(value)
-        if name == "village":
-            return self.villages.get(value, str(value))
-        if name == "months":
-            return ", ".join(_month(m) for m in value) or "–"
-        if name == "month":
-            return _month(value)
-        if name == "budget":
-            return format_rupiah(value)
-        if name == "position":
-            return str(value + 1)
-        if model_field.choices:
-            return str(dict(model_field.flatchoices).get(value, value))
-        if isinstance(value, bool):
-            return _("yes") if value else _("no")
-        if isinstance(value, Decimal):
-            return format_number(value)
-        if isinstance(value, datetime):
-            return format_date(value, time=True)
-        return str(value)
-
-    def raw(self, record: Model, model_field) -> object:
-        # Foreign keys compare and show by their stored id (a village by its code).
-        return getattr(record, model_field.attname)
-
-    def diffs(self, model: type[Model], record: Model, previous: Model | None, action: str) -> list[FieldDiff]:
-        rows = []
-        for model_field in shown_fields(model):
-            before = self.raw(previous, model_field) if previous is not None else None
-            after = self.raw(record, model_field) if action != "-" else None
-            if action == "-":
-                before = self.raw(record, model_field)
-            if before == after or (action != "~" and before in (None, "", ()) and after in (None, "", ())):
-                continue
-            rows.append(FieldDiff(_label(model_field), self.value(model_field, before), self.value(model_field, after)))
-        return rows
+def _changes(model: type[Model], record: Model, previous: Model | None, display: FieldDisplay) -> list[FieldChange]:
+    """What ``record`` changed since ``previous``; a deletion shows what was there."""
+    names = [f.name for f in shown_fields(model)]
+    if record.history_type == "-":
+        before, after = stored_values(record, names), None
+    else:
+        before = stored_values(previous, names) if previous is not None else None
+        after = stored_values(record, names)
+    return field_changes(model, before, after, names=names, display=display)
 
 
 def _history(model: type[Model]):
@@ -188,7 +130,7 @@ def history_page(plan: WorkPlan, page_number, activity_id: int | None = None) ->
         ids.setdefault(kind, []).append(history_id)
     loaded = {kind: _records(MODELS[kind], kind_ids) for kind, kind_ids in ids.items()}
     titles = _activity_titles(plan, loaded)
-    display = Display(Pillar.objects.in_bulk(), dict(plan.villages.values_list("code", "name")))
+    display = FieldDisplay.for_plan(plan)
     entries = []
     for kind, history_id, _when in page.object_list:
         records, previous = loaded[kind]
@@ -205,7 +147,7 @@ def history_page(plan: WorkPlan, page_number, activity_id: int | None = None) ->
                 action=str(action),
                 subject=_subject(kind, record, titles),
                 activity_id=record.id if kind == "activity" else getattr(record, "activity_id", None),
-                diffs=display.diffs(model, record, previous[history_id], record.history_type),
+                diffs=_changes(model, record, previous[history_id], display),
             )
         )
     return page, entries
@@ -229,22 +171,6 @@ def _subject(kind: str, record: Model, titles: dict[int, str]) -> str:
     if kind == "progress":
         return _("Progress of “%(title)s”, %(month)s") % {
             "title": titles.get(record.activity_id, "?"),
-            "month": _month(record.month),
+            "month": month_name(record.month),
         }
-    return _("Monthly report, %(month)s") % {"month": _month(record.month)}
-
-
-def conflict_rows(current: Model, typed: dict, names: list[str], villages: dict[str, str]) -> list[FieldDiff]:
-    """The saved values of ``current`` beside what the user typed (``before``: saved, ``after``: typed)."""
-    display = Display(Pillar.objects.in_bulk(), villages)
-    rows = []
-    for name in names:
-        model_field = current._meta.get_field(name)
-        saved = getattr(current, model_field.attname)
-        mine = typed.get(name)
-        if isinstance(mine, Model):
-            mine = mine.pk
-        if name == "months":
-            mine = tuple(mine or ())
-        rows.append(FieldDiff(_label(model_field), display.value(model_field, saved), display.value(model_field, mine)))
-    return rows
+    return _("Monthly report, %(month)s") % {"month": month_name(record.month)}

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.utils.dates import MONTHS_3
-from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 
+from pillars.changes import FieldChange, FieldDisplay, field_changes
 from pillars.models import Activity, ActivityComment, MonthlyProgress, Pillar, WorkPlan, under_revision_condition
 from pillars.services import CONTENT_FIELDS
-from villages.formats import format_number, format_rupiah
 from villages.models import Region, VillageData
 
 
@@ -102,13 +98,6 @@ def with_pillar_counts(plans, pillars: list[Pillar]) -> list[WorkPlan]:
 
 
 @dataclass
-class FieldChange:
-    label: str
-    before: str
-    after: str
-
-
-@dataclass
 class ActivityChange:
     title: str
     activity_id: int | None = None
@@ -129,50 +118,16 @@ class PlanChanges:
 
 
 COMPARED_FIELDS = ("months", *CONTENT_FIELDS)
+# A snapshot row keeps a foreign key under its column (``pillar_id``); the change builder names fields.
+COMPARED_NAMES = tuple(key.removesuffix("_id") for key in COMPARED_FIELDS)
+NARRATIVE_FIELDS = ("priorities", "data_basis")
 
 
-class SnapshotDisplay:
-    """Turns the plain values of a snapshot row into what a reader recognises."""
-
-    def __init__(self, pillars: dict[int, Pillar], village_names: dict[str, str]):
-        self.pillars = pillars
-        self.village_names = village_names
-
-    def label(self, name: str) -> str:
-        return capfirst(str(Activity._meta.get_field(name.removesuffix("_id")).verbose_name))
-
-    def value(self, name: str, value) -> str:
-        if value in (None, "", []):
-            return "–" if name != "village_id" else str(_("All assigned villages"))
-        if name == "pillar_id":
-            pillar = self.pillars.get(value)
-            return pillar.name if pillar else str(value)
-        if name == "village_id":
-            return self.village_names.get(value, value)
-        if name == "months":
-            return ", ".join(str(MONTHS_3[m]).title() for m in value)
-        if name == "target_group":
-            return str(Activity.TargetGroup(value).label) if value in Activity.TargetGroup.values else value
-        if name == "sdg_goal":
-            return str(Activity.SdgGoal(value).label) if value in Activity.SdgGoal.values else str(value)
-        if name == "poor_priority":
-            return str(_("yes") if value else _("no"))
-        if name == "budget":
-            return format_rupiah(value)
-        if name == "target_quantity":
-            return format_number(value)
-        return str(value)
+def _by_name(row: dict) -> dict:
+    return {name: row.get(key) for key, name in zip(COMPARED_FIELDS, COMPARED_NAMES, strict=True)}
 
 
-def _same(name: str, before, after) -> bool:
-    if name in ("target_quantity", "budget") and before is not None and after is not None:
-        return Decimal(str(before)) == Decimal(str(after))
-    if name == "months":
-        return list(before or []) == list(after or [])
-    return before == after
-
-
-def plan_changes(before: dict, after: dict, display: SnapshotDisplay) -> PlanChanges:
+def plan_changes(before: dict, after: dict, display: FieldDisplay) -> PlanChanges:
     """Compare two snapshot dicts (see ``services.plan_snapshot_data``), field by field."""
     changes = PlanChanges()
     old = {row["id"]: row for row in before.get("activities", [])}
@@ -183,26 +138,20 @@ def plan_changes(before: dict, after: dict, display: SnapshotDisplay) -> PlanCha
         if pk not in old:
             changes.added.append(ActivityChange(row["title"], shown_id))
             continue
-        fields = [
-            FieldChange(display.label(name), display.value(name, old[pk].get(name)), display.value(name, row.get(name)))
-            for name in COMPARED_FIELDS
-            if not _same(name, old[pk].get(name), row.get(name))
-        ]
+        fields = field_changes(Activity, _by_name(old[pk]), _by_name(row), names=COMPARED_NAMES, display=display)
         if fields:
             changes.changed.append(ActivityChange(row["title"], shown_id, fields))
     changes.removed = [ActivityChange(row["title"]) for pk, row in old.items() if pk not in new]
-    for name in ("priorities", "data_basis"):
-        if (before.get(name) or "") != (after.get(name) or ""):
-            label = capfirst(str(WorkPlan._meta.get_field(name).verbose_name))
-            changes.narrative.append(FieldChange(label, before.get(name) or "–", after.get(name) or "–"))
+    changes.narrative = field_changes(WorkPlan, before, after, names=NARRATIVE_FIELDS, display=display)
     return changes
 
 
-def snapshot_sections(data: dict, pillars: dict[int, Pillar], display: SnapshotDisplay) -> list[tuple[Pillar, list]]:
-    """An approved version's activities grouped by pillar, each row a dict with readable values."""
+def snapshot_sections(data: dict, pillars: dict[int, Pillar], display: FieldDisplay) -> list[tuple[Pillar, list]]:
+    """An approved version's activities grouped by pillar, each row a dict with readable values (by snapshot key)."""
+    fields = [(key, Activity._meta.get_field(name)) for key, name in zip(COMPARED_FIELDS, COMPARED_NAMES, strict=True)]
     grouped: dict[int, list[dict]] = {}
     for row in data.get("activities", []):
-        shown = {name: display.value(name, row.get(name)) for name in COMPARED_FIELDS}
+        shown = {key: display.text(model_field, row.get(key)) for key, model_field in fields}
         shown["months_list"] = row.get("months") or []
         shown["title"] = row.get("title", "")
         grouped.setdefault(row.get("pillar_id"), []).append(shown)

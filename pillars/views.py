@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pillars import services
 from pillars.access import PlanAccess, own_plan_for, plan_for, visible_plan
+from pillars.changes import FieldDisplay, conflict_changes
 from pillars.checks import plan_checks
 from pillars.filters import PlanReviewFilter, review_order
 from pillars.forms import (
@@ -33,10 +34,8 @@ from pillars.forms import (
     PlanReviewForm,
     StartPlanForm,
 )
-from pillars.history import conflict_rows
 from pillars.models import Activity, ActivityComment, Pillar, PlanSnapshot, PlanYear, WorkPlan
 from pillars.queries import (
-    SnapshotDisplay,
     plan_changes,
     plan_sections,
     plan_villages,
@@ -184,7 +183,7 @@ def _detail_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> dic
     snapshot = snapshots[0] if snapshots else None
     changes = None
     if snapshot is not None and (plan.status != WorkPlan.Status.APPROVED or snapshot.revision < plan.revision):
-        display = SnapshotDisplay(
+        display = FieldDisplay(
             {section.pillar.pk: section.pillar for section in sections},
             {row.village.code: row.village.name for row in villages},
         )
@@ -231,7 +230,7 @@ def plan_version(request, pk: int, revision: int):
     snapshot = get_object_or_404(PlanSnapshot.objects.select_related("approved_by"), plan=plan, revision=revision)
     pillars = Pillar.objects.in_bulk()
     villages = plan_villages(plan)
-    display = SnapshotDisplay(pillars, {row.village.code: row.village.name for row in villages})
+    display = FieldDisplay(pillars, {row.village.code: row.village.name for row in villages})
     return render(
         request,
         "pillars/plan_version.html",
@@ -280,7 +279,7 @@ def _conflict_context(form, current, names: list[str], villages: dict[str, str])
 
     Saving again replaces the other save knowingly; reloading keeps it.
     """
-    rows = conflict_rows(current, form.cleaned_data, names, villages)
+    rows = conflict_changes(current, form.cleaned_data, names, FieldDisplay(Pillar.objects.in_bulk(), villages))
     form.move_to_version(current)
     who = current.history.select_related("history_user").order_by("-history_id").first()
     return {

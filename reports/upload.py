@@ -15,11 +15,11 @@ from decimal import Decimal
 from django import forms
 from django.db import transaction
 from django.utils.datastructures import MultiValueDict
-from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pillars import services
+from pillars.changes import FieldChange, FieldDisplay, field_changes, stored_values
 from pillars.forms import ActivityForm
 from pillars.models import Activity, MonthlyProgress, WorkPlan
 from reports.upload_sheet import (  # noqa: F401 (views reach the reader through this module)
@@ -31,19 +31,11 @@ from reports.upload_sheet import (  # noqa: F401 (views reach the reader through
     read_rows,
 )
 from reports.workbook import COLUMN_INDEX
-from villages.formats import format_number, format_rupiah
 
 # The upload validates every row with the activity form itself, so its fields are the form's fields;
 # months (a list) and the poor-group checkbox are put into the form data on their own.
 COMPARED_FIELDS = ActivityForm.Meta.fields
 FORM_FIELDS = tuple(name for name in COMPARED_FIELDS if name not in ("months", "poor_priority"))
-
-
-@dataclass
-class FieldChange:
-    label: str
-    old: str
-    new: str
 
 
 @dataclass
@@ -125,39 +117,11 @@ def _form_data(row: ParsedRow) -> MultiValueDict:
     return data
 
 
-def _shown(activity: Activity, name: str) -> str:
-    value = getattr(activity, name)
-    if name == "months":
-        return ", ".join(str(MONTHS_3[m]).title() for m in (value or ())) or "–"
-    if name == "poor_priority":
-        return _("yes") if value else _("no")
-    if name == "target_group":
-        return activity.get_target_group_display()
-    if name == "sdg_goal":
-        return str(value) if value else "–"
-    if name == "village":
-        return activity.village.name if activity.village_id else _("All villages")
-    if name == "pillar":
-        return activity.pillar.code
-    if name == "budget":
-        return format_rupiah(value) or "–"
-    if isinstance(value, Decimal):
-        return format_number(value)
-    return str(value) if value not in (None, "") else "–"
-
-
-def _values(activity: Activity) -> dict[str, object]:
-    values = {}
-    for name in COMPARED_FIELDS:
-        value = getattr(activity, f"{name}_id" if name in ("pillar", "village") else name)
-        values[name] = tuple(value) if name == "months" else value
-    return values
-
-
 def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] | None = None) -> Preview:
     """Validate every row with ActivityForm and sort them into additions, changes and removals."""
     preview = Preview(rows=rows, fingerprint=fingerprint(plan), errors=list(errors or []))
     written = list(plan.written_activities().select_related("pillar", "village"))
+    display = FieldDisplay.for_plan(plan)
     # A workbook of the approved version names its activities by their approved ids; in a revision they are
     # the revision's copies of them.
     existing = {a.approved_id: a for a in written} | {a.pk: a for a in written}
@@ -186,7 +150,8 @@ def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] 
                 )
                 continue
             seen[instance.pk] = row.row
-        before = _values(instance) if instance else None
+        # Read before the form runs: validating it writes the row's values into the instance.
+        before = stored_values(instance, COMPARED_FIELDS) if instance else None
         form = ActivityForm(_form_data(row), plan=plan, instance=instance)
         if not form.is_valid():
             # A cell the sheet reader refused already (a formula, text that is no number) is not listed twice.
@@ -202,22 +167,10 @@ def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] 
         if instance is None:
             preview.additions.append(Addition(row.row, form.instance.title, form.cleaned_data["pillar"].code))
             continue
-        after = _values(form.instance)
-        changed = [name for name in COMPARED_FIELDS if before[name] != after[name]]
+        after = stored_values(form.instance, COMPARED_FIELDS)
+        changed = field_changes(Activity, before, after, names=COMPARED_FIELDS, display=display)
         if changed:
-            old = Activity(**{f"{n}_id" if n in ("pillar", "village") else n: before[n] for n in COMPARED_FIELDS})
-            preview.changes.append(
-                Change(
-                    row.row,
-                    form.instance,
-                    [
-                        FieldChange(
-                            str(Activity._meta.get_field(n).verbose_name), _shown(old, n), _shown(form.instance, n)
-                        )
-                        for n in changed
-                    ],
-                )
-            )
+            preview.changes.append(Change(row.row, form.instance, changed))
     removed = [a for a in written if a.pk not in seen]
     with_progress = set(
         MonthlyProgress.objects.filter(activity__in=[a.approved_id for a in removed])

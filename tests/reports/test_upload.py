@@ -144,7 +144,7 @@ def test_editing_one_cell_changes_exactly_that(cast, client, filled):
     preview = response.context["preview"]
     assert not preview.errors and not preview.additions and not preview.removals
     assert [c.activity.pk for c in preview.changes] == [target.pk]
-    assert [f.new for f in preview.changes[0].fields] == ["12"]
+    assert [f.after for f in preview.changes[0].fields] == ["12"]
     assert "12" in response.content.decode()
     assert state(filled) == list(before.values())  # nothing saved before confirming
 

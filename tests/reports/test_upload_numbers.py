@@ -127,4 +127,4 @@ def test_the_confirmation_stores_what_the_preview_read_even_in_another_language(
 def test_the_preview_shows_a_changed_target_in_the_language_of_the_page(cast, speaking, activity, language, shown):
     response = upload_with(speaking(language), cast.plan, activity, target_quantity="2,5")
     change = response.context["preview"].changes[0]
-    assert [field.new for field in change.fields] == [shown]
+    assert [field.after for field in change.fields] == [shown]
