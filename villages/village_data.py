@@ -19,7 +19,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villages.columns import COLUMNS, FIELDS, CellError, Column, cell_text, column_for_header, normalise, parse_cell
+from villages.cells import CellError, cell_text
+from villages.columns import COLUMNS, FIELDS, Column, column_for_header, normalise, parse_cell
 from villages.formats import format_number, format_rupiah
 from villages.models import Region, VillageData
 from villages.spreadsheet import Table, VillageDataFileError, read_table
