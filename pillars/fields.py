@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from villages.formats import month_abbr
+
 ALL_MONTHS = tuple(range(1, 13))
 FULL_MASK = (1 << 12) - 1
 
@@ -115,9 +117,7 @@ class MonthsFormField(forms.TypedMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def __init__(self, *, max_value=None, min_value=None, step_size=None, **kwargs):
-        from django.utils.dates import MONTHS_3
-
-        kwargs.setdefault("choices", [(m, MONTHS_3[m].title()) for m in ALL_MONTHS])
+        kwargs.setdefault("choices", [(m, month_abbr(m)) for m in ALL_MONTHS])
         kwargs["coerce"] = int
         super().__init__(**kwargs)
 

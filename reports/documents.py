@@ -22,6 +22,7 @@ from pillars.models import Activity, MonthlyReport, WorkPlan
 from pillars.progress import ActivityMonth, month_rows, next_month_activities, plan_order
 from pillars.queries import PillarSection, VillageRow, plan_sections, plan_villages
 from reports.models import Office
+from villages.formats import month_name
 from villages.models import Companion, Region
 
 # Offices file these documents in Indonesian whatever language the person exporting reads the
@@ -318,12 +319,6 @@ class MonthDocument:
     @property
     def is_draft(self) -> bool:
         return self.report is None or self.report.status != MonthlyReport.Status.ACKNOWLEDGED
-
-
-def month_name(month: int) -> str:
-    from django.utils.dates import MONTHS as NAMES
-
-    return str(NAMES[month])
 
 
 def month_document(plan: WorkPlan, month: int) -> MonthDocument:

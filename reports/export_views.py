@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pillars.access import require_owner, visible_plan
 from pillars.models import WorkPlan
 from reports import documents, pdf, recap, upload, word, workbook
+from villages import pending
 from villages.scope import viewer_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -128,14 +129,15 @@ def plan_upload(request, pk: int):
             form.add_error("file", str(error))
         else:
             preview = upload.build_preview(plan, rows, errors)
-            request.session.pop(_upload_key(plan), None)
+            pending.drop(request.session, _upload_key(plan))
             if not preview.errors and preview.has_changes:
-                # The rows wait in the session (database-backed), not in this process: any app server
-                # can take the confirmation.
-                request.session[_upload_key(plan)] = {
-                    "fingerprint": preview.fingerprint,
-                    "rows": [row.as_json() for row in rows],
-                }
+                # Confirmed with the plan's fingerprint: the rows apply only to the plan as it was previewed.
+                pending.keep(
+                    request.session,
+                    _upload_key(plan),
+                    [row.as_json() for row in rows],
+                    fingerprint=preview.fingerprint,
+                )
             confirm = upload.ConfirmUploadForm(initial={"fingerprint": preview.fingerprint})
             return render(
                 request, "reports/upload_preview.html", {"plan": plan, "preview": preview, "confirm": confirm}
@@ -150,18 +152,18 @@ def plan_upload_confirm(request, pk: int):
     plan = visible_plan(request.user, pk)
     require_owner(plan, request.user)
     form = upload.ConfirmUploadForm(request.POST)
-    stored = request.session.get(_upload_key(plan))
-    if not form.is_valid() or not stored or stored.get("fingerprint") != form.cleaned_data["fingerprint"]:
+    expected = form.cleaned_data["fingerprint"] if form.is_valid() else None
+    stored = pending.read(request.session, _upload_key(plan), expected)
+    if stored is None:
         messages.error(request, _("There is no upload waiting for confirmation; choose the workbook again."))
         return redirect("reports:plan-upload", pk=plan.pk)
-    rows = [upload.ParsedRow.from_json(row) for row in stored["rows"]]
+    rows = [upload.ParsedRow.from_json(row) for row in stored]
+    pending.drop(request.session, _upload_key(plan))
     try:
-        preview = upload.plan_upload_apply(plan=plan, by=request.user, rows=rows, expected=stored["fingerprint"])
+        preview = upload.plan_upload_apply(plan=plan, by=request.user, rows=rows, expected=expected)
     except upload.UploadError as error:
-        request.session.pop(_upload_key(plan), None)
         messages.error(request, str(error))
         return redirect("reports:plan-upload", pk=plan.pk)
-    request.session.pop(_upload_key(plan), None)
     messages.success(
         request,
         _("Workbook uploaded: %(added)s added, %(changed)s changed, %(removed)s removed.")

@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import QuerySet
-from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from openpyxl import Workbook
@@ -31,6 +30,7 @@ from pillars.models import Activity, MonthlyProgress, Pillar, WorkPlan
 from reports import dashboard
 from reports.documents import DOCUMENT_LANGUAGE, MONTHS, ToDate, indonesian_date
 from reports.workbook import PERCENT_FORMAT, clean_text, number_format, percent_value, print_setup
+from villages.formats import month_abbr
 from villages.models import Companion
 from villages.scope import viewer_for
 
@@ -214,7 +214,7 @@ def _activity_sheet(wb, numbers: dashboard.Progress, heading: Heading) -> None:
     months_row = [""] * len(fixed)
     labels = list(fixed)
     for m in MONTHS:
-        months_row += [str(MONTHS_3[m]).title(), ""]
+        months_row += [month_abbr(m), ""]
         labels += [_("Qty"), _("Status")]
     months_row += ["", ""]
     labels += [_("Cumulative"), _("Achievement")]

@@ -6,9 +6,9 @@ the download writes (see :mod:`reports.workbook`); values are read leniently (a 
 code or name, months as any mark) and formulas are refused, but whether a row is a valid activity is
 left to :class:`pillars.forms.ActivityForm` in :mod:`reports.upload`.
 
-A number cell is a number already; a number typed as text ("2,5", "Rp 1.500.000") is read here, in
-the language of the page that uploads it, by :func:`villages.formats.cell_number`, the reader of
-every numeric input. The row then carries the number itself (as ``str(Decimal)``), so the
+Numbers and yes/no cells are read by :mod:`villages.cells`, as the village data import reads them: a
+number cell is a number already; a number typed as text ("2,5", "Rp 1.500.000") is read in the
+language of the page that uploads it. The row then carries the number itself (as ``str(Decimal)``), so the
 confirmation reads the same value whatever language it is sent in.
 """
 
@@ -33,7 +33,7 @@ from reports.workbook import (
     RKT_SHEET,
     SUBTOTAL_MARKER,
 )
-from villages.formats import NumberError, cell_number
+from villages.cells import CellError, read_number, read_yes_no
 from villages.spreadsheet import SheetTooLarge, bounded_rows, xlsx_archive_problem
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -45,8 +45,6 @@ MAX_ROWS = 1000
 MAX_SHEET_ROWS = 2000
 HEADER_SEARCH_ROWS = 60
 
-TRUE_WORDS = {"x", "v", "✓", "✔", "1", "ya", "yes", "y", "true", "benar"}
-FALSE_WORDS = {"", "0", "-", "–", "tidak", "no", "n", "false", "salah"}
 NO_MONTH = {"", "0", "-", "–"}
 
 
@@ -254,9 +252,9 @@ class _RowReader:
             value = value_of(name)
             try:
                 # Negative, fractional or oversized numbers are left to the form, whose messages name the field.
-                amount = cell_number(value, money=money, negative=True)
-            except NumberError as refusal:
-                errors.append(RowError(number, column_label(name), _cell_message(value, refusal)))
+                amount = read_number(value, money=money, negative=True)
+            except CellError as refusal:
+                errors.append(RowError(number, column_label(name), str(refusal)))
                 amount = None
             data[name] = "" if amount is None else str(amount)
         months = []
@@ -265,13 +263,10 @@ class _RowReader:
             if not _blank(mark) and _text(mark).casefold() not in NO_MONTH:
                 months.append(m)
         data["months"] = months
-        priority = _text(value_of("poor_priority")).casefold()
-        if priority in TRUE_WORDS:
-            data["poor_priority"] = True
-        elif priority in FALSE_WORDS:
-            data["poor_priority"] = False
-        else:
-            errors.append(RowError(number, column_label("poor_priority"), _("write “yes” or leave it empty.")))
+        try:
+            data["poor_priority"] = read_yes_no(value_of("poor_priority"))
+        except CellError as refusal:
+            errors.append(RowError(number, column_label("poor_priority"), str(refusal)))
             data["poor_priority"] = False
         key = _text(cells[KEY_COLUMN - 1].value)
         parsed_key = None
@@ -293,10 +288,3 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
-
-
-def _cell_message(value, refusal: NumberError) -> str:
-    """The refusal, with the cell's text when the refusal does not say what it read."""
-    if refusal.code != "invalid":
-        return str(refusal)
-    return _("“%(value)s”: %(message)s") % {"value": _text(value), "message": refusal}

@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
@@ -22,6 +21,7 @@ from pillars import figures, progress
 from pillars.models import WorkflowEvent, WorkPlan
 from pillars.queries import written_count
 from reports import dashboard
+from villages.formats import month_name
 from villages.scope import viewer_for
 
 HEATMAP_ROWS = 30
@@ -121,7 +121,7 @@ def _heat_row(row) -> HeatRow:
     """One companion's months with their colour and a label spelled out (the cells are many: no template logic)."""
     cells = []
     for cell in row.cells:
-        title = f"{MONTHS[cell.month]}: {cell.label}" + (f", {_('late')}" if cell.shown_late else "")
+        title = f"{month_name(cell.month)}: {cell.label}" + (f", {_('late')}" if cell.shown_late else "")
         cells.append(HeatCell(f"heat-{cell.state}" + (" heat-late" if cell.shown_late else ""), title))
     return HeatRow(row.companion.display_name, cells)
 
@@ -257,13 +257,13 @@ def next_report_month(months: list[MyMonth]) -> MyMonth | None:
 def _next_step(plan: WorkPlan | None, months: list[MyMonth], year: int) -> NextStep:
     waiting = next_report_month(months)
     if waiting is not None:
-        text = _("report %(month)s %(year)s.") % {"month": MONTHS[waiting.month], "year": waiting.year}
+        text = _("report %(month)s %(year)s.") % {"month": month_name(waiting.month), "year": waiting.year}
         note = ""
         if waiting.state == progress.Cell.RETURNED:
             note = _("Your coordinator returned it with a note.")
         elif waiting.state == progress.Cell.REOPENED:
             note = _("Your coordinator reopened it for a correction.")
-        label = _("Report %(month)s") % {"month": MONTHS[waiting.month]}
+        label = _("Report %(month)s") % {"month": month_name(waiting.month)}
         return NextStep(text, label, waiting.url, note=note)
     if plan is None:
         return NextStep(

@@ -12,7 +12,6 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 from openpyxl import Workbook
@@ -24,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pillars import figures
 from pillars.models import Activity, MonthlyProgress
 from reports.documents import DOCUMENT_LANGUAGE, MONTHS, PlanDocument
+from villages.formats import month_abbr
 
 RKT_SHEET = "RKT"
 PROGRESS_SHEET = "Progres"
@@ -222,7 +222,7 @@ def write_plan_sheet(ws: Worksheet, doc: PlanDocument) -> None:
     ws.cell(header, FIRST_MONTH).alignment = CENTER
     ws.merge_cells(start_row=header, start_column=FIRST_MONTH, end_row=header, end_column=FIRST_MONTH + 11)
     for m in MONTHS:
-        put(ws, header + 1, FIRST_MONTH + m - 1, str(MONTHS_3[m]).title(), font=BOLD, fill=HEADER_FILL, border=BOX)
+        put(ws, header + 1, FIRST_MONTH + m - 1, month_abbr(m), font=BOLD, fill=HEADER_FILL, border=BOX)
         ws.cell(header + 1, FIRST_MONTH + m - 1).alignment = CENTER
     ws.column_dimensions[get_column_letter(KEY_COLUMN)].hidden = True
 
@@ -362,7 +362,7 @@ def write_progress_sheet(ws: Worksheet, doc: PlanDocument, progress: dict[int, d
         ws.merge_cells(start_row=header, start_column=index, end_row=header + 1, end_column=index)
     for m in MONTHS:
         col = first_month + (m - 1) * 2
-        put(ws, header, col, str(MONTHS_3[m]).title(), font=BOLD, fill=HEADER_FILL, border=BOX, alignment=CENTER)
+        put(ws, header, col, month_abbr(m), font=BOLD, fill=HEADER_FILL, border=BOX, alignment=CENTER)
         put(ws, header, col + 1, None, fill=HEADER_FILL, border=BOX)
         ws.merge_cells(start_row=header, start_column=col, end_row=header, end_column=col + 1)
         put(ws, header + 1, col, _("Qty"), font=BOLD, fill=HEADER_FILL, border=BOX, alignment=CENTER)

@@ -17,7 +17,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from villages.formats import NumberError, cell_number, format_number
+from villages.cells import CellError, cell_text, read_number, read_yes_no
+from villages.formats import format_number
 from villages.models import VillageData
 
 DIGITS_ONLY = re.compile(r"\d{10}")
@@ -175,19 +176,8 @@ def column_for_header(header: str) -> Column | None:
     return _BY_NAME.get(normalise(header))
 
 
-# Cells: each parser returns the stored value or raises CellError with a message for the user.
-
-
-class CellError(ValueError):
-    pass
-
-
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
+# Cells: each parser returns the stored value or raises CellError with a message for the user; the
+# readers of numbers, yes/no and text are villages.cells, shared with the plan workbook upload.
 
 
 def normalise_code(value: Any) -> str:
@@ -202,26 +192,14 @@ def normalise_code(value: Any) -> str:
     raise CellError(gettext("“%(value)s” is not a village code like 34.03.01.2001 or 3403012001.") % {"value": text})
 
 
-def _number(value: Any, language: str, **rules) -> Decimal | None:
-    """A number cell as it is, or a text cell read in ``language``; see :func:`villages.formats.parse_number`."""
-    if isinstance(value, str) and not value.strip():
-        return None
-    try:
-        return cell_number(value, language=language, **rules)
-    except NumberError as refusal:
-        if refusal.code != "invalid":  # the message says what was read
-            raise CellError(str(refusal)) from None
-        raise CellError(gettext("“%(value)s”: %(message)s") % {"value": cell_text(value), "message": refusal}) from None
-
-
 def parse_count(value: Any, language: str = "id") -> int | None:
-    number = _number(value, language, whole=True, max_value=MAX_COUNT)
+    number = read_number(value, language=language, whole=True, max_value=MAX_COUNT)
     return None if number is None else int(number)
 
 
 def parse_score(value: Any, language: str = "id") -> Decimal | None:
     # Negative scores pass the reader so that the message can name the range.
-    score = _number(value, language, negative=True, decimal_places=SCORE_PLACES)
+    score = read_number(value, language=language, negative=True, decimal_places=SCORE_PLACES)
     if score is not None and not Decimal(0) <= score <= Decimal(1):
         raise CellError(
             gettext("The IDM score must be between 0 and 1, not %(value)s.")
@@ -231,7 +209,7 @@ def parse_score(value: Any, language: str = "id") -> Decimal | None:
 
 
 def parse_rupiah(value: Any, language: str = "id") -> Decimal | None:
-    return _number(value, language, money=True, max_digits=RUPIAH_DIGITS, decimal_places=0)
+    return read_number(value, language=language, money=True, max_digits=RUPIAH_DIGITS, decimal_places=0)
 
 
 def _choice_names(choices, extra: dict[str, str]) -> dict[str, str]:
@@ -276,10 +254,6 @@ def bumdes_names() -> dict[str, str]:
     )
 
 
-YES = {"ya", "y", "yes", "true", "1", "sudah", "ada", "berbadan hukum"}
-NO = {"tidak", "no", "n", "false", "0", "belum", "tidak ada", "belum berbadan hukum"}
-
-
 def parse_choice(value: Any, names: dict[str, str], choices) -> str:
     text = normalise(cell_text(value))
     if not text:
@@ -290,17 +264,6 @@ def parse_choice(value: Any, names: dict[str, str], choices) -> str:
             gettext("“%(value)s” is not one of: %(allowed)s.") % {"value": cell_text(value), "allowed": allowed}
         )
     return names[text]
-
-
-def parse_yes_no(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = normalise(cell_text(value))
-    if text in YES:
-        return True
-    if not text or text in NO:
-        return False
-    raise CellError(gettext("Write “Ya” or “Tidak” (yes or no), not “%(value)s”.") % {"value": cell_text(value)})
 
 
 def parse_cell(key: str, value: Any, language: str = "id") -> Any:
@@ -314,7 +277,7 @@ def parse_cell(key: str, value: Any, language: str = "id") -> Any:
     if key == "bumdes_status":
         return parse_choice(value, bumdes_names(), VillageData.BumdesStatus)
     if key == "bumdes_legal_entity":
-        return parse_yes_no(value)
+        return read_yes_no(value)
     if key == "dana_desa":
         return parse_rupiah(value, language)
     if key == "priority_problems":

@@ -3,9 +3,9 @@
 Indonesian writes ``1.500.000,5`` (thousands dot, decimal comma), English ``1,500,000.5``. Every
 numeric input of the app (the forms, the plan workbook upload, the village data import) reads text
 with :func:`parse_number`, and every page writes values with :func:`format_number`,
-:func:`format_rupiah`, :func:`format_percent` and :func:`format_date`, in the active language
-unless one is given. Documents are rendered under ``translation.override("id")`` and so stay
-Indonesian.
+:func:`format_rupiah`, :func:`format_percent`, :func:`format_date`, :func:`month_name` and
+:func:`month_abbr`, in the active language unless one is given. Documents are rendered under
+``translation.override("id")`` and so stay Indonesian.
 
 How text is read, in either language:
 
@@ -29,6 +29,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from django.utils import translation
+from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.formats import date_format
 from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext
@@ -334,3 +335,24 @@ def format_date(value, *, short: bool = False, time: bool = False, language: str
         return date_format(value, pattern)
     with translation.override(number_language(language)):
         return date_format(value, pattern)
+
+
+def _month(names, month, language: str | None) -> str:
+    try:
+        name = names[int(month)]
+    except (KeyError, TypeError, ValueError):
+        return ""
+    if language is None:
+        return str(name)
+    with translation.override(number_language(language)):
+        return str(name)
+
+
+def month_name(month, *, language: str | None = None) -> str:
+    """``1`` → ``Januari`` (English: ``January``); empty for anything but a month 1–12."""
+    return _month(MONTHS, month, language)
+
+
+def month_abbr(month, *, language: str | None = None) -> str:
+    """``8`` → ``Agu`` (English: ``Aug``), for the columns of a schedule; empty for anything but a month 1–12."""
+    return _month(MONTHS_3, month, language).title()

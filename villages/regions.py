@@ -12,12 +12,13 @@ import gzip
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 
+from villages.batches import LOOKUP_SIZE, chunks
 from villages.models import Region
 
 SHIPPED_REGIONS = Path(__file__).resolve().parent / "data" / "wilayah-kemendagri-2025.csv.gz"
@@ -160,11 +161,6 @@ def existing_codes(codes: set[str]) -> set[str]:
     return set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
 
 
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def regions_in_use(codes: Iterable[str]) -> set[str]:
     """Codes that rows of other models point at (plans, activities, village data, companions).
 
@@ -175,7 +171,7 @@ def regions_in_use(codes: Iterable[str]) -> set[str]:
     for relation in Region._meta.related_objects:
         if relation.related_model is Region:
             continue  # parent/child links are handled by the caller
-        for chunk in _chunks(codes, 500):
+        for chunk in chunks(codes, LOOKUP_SIZE):
             if relation.many_to_many:
                 through = relation.through
                 column = next(f.name for f in through._meta.get_fields() if getattr(f, "related_model", None) is Region)
@@ -214,7 +210,7 @@ def import_regions(
         else:
             result.unchanged[row.level] += 1
 
-    for done, chunk in enumerate(_chunks(new, BATCH), start=1):
+    for done, chunk in enumerate(chunks(new, BATCH), start=1):
         Region.objects.bulk_create(chunk)
         if done % 10 == 0 or done * BATCH >= len(new):
             progress(f"  added {min(done * BATCH, len(new)):,} of {len(new):,} new regions")
@@ -245,6 +241,6 @@ def _prune(rows: list[RegionRow], existing: dict[str, str]) -> tuple[Counter, in
     for code in kept | listed:
         kept |= _ancestors(code) & missing
     doomed = sorted(missing - kept, key=lambda code: -code.count("."))
-    for chunk in _chunks(doomed, 500):
+    for chunk in chunks(doomed, LOOKUP_SIZE):
         Region.objects.filter(code__in=chunk).delete()
     return Counter(code.count(".") + 1 for code in doomed), in_use

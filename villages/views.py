@@ -6,9 +6,6 @@ refuses rows of villages outside the user's area. Anyone else gets 404, as for a
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -18,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from villages import pending
 from villages.forms import ConfirmImportForm, TemplateForm, VillageDataImportForm
 from villages.models import Region
 from villages.scope import viewer_for
@@ -65,16 +63,15 @@ def data_import_confirm(request):
     """Save the file checked by the last dry run, without choosing it again; checked once more."""
     _require_importer(request.user)
     form = ConfirmImportForm(request.POST)
-    pending = request.session.get(PENDING_IMPORT)
-    if not form.is_valid() or not pending or pending["digest"] != form.cleaned_data["digest"]:
+    data = pending.read(request.session, PENDING_IMPORT, form.cleaned_data["digest"] if form.is_valid() else None)
+    if data is None:
         messages.error(request, _("There is no checked file waiting to be saved; upload it again."))
         return redirect("villages:data-import")
-    data = json.loads(pending["payload"])
     table = Table(data["header_row"], data["headers"], [(number, cells) for number, cells in data["rows"]])
     # Read in the language the file was checked in, whatever the page is in now.
     report = import_village_data(table, year=data["year"], user=request.user, language=data.get("language", "id"))
     if report.applied:
-        del request.session[PENDING_IMPORT]
+        pending.drop(request.session, PENDING_IMPORT)
     return _import_page(request, VillageDataImportForm(initial={"year": report.year}), report)
 
 
@@ -100,9 +97,11 @@ def _keep_for_confirmation(request, table: Table, year: int, language: str) -> C
     chosen again. The digest ties the confirmation to the very cells that were checked.
     """
     if len(table.rows) > PENDING_MAX_ROWS:
-        request.session.pop(PENDING_IMPORT, None)
+        pending.drop(request.session, PENDING_IMPORT)
         return None
-    payload = json.dumps(
+    digest = pending.keep(
+        request.session,
+        PENDING_IMPORT,
         {
             "year": year,
             "language": language,
@@ -110,10 +109,7 @@ def _keep_for_confirmation(request, table: Table, year: int, language: str) -> C
             "headers": table.headers,
             "rows": table.rows,
         },
-        default=str,
     )
-    digest = hashlib.sha256(payload.encode()).hexdigest()
-    request.session[PENDING_IMPORT] = {"digest": digest, "payload": payload}
     return ConfirmImportForm(initial={"digest": digest})
 
 

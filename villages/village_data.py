@@ -10,7 +10,6 @@ alone does not wipe the population figures; a cell left empty in a column the fi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -19,7 +18,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villages.columns import COLUMNS, FIELDS, CellError, Column, cell_text, column_for_header, normalise, parse_cell
+from villages.batches import LOOKUP_SIZE, chunks
+from villages.cells import CellError, cell_text
+from villages.columns import COLUMNS, FIELDS, Column, column_for_header, normalise, parse_cell
 from villages.formats import format_number, format_rupiah
 from villages.models import Region, VillageData
 from villages.spreadsheet import Table, VillageDataFileError, read_table
@@ -141,7 +142,7 @@ def _update(records: list[VillageData], fields: list[str]) -> None:
         for record in records
     ]
     with connection.cursor() as cursor:
-        for chunk in _chunks(params, BATCH):
+        for chunk in chunks(params, BATCH):
             cursor.executemany(sql, chunk)
 
 
@@ -204,11 +205,6 @@ def _parse_rows(table: Table, columns: dict[int, Column], report: ImportReport, 
     return rows
 
 
-def _chunks(items: list, size: int = 500) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def _identify(rows: list[_Row], villages, report: ImportReport) -> None:
     """Turn each row's code, or its village and kecamatan names, into a village in scope."""
     coded = sorted({row.code for row in rows if row.code})
@@ -221,11 +217,11 @@ def _identify(rows: list[_Row], villages, report: ImportReport) -> None:
             item for item in villages.values_list("code", "name").iterator(chunk_size=5000) if item[0] in wanted
         )
     else:
-        for chunk in _chunks(coded):
+        for chunk in chunks(coded, LOOKUP_SIZE):
             names.update(villages.filter(code__in=chunk).values_list("code", "name"))
     missing = [code for code in coded if code not in names]
     exists = set()
-    for chunk in _chunks(missing):
+    for chunk in chunks(missing, LOOKUP_SIZE):
         exists.update(Region.objects.villages().filter(code__in=chunk).values_list("code", flat=True))
 
     by_name: dict[tuple[str, str], list[tuple[str, str]]] | None = None
@@ -307,7 +303,7 @@ def _existing(year: int, codes: list[str]) -> dict[str, VillageData]:
         wanted = set(codes)
         return {record.village_id: record for record in rows.iterator(chunk_size=5000) if record.village_id in wanted}
     found: dict[str, VillageData] = {}
-    for chunk in _chunks(codes):
+    for chunk in chunks(codes, LOOKUP_SIZE):
         found.update((record.village_id, record) for record in rows.filter(village_id__in=chunk))
     return found
 

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 
 from pillars.progress import Cell, CompletenessCell
-from villages.templatetags.rkt_format import month_name
+from villages.formats import month_name
 
 register = template.Library()
 

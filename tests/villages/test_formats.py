@@ -16,6 +16,8 @@ from villages.formats import (
     format_number,
     format_percent,
     format_rupiah,
+    month_abbr,
+    month_name,
     number_language,
     parse_number,
 )
@@ -309,3 +311,28 @@ def test_a_date_is_written_in_the_language_of_the_page():
 def test_a_moment_is_written_in_local_time():
     moment = local(2026, 8, 17, 9, 5).astimezone(dt.UTC)
     assert format_date(moment, time=True, language="id") == "17 Agustus 2026 09:05"
+
+
+def test_a_month_is_named_in_the_language_of_the_page():
+    with translation.override("id"):
+        assert (month_name(1), month_name("8"), month_abbr(5), month_abbr(8)) == ("Januari", "Agustus", "Mei", "Agu")
+    with translation.override("en"):
+        assert (month_name(1), month_abbr(5), month_abbr(8)) == ("January", "May", "Aug")
+        assert month_name(1, language="id") == "Januari"
+    assert month_name(0) == month_name(13) == month_name(None) == month_abbr("x") == ""
+
+
+def test_the_month_filters_are_the_month_writers():
+    from villages.templatetags import rkt_format
+
+    with translation.override("id"):
+        assert (
+            (rkt_format.month_name(12), rkt_format.month_abbr(12))
+            == (month_name(12), month_abbr(12))
+            == (
+                "Desember",
+                "Des",
+            )
+        )
+        assert rkt_format.rupiah(1500000) == format_rupiah(1500000) == "Rp 1.500.000"
+        assert rkt_format.number(Decimal("1234.50")) == format_number(Decimal("1234.50")) == "1.234,5"

@@ -1,14 +1,15 @@
-"""Presentation helpers: numbers, Rupiah, percentages and dates in the page's language, month names,
-the schedule grid. The numbers and dates are :mod:`villages.formats`, the one writer of each kind."""
+"""Presentation helpers: numbers, Rupiah, percentages, dates and month names in the page's language,
+the schedule grid. Each filter wraps its writer in :mod:`villages.formats`, the one writer of each kind,
+which Python code (documents, workbooks, messages) calls directly."""
 
 from __future__ import annotations
 
 from django import template
-from django.utils.dates import MONTHS, MONTHS_3
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from villages import formats
 from villages.formats import format_date, format_number, format_percent, format_rupiah
 
 register = template.Library()
@@ -52,18 +53,14 @@ def short_date(value) -> str:
 
 @register.filter
 def month_name(month) -> str:
-    try:
-        return str(MONTHS[int(month)])
-    except (KeyError, TypeError, ValueError):
-        return ""
+    """``1`` → ``Januari`` (English: ``January``)."""
+    return formats.month_name(month)
 
 
 @register.filter
 def month_abbr(month) -> str:
-    try:
-        return str(MONTHS_3[int(month)]).title()
-    except (KeyError, TypeError, ValueError):
-        return ""
+    """``1`` → ``Jan``."""
+    return formats.month_abbr(month)
 
 
 @register.simple_tag
@@ -79,8 +76,8 @@ def _grid_labels() -> tuple[list[str], list[str], str, str]:
     language = get_language() or ""
     labels = _GRID_LABELS.get(language)
     if labels is None:
-        names = [escape(str(MONTHS[m])) for m in range(1, 13)]
-        initials = [escape(str(MONTHS_3[m])[:1].upper()) for m in range(1, 13)]
+        names = [escape(formats.month_name(m)) for m in range(1, 13)]
+        initials = [escape(formats.month_abbr(m)[:1]) for m in range(1, 13)]
         title, none = escape(gettext("Scheduled months")), escape(gettext("none"))
         labels = _GRID_LABELS[language] = (names, initials, title, none)
     return labels
