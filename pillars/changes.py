@@ -26,9 +26,8 @@ from django.utils.translation import gettext, gettext_lazy
 
 from pillars.fields import MonthsField
 from pillars.models import Pillar, WorkPlan
-from villages.formats import format_date, format_number, format_rupiah
+from villages.formats import format_date, format_number, format_rupiah, month_name
 from villages.models import Region
-from villages.templatetags.rkt_format import month_name
 
 EMPTY = "–"
 # Fields whose name says what their number is, whichever model they belong to.

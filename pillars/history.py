@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from pillars.changes import FieldChange, FieldDisplay, field_changes, stored_values
 from pillars.models import Activity, MonthlyProgress, MonthlyReport, WorkPlan
-from villages.templatetags.rkt_format import month_name
+from villages.formats import month_name
 
 PAGE_SIZE = 30
 # Bookkeeping the reader does not need: the row's identity, timestamps the history row has itself,

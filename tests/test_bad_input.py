@@ -50,6 +50,6 @@ def test_a_bad_activity_value_gets_a_message_beside_the_field_and_saves_nothing(
     response = cast.client_for(cast.companion).post(
         reverse("pillars:activity-add", args=[cast.plan.pk]), activity_data(**{field: value})
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in " ".join(response.context["form"].errors.get(field, []))
     assert not Activity.objects.filter(plan=cast.plan).exists()
