@@ -253,7 +253,8 @@ class ReturnForm(forms.Form):
                 label=_("Comment on “%(title)s”") % {"title": activity.title},
                 required=False,
                 max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 1}),
+                # Drawn beside each activity card, outside the return form it belongs to.
+                widget=forms.Textarea(attrs={"rows": 1, "class": "form-control-sm", "form": "return-form"}),
             )
 
     @staticmethod

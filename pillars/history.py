@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.dates import MONTHS
@@ -25,7 +26,6 @@ from django.utils.translation import gettext_lazy
 from pillars.models import Activity, MonthlyProgress, MonthlyReport, Pillar, WorkPlan
 from villages.formats import format_date, format_number, format_rupiah
 
-PAGE_SIZE = 30
 # Bookkeeping the reader does not need: the row's identity, timestamps the history row has itself,
 # the version counter, and the parent an object never leaves.
 HIDDEN = {
@@ -66,6 +66,14 @@ class Entry:
     @property
     def who(self):
         return self.record.history_user
+
+    @property
+    def is_addition(self) -> bool:
+        return self.record.history_type == "+"
+
+    @property
+    def is_deletion(self) -> bool:
+        return self.record.history_type == "-"
 
 
 def shown_fields(model: type[Model]) -> list:
@@ -182,7 +190,7 @@ def _records(model: type[Model], ids: list[int]) -> tuple[dict[int, Model], dict
 
 def history_page(plan: WorkPlan, page_number, activity_id: int | None = None) -> tuple[Page, list[Entry]]:
     """One page of the history of ``plan`` (or of one of its activities, deleted or not)."""
-    page = Paginator(plan_history_rows(plan, activity_id), PAGE_SIZE).get_page(page_number)
+    page = Paginator(plan_history_rows(plan, activity_id), settings.RKT_PAGE_SIZE).get_page(page_number)
     ids: dict[str, list[int]] = {}
     for kind, history_id, _when in page.object_list:
         ids.setdefault(kind, []).append(history_id)

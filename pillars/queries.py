@@ -205,6 +205,7 @@ def snapshot_sections(data: dict, pillars: dict[int, Pillar], display: SnapshotD
         shown = {name: display.value(name, row.get(name)) for name in COMPARED_FIELDS}
         shown["months_list"] = row.get("months") or []
         shown["title"] = row.get("title", "")
+        shown["has_indicator"], shown["has_unit"] = bool(row.get("indicator")), bool(row.get("unit"))
         grouped.setdefault(row.get("pillar_id"), []).append(shown)
     ordered = sorted(pillars.values(), key=lambda p: (p.order, p.code))
     return [(pillar, grouped.get(pillar.pk, [])) for pillar in ordered if pillar.pk in grouped or pillar.is_active]

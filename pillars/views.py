@@ -6,6 +6,7 @@ a message beside the plan, and Django turns ``PermissionDenied`` into 403.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -43,7 +44,6 @@ from pillars.queries import (
 from villages.models import Region
 from villages.scope import viewer_for
 
-REVIEW_PAGE_SIZE = 25
 CONFLICT = 409
 # What the "add an activity" link of a check may pre-fill; nothing else is read from the query string.
 PREFILL = ("pillar", "village", "target_group", "poor_priority", "months")
@@ -117,13 +117,21 @@ def _review_list(request):
     filterset = PlanReviewFilter(request.GET or None, queryset=plans, request=request)
     filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else plans
     pillars = list(Pillar.objects.active())
-    page = Paginator(review_order(filtered), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(review_order(filtered), settings.RKT_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = with_pillar_counts(page.object_list, pillars)
     for plan in rows:
         plan.kecamatan_names = sorted({village.parent.name for village in plan.villages.all()})
         plan.waiting_since = plan.submitted_at if plan.status == WorkPlan.Status.SUBMITTED else None
     return render(
-        request, "pillars/review_list.html", {"page": page, "plans": rows, "filter": filterset, "pillars": pillars}
+        request,
+        "pillars/review_list.html",
+        {
+            "page": page,
+            "total": page.paginator.count,
+            "plans": rows,
+            "filter": filterset,
+            "pillars": pillars,
+        },
     )
 
 
@@ -182,7 +190,11 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
     can_edit = is_owner and plan.is_editable
     events = list(
         plan.events.select_related("actor").prefetch_related(
-            Prefetch("activity_comments", queryset=ActivityComment.objects.select_related("activity"))
+            Prefetch(
+                "activity_comments",
+                queryset=ActivityComment.objects.select_related("activity"),
+                to_attr="activity_notes",  # a list the templates read as it is
+            )
         )[:50]
     )
     checks = plan_checks(sections, villages)
@@ -213,6 +225,8 @@ def _detail_context(request, plan: WorkPlan, **forms) -> dict:
         "can_review": is_reviewer and plan.status == WorkPlan.Status.SUBMITTED,
         "can_reopen": is_reviewer and plan.status == WorkPlan.Status.APPROVED,
         "added": _int_or_none(request.GET.get("added")),
+        # The link to the monthly progress: a plan in force, or one with monthly reports already.
+        "has_months": plan.is_in_force or plan.reports.exists(),
     }
     if can_edit:
         context["submit_problems"] = services.submit_problems(plan) if activities else None
