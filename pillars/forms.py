@@ -252,6 +252,7 @@ class PlanReviewForm(forms.Form):
                 label=_("Note for the companion on “%(title)s”") % {"title": activity.title},
                 required=False,
                 max_length=2000,
+                # Drawn beside each activity card, outside the review form it belongs to.
                 widget=forms.Textarea(attrs={"rows": 1, "form": "review-form", "class": "form-control-sm"}),
             )
 

@@ -141,4 +141,16 @@ class ReopenForm(forms.Form):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+    """The year a page is about: any year 2000–2100 is read; the select offers ``years``."""
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select-sm w-auto"}),
+    )
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget.choices = [(year, year) for year in years]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.utils.translation import gettext as _
@@ -23,7 +24,6 @@ from pillars.changes import FieldChange, FieldDisplay, field_changes, stored_val
 from pillars.models import Activity, MonthlyProgress, MonthlyReport, WorkPlan
 from villages.formats import month_name
 
-PAGE_SIZE = 30
 # Bookkeeping the reader does not need: the row's identity, timestamps the history row has itself,
 # the version counter, and the parent an object never leaves.
 HIDDEN = {
@@ -57,6 +57,14 @@ class Entry:
     @property
     def who(self):
         return self.record.history_user
+
+    @property
+    def is_addition(self) -> bool:
+        return self.record.history_type == "+"
+
+    @property
+    def is_deletion(self) -> bool:
+        return self.record.history_type == "-"
 
 
 def shown_fields(model: type[Model]) -> list:
@@ -124,7 +132,7 @@ def _records(model: type[Model], ids: list[int]) -> tuple[dict[int, Model], dict
 
 def history_page(plan: WorkPlan, page_number, activity_id: int | None = None) -> tuple[Page, list[Entry]]:
     """One page of the history of ``plan`` (or of one of its activities, deleted or not)."""
-    page = Paginator(plan_history_rows(plan, activity_id), PAGE_SIZE).get_page(page_number)
+    page = Paginator(plan_history_rows(plan, activity_id), settings.RKT_PAGE_SIZE).get_page(page_number)
     ids: dict[str, list[int]] = {}
     for kind, history_id, _when in page.object_list:
         ids.setdefault(kind, []).append(history_id)

@@ -553,6 +553,10 @@ class Evidence(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
+
 
 class MonthlyReport(models.Model):
     """A companion's report for one month of an approved plan."""
@@ -609,6 +613,19 @@ class MonthlyReport(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status in self.LOCKED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.status == self.Status.ACKNOWLEDGED
+
+    @property
+    def is_reopened(self) -> bool:
+        """Open again after a coordinator reopened it: a draft that carries the coordinator's reason."""
+        return self.status == self.Status.DRAFT and bool(self.coordinator_note)
 
 
 class WorkflowEvent(models.Model):

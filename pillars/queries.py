@@ -154,6 +154,7 @@ def snapshot_sections(data: dict, pillars: dict[int, Pillar], display: FieldDisp
         shown = {key: display.text(model_field, row.get(key)) for key, model_field in fields}
         shown["months_list"] = row.get("months") or []
         shown["title"] = row.get("title", "")
+        shown["has_indicator"], shown["has_unit"] = bool(row.get("indicator")), bool(row.get("unit"))
         grouped.setdefault(row.get("pillar_id"), []).append(shown)
     ordered = sorted(pillars.values(), key=lambda p: (p.order, p.code))
     return [(pillar, grouped.get(pillar.pk, [])) for pillar in ordered if pillar.pk in grouped or pillar.is_active]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -45,7 +46,6 @@ from pillars.queries import (
 from villages.models import Region
 from villages.scope import viewer_for
 
-REVIEW_PAGE_SIZE = 25
 INVALID = HTTPStatus.UNPROCESSABLE_ENTITY  # a form with errors, shown again with its messages
 CONFLICT = HTTPStatus.CONFLICT
 # What the "add an activity" link of a check may pre-fill; nothing else is read from the query string.
@@ -113,13 +113,21 @@ def _review_list(request):
     filterset = PlanReviewFilter(request.GET or None, queryset=plans, request=request)
     filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else plans
     pillars = list(Pillar.objects.active())
-    page = Paginator(review_order(filtered), REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(review_order(filtered), settings.RKT_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = with_pillar_counts(page.object_list, pillars)
     for plan in rows:
         plan.kecamatan_names = sorted({village.parent.name for village in plan.villages.all()})
         plan.waiting_since = plan.submitted_at if plan.status == WorkPlan.Status.SUBMITTED else None
     return render(
-        request, "pillars/review_list.html", {"page": page, "plans": rows, "filter": filterset, "pillars": pillars}
+        request,
+        "pillars/review_list.html",
+        {
+            "page": page,
+            "total": page.paginator.count,
+            "plans": rows,
+            "filter": filterset,
+            "pillars": pillars,
+        },
     )
 
 
@@ -174,7 +182,11 @@ def _detail_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> dic
     activities = [activity for section in sections for activity in section.activities]
     events = list(
         plan.events.select_related("actor").prefetch_related(
-            Prefetch("activity_comments", queryset=ActivityComment.objects.select_related("activity"))
+            Prefetch(
+                "activity_comments",
+                queryset=ActivityComment.objects.select_related("activity"),
+                to_attr="activity_notes",  # a list the templates read as it is
+            )
         )[:50]
     )
     checks = plan_checks(sections, villages)
@@ -202,6 +214,8 @@ def _detail_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> dic
         "changes": changes,
         "access": access,
         "added": _int_or_none(request.GET.get("added")),
+        # The link to the monthly progress: a plan in force, or one with monthly reports already.
+        "has_months": plan.is_in_force or plan.reports.exists(),
     }
     if access.can_edit:
         context["submit_problems"] = services.submit_problems(plan) if activities else None

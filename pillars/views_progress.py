@@ -38,7 +38,9 @@ from pillars.forms_progress import (
 from pillars.models import Evidence, MonthlyProgress, MonthlyReport, PlanYear, WorkPlan
 from pillars.services import WorkflowError
 
-COMPLETENESS_PAGE = 200  # companions per page of the completeness grid
+# Companions per page of the completeness grid, not the lists' RKT_PAGE_SIZE: its totals are read down the
+# columns, and a kabupaten's companions fit on one page.
+COMPLETENESS_PAGE = 200
 
 # Answers a card form can get; progress.js lets htmx swap them in (htmx ignores 4xx by default).
 INVALID, REFUSED, CONFLICT = HTTPStatus.UNPROCESSABLE_ENTITY, HTTPStatus.FORBIDDEN, HTTPStatus.CONFLICT
@@ -69,18 +71,47 @@ class Card:
     """One activity in one month. The entry form is built on first use: a month the companion cannot edit
     (locked, or a reviewer reading it) shows entries only, and twenty unused forms cost a fifth of the page."""
 
+    CLEAN, SAVED, INVALID, CONFLICT, REFUSED = "clean", "saved", "invalid", "conflict", "refused"
+
     row: progress.ActivityMonth
     bound_form: ProgressForm | None = None
-    state: str = "clean"  # clean | saved | invalid | conflict | refused
+    state: str = CLEAN  # also the card's CSS class, state-<state>
     message: str = ""
     current: MonthlyProgress | None = None
+
+    @property
+    def is_clean(self) -> bool:
+        """Shown as loaded: no save was tried from this card."""
+        return self.state == self.CLEAN
+
+    @property
+    def is_saved(self) -> bool:
+        return self.state == self.SAVED
+
+    @property
+    def is_invalid(self) -> bool:
+        return self.state == self.INVALID
+
+    @property
+    def is_conflict(self) -> bool:
+        """Someone else saved the entry after this form was opened."""
+        return self.state == self.CONFLICT
+
+    @property
+    def is_refused(self) -> bool:
+        return self.state == self.REFUSED
+
+    @property
+    def save_failed(self) -> bool:
+        """A save was tried and nothing was written (invalid, conflict or refused)."""
+        return self.state in (self.INVALID, self.CONFLICT, self.REFUSED)
 
     @property
     def form(self) -> ProgressForm:
         if self.bound_form is None:
             row = self.row
             entry = row.entry or MonthlyProgress(activity=row.activity, month=row.month)
-            evidence_count = len(row.entry.evidence.all()) if row.entry else 0
+            evidence_count = len(row.evidence)
             self.bound_form = ProgressForm(instance=entry, activity=row.activity, evidence_count=evidence_count)
         return self.bound_form
 
@@ -154,7 +185,7 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
         evidence_count=len(row.entry.evidence.all()) if row.entry else 0,
     )
     if not form.is_valid():
-        return _render_card(request, plan, month, Card(row, form, "invalid"), INVALID)
+        return _render_card(request, plan, month, Card(row, form, Card.INVALID), INVALID)
     try:
         progress.progress_save(
             activity=activity,
@@ -171,14 +202,14 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
         data[form.add_prefix("version")] = str(current.version)
         fresh = progress.month_row(plan, month, activity.pk)
         form = ProgressForm(data, instance=current, activity=activity, evidence_count=len(current.evidence.all()))
-        return _render_card(request, plan, month, Card(fresh, form, "conflict", current=current), CONFLICT)
+        return _render_card(request, plan, month, Card(fresh, form, Card.CONFLICT, current=current), CONFLICT)
     except (WorkflowError, PermissionDenied) as refusal:
         message = "; ".join(refusal.problems) if isinstance(refusal, WorkflowError) else str(refusal)
-        return _render_card(request, plan, month, Card(row, form, "refused", message), REFUSED)
+        return _render_card(request, plan, month, Card(row, form, Card.REFUSED, message), REFUSED)
     if not _is_htmx(request):
         messages.success(request, _("Saved: %(title)s") % {"title": activity.title})
         return redirect(_month_url(plan, month, f"activity-{activity.pk}"))
-    return _render_card(request, plan, month, Card(progress.month_row(plan, month, activity.pk), state="saved"))
+    return _render_card(request, plan, month, Card(progress.month_row(plan, month, activity.pk), state=Card.SAVED))
 
 
 @require_GET
@@ -214,13 +245,13 @@ def evidence_delete(request, pk: int):
     except (WorkflowError, PermissionDenied) as refusal:
         message = "; ".join(refusal.problems) if isinstance(refusal, WorkflowError) else str(refusal)
         if _is_htmx(request):
-            card = Card(progress.month_row(plan, month, entry.activity_id), state="refused")
+            card = Card(progress.month_row(plan, month, entry.activity_id), state=Card.REFUSED)
             card.message = message
             return _render_card(request, plan, month, card, REFUSED)
         messages.error(request, message)
         return redirect(_month_url(plan, month, f"activity-{entry.activity_id}"))
     if _is_htmx(request):
-        card = Card(progress.month_row(plan, month, entry.activity_id), state="saved")
+        card = Card(progress.month_row(plan, month, entry.activity_id), state=Card.SAVED)
         return _render_card(request, plan, month, card)
     messages.success(request, _("File removed: %(name)s") % {"name": evidence.original_name})
     return redirect(_month_url(plan, month, f"activity-{entry.activity_id}"))
@@ -306,8 +337,8 @@ def _reports(user):
 @login_required
 def report_queue(request):
     waiting = _reports(request.user).filter(status=MonthlyReport.Status.SUBMITTED).order_by("submitted_at", "pk")
-    page = Paginator(waiting, 25).get_page(request.GET.get("page"))
-    return render(request, "pillars/report_queue.html", {"page": page})
+    page = Paginator(waiting, settings.RKT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "pillars/report_queue.html", {"page": page, "total": page.paginator.count})
 
 
 def _detail_context(request, report: MonthlyReport, **forms) -> dict:
@@ -398,7 +429,8 @@ def completeness(request):
         "pillars/completeness.html",
         {
             "year": year,
-            "years": years,
+            # Shows the year the page is about, also after a year that could not be read.
+            "form": YearForm(initial={"year": year}, years=years),
             "rows": grid.rows(page.object_list),
             "page": page,
             "owing": page.paginator.count,

@@ -38,6 +38,7 @@ from villages.scope import below, is_within, viewer_for, within
 CODE_LENGTH = {Region.Level.PROVINCE: 2, Region.Level.REGENCY: 5, Region.Level.DISTRICT: 8, Region.Level.VILLAGE: 13}
 PlanVillage = WorkPlan.villages.through
 WAITING_SHOWN = 10
+WAITING_TOO_LONG = 7  # days after which a waiting plan or report is marked as old
 LIST_SHOWN = 50
 
 
@@ -50,12 +51,17 @@ def group_level_for(user) -> int:
     return Region.Level.PROVINCE
 
 
+SMALL_SELECT = {"class": "form-select-sm"}  # the filters sit in one row above the figures
+
+
 class DashboardFilterForm(forms.Form):
     """Year, area one level below the scope, and companion role. Invalid values fall back to defaults."""
 
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Region.objects.none(), required=False)
-    role = forms.ChoiceField(label=_("Companion role"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, widget=forms.Select(attrs=SMALL_SELECT))
+    area = forms.ModelChoiceField(
+        label=_("Area"), queryset=Region.objects.none(), required=False, widget=forms.Select(attrs=SMALL_SELECT)
+    )
+    role = forms.ChoiceField(label=_("Companion role"), required=False, widget=forms.Select(attrs=SMALL_SELECT))
 
     def __init__(self, data=None, *, user, today: date):
         super().__init__(data)
@@ -199,6 +205,11 @@ class Waiting:
     obj: WorkPlan | MonthlyReport
     url: str
     days: int
+
+    @property
+    def is_old(self) -> bool:
+        """Waited longer than a review should take."""
+        return self.days > WAITING_TOO_LONG
 
 
 @dataclass
@@ -702,6 +713,14 @@ class SortColumn:
     label: str
     url: str
     state: str  # "ascending", "descending" or "" (the aria-sort value)
+
+    @property
+    def is_ascending(self) -> bool:
+        return self.state == "ascending"
+
+    @property
+    def is_descending(self) -> bool:
+        return self.state == "descending"
 
 
 def sort_columns(selection: Selection, sort: str, **keep) -> list[SortColumn]:

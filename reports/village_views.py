@@ -10,21 +10,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import linebreaksbr
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from pillars import figures
 from pillars.models import Activity, WorkPlan
 from reports.documents import ToDate, to_date
+from villages.formats import format_number, format_rupiah
 from villages.models import Region, VillageData
 
-PAGE_SIZE = 50
 # Rows of the data-over-the-years table: (field, how to show it).
 DATA_ROWS = (
     ("idm_score", "number"),
@@ -85,11 +89,12 @@ def village_list(request):
             villages = villages.filter(data_year__isnull=True)
         elif status:
             villages = villages.filter(data_status=status)
-    page = Paginator(villages, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(villages, settings.RKT_PAGE_SIZE).get_page(request.GET.get("page"))
     labels = dict(VillageData.IdmStatus.choices)
     for village in page.object_list:
         village.data_status_label = labels.get(village.data_status, "")
-    return render(request, "reports/village_list.html", {"page": page, "form": form, "query": query, "status": status})
+    context = {"page": page, "total": page.paginator.count, "form": form, "query": query, "status": status}
+    return render(request, "reports/village_list.html", context)
 
 
 @require_GET
@@ -137,8 +142,40 @@ def planned_here(user, village: Region) -> list[PlannedYear]:
     return planned
 
 
-def _data_rows(years: list[VillageData]) -> list[tuple[str, str, list]]:
-    """The table of figures with one column per year: (label, kind, values of each year)."""
+class DataRow(NamedTuple):
+    """One figure over the years: its label, how it is shown (a ``DATA_ROWS`` kind) and its value each year."""
+
+    label: str
+    kind: str
+    values: list
+
+    @property
+    def is_numeric(self) -> bool:
+        """Right-aligned on one line: every kind but free text."""
+        return self.kind != "text"
+
+    @property
+    def shown(self) -> list[str | None]:
+        """Each year's value ready to show; None where nothing is recorded."""
+        return [_shown(self.kind, value) for value in self.values]
+
+
+def _shown(kind: str, value) -> str | None:
+    if value is None or value == "":
+        return None
+    if kind == "number":
+        return format_number(value)
+    if kind == "rupiah":
+        return format_rupiah(value)
+    if kind == "yesno":
+        return gettext("yes") if value else gettext("no")
+    if kind == "text":
+        return linebreaksbr(value)
+    return value
+
+
+def _data_rows(years: list[VillageData]) -> list[DataRow]:
+    """The table of figures with one column per year."""
     rows = []
     for name, kind in DATA_ROWS:
         field = VillageData._meta.get_field(name)
@@ -146,5 +183,5 @@ def _data_rows(years: list[VillageData]) -> list[tuple[str, str, list]]:
             values = [getattr(data, f"get_{name}_display")() for data in years]
         else:
             values = [getattr(data, name) for data in years]
-        rows.append((field.verbose_name, kind, values))
+        rows.append(DataRow(field.verbose_name, kind, values))
     return rows

@@ -143,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "villages.context_processors.person",
+                "rkt.context_processors.navigation",
             ],
         },
     },
@@ -305,6 +306,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
+# Rows on a page of every paged list: the review list, the report queue, the village list, a plan's history.
+RKT_PAGE_SIZE = 25
 # Programme rules that a deployment may tune.
 RKT_REPORT_DEADLINE_DAY = env_int("RKT_REPORT_DEADLINE_DAY", 5, minimum=1, maximum=28)
 # The letterhead of documents whose region has no office recorded in the admin.

@@ -59,3 +59,22 @@ def field(bound: forms.BoundField) -> SafeString:
     return format_html(
         '<div id="div_{}" class="mb-3">{}{}{}{}</div>', field_id, label, bound.as_widget(attrs=attrs), errors, help_text
     )
+
+
+@register.simple_tag
+def widget(bound: forms.BoundField) -> SafeString:
+    """The widget of ``bound`` alone, for a page that lays out its own label and errors.
+
+    The Bootstrap class comes first, then the widget's own classes (``form-select-sm`` say); a field with
+    errors gets ``is-invalid`` and an ``aria-describedby`` naming ``<id>_error1``, ``<id>_error2``…,
+    the ids the page gives its error messages.
+    """
+    classes = [_widget_class(bound.field.widget), bound.field.widget.attrs.get("class", "")]
+    attrs = {}
+    if bound.errors:
+        classes.append("is-invalid")
+        attrs["aria-describedby"] = " ".join(
+            f"{bound.auto_id}_error{number}" for number in range(1, len(bound.errors) + 1)
+        )
+    attrs["class"] = " ".join(filter(None, classes))
+    return bound.as_widget(attrs=attrs)

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
@@ -256,7 +257,7 @@ def test_the_history_is_newest_first_and_paginated(cast):
     client = cast.client_for(cast.coordinator)
     first = client.get(url("plan-history", cast.plan.pk))
     entries = first.context["entries"]
-    assert len(entries) == 30 and first.context["page"].paginator.num_pages == 2
+    assert len(entries) == settings.RKT_PAGE_SIZE and first.context["page"].paginator.num_pages == 2
     assert entries[0].kind == "plan"  # the last save
     assert [e.when for e in entries] == sorted((e.when for e in entries), reverse=True)
     assert client.get(url("plan-history", cast.plan.pk), {"page": 2}).status_code == 200
