@@ -468,7 +468,7 @@ class DemoBuilder:
         user,
         sent: datetime,
     ) -> dict[str, int]:
-        """The month's progress entries, written the evening before the report goes; a month postponed or only
+        """The month's progress entries, written the afternoon before the report goes; a month postponed or only
         partly done carries what is left to the activity's next month. Returns how many ended in each status."""
         Status = MonthlyProgress.Status
         texts = DATA["progress"]
@@ -507,7 +507,7 @@ class DemoBuilder:
                     updated_by=user,
                 )
             )
-        written = sent - timedelta(hours=14)
+        written = self.at(timezone.localdate(sent) - ONE_DAY, self.rng.randint(15, 19), self.rng.randrange(0, 60, 5))
         with acting(user, written):
             bulk_create_with_history(rows, MonthlyProgress, default_user=user, default_date=written)
         return counts
