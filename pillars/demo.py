@@ -1,24 +1,36 @@
 """Demo data for Kabupaten Gunungkidul (34.03) and Kulon Progo (34.01).
 
-Everything is built through the same paths as real use: regions through the region import, plans
-through the workflow services. Every step looks before it writes, so running it twice adds nothing.
+The people, plans and words are in ``demo_data.json``; this module tells their year around the day it is
+built. Everything goes through the same paths as real use: regions through the region import, village
+figures through the village data import, plans, months and reports through the workflow services. Each step
+is taken by its person on a believable day (:func:`acting`), so the history pages show who did what and when:
+a plan drafted in November and approved by its coordinator in December, each month reported in the first
+days of the next and acknowledged a few days later. Every step looks before it writes, so running it twice
+adds nothing.
 """
 
 from __future__ import annotations
 
+import calendar
+import json
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from decimal import Decimal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
+from simple_history.utils import bulk_create_with_history
 
 from pillars import progress, services
-from pillars.models import Activity, MonthlyProgress, MonthlyReport, Pillar, PlanYear, WorkPlan
+from pillars.models import Activity, MonthlyProgress, Pillar, PlanYear, WorkPlan
 from villages.columns import normalise_code
 from villages.models import Companion, Region, VillageData
 from villages.regions import existing_codes, import_regions, open_region_file, read_regions
@@ -27,233 +39,105 @@ from villages.village_data import Table, import_village_data, read_table
 DEMO_PASSWORD = "rkt-demo"
 DEMO_REGIONS = ("34.03", "34.01")
 DEMO_VILLAGE_DATA = Path(__file__).resolve().parent.parent / "villages" / "data" / "demo-village-data-3403.csv"
+DEMO_DATA = Path(__file__).resolve().with_name("demo_data.json")
+# Read with Decimal, so a target of 2.5 hektare stays exactly that.
+DATA = json.loads(DEMO_DATA.read_text(encoding="utf-8"), parse_float=Decimal)
+# Units measured rather than counted: the only ones whose quantities may have decimals.
+MEASURED_UNITS = frozenset(DATA["measured_units"])
+ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
 class Person:
+    """One demo account; a companion's ``story`` is their entry in the data file (plan state, reviews)."""
+
     username: str
     first_name: str
     last_name: str
     role: str
+    phone: str
     villages: tuple[str, ...] = ()
     scope: str | None = None
-    plan_state: str | None = None  # what the current year's plan should end up as
+    coordinator: str | None = None
+    plan_state: str | None = None  # what the current year's plan ends up as
+    story: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @classmethod
+    def from_data(cls, row: dict) -> Person:
+        return cls(
+            username=row["username"],
+            first_name=row["first_name"],
+            last_name=row["last_name"],
+            role=row["role"],
+            phone=row["phone"],
+            villages=tuple(row.get("villages", ())),
+            scope=row.get("scope"),
+            coordinator=row.get("coordinator"),
+            plan_state=row.get("plan"),
+            story=row,
+        )
 
 
-PEOPLE = (
-    Person("koordinator", "Sri", "Wahyuni", Companion.Role.KOORDINATOR, scope="34.03"),
-    Person("koordinator2", "Bambang", "Susilo", Companion.Role.KOORDINATOR, scope="34.01"),
-    Person(
-        "pendamping1",
-        "Rina",
-        "Lestari",
-        Companion.Role.PLD,
-        villages=("34.03.01.2003", "34.03.01.2004", "34.03.01.2009"),
-        plan_state="approved",
-    ),
-    Person(
-        "pendamping2",
-        "Agus",
-        "Santoso",
-        Companion.Role.PLD,
-        villages=("34.03.02.2001", "34.03.02.2004"),
-        plan_state="submitted",
-    ),
-    Person(
-        "pendamping3",
-        "Dewi",
-        "Kartika",
-        Companion.Role.PD,
-        villages=("34.03.03.2001", "34.03.03.2003", "34.03.03.2008", "34.03.03.2013"),
-        plan_state="returned",
-    ),
-    Person(
-        "pendamping4",
-        "Yusuf",
-        "Hidayat",
-        Companion.Role.PLD,
-        villages=("34.03.04.2006", "34.03.04.2008", "34.03.04.2009"),
-        plan_state="draft",
-    ),
-    Person(
-        "pendamping5",
-        "Siti",
-        "Aminah",
-        Companion.Role.PLD,
-        villages=("34.03.01.2012", "34.03.01.2014"),
-        plan_state="approved",
-    ),
-    Person(
-        "pendamping6",
-        "Eko",
-        "Prasetyo",
-        Companion.Role.PLD,
-        villages=("34.03.03.2004", "34.03.03.2005", "34.03.03.2006", "34.03.03.2007"),
-        plan_state="revised",  # approved, reopened, changed and submitted again
-    ),
-    Person(
-        "pendamping7",
-        "Nur",
-        "Hasanah",
-        Companion.Role.PLD,
-        villages=("34.01.01.2004", "34.01.02.2001", "34.01.02.2005"),
-        plan_state="approved",
-    ),
-)
+PEOPLE = tuple(Person.from_data(row) for row in (*DATA["coordinators"], *DATA["companions"]))
+ACTIVITIES = tuple(DATA["activities"])
 
-# (pillar code, title, target group, SDG goal, indicator, quantity, unit, months, poor-group priority, needs a village)
-ACTIVITIES = (
-    (
-        "ASI",
-        "Pendampingan penyusunan RKP Desa berbasis data SDGs Desa",
-        "village_government",
-        17,
-        "Dokumen RKP Desa",
-        1,
-        "dokumen",
-        (1, 2),
-        False,
-        True,
-    ),
-    (
-        "ASI",
-        "Verifikasi dan pemutakhiran data penerima BLT Dana Desa",
-        "poor",
-        1,
-        "Data KPM terverifikasi",
-        1,
-        "data",
-        (1, 4, 7, 10),
-        True,
-        True,
-    ),
-    (
-        "ASI",
-        "Fasilitasi posyandu dan pencegahan stunting",
-        "women",
-        3,
-        "Kegiatan posyandu terfasilitasi",
-        6,
-        "kegiatan",
-        (2, 4, 6, 8, 10, 12),
-        True,
-        False,
-    ),
-    (
-        "ORG",
-        "Revitalisasi BUMDes dan pengurusan badan hukum",
-        "bumdes",
-        8,
-        "BUMDes berbadan hukum",
-        1,
-        "BUMDes",
-        (3, 4, 5, 6),
-        False,
-        True,
-    ),
-    (
-        "ORG",
-        "Pembentukan dan penguatan kelompok usaha perempuan",
-        "women",
-        5,
-        "Kelompok usaha aktif",
-        2,
-        "kelompok",
-        (5, 6, 7),
-        True,
-        True,
-    ),
-    (
-        "ORG",
-        "Penguatan kader pemberdayaan masyarakat desa (KPMD)",
-        "cadres",
-        17,
-        "Kader terlatih",
-        10,
-        "orang",
-        (3, 9),
-        False,
-        False,
-    ),
-    (
-        "ARH",
-        "Rapat koordinasi bulanan dengan pemerintah desa",
-        "village_government",
-        16,
-        "Rakor terlaksana",
-        12,
-        "rapat",
-        tuple(range(1, 13)),
-        False,
-        False,
-    ),
-    (
-        "ARH",
-        "Fasilitasi musyawarah desa prioritas penggunaan Dana Desa",
-        "community",
-        16,
-        "Musdes terlaksana",
-        1,
-        "kegiatan",
-        (8, 9),
-        False,
-        True,
-    ),
-    (
-        "KAP",
-        "Pelatihan akuntabilitas dan pelaporan Dana Desa",
-        "village_government",
-        16,
-        "Perangkat desa terlatih",
-        15,
-        "orang",
-        (3, 4, 5),
-        False,
-        False,
-    ),
-    (
-        "KAP",
-        "Bimbingan teknis Siskeudes bagi operator desa",
-        "village_government",
-        17,
-        "Operator mampu mengoperasikan Siskeudes",
-        3,
-        "orang",
-        (6,),
-        False,
-        True,
-    ),
-    (
-        "KAP",
-        "Peningkatan kapasitas BPD dalam pengawasan",
-        "bpd",
-        16,
-        "Anggota BPD terlatih",
-        9,
-        "orang",
-        (10, 11),
-        False,
-        False,
-    ),
-)
 
-PROBLEMS = (
-    "Akses air bersih pada musim kemarau",
-    "Angka stunting masih tinggi",
-    "BUMDes belum aktif dan belum berbadan hukum",
-    "Jalan usaha tani rusak",
-    "Data penerima BLT belum mutakhir",
-    "Kapasitas perangkat desa dalam pelaporan keuangan",
-)
+@contextmanager
+def acting(user, at: datetime) -> Iterator[None]:
+    """Every write inside is made by ``user`` at ``at``.
+
+    The services stamp their rows with ``timezone.now()`` (submitted, approved, reviewed, the workflow log,
+    ``auto_now`` fields and the history's date) and the history takes its user from the request, as the
+    middleware leaves it. Outside a request the demo sets both, so each step of its story is recorded as its
+    person taking it on its day, through the services' own code.
+    """
+    context = HistoricalRecords.context
+    previous = getattr(context, "request", None)
+    context.request = SimpleNamespace(user=user)
+    try:
+        with mock.patch.object(timezone, "now", lambda: at):
+            yield
+    finally:
+        if previous is None:
+            del context.request
+        else:
+            context.request = previous
+
+
+def shares(target: Decimal, months: int, *, whole: bool) -> list[Decimal]:
+    """``target`` spread over ``months`` scheduled months: whole numbers for what is counted (the later months
+    take the remainder, so one document over two months is finished in the second), else to the hundredth."""
+    if months == 0:
+        return []
+    if whole:
+        base, extra = divmod(int(target), months)
+        return [Decimal(base + (1 if index >= months - extra else 0)) for index in range(months)]
+    share = (target / months).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    return [share] * (months - 1) + [target - share * (months - 1)]
 
 
 class DemoBuilder:
     def __init__(self, *, say: Callable[[str], None] = print):
-        # Built around today, as every service it calls sees it: the plans' months are reported up to last month.
-        self.today = timezone.localdate()
+        # Built around now: the year's months are reported up to last month, and nothing is dated later.
+        self.now = timezone.now()
+        self.today = timezone.localdate(self.now)
         self.year = self.today.year
         self.say = say
         self.rng = random.Random(3403)
+
+    # ----------------------------------------------------------------------------------------------
+    # Days
+
+    def at(self, day: date, hour: int, minute: int = 0) -> datetime:
+        return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+    def days_ago(self, days: int, hour: int) -> datetime:
+        """``hour`` o'clock ``days`` (at least one) days before today."""
+        return self.at(self.today - timedelta(days=days), hour, self.rng.randrange(0, 60, 5))
+
+    def before_now(self, moment: datetime) -> datetime | None:
+        """``moment`` if it has passed; None if it has not (that step has not happened yet)."""
+        return moment if moment < self.now else None
 
     @transaction.atomic
     def build(self) -> None:
@@ -261,10 +145,10 @@ class DemoBuilder:
         self.years()
         self.village_data()
         users = self.accounts()
-        for person in PEOPLE:
-            if person.plan_state:
-                self.plan(person, users)
-        self.previous_year_plan(users["pendamping1"], users["koordinator"])
+        for number, person in enumerate(p for p in PEOPLE if p.plan_state):
+            self.plan(person, users, number)
+        first = next(p for p in PEOPLE if p.story.get("previous_year_plan"))
+        self.previous_year_plan(first, users)
 
     def regions(self) -> None:
         with open_region_file(None) as lines:
@@ -347,17 +231,25 @@ class DemoBuilder:
                 "Pagu Dana Desa (Rp)": rng.randrange(800, 1500) * 1_000_000,
                 "Status BUMDes": bumdes,
                 "BUMDes Berbadan Hukum": "Ya" if bumdes in ("berkembang", "maju") and rng.random() < 0.7 else "Tidak",
-                "Masalah Prioritas": "; ".join(rng.sample(PROBLEMS, 2)),
+                "Masalah Prioritas": "; ".join(rng.sample(DATA["village_problems"], 2)),
             }
             rows.append((number, [values.get(header, "") for header in sample.headers]))
         return rows
 
     def accounts(self) -> dict[str, object]:
         User = get_user_model()
+        # The accounts were opened before the first plan the demo shows (last year's, drafted two Novembers ago).
+        joined = self.at(date(self.year - 2, 10, 1), 9)
         users = {}
         admin, created = User.objects.get_or_create(
             username="admin",
-            defaults={"is_staff": True, "is_superuser": True, "first_name": "Admin", "last_name": "Program"},
+            defaults={
+                "is_staff": True,
+                "is_superuser": True,
+                "first_name": "Admin",
+                "last_name": "Program",
+                "date_joined": joined,
+            },
         )
         if created:
             admin.set_password(DEMO_PASSWORD)
@@ -365,7 +257,8 @@ class DemoBuilder:
         users["admin"] = admin
         for person in PEOPLE:
             user, created = User.objects.get_or_create(
-                username=person.username, defaults={"first_name": person.first_name, "last_name": person.last_name}
+                username=person.username,
+                defaults={"first_name": person.first_name, "last_name": person.last_name, "date_joined": joined},
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
@@ -375,7 +268,7 @@ class DemoBuilder:
                 defaults={
                     "role": person.role,
                     "scope_region_id": person.scope,
-                    "phone": f"0812 {self.rng.randint(1000, 9999)} {self.rng.randint(1000, 9999)}",
+                    "phone": person.phone,
                     "active_from": self.year - 1,
                 },
             )
@@ -385,184 +278,252 @@ class DemoBuilder:
         self.say(f"Accounts: admin, {', '.join(p.username for p in PEOPLE)} (password {DEMO_PASSWORD}).")
         return users
 
-    def plan(self, person: Person, users: dict) -> None:
-        user = users[person.username]
+    # ----------------------------------------------------------------------------------------------
+    # Plans
+
+    def plan(self, person: Person, users: dict, number: int) -> None:
+        """This year's plan, drafted last November, then taken as far as ``person.plan_state`` says."""
+        user, coordinator, story = users[person.username], users[person.coordinator], person.story
+        if WorkPlan.objects.filter(companion=user.companion, year=self.year).exists():
+            return
+        # Each companion drafts on a day of their own, two days apart, and submits at the start of December.
+        started = self.at(date(self.year - 1, 11, 10 + 2 * number), 9)
+        plan = self.draft(user, self.year, started, left_out=set(story.get("left_out_pillars", ())))
+        state = person.plan_state
+        if state == "draft":
+            return
+        if state == "submitted":
+            with acting(user, self.days_ago(story["submitted_days_ago"], 10)):
+                services.plan_submit(plan=plan, by=user)
+            return
+        if state == "returned":
+            with acting(user, self.days_ago(story["submitted_days_ago"], 10)):
+                services.plan_submit(plan=plan, by=user)
+            review = story["return"]
+            first = plan.activities.filter(title=review["activity_title"]).order_by("pk").first()
+            with acting(coordinator, self.days_ago(story["returned_days_ago"], 14)):
+                services.plan_return(
+                    plan=plan,
+                    by=coordinator,
+                    comment=review["comment"],
+                    activity_comments={first.pk: review["activity_comment"]},
+                )
+            return
+        submitted = self.at(date(self.year - 1, 12, 1 + number), 10)
+        plan = self.submit_and_approve(plan, user, coordinator, submitted)
+        self.months(plan, user, coordinator, story)
+        if state == "revised":
+            self.revision(plan, user, coordinator, story["revision"])
+
+    def draft(self, user, year: int, started: datetime, *, left_out: set[str]) -> WorkPlan:
+        """A draft with its narrative, and the activities written the next day."""
         companion = user.companion
-        if WorkPlan.objects.filter(companion=companion, year=self.year).exists():
-            return
-        coordinator = users["koordinator2" if person.villages[0].startswith("34.01") else "koordinator"]
-        plan = services.plan_create(companion=companion, year=self.year, by=user)
-        plan.priorities = (
-            "Prioritas tahun ini: penanganan kemiskinan ekstrem dan stunting, penguatan BUMDes, "
-            "serta akuntabilitas pengelolaan Dana Desa."
-        )
-        plan.data_basis = "Data SDGs Desa, IDM, dan daftar penerima BLT Dana Desa tahun berjalan."
-        plan.save(update_fields=["priorities", "data_basis"])
-        # A draft leaves a pillar empty so the plan-quality checks have something to say.
-        skip = {"KAP"} if person.plan_state == "draft" else set()
-        self.activities(plan, person.villages, skip=skip)
-        if person.plan_state == "draft":
-            return
-        services.plan_submit(plan=plan, by=user)
-        # Different waiting times, so the review queue's "oldest first" shows.
-        WorkPlan.objects.filter(pk=plan.pk).update(
-            submitted_at=timezone.now() - timedelta(days=self.rng.randint(2, 20))
-        )
-        if person.plan_state == "revised":
-            self.revision(plan, user, coordinator)
-            return
-        if person.plan_state == "submitted":
-            return
-        if person.plan_state == "returned":
-            first = plan.activities.order_by("pk").first()
-            services.plan_return(
-                plan=plan,
-                by=coordinator,
-                comment="Mohon lengkapi kegiatan untuk rumah tangga miskin dan perjelas target tiap desa.",
-                activity_comments={first.pk: "Target terlalu umum; sebutkan jumlah dokumen per desa."},
+        with acting(user, started):
+            plan = services.plan_create(companion=companion, year=year, by=user)
+        with acting(user, started + timedelta(hours=2)):
+            plan = services.plan_update_narrative(plan=plan, by=user, **DATA["plan_text"])
+        villages = tuple(companion.villages.order_by("code").values_list("code", flat=True))
+        written = started + ONE_DAY + timedelta(hours=5)
+        with acting(user, written):
+            bulk_create_with_history(
+                self.activities(plan, villages, left_out=left_out), Activity, default_user=user, default_date=written
             )
-            return
-        services.plan_approve(plan=plan, by=coordinator, comment="Rencana sudah sesuai data desa.")
-        self.progress(plan, user, coordinator)
+        return plan
 
-    def revision(self, plan: WorkPlan, user, coordinator) -> None:
-        """Approved, reopened for a new programme, changed and submitted again: the review shows what changed."""
-        plan = services.plan_approve(plan=plan, by=coordinator, comment="Rencana sudah sesuai data desa.")
-        # The approved version was reported month by month before the kabupaten asked for a change.
-        self.progress(plan, user, coordinator)
-        plan = services.plan_reopen(
-            plan=plan, by=coordinator, reason="Kabupaten menambah program air bersih; mohon sesuaikan rencana."
-        )
-        activities = list(plan.written_activities().order_by("pk"))
-        changed = activities[0]
-        changed.target_quantity += 1
-        changed.months = tuple(sorted({*changed.months, 12}))
-        services.activity_save(activity=changed, by=user)
-        reported = set(MonthlyProgress.objects.filter(activity__plan=plan).values_list("activity_id", flat=True))
-        removable = next((a for a in reversed(activities) if a.approved_id not in reported), None)
-        if removable is not None:
-            services.activity_delete(activity=removable, by=user)
-        services.activity_save(
-            activity=Activity(
-                plan=plan,
-                pillar=Pillar.objects.get(code="ASI"),
-                title="Fasilitasi pembangunan sarana air bersih",
-                target_group=Activity.TargetGroup.COMMUNITY,
-                sdg_goal=6,
-                indicator="Sarana air bersih terbangun",
-                target_quantity=Decimal("1"),
-                unit="unit",
-                months=(7, 8, 9),
-            ),
-            by=user,
-        )
-        services.plan_submit(plan=plan, by=user)
-        WorkPlan.objects.filter(pk=plan.pk).update(submitted_at=timezone.now() - timedelta(days=1))
+    def submit_and_approve(self, plan: WorkPlan, user, coordinator, submitted: datetime) -> WorkPlan:
+        with acting(user, submitted):
+            services.plan_submit(plan=plan, by=user)
+        # Reviewed within the week, still in December: the plan is in force before the year starts.
+        with acting(coordinator, submitted + timedelta(days=5, hours=4)):
+            return services.plan_approve(plan=plan, by=coordinator, comment=DATA["approval_comment"])
 
-    def previous_year_plan(self, user, coordinator) -> None:
-        """Last year's approved plan, so "start next year's plan from this one" has something to copy."""
-        companion = user.companion
-        if WorkPlan.objects.filter(companion=companion, year=self.year - 1).exists():
-            return
-        plan = services.plan_create(companion=companion, year=self.year - 1, by=user)
-        self.activities(plan, tuple(companion.villages.values_list("code", flat=True)), skip=set())
-        services.plan_submit(plan=plan, by=user)
-        services.plan_approve(plan=plan, by=coordinator)
-        self.progress(plan, user, coordinator)
-
-    def activities(self, plan: WorkPlan, villages: tuple[str, ...], *, skip: set[str]) -> None:
+    def activities(self, plan: WorkPlan, villages: tuple[str, ...], *, left_out: set[str]) -> list[Activity]:
+        """The plan's activities from the data file; one for each village where the activity is per village."""
         pillars = {p.code: p for p in Pillar.objects.all()}
         rows = []
-        for position, (code, title, group, sdg, indicator, qty, unit, months, poor, per_village) in enumerate(
-            ACTIVITIES
-        ):
-            if code in skip or code not in pillars:
+        for position, spec in enumerate(ACTIVITIES):
+            if spec["pillar"] in left_out or spec["pillar"] not in pillars:
                 continue
-            targets = villages if per_village else (None,)
-            for village in targets:
-                rows.append(
-                    Activity(
-                        plan=plan,
-                        pillar=pillars[code],
-                        village_id=village,
-                        title=title,
-                        objective=f"Mendukung desa dalam: {title.lower()}.",
-                        target_group=group,
-                        sdg_goal=sdg,
-                        indicator=indicator,
-                        target_quantity=Decimal(qty),
-                        unit=unit,
-                        months=months,
-                        budget=Decimal(self.rng.randrange(2, 40) * 500_000) if self.rng.random() < 0.6 else None,
-                        budget_source="Dana Desa" if self.rng.random() < 0.7 else "APBD Kabupaten",
-                        partners=self.rng.choice(
-                            ["Dinas PMD", "Puskesmas", "Dinas Koperasi dan UKM", "Bank BPD DIY", ""]
-                        ),
-                        poor_priority=poor,
-                        position=position,
-                    )
-                )
-        Activity.objects.bulk_create(rows)
+            for village in villages if spec["per_village"] else (None,):
+                activity = self.activity(spec, plan=plan, pillar=pillars[spec["pillar"]], village_id=village)
+                activity.position = position
+                rows.append(activity)
+        return rows
 
-    def progress(self, plan: WorkPlan, user, coordinator) -> None:
-        """Progress for every scheduled month before the current one, and its monthly reports."""
-        last_month = self.today.month - 1 if plan.year == self.year else 12
-        rows = []
-        for activity in plan.activities.all():
-            scheduled = [m for m in activity.months if m <= last_month]
-            per_month = (activity.target_quantity / max(len(activity.months), 1)).quantize(Decimal("0.01"))
-            for month in scheduled:
-                status = self.rng.choices(
-                    [MonthlyProgress.Status.DONE, MonthlyProgress.Status.ONGOING, MonthlyProgress.Status.POSTPONED],
-                    weights=[6, 3, 1],
-                )[0]
-                quantity = per_month if status == MonthlyProgress.Status.DONE else Decimal("0")
-                rows.append(
-                    MonthlyProgress(
-                        activity=activity,
-                        month=month,
-                        status=status,
-                        quantity=quantity,
-                        description=f"{activity.title} dilaksanakan bersama pemerintah desa.",
-                        problems=""
-                        if status == MonthlyProgress.Status.DONE
-                        else "Jadwal desa bentrok dengan kegiatan lain.",
-                        follow_up=""
-                        if status == MonthlyProgress.Status.DONE
-                        else "Dijadwalkan ulang bulan berikutnya.",
-                        updated_by=user,
-                    )
-                )
-        MonthlyProgress.objects.bulk_create(rows)
-        self.monthly_reports(plan, user, coordinator, last_month)
+    def activity(self, spec: dict, **fields) -> Activity:
+        return Activity(
+            title=spec["title"],
+            objective=spec.get("objective") or f"Mendukung desa dalam: {spec['title'].lower()}.",
+            target_group=spec["target_group"],
+            sdg_goal=spec["sdg_goal"],
+            indicator=spec["indicator"],
+            target_quantity=Decimal(spec["target_quantity"]),
+            unit=spec["unit"],
+            months=tuple(spec["months"]),
+            budget=None if spec["budget"] is None else Decimal(spec["budget"]),
+            budget_source=spec["budget_source"],
+            partners=spec["partners"],
+            poor_priority=spec["poor_priority"],
+            **fields,
+        )
 
-    def monthly_reports(self, plan: WorkPlan, user, coordinator, last_month: int) -> None:
-        """Reports for the months before the current one: most acknowledged, some late, the latest
-        waiting; pendamping1 has one returned month and pendamping5 one missing month."""
-        name = user.get_username()
-        missing = last_month - 2 if name == "pendamping5" and plan.year == self.year else None
-        returned = last_month - 1 if name == "pendamping1" and plan.year == self.year else None
-        now = timezone.now()
+    def revision(self, plan: WorkPlan, user, coordinator, story: dict) -> None:
+        """Approved and reported, then reopened for a new programme, changed and submitted again: the review
+        shows what changed while the approved version stays in force."""
+        with acting(coordinator, self.days_ago(story["reopened_days_ago"], 10)):
+            plan = services.plan_reopen(plan=plan, by=coordinator, reason=story["reason"])
+        with acting(user, self.days_ago(story["changed_days_ago"], 13)):
+            activities = list(plan.written_activities().order_by("pk"))
+            changed = next(a for a in activities if a.title == story["changed_activity"])
+            changed.target_quantity += story["changed_target_add"]
+            changed.months = tuple(sorted({*changed.months, story["changed_month_added"]}))
+            services.activity_save(activity=changed, by=user)
+            # One activity not started yet gives way to the new programme, if one is left this late in the year.
+            reported = set(MonthlyProgress.objects.filter(activity__plan=plan).values_list("activity_id", flat=True))
+            removable = next((a for a in reversed(activities) if a.approved_id not in reported), None)
+            if removable is not None:
+                services.activity_delete(activity=removable, by=user)
+            spec = story["new_activity"]
+            months = sorted({self.today.month + ahead for ahead in spec["months_ahead"]} & set(range(1, 13)))
+            new = self.activity({**spec, "months": months}, plan=plan, pillar=Pillar.objects.get(code=spec["pillar"]))
+            services.activity_save(activity=new, by=user)
+        with acting(user, self.days_ago(story["submitted_days_ago"], 9)):
+            services.plan_submit(plan=plan, by=user)
+
+    def previous_year_plan(self, person: Person, users: dict) -> None:
+        """Last year's approved plan, reported through December, so "start next year's plan from this one" has
+        something to copy."""
+        user, coordinator = users[person.username], users[person.coordinator]
+        if WorkPlan.objects.filter(companion=user.companion, year=self.year - 1).exists():
+            return
+        plan = self.draft(user, self.year - 1, self.at(date(self.year - 2, 11, 12), 9), left_out=set())
+        plan = self.submit_and_approve(plan, user, coordinator, self.at(date(self.year - 2, 12, 3), 10))
+        self.months(plan, user, coordinator, {})
+
+    # ----------------------------------------------------------------------------------------------
+    # Months and their reports
+
+    def months(self, plan: WorkPlan, user, coordinator, story: dict) -> None:
+        """Every month before the current one: its progress entries written, then its report sent in the first
+        days of the next month and acknowledged a few days later. This year's latest report still waits, one is
+        returned and one month is never sent where the companion's story says so."""
+        this_year = plan.year == self.year
+        last_month = self.today.month - 1 if this_year else 12
+        missing = returned = None
+        if this_year and "missing_report" in story:
+            missing = self.today.month - story["missing_report"]["months_ago"]
+        if this_year and "returned_report" in story:
+            returned = self.today.month - story["returned_report"]["months_ago"]
+        days = story.get("report_days", DATA["report_days"])
+        activities = list(plan.activities_in_force().order_by("pk"))
+        schedules = {a.pk: self.schedule(a) for a in activities}
+        carried = dict.fromkeys(schedules, Decimal("0"))
         for month in range(1, last_month + 1):
-            if month == missing:
+            sent = self.sent_at(plan.year, month, self.rng.choice(days))
+            if month == missing or sent is None:
                 continue
-            report = progress.report_submit(plan=plan, month=month, by=user)
-            next_year, next_month = (plan.year + 1, 1) if month == 12 else (plan.year, month + 1)
-            # Mostly by the 5th of the next month; a 8th or a 12th makes some of them late.
-            day = self.rng.choice([1, 2, 3, 3, 4, 5, 5, 8, 12])
-            at = min(timezone.make_aware(datetime(next_year, next_month, day, 9)), now - timedelta(hours=1))
-            MonthlyReport.objects.filter(pk=report.pk).update(submitted_at=at)
+            counts = self.entries(month, activities, schedules, carried, user, sent)
+            with acting(user, sent):
+                report = progress.report_submit(plan=plan, month=month, by=user, **self.report_text(month, counts))
             if month == returned:
-                progress.report_return(
-                    report=report, by=coordinator, note="Mohon lampirkan foto kegiatan dan daftar hadir rakor."
+                back = self.before_now(self.at(timezone.localdate(sent) + timedelta(days=2), 10, 30))
+                if back:
+                    with acting(coordinator, back):
+                        progress.report_return(report=report, by=coordinator, note=story["returned_report"]["note"])
+                continue
+            if this_year and month == last_month:
+                continue  # the latest report waits for the coordinator
+            # Read in office hours one to three days later.
+            read = self.at(timezone.localdate(sent) + timedelta(days=self.rng.randint(1, 3)), self.rng.randint(9, 15))
+            read = self.before_now(read)
+            if read:
+                with acting(coordinator, read):
+                    progress.report_acknowledge(report=report, by=coordinator)
+
+    def sent_at(self, year: int, month: int, day: int) -> datetime | None:
+        """When the report of ``month`` goes: on ``day`` of the next month (past the deadline day, it is late),
+        or earlier today if that day has not come yet; None in the first minutes of the month after."""
+        next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+        day = min(day, calendar.monthrange(next_year, next_month)[1])
+        sent = self.at(date(next_year, next_month, day), self.rng.randint(8, 16), self.rng.randrange(0, 60, 5))
+        if sent < self.now:
+            return sent
+        opened = self.at(date(next_year, next_month, 1), 0)
+        if self.now - opened < timedelta(hours=1):
+            return None
+        return opened + (self.now - opened) * self.rng.uniform(0.4, 0.95)
+
+    def schedule(self, activity: Activity) -> dict[int, Decimal]:
+        """What each scheduled month should add to the activity's achievement."""
+        whole = activity.unit not in MEASURED_UNITS
+        months = sorted(activity.months)
+        return dict(zip(months, shares(activity.target_quantity, len(months), whole=whole), strict=True))
+
+    def entries(
+        self,
+        month: int,
+        activities: list[Activity],
+        schedules: dict[int, dict[int, Decimal]],
+        carried: dict[int, Decimal],
+        user,
+        sent: datetime,
+    ) -> dict[str, int]:
+        """The month's progress entries, written the afternoon before the report goes; a month postponed or only
+        partly done carries what is left to the activity's next month. Returns how many ended in each status."""
+        Status = MonthlyProgress.Status
+        texts = DATA["progress"]
+        done_text = {spec["title"]: spec["done"] for spec in ACTIVITIES}
+        rows, counts = [], {"scheduled": 0, Status.DONE: 0, Status.ONGOING: 0, Status.POSTPONED: 0}
+        for activity in activities:
+            if month not in schedules[activity.pk]:
+                continue
+            whole = activity.unit not in MEASURED_UNITS
+            owed = carried[activity.pk] + schedules[activity.pk][month]
+            last = month == max(activity.months)
+            roll = self.rng.random()
+            if roll < 0.1 and not last:
+                status, quantity = Status.POSTPONED, Decimal("0")
+            elif owed == 0 or (roll < 0.3 and not last):
+                status = Status.ONGOING
+                half = owed / 2
+                quantity = half.to_integral_value(ROUND_DOWN) if whole else half.quantize(Decimal("0.01"))
+            else:
+                status, quantity = Status.DONE, owed
+            carried[activity.pk] = owed - quantity
+            counts["scheduled"] += 1
+            counts[status] += 1
+            words = texts.get(status, {})
+            rows.append(
+                MonthlyProgress(
+                    activity=activity,
+                    month=month,
+                    status=status,
+                    quantity=quantity,
+                    description=words.get("description", done_text.get(activity.title, "")).format(
+                        title=activity.title
+                    ),
+                    problems=words.get("problems", ""),
+                    follow_up=words.get("follow_up", ""),
+                    updated_by=user,
                 )
-            elif month < last_month or plan.year < self.year:
-                progress.report_acknowledge(report=report, by=coordinator)
-            # The log and the review carry believable dates, not the moment the demo was built.
-            report.events.filter(to_status="submitted").update(created_at=at)
-            reviewed = min(at + timedelta(days=2), now)
-            report.events.exclude(to_status="submitted").update(created_at=reviewed)
-            MonthlyReport.objects.filter(pk=report.pk, reviewed_at__isnull=False).update(reviewed_at=reviewed)
+            )
+        written = self.at(timezone.localdate(sent) - ONE_DAY, self.rng.randint(15, 19), self.rng.randrange(0, 60, 5))
+        with acting(user, written):
+            bulk_create_with_history(rows, MonthlyProgress, default_user=user, default_date=written)
+        return counts
+
+    def report_text(self, month: int, counts: dict[str, int]) -> dict[str, str]:
+        Status = MonthlyProgress.Status
+        words = DATA["report"]
+        summary = words["summary"].format(
+            month=DATA["month_names"][month - 1],
+            scheduled=counts["scheduled"],
+            done=counts[Status.DONE],
+            ongoing=counts[Status.ONGOING],
+            postponed=counts[Status.POSTPONED],
+        )
+        # December's plan for the next month belongs to next year's plan.
+        return {"summary": summary, "next_month_plan": words["next_month_plan"] if month < 12 else ""}
 
 
 def _table(headers: list[str], rows: list[tuple[int, list]]) -> Table:
