@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pillars.fields import MonthsFormField
-from pillars.models import Activity, Pillar, WorkPlan
+from pillars.models import PILLAR_ORDER, Activity, Pillar, WorkPlan
 from pillars.services import narrative_digest
 from villages.number_fields import NumberField, RupiahField, ShownLanguageForm
 
@@ -82,7 +82,7 @@ class ActivityForm(ShownLanguageForm, forms.ModelForm):
         pillars = Q(is_active=True)
         if self.instance.pillar_id:
             pillars |= Q(pk=self.instance.pillar_id)
-        self.fields["pillar"].queryset = Pillar.objects.filter(pillars).order_by("order", "code")
+        self.fields["pillar"].queryset = Pillar.objects.filter(pillars).order_by(*PILLAR_ORDER)
         if self.instance.pillar_id and self.initial.get("pillar") == self.instance.pillar_id:
             # The instance's initial value is the pk, but the choices are keyed by code (to_field_name);
             # left alone, the edit page would show no pillar selected.

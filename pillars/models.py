@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -59,6 +59,12 @@ class PlanChildQuerySet(ScopedQuerySet):
     plan_path = "plan__"
 
 
+# The order pillars are shown in, and the plan's order of activities: by pillar, then as the companion arranged
+# them. Every page, document and workbook lists them so (Activity.plan_order is the twin for loaded rows).
+PILLAR_ORDER = ("order", "code")
+ACTIVITY_ORDER = ("pillar__order", "pillar__code", "position", "pk")
+
+
 class PillarQuerySet(models.QuerySet):
     def active(self) -> PillarQuerySet:
         return self.filter(is_active=True)
@@ -83,7 +89,7 @@ class Pillar(models.Model):
     class Meta:
         verbose_name = _("pillar")
         verbose_name_plural = _("pillars")
-        ordering = ["order", "code"]
+        ordering = list(PILLAR_ORDER)
 
     def __str__(self) -> str:
         return self.name
@@ -222,12 +228,22 @@ class WorkPlan(models.Model):
 
 
 class ActivityQuerySet(PlanChildQuerySet):
+    def in_plan_order(self) -> ActivityQuerySet:
+        """By pillar, then as the companion arranged them. Twin of :attr:`Activity.plan_order`."""
+        return self.order_by(*ACTIVITY_ORDER)
+
     def scheduled_in(self, month: int) -> ActivityQuerySet:
         return self.filter(months__includes=month)
 
     def in_force(self) -> ActivityQuerySet:
         """Activities of an approved version, the only ones any figure counts. Twin of :attr:`Activity.is_in_force`."""
         return self.filter(in_force_condition("plan__"), pending=False)
+
+    def covering(self, village_code: str) -> ActivityQuerySet:
+        """Worked in ``village_code``: naming it, or for all the villages of a plan that has it. Twin of
+        :meth:`Activity.covers`."""
+        plan_has_it = WorkPlan.villages.through.objects.filter(workplan_id=OuterRef("plan_id"), region_id=village_code)
+        return self.filter(Q(village_id=village_code) | (Q(village__isnull=True) & Exists(plan_has_it)))
 
     def poor_group(self) -> ActivityQuerySet:
         """Aimed at poor households or BLT recipients. Twin of :meth:`Activity.poor_group`."""
@@ -330,7 +346,7 @@ class Activity(models.Model):
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        ordering = ["plan_id", "pillar__order", "position", "pk"]
+        ordering = ["plan_id", *ACTIVITY_ORDER]
         constraints = [
             models.CheckConstraint(condition=Q(target_quantity__gte=0), name="activity_target_not_negative"),
             models.CheckConstraint(
@@ -354,6 +370,11 @@ class Activity(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.plan.get_absolute_url()}#activity-{self.pk}"
+
+    @property
+    def plan_order(self) -> tuple:
+        """This activity's place in its plan (its pillar loaded). Twin of :meth:`ActivityQuerySet.in_plan_order`."""
+        return (self.pillar.order, self.pillar.code, self.position, self.pk)
 
     @property
     def is_in_force(self) -> bool:
@@ -382,7 +403,8 @@ class Activity(models.Model):
         return bool(poor_priority) or target_group == cls.TargetGroup.POOR
 
     def covers(self, village_code: str) -> bool:
-        """Worked in ``village_code``: its own village, or any of the plan's villages for an all-villages activity."""
+        """Worked in ``village_code``: its own village, or any of the plan's villages for an all-villages activity
+        (the caller knows the plan has it). Twin of :meth:`ActivityQuerySet.covering`."""
         return self.village_id is None or self.village_id == village_code
 
     def clean(self) -> None:

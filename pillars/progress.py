@@ -426,7 +426,7 @@ def freeze(plan: WorkPlan) -> list[dict]:
     """The plan's activities in force as plain values, kept with a report when it is submitted so that it
     prints what was in force that month (pillar, village, target), however the plan changes later."""
     rows = []
-    for a in plan.activities_in_force().select_related("pillar", "village").order_by(*ACTIVITY_ORDER):
+    for a in plan.activities_in_force().select_related("pillar", "village").in_plan_order():
         rows.append(
             {
                 "id": a.pk,
@@ -457,27 +457,19 @@ def _as_recorded(activity: Activity, row: dict) -> Activity:
     return activity
 
 
-# The plan's order of activities: by pillar, then as the companion arranged them (and its key for loaded rows).
-ACTIVITY_ORDER = ("pillar__order", "pillar__code", "position", "pk")
-
-
-def plan_order(activity: Activity) -> tuple:
-    return (activity.pillar.order, activity.pillar.code, activity.position, activity.pk)
-
-
 def month_activities(plan: WorkPlan, month: int, report: MonthlyReport | None = None) -> tuple[list[Activity], bool]:
     """The activities a month is about, in the plan's order, and whether they are the report's record.
 
     A submitted or acknowledged report shows what was in force when it was submitted; an open month shows
     the version in force now.
     """
-    activities = plan.activities_in_force().select_related("pillar", "village").order_by(*ACTIVITY_ORDER)
+    activities = plan.activities_in_force().select_related("pillar", "village").in_plan_order()
     recorded = {row["id"]: row for row in frozen_activities(report)}
     if not recorded:
         return list(activities), False
     by_id = {a.pk: a for a in plan.activities.filter(pk__in=recorded)}
     shown = [_as_recorded(by_id[pk], row) for pk, row in recorded.items() if pk in by_id]
-    shown.sort(key=plan_order)
+    shown.sort(key=lambda activity: activity.plan_order)
     return shown, True
 
 

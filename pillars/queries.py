@@ -8,7 +8,15 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from pillars.changes import FieldChange, FieldDisplay, field_changes
-from pillars.models import Activity, ActivityComment, MonthlyProgress, Pillar, WorkPlan, under_revision_condition
+from pillars.models import (
+    PILLAR_ORDER,
+    Activity,
+    ActivityComment,
+    MonthlyProgress,
+    Pillar,
+    WorkPlan,
+    under_revision_condition,
+)
 from pillars.services import CONTENT_FIELDS
 from villages.models import Region, VillageData
 
@@ -44,14 +52,14 @@ def plan_sections(plan: WorkPlan, activities: QuerySet[Activity] | None = None) 
         .prefetch_related(
             Prefetch("comments", queryset=ActivityComment.objects.select_related("author"), to_attr="review_comments")
         )
-        .order_by("pillar__order", "pillar__code", "position", "pk")
+        .in_plan_order()
     )
     by_pillar: dict[int, list[Activity]] = {}
     for activity in activities:
         by_pillar.setdefault(activity.pillar_id, []).append(activity)
     pillars = Pillar.objects.filter(is_active=True) | Pillar.objects.filter(pk__in=list(by_pillar))
     return [
-        PillarSection(pillar, by_pillar.get(pillar.pk, [])) for pillar in pillars.distinct().order_by("order", "code")
+        PillarSection(pillar, by_pillar.get(pillar.pk, [])) for pillar in pillars.distinct().order_by(*PILLAR_ORDER)
     ]
 
 

@@ -333,7 +333,7 @@ def plan_start_next(*, source: WorkPlan, by) -> WorkPlan:
     plan._history_user = by
     plan.save(update_fields=["priorities", "data_basis", "updated_at"])
     activities = source.activities_in_force() if source.is_in_force else source.written_activities()
-    activities = list(activities.order_by("pillar__order", "position", "pk"))
+    activities = list(activities.in_plan_order())
     numbers = figures.figures_for(activities, through=12)
     villages = set(plan.villages.values_list("code", flat=True))
     copies = []
@@ -484,7 +484,7 @@ def plan_snapshot_data(plan: WorkPlan, activities: list[Activity] | None = None)
     ``activities`` may be passed when the caller has them loaded already (the plan page does).
     """
     if activities is None:
-        activities = list(plan.written_activities().order_by("pillar__order", "position", "pk"))
+        activities = list(plan.written_activities().in_plan_order())
         villages = sorted(plan.villages.values_list("code", flat=True))
     else:
         villages = None

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pillars import figures, tallies
 from pillars.figures import Tally, last_complete_month
-from pillars.models import Activity, MonthlyReport, Pillar, PlanYear, WorkPlan, under_revision_condition
+from pillars.models import PILLAR_ORDER, Activity, MonthlyReport, Pillar, PlanYear, WorkPlan, under_revision_condition
 from pillars.queries import status_counts
 from villages.models import Companion, Region, VillageData
 from villages.scope import below, is_within, viewer_for, within
@@ -424,7 +424,7 @@ def progress(
             f"{url}#pillar-{pillar.code}" if plan_url else url,
             tally=counted.pillars.get(pillar.pk, Tally()),
         )
-        for pillar in Pillar.objects.order_by("order", "code")
+        for pillar in Pillar.objects.order_by(*PILLAR_ORDER)
         if pillar.is_active or pillar.pk in counted.pillars
     ]
     return Progress(

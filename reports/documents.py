@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, override
 
 from pillars import figures
 from pillars.models import Activity, MonthlyReport, WorkPlan
-from pillars.progress import ActivityMonth, month_rows, next_month_activities, plan_order
+from pillars.progress import ActivityMonth, month_rows, next_month_activities
 from pillars.queries import PillarSection, VillageRow, plan_sections, plan_villages
 from reports.models import Office
 from villages.formats import month_name
@@ -328,7 +328,7 @@ def month_document(plan: WorkPlan, month: int) -> MonthDocument:
     villages = list(plan.villages.select_related("parent__parent").order_by("code"))
     page = month_rows(plan, month)
     rows = [row for row in page.scheduled + page.others if row.scheduled or row.entry is not None]
-    rows.sort(key=lambda row: plan_order(row.activity))
+    rows.sort(key=lambda row: row.activity.plan_order)
     report = MonthlyReport.objects.filter(plan=plan, month=month).first()
     next_month = month + 1 if month < 12 else None
     with override(DOCUMENT_LANGUAGE):

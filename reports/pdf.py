@@ -25,7 +25,6 @@ from reports.documents import DOCUMENT_LANGUAGE
 # Relative URLs in the templates resolve against this base; the .invalid domain never resolves, so
 # even a fetcher bug could not reach the network with it.
 BASE_URL = "https://document.rkt.invalid/"
-INLINE_PREFIX = "inline:"
 
 
 class PdfUnavailable(Exception):

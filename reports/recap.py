@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from pillars import figures, progress
 from pillars.figures import Tally
-from pillars.models import Activity, MonthlyProgress, Pillar, WorkPlan
+from pillars.models import ACTIVITY_ORDER, Activity, MonthlyProgress, Pillar, WorkPlan
 from reports import dashboard
 from reports.documents import DOCUMENT_LANGUAGE, MONTHS, ToDate, indonesian_date
 from reports.workbook import PERCENT_FORMAT, clean_text, number_format, percent_value, print_setup
@@ -43,7 +43,7 @@ BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=13)
 HEADER_FILL = PatternFill("solid", fgColor="E6EFE9")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-ORDER = ("plan__companion__user__username", "plan_id", "pillar__order", "pillar__code", "position", "pk")
+ORDER = ("plan__companion__user__username", "plan_id", *ACTIVITY_ORDER)
 
 
 class Entry(NamedTuple):

@@ -16,7 +16,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import linebreaksbr
 from django.utils.translation import gettext
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from pillars import figures
-from pillars.models import Activity, WorkPlan
+from pillars.models import ACTIVITY_ORDER, Activity, WorkPlan
 from reports.documents import ToDate, to_date
 from villages.formats import format_number, format_rupiah
 from villages.models import Region, VillageData
@@ -122,14 +122,13 @@ class PlannedYear:
 
 def planned_here(user, village: Region) -> list[PlannedYear]:
     """Activities in force that cover ``village`` (its own, or all of a plan's villages), newest year first."""
-    plan_has_village = WorkPlan.villages.through.objects.filter(workplan_id=OuterRef("plan_id"), region_id=village.code)
     activities = (
         Activity.objects.visible_to(user)
         .in_force()
         .filter(plan__in=WorkPlan.objects.counted())
-        .filter(Q(village=village) | (Q(village__isnull=True) & Q(Exists(plan_has_village))))
+        .covering(village.code)
         .select_related("plan__companion__user", "pillar")
-        .order_by("-plan__year", "plan__companion__user__username", "pillar__order", "position", "pk")
+        .order_by("-plan__year", "plan__companion__user__username", *ACTIVITY_ORDER)
     )
     by_year: dict[int, list[Activity]] = {}
     for activity in activities:

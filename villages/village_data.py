@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from villages.batches import LOOKUP_SIZE, chunks
 from villages.cells import CellError, cell_text
-from villages.columns import COLUMNS, FIELDS, Column, column_for_header, normalise, parse_cell
+from villages.columns import FIELDS, Column, column_for_header, normalise, parse_cell
 from villages.formats import format_number, format_rupiah
 from villages.models import Region, VillageData
 from villages.spreadsheet import Table, VillageDataFileError, read_table
@@ -408,8 +408,3 @@ def _consistent(record: VillageData, row: _Row, headers: dict[str, str], report:
                 )
                 ok = False
     return ok
-
-
-def describe(columns=COLUMNS) -> list[tuple[str, str]]:
-    """(header, what goes in it) for the template's notes sheet, in the active language."""
-    return [(column.header, str(column.help)) for column in columns]
