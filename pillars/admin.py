@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from pillars import progress, services
+from pillars import rules, services
 from pillars.fields import MonthsField
 from pillars.models import (
     Activity,
@@ -51,13 +51,13 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
 def lock_reason(obj) -> str | None:
     """Why the workflow does not let ``obj`` change now (see the services' rules); None when it may."""
     if isinstance(obj, WorkPlan):
-        return services.plan_lock_reason(obj)
+        return rules.plan_lock_reason(obj)
     if isinstance(obj, Activity):
-        return services.activity_lock_reason(obj)
+        return rules.activity_lock_reason(obj)
     if isinstance(obj, MonthlyProgress):
-        return progress.entry_lock_reason(obj)
+        return rules.entry_lock_reason(obj)
     if isinstance(obj, MonthlyReport):
-        return progress.report_lock_reason(obj)
+        return rules.report_lock_reason(obj)
     return None
 
 
@@ -196,7 +196,7 @@ class LockedPlanInline(VersionedAdmin):
     the plan; each row's form checks its own version."""
 
     def may_change(self, obj) -> bool:
-        return obj is None or services.plan_lock_reason(obj) is None
+        return obj is None or rules.plan_lock_reason(obj) is None
 
     def has_add_permission(self, request, obj=None) -> bool:
         return self.may_change(obj) and super().has_add_permission(request, obj)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from pillars.models import Activity
-from pillars.queries import PillarSection, VillageRow
+from pillars.selectors import PillarSection, VillageRow
 
 QUARTERS = ((1, 2, 3), (4, 5, 6), (7, 8, 9), (10, 11, 12))
 

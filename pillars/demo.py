@@ -29,7 +29,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history
 
-from pillars import progress, services
+from pillars import services
 from pillars.models import Activity, MonthlyProgress, Pillar, PlanYear, WorkPlan
 from villages.columns import normalise_code
 from villages.models import Companion, Region, VillageData
@@ -424,12 +424,12 @@ class DemoBuilder:
                 continue
             counts = self.entries(month, activities, schedules, carried, user, sent)
             with acting(user, sent):
-                report = progress.report_submit(plan=plan, month=month, by=user, **self.report_text(month, counts))
+                report = services.report_submit(plan=plan, month=month, by=user, **self.report_text(month, counts))
             if month == returned:
                 back = self.before_now(self.at(timezone.localdate(sent) + timedelta(days=2), 10, 30))
                 if back:
                     with acting(coordinator, back):
-                        progress.report_return(report=report, by=coordinator, note=story["returned_report"]["note"])
+                        services.report_return(report=report, by=coordinator, note=story["returned_report"]["note"])
                 continue
             if this_year and month == last_month:
                 continue  # the latest report waits for the coordinator
@@ -438,7 +438,7 @@ class DemoBuilder:
             read = self.before_now(read)
             if read:
                 with acting(coordinator, read):
-                    progress.report_acknowledge(report=report, by=coordinator)
+                    services.report_acknowledge(report=report, by=coordinator)
 
     def sent_at(self, year: int, month: int, day: int) -> datetime | None:
         """When the report of ``month`` goes: on ``day`` of the next month (past the deadline day, it is late),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pillars.fields import MonthsFormField
 from pillars.models import PILLAR_ORDER, Activity, Pillar, WorkPlan
-from pillars.services import narrative_digest
+from pillars.rules import narrative_digest
 from villages.number_fields import NumberField, RupiahField, ShownLanguageForm
 
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pillars import services
+from pillars import rules, selectors, services
 from pillars.access import PlanAccess, own_plan_for, plan_for, visible_plan
 from pillars.changes import FieldDisplay, conflict_changes
 from pillars.checks import plan_checks
@@ -36,13 +36,7 @@ from pillars.forms import (
     StartPlanForm,
 )
 from pillars.models import Activity, ActivityComment, Pillar, PlanSnapshot, PlanYear, WorkPlan
-from pillars.queries import (
-    plan_changes,
-    plan_sections,
-    plan_villages,
-    snapshot_sections,
-    with_pillar_counts,
-)
+from pillars.selectors import plan_changes, plan_sections, plan_villages, snapshot_sections, with_pillar_counts
 from villages.models import Region
 from villages.scope import viewer_for
 
@@ -199,7 +193,7 @@ def _detail_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> dic
             {section.pillar.pk: section.pillar for section in sections},
             {row.village.code: row.village.name for row in villages},
         )
-        changes = plan_changes(snapshot.data, services.plan_snapshot_data(plan, activities), display)
+        changes = plan_changes(snapshot.data, selectors.plan_snapshot_data(plan, activities), display)
     context = {
         "plan": plan,
         "sections": sections,
@@ -218,7 +212,7 @@ def _detail_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> dic
         "has_months": plan.is_in_force or plan.reports.exists(),
     }
     if access.can_edit:
-        context["submit_problems"] = services.submit_problems(plan) if activities else None
+        context["submit_problems"] = rules.submit_problems(plan) if activities else None
         context["activity_form"] = forms.get("activity_form") or ActivityForm(plan=plan)
     if access.can_review:
         context["review_form"] = review_form = forms.get("review_form") or PlanReviewForm(activities=activities)

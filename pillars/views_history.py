@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from pillars.access import visible_plan
-from pillars.history import history_page
 from pillars.models import Activity
+from pillars.selectors.history import history_page
 
 
 @require_GET

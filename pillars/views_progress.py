@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pillars import evidence as evidence_rules
-from pillars import progress
+from pillars import rules, selectors, services
 from pillars.access import MonthAccess, plan_access, report_access, require_owner, require_reviewer, visible_plan
 from pillars.forms_progress import (
     AcknowledgeForm,
@@ -63,7 +63,7 @@ def _month_url(plan: WorkPlan, month: int, anchor: str = "") -> str:
 
 def _access(user, plan: WorkPlan, month: int) -> MonthAccess:
     report = plan.reports.filter(month=month).first()
-    return MonthAccess(plan_access(user, plan), progress.why_not_reportable(plan, month), report)
+    return MonthAccess(plan_access(user, plan), rules.why_not_reportable(plan, month), report)
 
 
 @dataclass
@@ -73,7 +73,7 @@ class Card:
 
     CLEAN, SAVED, INVALID, CONFLICT, REFUSED = "clean", "saved", "invalid", "conflict", "refused"
 
-    row: progress.ActivityMonth
+    row: selectors.ActivityMonth
     bound_form: ProgressForm | None = None
     state: str = CLEAN  # also the card's CSS class, state-<state>
     message: str = ""
@@ -117,11 +117,11 @@ class Card:
 
 
 def _month_context(request, plan: WorkPlan, month: int, *, replace: Card | None = None) -> dict:
-    page = progress.month_rows(plan, month)
+    page = selectors.month_rows(plan, month)
     cards = {row.activity.pk: Card(row) for row in page.all}
     if replace is not None:
         cards[replace.row.activity.pk] = replace
-    cells = progress.plan_cells(plan)
+    cells = selectors.plan_cells(plan)
     return {
         "plan": plan,
         "month": month,
@@ -175,7 +175,7 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
     # Any activity of the plan (404 otherwise); the service says why one not in force cannot be reported.
     activity = get_object_or_404(plan.activities.all(), pk=activity_pk)
     require_owner(plan, request.user)  # 403 for a reviewer before any form is read
-    row = progress.month_row(plan, month, activity.pk)
+    row = selectors.month_row(plan, month, activity.pk)
     entry = row.entry or MonthlyProgress(activity=activity, month=month)
     form = ProgressForm(
         request.POST,
@@ -187,7 +187,7 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
     if not form.is_valid():
         return _render_card(request, plan, month, Card(row, form, Card.INVALID), INVALID)
     try:
-        progress.progress_save(
+        services.progress_save(
             activity=activity,
             month=month,
             values=form.values(),
@@ -195,12 +195,12 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
             files=form.checked_files,
             by=request.user,
         )
-    except progress.ProgressConflict as conflict:
+    except services.ProgressConflict as conflict:
         current = conflict.current
         data = request.POST.copy()
         # Saving again now overwrites the other tab's values, knowingly: the form moves to their version.
         data[form.add_prefix("version")] = str(current.version)
-        fresh = progress.month_row(plan, month, activity.pk)
+        fresh = selectors.month_row(plan, month, activity.pk)
         form = ProgressForm(data, instance=current, activity=activity, evidence_count=len(current.evidence.all()))
         return _render_card(request, plan, month, Card(fresh, form, Card.CONFLICT, current=current), CONFLICT)
     except (WorkflowError, PermissionDenied) as refusal:
@@ -209,7 +209,7 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
     if not _is_htmx(request):
         messages.success(request, _("Saved: %(title)s") % {"title": activity.title})
         return redirect(_month_url(plan, month, f"activity-{activity.pk}"))
-    return _render_card(request, plan, month, Card(progress.month_row(plan, month, activity.pk), state=Card.SAVED))
+    return _render_card(request, plan, month, Card(selectors.month_row(plan, month, activity.pk), state=Card.SAVED))
 
 
 @require_GET
@@ -241,24 +241,24 @@ def evidence_delete(request, pk: int):
     plan, month = entry.activity.plan, entry.month
     require_owner(plan, request.user)
     try:
-        progress.evidence_delete(evidence=evidence, by=request.user)
+        services.evidence_delete(evidence=evidence, by=request.user)
     except (WorkflowError, PermissionDenied) as refusal:
         message = "; ".join(refusal.problems) if isinstance(refusal, WorkflowError) else str(refusal)
         if _is_htmx(request):
-            card = Card(progress.month_row(plan, month, entry.activity_id), state=Card.REFUSED)
+            card = Card(selectors.month_row(plan, month, entry.activity_id), state=Card.REFUSED)
             card.message = message
             return _render_card(request, plan, month, card, REFUSED)
         messages.error(request, message)
         return redirect(_month_url(plan, month, f"activity-{entry.activity_id}"))
     if _is_htmx(request):
-        card = Card(progress.month_row(plan, month, entry.activity_id), state=Card.SAVED)
+        card = Card(selectors.month_row(plan, month, entry.activity_id), state=Card.SAVED)
         return _render_card(request, plan, month, card)
     messages.success(request, _("File removed: %(name)s") % {"name": evidence.original_name})
     return redirect(_month_url(plan, month, f"activity-{entry.activity_id}"))
 
 
 def _report_context(request, plan: WorkPlan, month: int, **extra) -> dict:
-    page = progress.month_rows(plan, month)
+    page = selectors.month_rows(plan, month)
     access = _access(request.user, plan, month)
     context = {
         "plan": plan,
@@ -267,7 +267,7 @@ def _report_context(request, plan: WorkPlan, month: int, **extra) -> dict:
         "access": access,
         "report": access.report,
         "next_month": month + 1 if month < 12 else None,
-        "next_activities": progress.next_month_activities(plan, month, access.report),
+        "next_activities": selectors.next_month_activities(plan, month, access.report),
         "postpone_form": PostponeForm(unreported=page.unreported),
         "form": ReportSubmitForm(instance=access.report),
     }
@@ -289,7 +289,7 @@ def month_report(request, pk: int, month: int):
         context = _report_context(request, plan, month, form=form)
         return render(request, "pillars/report_submit.html", context, status=INVALID)
     try:
-        progress.report_submit(
+        services.report_submit(
             plan=plan,
             month=month,
             by=request.user,
@@ -309,13 +309,13 @@ def month_postpone(request, pk: int, month: int):
     plan = visible_plan(request.user, pk)
     month = _check_month(month)
     require_owner(plan, request.user)
-    page = progress.month_rows(plan, month)
+    page = selectors.month_rows(plan, month)
     form = PostponeForm(request.POST, unreported=page.unreported)
     if not form.is_valid():
         context = _report_context(request, plan, month, postpone_form=form)
         return render(request, "pillars/report_submit.html", context, status=INVALID)
     try:
-        count = progress.mark_postponed(
+        count = services.mark_postponed(
             plan=plan, month=month, activities=list(form.cleaned_data["activities"]), by=request.user
         )
     except WorkflowError as refusal:
@@ -347,11 +347,11 @@ def _detail_context(request, report: MonthlyReport, **forms) -> dict:
         "report": report,
         "plan": plan,
         "month": report.month,
-        "page": progress.month_rows(plan, report.month),
-        "next_activities": progress.next_month_activities(plan, report.month, report),
+        "page": selectors.month_rows(plan, report.month),
+        "next_activities": selectors.next_month_activities(plan, report.month, report),
         "events": report.events.select_related("actor")[:50],
         "access": report_access(request.user, report),
-        "late": progress.is_late(plan.year, report.month, report.submitted_at),
+        "late": rules.is_late(plan.year, report.month, report.submitted_at),
         "acknowledge_form": AcknowledgeForm(),
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(),
@@ -386,7 +386,7 @@ def _decide(request, pk: int, form_class, form_name: str, action) -> HttpRespons
 @login_required
 def report_acknowledge(request, pk: int):
     def act(report, data):
-        progress.report_acknowledge(report=report, by=request.user, comment=data["comment"])
+        services.report_acknowledge(report=report, by=request.user, comment=data["comment"])
         messages.success(request, _("Report acknowledged."))
 
     return _decide(request, pk, AcknowledgeForm, "acknowledge_form", act)
@@ -396,7 +396,7 @@ def report_acknowledge(request, pk: int):
 @login_required
 def report_return(request, pk: int):
     def act(report, data):
-        progress.report_return(report=report, by=request.user, note=data["note"])
+        services.report_return(report=report, by=request.user, note=data["note"])
         messages.success(request, _("Report returned to the companion with your note."))
 
     return _decide(request, pk, ReturnForm, "return_form", act)
@@ -406,7 +406,7 @@ def report_return(request, pk: int):
 @login_required
 def report_reopen(request, pk: int):
     def act(report, data):
-        progress.report_reopen(report=report, by=request.user, reason=data["reason"])
+        services.report_reopen(report=report, by=request.user, reason=data["reason"])
         messages.success(request, _("The month is reopened for the companion."))
 
     return _decide(request, pk, ReopenForm, "reopen_form", act)
@@ -418,7 +418,7 @@ def completeness(request):
     form = YearForm(request.GET)
     today = timezone.localdate()
     year = (form.cleaned_data["year"] if form.is_valid() else None) or today.year
-    grid = progress.Completeness(request.user, year)
+    grid = selectors.Completeness(request.user, year)
     years = sorted(set(PlanYear.objects.values_list("year", flat=True)) | {year}, reverse=True)
     # A kabupaten fits on one page; a province or the country is shown a page of companions at a time (the
     # totals are of all of them), so no page outgrows a phone or a connection.

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from pillars import figures, tallies
 from pillars.figures import Tally, last_complete_month
 from pillars.models import PILLAR_ORDER, Activity, MonthlyReport, Pillar, PlanYear, WorkPlan, under_revision_condition
-from pillars.queries import status_counts
+from pillars.selectors import status_counts
 from villages.models import Companion, Region, VillageData
 from villages.scope import below, is_within, viewer_for, within
 

@@ -19,8 +19,15 @@ from django.utils.translation import gettext_lazy, override
 
 from pillars import figures
 from pillars.models import Activity, MonthlyReport, WorkPlan
-from pillars.progress import ActivityMonth, month_rows, next_month_activities
-from pillars.queries import PillarSection, VillageRow, plan_sections, plan_villages
+from pillars.selectors import (
+    ActivityMonth,
+    PillarSection,
+    VillageRow,
+    month_rows,
+    next_month_activities,
+    plan_sections,
+    plan_villages,
+)
 from reports.models import Office
 from villages.formats import month_name
 from villages.models import Companion, Region

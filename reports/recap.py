@@ -24,7 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from pillars import figures, progress
+from pillars import figures, selectors
 from pillars.figures import Tally
 from pillars.models import ACTIVITY_ORDER, Activity, MonthlyProgress, Pillar, WorkPlan
 from reports import dashboard
@@ -158,7 +158,7 @@ def write_recap(user, *, year: int, today: date, out) -> None:
     selection = dashboard.Selection.of_scope(user, year, today)
     plans = dashboard.scoped_plans(user, selection)
     numbers = dashboard.progress(plans, selection, by_area=False, per_activity=True)
-    grid = {row.companion.pk: row for row in progress.completeness(user, year)}
+    grid = {row.companion.pk: row for row in selectors.completeness(user, year)}
     cut_off = ToDate(year, selection.month)
     with override(DOCUMENT_LANGUAGE):
         heading = Heading(year, _scope_name(user), indonesian_date(today), cut_off)
@@ -296,7 +296,7 @@ def _companion_sheet(wb, plans: QuerySet[WorkPlan], numbers: dashboard.Progress,
     for companion_id, row in sorted(grid.items(), key=lambda item: item[1].companion.user.username):
         plan = by_companion.get(companion_id)
         tally = numbers.plans.get(plan.pk, Tally()) if plan else Tally()
-        owed = [cell for cell in row.cells if row.owes and cell.state != progress.Cell.NOT_DUE]
+        owed = [cell for cell in row.cells if row.owes and cell.state != selectors.Cell.NOT_DUE]
         ws.append(
             [
                 _text(ws, row.companion.display_name),
@@ -306,7 +306,7 @@ def _companion_sheet(wb, plans: QuerySet[WorkPlan], numbers: dashboard.Progress,
                 len(owed),
                 sum(1 for cell in owed if cell.is_reported),
                 sum(1 for cell in owed if cell.shown_late),
-                sum(1 for cell in owed if cell.state == progress.Cell.MISSING),
+                sum(1 for cell in owed if cell.state == selectors.Cell.MISSING),
             ]
         )
     ws.append(_header(ws, [_("Total"), "", ""]) + _tally_cells(ws, numbers.total))

@@ -18,7 +18,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pillars import services
+from pillars import access, services
 from pillars.changes import FieldChange, FieldDisplay, field_changes, stored_values
 from pillars.forms import ActivityForm
 from pillars.models import Activity, MonthlyProgress, WorkPlan
@@ -194,7 +194,7 @@ def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] 
 
 def require_upload_allowed(plan: WorkPlan, user) -> None:
     """Only the plan's companion, and only while the plan is a draft or returned."""
-    services.require_owner(plan, user)
+    access.require_owner(plan, user)
     if plan.status not in WorkPlan.EDITABLE:
         raise UploadError(_("This plan is locked; a workbook can be uploaded only into a draft or returned plan."))
 

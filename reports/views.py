@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from pillars import figures, progress
+from pillars import figures, selectors
 from pillars.models import WorkflowEvent, WorkPlan
-from pillars.queries import written_count
+from pillars.selectors import written_count
 from reports import dashboard
 from villages.formats import month_name
 from villages.scope import viewer_for
@@ -126,14 +126,14 @@ def _heat_row(row) -> HeatRow:
     return HeatRow(row.companion.display_name, cells)
 
 
-def _grid(user, selection: dashboard.Selection, year: int) -> progress.Completeness:
+def _grid(user, selection: dashboard.Selection, year: int) -> selectors.Completeness:
     """The completeness of ``year`` (:class:`pillars.progress.Completeness`, the one implementation), narrowed
     by the selection's role and area."""
     area = selection.area.code if selection.area else None
-    return progress.Completeness(user, year, role=selection.role, area_code=area)
+    return selectors.Completeness(user, year, role=selection.role, area_code=area)
 
 
-def _heatmap(grid: progress.Completeness, month: int) -> Heatmap:
+def _heatmap(grid: selectors.Completeness, month: int) -> Heatmap:
     """Report completeness of the companions who owe reports, the ones most behind first; companions without a
     plan in force owe none and are listed apart."""
     totals = grid.totals
@@ -147,7 +147,7 @@ def _heatmap(grid: progress.Completeness, month: int) -> Heatmap:
         late=sum(total.late for total in totals),
         returned=sum(total.returned for total in totals),
         not_owing=[
-            (companion.display_name, progress.plan_status_label(companion.plan_status) or _("no plan"))
+            (companion.display_name, selectors.plan_status_label(companion.plan_status) or _("no plan"))
             for companion in not_owing[:NOT_OWING_ROWS]
         ],
         not_owing_count=not_owing.count(),
@@ -216,7 +216,7 @@ def _companion_context(request, viewer) -> dict:
     )
     months = _my_months(current, selection.month) if current else []
     # Last year's months still owed stay on the home until they are sent (December is due in January).
-    earlier = [m for m in _my_months(previous, 12) if m.state in progress.WAITING_FOR_COMPANION] if previous else []
+    earlier = [m for m in _my_months(previous, 12) if m.state in selectors.WAITING_FOR_COMPANION] if previous else []
     return {
         "year": year,
         "plans": my_plans,
@@ -244,14 +244,14 @@ def _my_months(plan: WorkPlan, last_month: int) -> list[MyMonth]:
             cell.shown_late,
             reverse("pillars:plan-month", args=[plan.pk, cell.month]),
         )
-        for cell in progress.plan_cells(plan)
+        for cell in selectors.plan_cells(plan)
         if cell.month <= last_month
     ]
 
 
 def next_report_month(months: list[MyMonth]) -> MyMonth | None:
     """The earliest month over that still needs the companion: missing, due, returned or reopened."""
-    return next((m for m in months if m.state in progress.WAITING_FOR_COMPANION), None)
+    return next((m for m in months if m.state in selectors.WAITING_FOR_COMPANION), None)
 
 
 def _next_step(plan: WorkPlan | None, months: list[MyMonth], year: int) -> NextStep:
@@ -259,9 +259,9 @@ def _next_step(plan: WorkPlan | None, months: list[MyMonth], year: int) -> NextS
     if waiting is not None:
         text = _("report %(month)s %(year)s.") % {"month": month_name(waiting.month), "year": waiting.year}
         note = ""
-        if waiting.state == progress.Cell.RETURNED:
+        if waiting.state == selectors.Cell.RETURNED:
             note = _("Your coordinator returned it with a note.")
-        elif waiting.state == progress.Cell.REOPENED:
+        elif waiting.state == selectors.Cell.REOPENED:
             note = _("Your coordinator reopened it for a correction.")
         label = _("Report %(month)s") % {"month": month_name(waiting.month)}
         return NextStep(text, label, waiting.url, note=note)

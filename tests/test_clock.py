@@ -8,7 +8,7 @@ import time
 
 from django.utils import timezone
 
-from pillars.progress import report_deadline
+from pillars.rules import report_deadline
 from tests.clock import local
 
 

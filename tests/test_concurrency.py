@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from pillars import progress, services
+from pillars import services
 from pillars.models import MonthlyProgress
 from tests.factories import ActivityFactory, PlanFactory
 
@@ -51,7 +51,7 @@ def test_parallel_saves_keep_every_accepted_write_and_refuse_the_rest(cast, appr
                 text = f"thread {number} step {step}"
                 # Its own entry: read the version it has, save on it (like one open tab).
                 current = MonthlyProgress.objects.filter(activity=own, month=1).first()
-                progress.progress_save(
+                services.progress_save(
                     activity=own,
                     month=1,
                     values={"status": "ongoing", "quantity": Decimal(step), "description": text},
@@ -64,14 +64,14 @@ def test_parallel_saves_keep_every_accepted_write_and_refuse_the_rest(cast, appr
                 # The shared entry: everyone saves on the version they saw; only one of a race wins.
                 seen = MonthlyProgress.objects.filter(activity=shared, month=1).first()
                 try:
-                    progress.progress_save(
+                    services.progress_save(
                         activity=shared,
                         month=1,
                         values={"status": "ongoing", "quantity": Decimal(1), "description": text},
                         version=seen.version if seen else 0,
                         by=cast.companion,
                     )
-                except progress.ProgressConflict:
+                except services.ProgressConflict:
                     with lock:
                         outcomes["shared refused"] += 1
                 else:
@@ -116,7 +116,7 @@ def test_two_saves_at_once_never_leave_an_entry_more_files_than_the_limit(cast, 
     settings.MEDIA_ROOT = tmp_path
     plan, activities = approved
     activity = activities[0]
-    progress.progress_save(activity=activity, month=1, values={"status": "ongoing"}, version=0, by=cast.companion)
+    services.progress_save(activity=activity, month=1, values={"status": "ongoing"}, version=0, by=cast.companion)
     outcomes: Counter = Counter()
     failures: list[str] = []
     lock = threading.Lock()
@@ -129,10 +129,10 @@ def test_two_saves_at_once_never_leave_an_entry_more_files_than_the_limit(cast, 
             for _ in range(20):  # until this save is either stored or refused for the count
                 version = MonthlyProgress.objects.get(activity=activity, month=1).version
                 try:
-                    progress.progress_save(
+                    services.progress_save(
                         activity=activity, month=1, values={}, version=version, files=files, by=cast.companion
                     )
-                except progress.ProgressConflict:
+                except services.ProgressConflict:
                     continue
                 except services.WorkflowError:
                     with lock:

@@ -19,7 +19,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from pillars import figures, progress, services
+from pillars import figures, selectors, services
 from pillars.models import Activity, MonthlyReport, Pillar, WorkPlan
 from reports import dashboard
 from tests.clock import Clock
@@ -50,16 +50,16 @@ class World:
 
 
 def save(activity: Activity, month: int, quantity: str, status: str, by) -> None:
-    progress.progress_save(
+    services.progress_save(
         activity=activity, month=month, values={"status": status, "quantity": D(quantity)}, version=0, by=by
     )
 
 
 def send(plan: WorkPlan, month: int, day: str, clock: Clock, by, *, acknowledge_by=None) -> MonthlyReport:
     clock.set(day)
-    report = progress.report_submit(plan=plan, month=month, by=by)
+    report = services.report_submit(plan=plan, month=month, by=by)
     if acknowledge_by is not None:
-        report = progress.report_acknowledge(report=report, by=acknowledge_by)
+        report = services.report_acknowledge(report=report, by=acknowledge_by)
     return report
 
 
@@ -159,7 +159,7 @@ def world(cast, clock) -> World:
     save(a["Ditunda"], 3, "0", "postponed", rina)
     march = send(plan, 3, "2026-04-08 09:00", clock, rina, acknowledge_by=koord)  # late
     clock.set("2026-04-09 09:00")
-    progress.report_reopen(report=march, by=koord, reason="Lengkapi foto.")
+    services.report_reopen(report=march, by=koord, reason="Lengkapi foto.")
     clock.set("2026-04-20 09:00")
     save(a["Dua per tiga"], 4, "2", "done", rina)
     save(a["Dibatalkan"], 4, "0", "cancelled", rina)
@@ -522,7 +522,7 @@ def test_every_surface_counts_the_same_reports_owed_missing_and_late(cast, world
     """Finding 4: the home counted approved plans only, the completeness page every companion; Finding 3: a
     companion whose plan is being revised still owes and sends reports."""
     coordinator = cast.client_for(cast.coordinator)
-    grid = {row.companion.user.username: row for row in progress.completeness(cast.coordinator, YEAR)}
+    grid = {row.companion.user.username: row for row in selectors.completeness(cast.coordinator, YEAR)}
     assert set(grid) == {"pld", "pld2", "pld4"}  # pld3 is not active in 2026
     assert (grid["pld"].owes, grid["pld2"].owes, grid["pld4"].owes) == (True, True, False)
     states = [cell.state for cell in grid["pld"].cells]
@@ -569,8 +569,8 @@ def test_a_reopened_month_says_reopened_and_late_everywhere(cast, world, languag
         cast.client_for(cast.companion), reverse("pillars:plan-month", args=[world.pld.pk, 3]), language
     )
     with translation.override(language):
-        label, late = str(progress.CELL_LABELS[progress.Cell.REOPENED]), translation.gettext("late")
-    assert context["cell"].state == progress.Cell.REOPENED and context["cell"].shown_late
+        label, late = str(selectors.CELL_LABELS[selectors.Cell.REOPENED]), translation.gettext("late")
+    assert context["cell"].state == selectors.Cell.REOPENED and context["cell"].shown_late
     assert label.capitalize() in html and late in html
 
 

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from pillars import figures, progress, services, tallies
+from pillars import figures, services, tallies
 from pillars.models import Activity, MonthlyProgress, Pillar, PlanTally, PlanTallyState, WorkPlan
 from reports import dashboard
 from tests.factories import ActivityFactory, CompanionFactory, PlanFactory, UserFactory, region
@@ -114,7 +114,7 @@ def write_every_way(cast, world, wide):
     plan, both = wide["plan"], wide["both"]
     yield (
         "a service saves progress",
-        lambda: progress.progress_save(
+        lambda: services.progress_save(
             activity=world.a["Sepertiga"], month=9, values={"status": "done", "quantity": D("1")}, version=0, by=rina
         ),
     )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 
-from pillars.progress import Cell, CompletenessCell
+from pillars.selectors import Cell, CompletenessCell
 from villages.formats import month_name
 
 register = template.Library()

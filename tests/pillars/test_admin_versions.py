@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from pillars import progress, services
+from pillars import services
 from pillars.models import Activity, MonthlyProgress, MonthlyReport, WorkPlan
 from tests.admin_helpers import change_form_data
 from tests.factories import ActivityFactory, ProgressFactory, region
@@ -44,8 +44,8 @@ def entry(plan):
 
 @pytest.fixture
 def acknowledged(cast, plan, entry):
-    report = progress.report_submit(plan=plan, month=3, by=cast.companion, summary="Maret")
-    return progress.report_acknowledge(report=report, by=cast.coordinator)
+    report = services.report_submit(plan=plan, month=3, by=cast.companion, summary="Maret")
+    return services.report_acknowledge(report=report, by=cast.coordinator)
 
 
 # --- the lost write ------------------------------------------------------------------------------------
@@ -70,7 +70,7 @@ def test_a_companions_tab_opened_before_an_admin_correction_gets_the_conflict(ca
 def test_an_admin_form_opened_before_a_companions_save_is_refused(cast, plan, entry):
     client = cast.client_for(cast.admin)
     data = change_form_data(client.get(change_url(entry)), description="Koreksi admin")
-    progress.progress_save(
+    services.progress_save(
         activity=entry.activity, month=3, values={"description": "Tulisan pendamping"}, version=1, by=cast.companion
     )
     response = client.post(change_url(entry), data)
@@ -177,7 +177,7 @@ def test_a_locked_row_cannot_be_deleted_in_the_admin(cast, entry, acknowledged):
 def test_a_month_locked_after_the_admin_opened_the_entry_refuses_the_save(cast, plan, entry):
     client = cast.client_for(cast.admin)
     data = change_form_data(client.get(change_url(entry)), description="Koreksi admin")
-    progress.report_submit(plan=plan, month=3, by=cast.companion)
+    services.report_submit(plan=plan, month=3, by=cast.companion)
     assert client.post(change_url(entry), data).status_code == 403
     entry.refresh_from_db()
     assert entry.description == "Rapat"

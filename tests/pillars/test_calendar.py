@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from pillars import progress
+from pillars import rules
 from pillars.models import MonthlyReport, WorkPlan
-from pillars.progress import Cell
+from pillars.selectors import Cell
 from tests.factories import ActivityFactory
 from tests.pillars import progress_fixtures
 from tests.pillars.progress_fixtures import approve, entry_data
@@ -97,8 +97,8 @@ def test_the_deadline_day_is_a_setting(cast, plan_2026, clock, settings):
 def test_on_the_last_day_of_a_month_it_is_not_due_and_the_next_month_cannot_be_reported(cast, plan_2026, clock):
     clock.set("2026-06-30 23:59")
     assert grid_cell(cast, 2026, 6).state == Cell.NOT_DUE
-    assert progress.why_not_reportable(plan_2026, 6) is None
-    assert progress.why_not_reportable(plan_2026, 7)
+    assert rules.why_not_reportable(plan_2026, 6) is None
+    assert rules.why_not_reportable(plan_2026, 7)
     rakor = plan_2026.activities.get()
     save = reverse("pillars:progress-save", args=[plan_2026.pk, 7, rakor.pk])
     assert cast.client_for(cast.companion).post(save, entry_data(rakor)).status_code == 403
@@ -158,9 +158,9 @@ def test_a_plan_of_the_new_year_opens_on_january_and_reports_nothing_before_the_
     plan = approve(cast.plan, year=2027)
     ActivityFactory(plan=plan, months=(1,))
     clock.set("2026-12-31 23:59")
-    assert progress.why_not_reportable(plan, 1)
+    assert rules.why_not_reportable(plan, 1)
     clock.set("2027-01-01 00:00")
-    assert progress.why_not_reportable(plan, 1) is None
+    assert rules.why_not_reportable(plan, 1) is None
     opened = cast.client_for(cast.companion).get(reverse("pillars:plan-months", args=[plan.pk]))
     assert opened.url == reverse("pillars:plan-month", args=[plan.pk, 1])
 

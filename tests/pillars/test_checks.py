@@ -6,7 +6,7 @@ import pytest
 
 from pillars.checks import plan_checks
 from pillars.models import Activity, Pillar
-from pillars.queries import plan_sections, plan_villages
+from pillars.selectors import plan_sections, plan_villages
 from tests.factories import ActivityFactory, VillageDataFactory, region
 from villages.models import VillageData
 

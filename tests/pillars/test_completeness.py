@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from pillars import progress
+from pillars import selectors
 from pillars.models import MonthlyReport
-from pillars.progress import Cell, completeness, plan_cells, report_deadline
+from pillars.rules import report_deadline
+from pillars.selectors import Cell, completeness, plan_cells
 from tests.clock import local
 from tests.factories import CompanionFactory, PlanFactory, UserFactory, open_year, region
 from tests.pillars import progress_fixtures
@@ -206,8 +207,8 @@ def mixed_year(cast):
 
 @pytest.mark.parametrize("now", [local(YEAR, 3, 5, 12), local(YEAR, 7, 6, 0, 30), local(YEAR + 1, 1, 10)])
 def test_the_grouped_totals_are_the_sum_of_every_rows_cells(cast, year_plan, mixed_year, now):
-    grid = progress.Completeness(cast.coordinator, YEAR, now)
-    by_rows = [progress.MonthTotals() for _ in range(12)]
+    grid = selectors.Completeness(cast.coordinator, YEAR, now)
+    by_rows = [selectors.MonthTotals() for _ in range(12)]
     for row in grid.all_rows():
         if row.owes:
             for cell in row.cells:
@@ -218,7 +219,7 @@ def test_the_grouped_totals_are_the_sum_of_every_rows_cells(cast, year_plan, mix
 
 @pytest.mark.parametrize("now", [local(YEAR, 3, 5, 12), local(YEAR, 7, 6, 0, 30), local(YEAR + 1, 1, 10)])
 def test_the_most_behind_are_the_first_of_every_row_sorted_by_missing_months_then_name(cast, mixed_year, now):
-    grid = progress.Completeness(cast.coordinator, YEAR, now)
+    grid = selectors.Completeness(cast.coordinator, YEAR, now)
     everyone = sorted(
         (row for row in grid.all_rows() if row.owes),
         key=lambda row: (-row.missing, row.companion.display_name.lower(), row.companion.pk),
@@ -231,14 +232,14 @@ def test_the_most_behind_are_the_first_of_every_row_sorted_by_missing_months_the
 def test_a_grid_narrowed_to_an_area_or_a_role_holds_only_those_companions(cast, year_plan, mixed_year):
     elsewhere = region("34.03.03.2001")
     CompanionFactory(user=UserFactory(username="far"), villages=[elsewhere], role="PD")
-    names = {c.user.username for c in progress.Completeness(cast.coordinator, YEAR, area_code="34.03.03").companions}
+    names = {c.user.username for c in selectors.Completeness(cast.coordinator, YEAR, area_code="34.03.03").companions}
     assert names == {"far"}
-    by_role = progress.Completeness(cast.coordinator, YEAR, role="PD").companions
+    by_role = selectors.Completeness(cast.coordinator, YEAR, role="PD").companions
     assert {c.user.username for c in by_role} == {"far"}
 
 
 def test_rows_are_read_only_for_the_companions_shown(cast, mixed_year, django_assert_num_queries):
-    grid = progress.Completeness(cast.coordinator, YEAR, local(YEAR, 7, 6))
+    grid = selectors.Completeness(cast.coordinator, YEAR, local(YEAR, 7, 6))
     page = list(grid.owing[:3])
     with django_assert_num_queries(1):
         rows = grid.rows(page)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from PIL import Image
 from PIL.ExifTags import IFD, Base
 
-from pillars import progress
+from pillars import services
 from pillars.evidence import check_upload
 from pillars.models import Evidence
 from pillars.services import WorkflowError
@@ -188,7 +188,7 @@ def test_the_file_limit_is_counted_again_under_the_lock(cast, plan, settings):
     first = [check_upload(upload(f"a{i}.pdf", PDF_BYTES)) for i in range(6)]
     second = [check_upload(upload(f"b{i}.pdf", PDF_BYTES)) for i in range(6)]
     # Both forms counted 0 files; the first save stores 6.
-    progress.progress_save(activity=rakor, month=3, values={}, version=1, files=first, by=cast.companion)
+    services.progress_save(activity=rakor, month=3, values={}, version=1, files=first, by=cast.companion)
     with pytest.raises(WorkflowError, match="at most 10 files; it has 6 and you added 6"):
-        progress.progress_save(activity=rakor, month=3, values={}, version=2, files=second, by=cast.companion)
+        services.progress_save(activity=rakor, month=3, values={}, version=2, files=second, by=cast.companion)
     assert entry.evidence.count() == 6

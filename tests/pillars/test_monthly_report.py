@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from pillars import progress
+from pillars import rules, services
 from pillars.models import MonthlyProgress, MonthlyReport, WorkflowEvent, WorkPlan
 from pillars.services import WorkflowError
 from tests.clock import local
@@ -156,11 +156,11 @@ def test_postponing_rejects_get(cast, plan):
 
 @pytest.fixture
 def submitted(cast, plan):
-    return progress.report_submit(plan=plan, month=3, by=cast.companion)
+    return services.report_submit(plan=plan, month=3, by=cast.companion)
 
 
 def test_the_queue_lists_waiting_reports_in_scope_oldest_first(cast, plan, submitted):
-    older = progress.report_submit(plan=plan, month=2, by=cast.companion)
+    older = services.report_submit(plan=plan, month=2, by=cast.companion)
     MonthlyReport.objects.filter(pk=older.pk).update(submitted_at=local(2026, 1, 1, 9))
     response = cast.client_for(cast.coordinator).get(reverse("pillars:report-queue"))
     assert response.status_code == 200
@@ -173,7 +173,7 @@ def test_the_queue_of_a_coordinator_out_of_scope_is_empty(cast, submitted):
 
 
 def test_the_queue_leaves_out_acknowledged_reports(cast, submitted):
-    progress.report_acknowledge(report=submitted, by=cast.coordinator)
+    services.report_acknowledge(report=submitted, by=cast.coordinator)
     response = cast.client_for(cast.coordinator).get(reverse("pillars:report-queue"))
     assert list(response.context["page"].object_list) == []
 
@@ -239,14 +239,14 @@ def test_returning_without_a_note_is_refused_next_to_the_field(cast, submitted):
 
 def test_a_returned_report_is_resubmitted_and_keeps_its_first_submission_time(cast, plan, submitted):
     first = submitted.submitted_at
-    progress.report_return(report=submitted, by=cast.coordinator, note="Perbaiki")
+    services.report_return(report=submitted, by=cast.coordinator, note="Perbaiki")
     assert submit(cast.client_for(cast.companion), plan).status_code == 302
     submitted.refresh_from_db()
     assert (submitted.status, submitted.submitted_at) == ("submitted", first)
 
 
 def test_the_coordinator_reopens_an_acknowledged_month_with_a_reason(cast, plan, submitted):
-    progress.report_acknowledge(report=submitted, by=cast.coordinator)
+    services.report_acknowledge(report=submitted, by=cast.coordinator)
     response = decide(cast.client_for(cast.coordinator), submitted, "reopen", reason="Salah angka")
     assert response.status_code == 302
     submitted.refresh_from_db()
@@ -258,7 +258,7 @@ def test_the_coordinator_reopens_an_acknowledged_month_with_a_reason(cast, plan,
 
 
 def test_reopening_needs_a_reason(cast, submitted):
-    progress.report_acknowledge(report=submitted, by=cast.coordinator)
+    services.report_acknowledge(report=submitted, by=cast.coordinator)
     response = decide(cast.client_for(cast.coordinator), submitted, "reopen", reason="")
     assert response.status_code == 422
     submitted.refresh_from_db()
@@ -273,9 +273,9 @@ def test_only_an_acknowledged_report_can_be_reopened(cast, submitted):
 
 
 def test_an_acknowledged_report_cannot_be_returned(cast, submitted):
-    progress.report_acknowledge(report=submitted, by=cast.coordinator)
+    services.report_acknowledge(report=submitted, by=cast.coordinator)
     with pytest.raises(WorkflowError):
-        progress.report_return(report=submitted, by=cast.coordinator, note="Terlambat")
+        services.report_return(report=submitted, by=cast.coordinator, note="Terlambat")
 
 
 @pytest.mark.parametrize("action", ["acknowledge", "return", "reopen"])
@@ -351,6 +351,6 @@ def test_the_report_detail_sends_anonymous_visitors_to_login_and_rejects_post(ca
 
 
 def test_a_late_report_is_marked_late_on_its_page(cast, plan, submitted):
-    MonthlyReport.objects.filter(pk=submitted.pk).update(submitted_at=progress.report_deadline(plan.year, 3))
+    MonthlyReport.objects.filter(pk=submitted.pk).update(submitted_at=rules.report_deadline(plan.year, 3))
     response = cast.client_for(cast.coordinator).get(reverse("pillars:report-detail", args=[submitted.pk]))
     assert response.context["late"] is True

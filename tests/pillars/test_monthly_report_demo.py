@@ -6,7 +6,7 @@ import pytest
 
 from pillars.demo import DemoBuilder
 from pillars.models import MonthlyReport, WorkflowEvent
-from pillars.progress import Cell, completeness
+from pillars.selectors import Cell, completeness
 from tests.pillars import progress_fixtures
 from villages.models import Companion
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from pillars import services
 from pillars.models import Activity, WorkPlan
-from pillars.services import narrative_digest
+from pillars.rules import narrative_digest
 from tests.factories import ActivityFactory, PlanFactory, open_year, region
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pillars import progress, services
+from pillars import rules, selectors, services
 from pillars.models import Activity, MonthlyProgress, WorkPlan
 from tests.factories import ActivityFactory, PlanFactory
 
@@ -16,14 +16,14 @@ pytestmark = pytest.mark.django_db
 def test_a_reopened_plan_can_still_be_reported_and_a_never_approved_one_cannot(cast, clock):
     plan = PlanFactory(companion=cast.plan.companion, year=2025)
     activity = ActivityFactory(plan=plan, months=(1,))
-    assert progress.why_not_reportable(plan, 1)  # a draft: not yet
+    assert rules.why_not_reportable(plan, 1)  # a draft: not yet
     services.plan_submit(plan=plan, by=cast.companion)
     services.plan_approve(plan=plan, by=cast.coordinator)
     services.plan_reopen(plan=plan, by=cast.coordinator, reason="Program kabupaten baru.")
     plan.refresh_from_db()
     assert plan.status == WorkPlan.Status.DRAFT and plan.is_in_force
     assert WorkPlan.objects.in_force().filter(pk=plan.pk).exists()
-    progress.progress_save(
+    services.progress_save(
         activity=activity, month=1, values={"status": "done", "quantity": Decimal(1)}, version=0, by=cast.companion
     )
     assert MonthlyProgress.objects.filter(activity=activity, month=1).exists()
@@ -41,7 +41,7 @@ def reopened(cast, clock):
     training = ActivityFactory(plan=plan, title="Pelatihan", months=(3,), target_quantity=Decimal("2"), position=1)
     services.plan_submit(plan=plan, by=cast.companion)
     services.plan_approve(plan=plan, by=cast.coordinator)
-    progress.progress_save(
+    services.progress_save(
         activity=meeting, month=1, values={"status": "done", "quantity": Decimal(3)}, version=0, by=cast.companion
     )
     plan = services.plan_reopen(plan=plan, by=cast.coordinator, reason="Program baru.")
@@ -74,7 +74,7 @@ def test_a_revision_changes_nothing_in_force_until_it_is_approved(cast, reopened
     assert meeting.target_quantity == Decimal("12")
     assert added.pending and not added.is_in_force
     assert list(plan.activities_in_force().order_by("pk")) == [meeting, _training]
-    page = progress.month_rows(plan, 2)
+    page = selectors.month_rows(plan, 2)
     assert [row.activity for row in page.scheduled] == [meeting]
     assert page.scheduled[0].figures.target == Decimal("12")
 
@@ -82,10 +82,10 @@ def test_a_revision_changes_nothing_in_force_until_it_is_approved(cast, reopened
 def test_progress_meanwhile_is_recorded_against_the_approved_activity(cast, reopened):
     plan, meeting, _training = reopened
     with pytest.raises(services.WorkflowError, match="revision"):
-        progress.progress_save(
+        services.progress_save(
             activity=copy_of(meeting), month=2, values={"status": "done"}, version=0, by=cast.companion
         )
-    progress.progress_save(
+    services.progress_save(
         activity=meeting, month=2, values={"status": "done", "quantity": Decimal(1)}, version=0, by=cast.companion
     )
     assert MonthlyProgress.objects.filter(activity=meeting).count() == 2
@@ -115,7 +115,7 @@ def test_approving_the_revision_writes_it_into_the_approved_activities(cast, reo
 def test_a_revision_cannot_remove_an_activity_that_got_progress_meanwhile(cast, reopened):
     plan, _meeting, training = reopened
     services.activity_delete(activity=copy_of(training), by=cast.companion, version=copy_of(training).version)
-    progress.progress_save(
+    services.progress_save(
         activity=training, month=3, values={"status": "ongoing", "quantity": Decimal(1)}, version=0, by=cast.companion
     )
     services.plan_submit(plan=plan, by=cast.companion)

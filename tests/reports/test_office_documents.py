@@ -21,7 +21,7 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
-from pillars import progress, services
+from pillars import services
 from pillars.models import Activity, MonthlyReport
 from reports import documents, word
 from reports.models import Office
@@ -78,13 +78,13 @@ def reported(cast, clock, office):
     services.plan_approve(plan=plan, by=cast.coordinator)
     clock.set("2026-03-20 09:00")
     for activity in plan.activities.all():
-        progress.progress_save(
+        services.progress_save(
             activity=activity, month=3, values={"status": "done", "quantity": Decimal(1)}, version=0, by=cast.companion
         )
     clock.set("2026-04-02 09:00")
-    report = progress.report_submit(plan=plan, month=3, by=cast.companion)
+    report = services.report_submit(plan=plan, month=3, by=cast.companion)
     clock.set("2026-04-03 09:00")
-    progress.report_acknowledge(report=report, by=cast.coordinator)
+    services.report_acknowledge(report=report, by=cast.coordinator)
     clock.set("2026-06-15 10:00")
     plan.refresh_from_db()
     return plan

@@ -1,4 +1,5 @@
-"""Read models shared by the plan page and the exports: a plan laid out by pillar."""
+"""What the plan pages read: a plan's activities by pillar, its villages, counts for the lists, and the changes
+since its approved version."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pillars.models import (
     WorkPlan,
     under_revision_condition,
 )
-from pillars.services import CONTENT_FIELDS
+from pillars.selectors.snapshots import CONTENT_FIELDS
 from villages.models import Region, VillageData
 
 
@@ -126,8 +127,12 @@ class PlanChanges:
 
 
 COMPARED_FIELDS = ("months", *CONTENT_FIELDS)
+
+
 # A snapshot row keeps a foreign key under its column (``pillar_id``); the change builder names fields.
 COMPARED_NAMES = tuple(key.removesuffix("_id") for key in COMPARED_FIELDS)
+
+
 NARRATIVE_FIELDS = ("priorities", "data_basis")
 
 

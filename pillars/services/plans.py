@@ -2,114 +2,45 @@
 
 Each transition is one function with keyword-only arguments, run in a transaction: it re-reads the
 plan under a row lock, checks who may act from which state, changes the plan, writes one
-:class:`WorkflowEvent`, and nothing else. Views only call these.
-"""
+:class:`WorkflowEvent`, and nothing else. Views only call these."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from pillars import figures
 from pillars.access import require_owner, require_reviewer
-from pillars.models import (
-    Activity,
-    ActivityComment,
-    MonthlyProgress,
-    PlanSnapshot,
-    PlanYear,
-    WorkflowEvent,
-    WorkPlan,
-)
+from pillars.errors import WorkflowError
+from pillars.models import Activity, ActivityComment, MonthlyProgress, PlanSnapshot, PlanYear, WorkflowEvent, WorkPlan
+from pillars.rules import narrative_digest, plan_lock_reason, submit_problems
+from pillars.selectors.snapshots import CONTENT_FIELDS, REVISED_FIELDS, plan_snapshot_data
+from pillars.services.locking import _check_version
 from villages.models import Companion
 from villages.scope import viewer_for
-
-
-class WorkflowError(Exception):
-    """A transition that is not possible in the plan's state; ``problems`` says why."""
-
-    def __init__(self, problems: str | list[str]):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        super().__init__("; ".join(str(p) for p in self.problems))
-
-
-class VersionConflict(Exception):
-    """A save made on a version that is no longer current; ``current`` is the row as saved now.
-
-    Nothing was written: the caller shows the current values beside what the user typed.
-    """
-
-    def __init__(self, current):
-        self.current = current
-        super().__init__(f"{type(current).__name__} {current.pk} is at version {current.version}")
-
-
-def _check_version(current, version: int | None) -> None:
-    # None: a caller with its own staleness check (the workbook upload compares a fingerprint).
-    if version is not None and current.version != version:
-        raise VersionConflict(current)
-
-
-def locked_current(model, pk: int, version: int | None):
-    """The row ``pk`` of ``model`` (a plan, an activity, a progress entry or a monthly report) under a row
-    lock, refused with :class:`VersionConflict` if it moved past ``version``: the check every page makes
-    before a save, for a writer without a service of its own (the admin). Call it inside a transaction."""
-    current = model.objects.select_for_update().get(pk=pk)
-    _check_version(current, version)
-    return current
-
-
-def plan_lock_reason(plan: WorkPlan) -> str | None:
-    """Why the plan's narrative, villages and activities cannot change now; None while it is a draft or returned."""
-    if plan.status in WorkPlan.EDITABLE:
-        return None
-    return _("This plan is %(status)s and locked; it can only change while a draft or returned.") % {
-        "status": plan.get_status_display().lower()
-    }
-
-
-def activity_lock_reason(activity: Activity) -> str | None:
-    """Why ``activity`` cannot change now: its plan is locked, or it is the approved version in force of a plan
-    under revision (the revision's copy is what changes). None when it can."""
-    reason = plan_lock_reason(activity.plan)
-    if reason is None and not activity.is_written:
-        reason = _("This activity is the approved version in force; the revision changes its copy.")
-    return reason
 
 
 def plan_touch(*, plan: WorkPlan, by) -> None:
     """Move the plan's version after one of its activities changed outside the plan's pages (the admin), as
     every activity change on the pages does, so a form opened on the plan before is refused."""
-    _save(plan, by=by)
+    save_plan(plan, by=by)
 
 
-@dataclass(frozen=True)
-class SubmitProblem:
-    message: str
-    activity_id: int | None = None
-
-    def __str__(self) -> str:
-        return self.message
-
-
-def _locked(plan: WorkPlan) -> WorkPlan:
+def locked_plan(plan: WorkPlan) -> WorkPlan:
     return WorkPlan.objects.select_for_update().get(pk=plan.pk)
 
 
-def _log(plan: WorkPlan, *, by, from_status: str, comment: str = "") -> WorkflowEvent:
+def log_plan_event(plan: WorkPlan, *, by, from_status: str, comment: str = "") -> WorkflowEvent:
     return WorkflowEvent.objects.create(
         plan=plan, actor=by, from_status=from_status, to_status=plan.status, comment=comment
     )
 
 
-def _save(plan: WorkPlan, *fields: str, by=None) -> None:
+def save_plan(plan: WorkPlan, *fields: str, by=None) -> None:
     """Save ``fields`` and bump the version; with no field, only the version moves (an activity changed).
 
     A version-only save leaves no history row of the plan: the activity's own row says what changed.
@@ -150,28 +81,9 @@ def plan_create(*, companion: Companion, year: int, by) -> WorkPlan:
     return plan
 
 
-def submit_problems(plan: WorkPlan) -> list[SubmitProblem]:
-    """What stops ``plan`` from being submitted; empty when it may be."""
-    # plan_id too: the related manager sets each row's plan, and a deferred plan_id costs a query per row.
-    activities = list(plan.written_activities().only("pk", "plan_id", "title", "months", "target_quantity"))
-    if not activities:
-        return [SubmitProblem(_("The plan has no activity yet."))]
-    problems = []
-    for activity in activities:
-        if not activity.months:
-            problems.append(
-                SubmitProblem(_("“%(title)s” has no scheduled month.") % {"title": activity.title}, activity.pk)
-            )
-        if activity.target_quantity <= 0:
-            problems.append(
-                SubmitProblem(_("“%(title)s” has no positive target.") % {"title": activity.title}, activity.pk)
-            )
-    return problems
-
-
 @transaction.atomic
 def plan_submit(*, plan: WorkPlan, by) -> WorkPlan:
-    plan = _locked(plan)
+    plan = locked_plan(plan)
     require_owner(plan, by)
     if plan.status not in WorkPlan.EDITABLE:
         raise WorkflowError(_("Only a draft or returned plan can be submitted."))
@@ -181,14 +93,14 @@ def plan_submit(*, plan: WorkPlan, by) -> WorkPlan:
     before = plan.status
     plan.status = WorkPlan.Status.SUBMITTED
     plan.submitted_at = timezone.now()
-    _save(plan, "status", "submitted_at", by=by)
-    _log(plan, by=by, from_status=before)
+    save_plan(plan, "status", "submitted_at", by=by)
+    log_plan_event(plan, by=by, from_status=before)
     return plan
 
 
 @transaction.atomic
 def plan_return(*, plan: WorkPlan, by, comment: str, activity_comments: dict[int, str] | None = None) -> WorkPlan:
-    plan = _locked(plan)
+    plan = locked_plan(plan)
     require_reviewer(plan, by)
     if plan.status != WorkPlan.Status.SUBMITTED:
         raise WorkflowError(_("Only a submitted plan can be returned."))
@@ -197,8 +109,8 @@ def plan_return(*, plan: WorkPlan, by, comment: str, activity_comments: dict[int
         raise WorkflowError(_("Say what must change: a comment is required to return a plan."))
     before = plan.status
     plan.status = WorkPlan.Status.RETURNED
-    _save(plan, "status", by=by)
-    event = _log(plan, by=by, from_status=before, comment=comment)
+    save_plan(plan, "status", by=by)
+    event = log_plan_event(plan, by=by, from_status=before, comment=comment)
     _comment_activities(plan, by, activity_comments, event=event)
     return plan
 
@@ -224,7 +136,7 @@ def _comment_activities(
 def plan_approve(*, plan: WorkPlan, by, comment: str = "", activity_comments: dict[int, str] | None = None) -> WorkPlan:
     """Approve a submitted plan; a revision's changes take effect now (:func:`_apply_revision`). Notes beside
     single activities are kept with the approval, as with a return."""
-    plan = _locked(plan)
+    plan = locked_plan(plan)
     require_reviewer(plan, by)
     if plan.status != WorkPlan.Status.SUBMITTED:
         raise WorkflowError(_("Only a submitted plan can be approved."))
@@ -235,13 +147,13 @@ def plan_approve(*, plan: WorkPlan, by, comment: str = "", activity_comments: di
     before = plan.status
     plan.status = WorkPlan.Status.APPROVED
     plan.approved_at = timezone.now()
-    _save(plan, "status", "approved_at", by=by)
+    save_plan(plan, "status", "approved_at", by=by)
     PlanSnapshot.objects.update_or_create(
         plan=plan,
         revision=plan.revision,
         defaults={"approved_at": plan.approved_at, "approved_by": by, "data": plan_snapshot_data(plan)},
     )
-    event = _log(plan, by=by, from_status=before, comment=(comment or "").strip())
+    event = log_plan_event(plan, by=by, from_status=before, comment=(comment or "").strip())
     ActivityComment.objects.filter(pk__in=comments).update(event=event)
     return plan
 
@@ -289,7 +201,7 @@ def _apply_revision(plan: WorkPlan, by) -> None:
 def plan_reopen(*, plan: WorkPlan, by, reason: str) -> WorkPlan:
     """Reopen an approved plan for a revision: the approved version stays in force, and the companion works on
     a copy of each of its activities (``pending``, ``revises``) until the revision is approved."""
-    plan = _locked(plan)
+    plan = locked_plan(plan)
     require_reviewer(plan, by)
     if plan.status != WorkPlan.Status.APPROVED:
         raise WorkflowError(_("Only an approved plan can be reopened."))
@@ -299,7 +211,7 @@ def plan_reopen(*, plan: WorkPlan, by, reason: str) -> WorkPlan:
     before = plan.status
     plan.status = WorkPlan.Status.DRAFT
     plan.revision += 1
-    _save(plan, "status", "revision", by=by)
+    save_plan(plan, "status", "revision", by=by)
     copies = []
     for activity in plan.activities.filter(pending=False):
         # The copy starts at the activity's version, so a form opened on the approved activity saves into it.
@@ -310,7 +222,7 @@ def plan_reopen(*, plan: WorkPlan, by, reason: str) -> WorkPlan:
     # The copies' creation is bookkeeping: history shows what the companion changes in them, then what the
     # approval changed in force (the history page leaves a copy's creation and removal out).
     bulk_create_with_history(copies, Activity, default_user=by)
-    _log(plan, by=by, from_status=before, comment=reason)
+    log_plan_event(plan, by=by, from_status=before, comment=reason)
     return plan
 
 
@@ -351,11 +263,6 @@ def plan_start_next(*, source: WorkPlan, by) -> WorkPlan:
     return plan
 
 
-def narrative_digest(plan: WorkPlan) -> str:
-    """A short fingerprint of the plan's narrative, carried by the form beside the version."""
-    return hashlib.sha256(f"{plan.priorities}\x00{plan.data_basis}".encode()).hexdigest()
-
-
 @transaction.atomic
 def plan_update_narrative(
     *, plan: WorkPlan, by, priorities: str, data_basis: str, version: int | None = None, opened: str = ""
@@ -366,133 +273,10 @@ def plan_update_narrative(
     activity changes or the plan is reviewed, so a moved version with the narrative still as it was
     (``opened``: its :func:`narrative_digest` then) is not a conflict: only these two fields are written.
     """
-    plan = _locked(plan)
+    plan = locked_plan(plan)
     _require_editable(plan, by)
     if not (opened and narrative_digest(plan) == opened):
         _check_version(plan, version)
     plan.priorities, plan.data_basis = priorities, data_basis
-    _save(plan, "priorities", "data_basis", by=by)
+    save_plan(plan, "priorities", "data_basis", by=by)
     return plan
-
-
-def _current_activity(plan: WorkPlan, activity: Activity, version: int | None) -> Activity:
-    current = plan.written_activities().select_for_update().filter(pk=activity.pk).first()
-    if current is None:
-        raise PermissionDenied(_("This activity belongs to another plan."))
-    _check_version(current, version)
-    return current
-
-
-@transaction.atomic
-def activity_save(*, activity: Activity, by, version: int | None = None) -> Activity:
-    """Add or change an activity of an editable plan; a new one goes last under its pillar.
-
-    ``version`` is the activity's version when its form was opened; a save on an older one is
-    refused with :class:`VersionConflict` and writes nothing.
-    """
-    plan = _locked(activity.plan)
-    _require_editable(plan, by)
-    if activity.pk is None:
-        last = plan.written_activities().filter(pillar_id=activity.pillar_id).aggregate(last=Max("position"))["last"]
-        activity.position = 0 if last is None else last + 1
-        # Added in a revision: in force once the revision is approved.
-        activity.pending = plan.under_revision
-    else:
-        _current_activity(plan, activity, version)
-        activity.version = F("version") + 1
-    activity.full_clean(exclude=["version"])
-    activity._history_user = by
-    activity.save()
-    activity.refresh_from_db(fields=["version"])
-    _save(plan, by=by)
-    return activity
-
-
-@transaction.atomic
-def activity_delete(*, activity: Activity, by, version: int | None = None) -> None:
-    """Delete an activity without progress; refused (:class:`VersionConflict`) if it changed since ``version``."""
-    plan = _locked(activity.plan)
-    _require_editable(plan, by)
-    current = _current_activity(plan, activity, version)
-    # In a revision, the approved activity may have progress; removing it on approval would cascade it away.
-    if MonthlyProgress.objects.filter(activity_id=current.approved_id).exists():
-        raise WorkflowError(
-            _("“%(title)s” already has monthly progress recorded; change it instead of deleting it.")
-            % {"title": activity.title}
-        )
-    # Deleted through the instance so the history row carries the user even outside a request.
-    current._history_user = by
-    current.delete()
-    _save(plan, by=by)
-
-
-@transaction.atomic
-def activity_move(*, activity: Activity, by, offset: int) -> None:
-    """Move an activity ``offset`` places up (negative) or down within its pillar."""
-    plan = _locked(activity.plan)
-    _require_editable(plan, by)
-    siblings = list(plan.written_activities().filter(pillar_id=activity.pillar_id).order_by("position", "pk"))
-    index = next((i for i, a in enumerate(siblings) if a.pk == activity.pk), None)
-    if index is None:
-        raise PermissionDenied(_("This activity belongs to another plan."))
-    target = max(0, min(len(siblings) - 1, index + offset))
-    siblings.insert(target, siblings.pop(index))
-    moved = []
-    for position, sibling in enumerate(siblings):
-        if sibling.position != position:
-            sibling.position = position
-            moved.append(sibling)
-    # bulk_update alone would leave no history row for the new positions.
-    bulk_update_with_history(moved, Activity, ["position"], default_user=by)
-    _save(plan, by=by)
-
-
-# What an activity says (not where it stands or its bookkeeping): copied into next year's plan, kept in an
-# approved version's snapshot, compared field by field with the revision.
-CONTENT_FIELDS = (
-    "pillar_id",
-    "village_id",
-    "title",
-    "objective",
-    "target_group",
-    "sdg_goal",
-    "indicator",
-    "target_quantity",
-    "unit",
-    "budget",
-    "budget_source",
-    "partners",
-    "poor_priority",
-)
-# What a revision's copy carries and its approval writes back: the content, the schedule and the place in the list.
-REVISED_FIELDS = (*CONTENT_FIELDS, "months", "position", "carried_forward")
-
-
-def activity_snapshot(activity: Activity) -> dict:
-    """One activity as plain JSON values, as stored in a :class:`PlanSnapshot`; a revision's copy under the id
-    of the approved activity it revises, so that the two versions compare activity by activity."""
-    row = {"id": activity.approved_id, "row": activity.pk, "months": list(activity.months)}
-    for field in CONTENT_FIELDS:
-        value = getattr(activity, field)
-        row[field] = str(value) if value is not None and field in ("target_quantity", "budget") else value
-    return row
-
-
-def plan_snapshot_data(plan: WorkPlan, activities: list[Activity] | None = None) -> dict:
-    """A plain-JSON picture of the plan's activities, for comparing a revision with it.
-
-    ``activities`` may be passed when the caller has them loaded already (the plan page does).
-    """
-    if activities is None:
-        activities = list(plan.written_activities().in_plan_order())
-        villages = sorted(plan.villages.values_list("code", flat=True))
-    else:
-        villages = None
-    data = {
-        "priorities": plan.priorities,
-        "data_basis": plan.data_basis,
-        "activities": [activity_snapshot(activity) for activity in activities],
-    }
-    if villages is not None:
-        data["villages"] = villages
-    return data

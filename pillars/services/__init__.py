@@ -1,0 +1,54 @@
+"""Every write of the plans app: a transition or an edit, one keyword-only function in a transaction each.
+
+Split by what they write (plans, their activities, months and their reports, the version check); callers use
+``from pillars import services`` and ``services.plan_approve(...)``, whichever module holds it.
+"""
+
+from pillars.errors import ProgressConflict, SubmitProblem, VersionConflict, WorkflowError
+from pillars.services.activities import activity_delete, activity_move, activity_save
+from pillars.services.locking import locked_current
+from pillars.services.months import (
+    evidence_delete,
+    mark_postponed,
+    progress_save,
+    report_acknowledge,
+    report_reopen,
+    report_return,
+    report_submit,
+)
+from pillars.services.plans import (
+    plan_approve,
+    plan_create,
+    plan_reopen,
+    plan_return,
+    plan_start_next,
+    plan_submit,
+    plan_touch,
+    plan_update_narrative,
+)
+
+__all__ = [
+    "ProgressConflict",
+    "SubmitProblem",
+    "VersionConflict",
+    "WorkflowError",
+    "activity_delete",
+    "activity_move",
+    "activity_save",
+    "evidence_delete",
+    "locked_current",
+    "mark_postponed",
+    "plan_approve",
+    "plan_create",
+    "plan_reopen",
+    "plan_return",
+    "plan_start_next",
+    "plan_submit",
+    "plan_touch",
+    "plan_update_narrative",
+    "progress_save",
+    "report_acknowledge",
+    "report_reopen",
+    "report_return",
+    "report_submit",
+]

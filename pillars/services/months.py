@@ -1,0 +1,248 @@
+"""Monthly progress and monthly reports: the transitions.
+
+Save an entry, mark entries postponed, delete evidence, submit, acknowledge, return, reopen: keyword-only
+functions run in a transaction. Each first locks the plan row, so a save and a submission of the same month
+cannot interleave, then checks who acts on which month in which state; report transitions write one
+:class:`WorkflowEvent`. Views only call these."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pillars import evidence as evidence_rules
+from pillars.access import require_owner, require_reviewer
+from pillars.errors import ProgressConflict, WorkflowError
+from pillars.evidence import CheckedFile
+from pillars.models import (
+    EVIDENCE_EXTENSIONS,
+    Activity,
+    Evidence,
+    MonthlyProgress,
+    MonthlyReport,
+    WorkflowEvent,
+    WorkPlan,
+)
+from pillars.rules import month_lock_reason
+from pillars.selectors.months import freeze
+
+ENTRY_FIELDS = ("status", "quantity", "description", "problems", "follow_up")
+
+
+def _lock_month(plan: WorkPlan, month: int, by) -> tuple[WorkPlan, MonthlyReport | None]:
+    """Lock the plan row, then check the owner may still change ``month``."""
+    plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
+    require_owner(plan, by)
+    report = MonthlyReport.objects.filter(plan=plan, month=month).first()
+    reason = month_lock_reason(plan, month, report)
+    if reason:
+        raise WorkflowError(reason)
+    return plan, report
+
+
+@transaction.atomic
+def progress_save(
+    *,
+    activity: Activity,
+    month: int,
+    values: dict,
+    version: int,
+    files: list[CheckedFile] = (),
+    by,
+) -> MonthlyProgress:
+    """Create or update the entry of ``activity`` for ``month`` and attach ``files``.
+
+    ``version`` is the entry's version when the form was opened (0: there was none); if the entry
+    has moved on since, nothing is written and :class:`ProgressConflict` carries the current entry.
+    """
+    _lock_month(activity.plan, month, by)
+    if activity.pending:
+        raise WorkflowError(
+            _("This activity is part of a revision not approved yet; progress is recorded on the approved plan.")
+        )
+    entry = MonthlyProgress.objects.select_for_update().filter(activity=activity, month=month).first()
+    if entry is None:
+        if version:
+            raise WorkflowError(_("This entry no longer exists; reload the month."))
+        try:
+            with transaction.atomic():
+                entry = MonthlyProgress.objects.create(
+                    activity=activity, month=month, updated_by=by, **_entry_values(values)
+                )
+        except IntegrityError:
+            # Another tab created it between our read and our insert.
+            raise ProgressConflict(MonthlyProgress.objects.get(activity=activity, month=month)) from None
+    else:
+        if entry.version != version:
+            raise ProgressConflict(entry)
+        for name, value in _entry_values(values).items():
+            setattr(entry, name, value)
+        entry.updated_by = by
+        entry.version = F("version") + 1
+        entry.save()
+        entry.refresh_from_db()
+    _attach(entry, files, by)
+    return entry
+
+
+def _attach(entry: MonthlyProgress, files: list[CheckedFile], by) -> None:
+    """Store ``files`` with ``entry``. Called with the plan row locked, so the count of files checked here is the
+    count two saves at once both see in turn: the form's count, made before the lock, can be raced."""
+    if not files:
+        return
+    try:
+        evidence_rules.check_room(already=entry.evidence.count(), added=len(files))
+    except ValidationError as refusal:
+        raise WorkflowError(refusal.messages) from None
+    stored = []
+    try:
+        for checked in files:
+            evidence = Evidence(
+                progress=entry,
+                original_name=checked.original_name,
+                content_type=checked.content_type,
+                size=checked.size,
+                uploaded_by=by,
+            )
+            # upload_to builds the stored name from the content type, so set it before saving the file.
+            content = checked.upload if checked.content is None else ContentFile(checked.content)
+            evidence.file.save("upload", content, save=False)
+            stored.append(evidence.file)
+            if checked.content is not None and settings.RKT_EVIDENCE_KEEP_ORIGINALS:
+                extension = EVIDENCE_EXTENSIONS.get(checked.original_type, "bin")
+                evidence.original.save(f"original.{extension}", checked.upload, save=False)
+                stored.append(evidence.original)
+            evidence.save()
+    except Exception:
+        # The rows roll back with the transaction; the files written so far must go with them.
+        for file in stored:
+            file.storage.delete(file.name)
+        raise
+
+
+def _entry_values(values: dict) -> dict:
+    return {name: values[name] for name in ENTRY_FIELDS if name in values}
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence, by) -> None:
+    entry = evidence.progress
+    _lock_month(entry.activity.plan, entry.month, by)
+    stored = [file for file in (evidence.file, evidence.original) if file]
+    evidence.delete()
+    # Remove the files only once the row is gone for good.
+    transaction.on_commit(lambda: [file.storage.delete(file.name) for file in stored])
+
+
+@transaction.atomic
+def mark_postponed(*, plan: WorkPlan, month: int, activities: list[Activity], by) -> int:
+    """Record "postponed" for scheduled activities that have no entry for ``month`` yet."""
+    plan, _report = _lock_month(plan, month, by)
+    ids = [a.pk for a in activities if a.plan_id == plan.pk and not a.pending and month in a.months]
+    have = set(MonthlyProgress.objects.filter(activity_id__in=ids, month=month).values_list("activity_id", flat=True))
+    missing = [pk for pk in ids if pk not in have]
+    # One create per row (a handful at most) so each gets its history record.
+    for pk in missing:
+        MonthlyProgress.objects.create(
+            activity_id=pk,
+            month=month,
+            status=MonthlyProgress.Status.POSTPONED,
+            follow_up=_("Postponed when the monthly report was submitted."),
+            updated_by=by,
+        )
+    return len(missing)
+
+
+def _log_report(report: MonthlyReport, *, by, from_status: str, comment: str = "") -> WorkflowEvent:
+    return WorkflowEvent.objects.create(
+        plan_id=report.plan_id,
+        report=report,
+        actor=by,
+        from_status=from_status,
+        to_status=report.status,
+        comment=comment,
+    )
+
+
+def _save_report(report: MonthlyReport, *fields: str) -> None:
+    report.version = F("version") + 1
+    report.save(update_fields=[*fields, "version"])
+    report.refresh_from_db(fields=["version"])
+
+
+@transaction.atomic
+def report_submit(*, plan: WorkPlan, month: int, by, summary: str = "", next_month_plan: str = "") -> MonthlyReport:
+    """Submit ``month`` and lock it. The first submission's time is kept: lateness is judged on it."""
+    plan, report = _lock_month(plan, month, by)
+    if report is None:
+        report = MonthlyReport.objects.create(plan=plan, month=month)
+    before = report.status
+    report.status = MonthlyReport.Status.SUBMITTED
+    report.summary = summary.strip()
+    report.next_month_plan = next_month_plan.strip()
+    report.submitted_at = report.submitted_at or timezone.now()
+    report.plan_in_force = freeze(plan)
+    _save_report(report, "status", "summary", "next_month_plan", "submitted_at", "plan_in_force")
+    _log_report(report, by=by, from_status=before)
+    return report
+
+
+def _locked_report(report: MonthlyReport, by) -> MonthlyReport:
+    WorkPlan.objects.select_for_update().get(pk=report.plan_id)
+    report = MonthlyReport.objects.select_related("plan").get(pk=report.pk)
+    require_reviewer(report.plan, by)
+    return report
+
+
+@transaction.atomic
+def report_acknowledge(*, report: MonthlyReport, by, comment: str = "") -> MonthlyReport:
+    report = _locked_report(report, by)
+    if report.status != MonthlyReport.Status.SUBMITTED:
+        raise WorkflowError(_("Only a submitted report can be acknowledged."))
+    before = report.status
+    report.status = MonthlyReport.Status.ACKNOWLEDGED
+    report.reviewed_at, report.reviewed_by = timezone.now(), by
+    comment = comment.strip()
+    if comment:
+        report.coordinator_note = comment
+    _save_report(report, "status", "reviewed_at", "reviewed_by", "coordinator_note")
+    _log_report(report, by=by, from_status=before, comment=comment)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: MonthlyReport, by, note: str) -> MonthlyReport:
+    report = _locked_report(report, by)
+    if report.status != MonthlyReport.Status.SUBMITTED:
+        raise WorkflowError(_("Only a submitted report can be returned."))
+    note = (note or "").strip()
+    if not note:
+        raise WorkflowError(_("Say what must change: a note is required to return a report."))
+    before = report.status
+    report.status = MonthlyReport.Status.RETURNED
+    report.reviewed_at, report.reviewed_by, report.coordinator_note = timezone.now(), by, note
+    _save_report(report, "status", "reviewed_at", "reviewed_by", "coordinator_note")
+    _log_report(report, by=by, from_status=before, comment=note)
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, report: MonthlyReport, by, reason: str) -> MonthlyReport:
+    """Unlock an acknowledged month for the companion to correct."""
+    report = _locked_report(report, by)
+    if report.status != MonthlyReport.Status.ACKNOWLEDGED:
+        raise WorkflowError(_("Only an acknowledged report can be reopened."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError(_("A reason is required to reopen a month."))
+    before = report.status
+    report.status = MonthlyReport.Status.DRAFT
+    report.coordinator_note = reason
+    _save_report(report, "status", "coordinator_note")
+    _log_report(report, by=by, from_status=before, comment=reason)
+    return report
