@@ -1,7 +1,7 @@
 """Uploading a plan workbook filled in offline: preview what it would change, then apply it.
 
 Nothing is saved unless every row is valid. The sheet is read by :mod:`reports.upload_sheet`; each
-row is then validated by :class:`pillars.forms.ActivityForm` (the form of the plan page, so a row
+row is then validated by :class:`pillars.forms.plans.ActivityForm` (the form of the plan page, so a row
 gets the same messages) and saved through the same services (``activity_save``/``activity_delete``),
 so history and the plan's version record the upload exactly as if the companion had typed it.
 """
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from pillars import access, services
 from pillars.changes import FieldChange, FieldDisplay, field_changes, stored_values
-from pillars.forms import ActivityForm
+from pillars.forms.plans import ActivityForm
 from pillars.models import Activity, MonthlyProgress, WorkPlan
 from reports.upload_sheet import (  # noqa: F401 (views reach the reader through this module)
     MAX_BYTES,

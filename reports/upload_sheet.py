@@ -4,7 +4,7 @@ The file is checked before openpyxl opens it: its size, that it is a zip holding
 much it unpacks to, so a zip bomb is refused unread. Rows are told apart by the hidden marker column
 the download writes (see :mod:`reports.workbook`); values are read leniently (a pillar or village by
 code or name, months as any mark) and formulas are refused, but whether a row is a valid activity is
-left to :class:`pillars.forms.ActivityForm` in :mod:`reports.upload`.
+left to :class:`pillars.forms.plans.ActivityForm` in :mod:`reports.upload`.
 
 Numbers and yes/no cells are read by :mod:`villages.cells`, as the village data import reads them: a
 number cell is a number already; a number typed as text ("2,5", "Rp 1.500.000") is read in the

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
-from pillars.forms_progress import MultipleFileInput
+from pillars.forms.months import MultipleFileInput
 from rkt.widgets import PlainWidgetRenderer
 from villages.number_fields import NumberInput
 

@@ -160,9 +160,9 @@ def test_the_page_runs_the_same_number_of_queries_for_5_and_50_companions(cast, 
 
 def test_a_wide_scope_is_shown_a_page_of_companions_at_a_time_with_totals_of_all(cast, monkeypatch):
     """A country's grid was 69 MB of HTML; a page now holds at most COMPLETENESS_PAGE companions."""
-    from pillars import views_progress
+    from pillars.views import completeness as completeness_views
 
-    monkeypatch.setattr(views_progress, "COMPLETENESS_PAGE", 5)
+    monkeypatch.setattr(completeness_views, "COMPLETENESS_PAGE", 5)
     village = region("34.03.01.2001")
     for n in range(12):
         companion = CompanionFactory(user=UserFactory(username=f"w{n}"), villages=[village])

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from pillars.forms import ActivityForm, PlanReviewForm
+from pillars.forms.plans import ActivityForm, PlanReviewForm
 from pillars.models import Pillar
 from tests.factories import ActivityFactory
 

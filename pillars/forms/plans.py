@@ -1,8 +1,4 @@
-"""Forms of the annual plan: an activity, the plan's narrative, and the review decisions.
-
-:class:`ActivityForm` is the one place an activity's fields are validated; the plan page and the
-Excel upload (``reports``) both use it, so a row of a workbook gets the same messages as the page.
-"""
+"""The forms of the plan pages: an activity, the narrative, starting a plan, the review and reopening, moving."""
 
 from __future__ import annotations
 

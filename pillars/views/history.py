@@ -1,8 +1,4 @@
-"""History pages: every recorded change of a plan, or of one activity, with who, when and what.
-
-Visible to everyone who may see the plan; a plan (or an activity that never belonged to it) outside
-the user's scope is a 404 like everywhere else.
-"""
+"""The history of a plan and of one of its activities: who changed what, when."""
 
 from __future__ import annotations
 

@@ -1,21 +1,15 @@
-"""Monthly progress pages: the month view, its per-activity forms, evidence, the monthly report,
-the coordinator's queue and decisions, and the completeness grid.
+"""A plan's months: the month view, its per-activity cards (posted on their own, by htmx answered with the card
+only, or as a plain form answered with a redirect), evidence, postponing, and sending the month's report.
 
-Every object is loaded through ``visible_to`` (404 outside scope); transitions are the functions of
-:mod:`pillars.progress`. A progress card posts on its own, by htmx (the server answers with the
-card only) or as a plain form (the server redirects back to the month).
-"""
+Every object is loaded through ``visible_to`` (404 outside scope); writes are :mod:`pillars.services`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from http import HTTPStatus
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,35 +19,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pillars import evidence as evidence_rules
 from pillars import rules, selectors, services
-from pillars.access import MonthAccess, plan_access, report_access, require_owner, require_reviewer, visible_plan
-from pillars.forms_progress import (
-    AcknowledgeForm,
-    PostponeForm,
-    ProgressForm,
-    ReopenForm,
-    ReportSubmitForm,
-    ReturnForm,
-    YearForm,
-)
-from pillars.models import Evidence, MonthlyProgress, MonthlyReport, PlanYear, WorkPlan
+from pillars.access import MonthAccess, plan_access, require_owner, visible_plan
+from pillars.forms.months import PostponeForm, ProgressForm, ReportSubmitForm
+from pillars.models import Evidence, MonthlyProgress, WorkPlan
 from pillars.services import WorkflowError
-
-# Companions per page of the completeness grid, not the lists' RKT_PAGE_SIZE: its totals are read down the
-# columns, and a kabupaten's companions fit on one page.
-COMPLETENESS_PAGE = 200
-
-# Answers a card form can get; progress.js lets htmx swap them in (htmx ignores 4xx by default).
-INVALID, REFUSED, CONFLICT = HTTPStatus.UNPROCESSABLE_ENTITY, HTTPStatus.FORBIDDEN, HTTPStatus.CONFLICT
+from pillars.views.answers import CONFLICT, INVALID, REFUSED, is_htmx
 
 
 def _check_month(month: int) -> int:
     if not 1 <= month <= 12:
         raise Http404("no such month")
     return month
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _month_url(plan: WorkPlan, month: int, anchor: str = "") -> str:
@@ -157,7 +133,7 @@ def month_detail(request, pk: int, month: int):
 
 
 def _render_card(request, plan: WorkPlan, month: int, card: Card, status: int = 200) -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         access = _access(request.user, plan, month)
         return render(
             request, "pillars/_progress_card.html", {"card": card, "plan": plan, "access": access}, status=status
@@ -206,7 +182,7 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
     except (WorkflowError, PermissionDenied) as refusal:
         message = "; ".join(refusal.problems) if isinstance(refusal, WorkflowError) else str(refusal)
         return _render_card(request, plan, month, Card(row, form, Card.REFUSED, message), REFUSED)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         messages.success(request, _("Saved: %(title)s") % {"title": activity.title})
         return redirect(_month_url(plan, month, f"activity-{activity.pk}"))
     return _render_card(request, plan, month, Card(selectors.month_row(plan, month, activity.pk), state=Card.SAVED))
@@ -244,13 +220,13 @@ def evidence_delete(request, pk: int):
         services.evidence_delete(evidence=evidence, by=request.user)
     except (WorkflowError, PermissionDenied) as refusal:
         message = "; ".join(refusal.problems) if isinstance(refusal, WorkflowError) else str(refusal)
-        if _is_htmx(request):
+        if is_htmx(request):
             card = Card(selectors.month_row(plan, month, entry.activity_id), state=Card.REFUSED)
             card.message = message
             return _render_card(request, plan, month, card, REFUSED)
         messages.error(request, message)
         return redirect(_month_url(plan, month, f"activity-{entry.activity_id}"))
-    if _is_htmx(request):
+    if is_htmx(request):
         card = Card(selectors.month_row(plan, month, entry.activity_id), state=Card.SAVED)
         return _render_card(request, plan, month, card)
     messages.success(request, _("File removed: %(name)s") % {"name": evidence.original_name})
@@ -323,120 +299,3 @@ def month_postpone(request, pk: int, month: int):
         return render(request, "pillars/report_submit.html", context, status=REFUSED)
     messages.success(request, _("%(count)s activities marked as postponed.") % {"count": count})
     return redirect("pillars:month-report", pk=plan.pk, month=month)
-
-
-# ---------------------------------------------------------------------------------------------
-# Coordinator
-
-
-def _reports(user):
-    return MonthlyReport.objects.visible_to(user).select_related("plan__companion__user")
-
-
-@require_GET
-@login_required
-def report_queue(request):
-    waiting = _reports(request.user).filter(status=MonthlyReport.Status.SUBMITTED).order_by("submitted_at", "pk")
-    page = Paginator(waiting, settings.RKT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "pillars/report_queue.html", {"page": page, "total": page.paginator.count})
-
-
-def _detail_context(request, report: MonthlyReport, **forms) -> dict:
-    plan = report.plan
-    context = {
-        "report": report,
-        "plan": plan,
-        "month": report.month,
-        "page": selectors.month_rows(plan, report.month),
-        "next_activities": selectors.next_month_activities(plan, report.month, report),
-        "events": report.events.select_related("actor")[:50],
-        "access": report_access(request.user, report),
-        "late": rules.is_late(plan.year, report.month, report.submitted_at),
-        "acknowledge_form": AcknowledgeForm(),
-        "return_form": ReturnForm(),
-        "reopen_form": ReopenForm(),
-    }
-    context.update(forms)
-    return context
-
-
-@require_GET
-@login_required
-def report_detail(request, pk: int):
-    report = get_object_or_404(_reports(request.user), pk=pk)
-    return render(request, "pillars/report_detail.html", _detail_context(request, report))
-
-
-def _decide(request, pk: int, form_class, form_name: str, action) -> HttpResponse:
-    report = get_object_or_404(_reports(request.user), pk=pk)
-    require_reviewer(report.plan, request.user)  # 403 for the companion before any form is read
-    form = form_class(request.POST)
-    if not form.is_valid():
-        context = _detail_context(request, report, **{form_name: form})
-        return render(request, "pillars/report_detail.html", context, status=INVALID)
-    try:
-        action(report, form.cleaned_data)
-    except WorkflowError as refusal:
-        context = _detail_context(request, report, refusal=refusal.problems)
-        return render(request, "pillars/report_detail.html", context, status=REFUSED)
-    return redirect("pillars:report-detail", pk=report.pk)
-
-
-@require_POST
-@login_required
-def report_acknowledge(request, pk: int):
-    def act(report, data):
-        services.report_acknowledge(report=report, by=request.user, comment=data["comment"])
-        messages.success(request, _("Report acknowledged."))
-
-    return _decide(request, pk, AcknowledgeForm, "acknowledge_form", act)
-
-
-@require_POST
-@login_required
-def report_return(request, pk: int):
-    def act(report, data):
-        services.report_return(report=report, by=request.user, note=data["note"])
-        messages.success(request, _("Report returned to the companion with your note."))
-
-    return _decide(request, pk, ReturnForm, "return_form", act)
-
-
-@require_POST
-@login_required
-def report_reopen(request, pk: int):
-    def act(report, data):
-        services.report_reopen(report=report, by=request.user, reason=data["reason"])
-        messages.success(request, _("The month is reopened for the companion."))
-
-    return _decide(request, pk, ReopenForm, "reopen_form", act)
-
-
-@require_GET
-@login_required
-def completeness(request):
-    form = YearForm(request.GET)
-    today = timezone.localdate()
-    year = (form.cleaned_data["year"] if form.is_valid() else None) or today.year
-    grid = selectors.Completeness(request.user, year)
-    years = sorted(set(PlanYear.objects.values_list("year", flat=True)) | {year}, reverse=True)
-    # A kabupaten fits on one page; a province or the country is shown a page of companions at a time (the
-    # totals are of all of them), so no page outgrows a phone or a connection.
-    page = Paginator(grid.owing, COMPLETENESS_PAGE).get_page(request.GET.get("page"))
-    not_owing = grid.rows(grid.not_owing[:COMPLETENESS_PAGE])
-    return render(
-        request,
-        "pillars/completeness.html",
-        {
-            "year": year,
-            # Shows the year the page is about, also after a year that could not be read.
-            "form": YearForm(initial={"year": year}, years=years),
-            "rows": grid.rows(page.object_list),
-            "page": page,
-            "owing": page.paginator.count,
-            "not_owing": not_owing,
-            "not_owing_count": grid.not_owing.count() if len(not_owing) == COMPLETENESS_PAGE else len(not_owing),
-            "totals": grid.totals,
-            "deadline_day": settings.RKT_REPORT_DEADLINE_DAY,
-        },
-    )

@@ -1,73 +1,36 @@
-"""Plan pages. Views stay thin: load through the scoped queryset, validate a form, call a service, redirect.
-
-Refusals happen in the services (who may act from which state); views turn a ``WorkflowError`` into
-a message beside the plan, and Django turns ``PermissionDenied`` into 403.
-"""
+"""The plan pages: the lists, starting a plan, the plan page, an approved version, the narrative, and the
+workflow transitions (submit, approve, return, reopen). Thin: load through :mod:`pillars.access`, validate
+with a form, call one service, redirect."""
 
 from __future__ import annotations
-
-from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
-from django.http import HttpResponse
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pillars import rules, selectors, services
 from pillars.access import PlanAccess, own_plan_for, plan_for, visible_plan
-from pillars.changes import FieldDisplay, conflict_changes
+from pillars.changes import FieldDisplay
 from pillars.checks import plan_checks
 from pillars.filters import PlanReviewFilter, review_order
-from pillars.forms import (
-    ActivityDeleteForm,
-    ActivityEditForm,
-    ActivityForm,
-    MoveForm,
-    PlanNarrativeEditForm,
-    PlanReopenForm,
-    PlanReviewForm,
-    StartPlanForm,
-)
-from pillars.models import Activity, ActivityComment, Pillar, PlanSnapshot, PlanYear, WorkPlan
+from pillars.forms.plans import ActivityForm, PlanNarrativeEditForm, PlanReopenForm, PlanReviewForm, StartPlanForm
+from pillars.models import ActivityComment, Pillar, PlanSnapshot, PlanYear, WorkPlan
 from pillars.selectors import plan_changes, plan_sections, plan_villages, snapshot_sections, with_pillar_counts
+from pillars.views.answers import CONFLICT, INVALID, conflict_context, form_status, refused
 from villages.models import Region
 from villages.scope import viewer_for
-
-INVALID = HTTPStatus.UNPROCESSABLE_ENTITY  # a form with errors, shown again with its messages
-CONFLICT = HTTPStatus.CONFLICT
-# What the "add an activity" link of a check may pre-fill; nothing else is read from the query string.
-PREFILL = ("pillar", "village", "target_group", "poor_priority", "months")
-
-
-def _answer(request) -> int:
-    """A form page's status: a POST that reaches the page again was invalid."""
-    return INVALID if request.method == "POST" else HTTPStatus.OK
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _refused(request, plan: WorkPlan, error: services.WorkflowError):
-    for problem in error.problems:
-        messages.error(request, problem)
-    return redirect(plan)
 
 
 def _open_years_without_plan(companion) -> list[int]:
     taken = companion.plans.values_list("year", flat=True)
     years = PlanYear.objects.filter(is_open=True).exclude(year__in=taken).values_list("year", flat=True)
     return [year for year in years.order_by("year") if companion.is_active_in(year)]
-
-
-# --- lists ---------------------------------------------------------------------------------------------
 
 
 @require_GET
@@ -153,7 +116,7 @@ def plan_start_next(request, pk: int):
     try:
         plan = services.plan_start_next(source=source, by=request.user)
     except services.WorkflowError as error:
-        return _refused(request, source, error)
+        return refused(request, source, error)
     carried = plan.written_activities().filter(carried_forward=True).count()
     messages.success(
         request,
@@ -163,14 +126,11 @@ def plan_start_next(request, pk: int):
     return redirect(plan)
 
 
-# --- the plan page ---------------------------------------------------------------------------------------
-
-
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isascii() and value.isdigit() else None
 
 
-def _detail_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> dict:
+def _plan_page_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> dict:
     sections = plan_sections(plan)
     villages = plan_villages(plan)
     activities = [activity for section in sections for activity in section.activities]
@@ -227,7 +187,7 @@ def _detail_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> dic
 @login_required
 def plan_detail(request, pk: int):
     plan, access = plan_for(request.user, pk)
-    return render(request, "pillars/plan_detail.html", _detail_context(request, plan, access))
+    return render(request, "pillars/plan_detail.html", _plan_page_context(request, plan, access))
 
 
 @require_GET
@@ -252,15 +212,12 @@ def plan_version(request, pk: int, revision: int):
     )
 
 
-# --- drafting (the plan's companion, while draft or returned) ---------------------------------------
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def plan_edit(request, pk: int):
     plan = own_plan_for(request.user, pk)
     if not plan.is_editable:
-        return _refused(request, plan, services.WorkflowError(_("This plan is locked.")))
+        return refused(request, plan, services.WorkflowError(_("This plan is locked.")))
     form = PlanNarrativeEditForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         try:
@@ -273,140 +230,13 @@ def plan_edit(request, pk: int):
                 opened=form.cleaned_data["opened"],
             )
         except services.VersionConflict as conflict:
-            context = _conflict_context(form, conflict.current, ["priorities", "data_basis"], {})
+            context = conflict_context(form, conflict.current, ["priorities", "data_basis"], {})
             return render(request, "pillars/plan_edit.html", {"plan": plan, **context}, status=CONFLICT)
         except services.WorkflowError as error:
-            return _refused(request, plan, error)
+            return refused(request, plan, error)
         messages.success(request, _("Priorities saved."))
         return redirect(plan)
-    return render(request, "pillars/plan_edit.html", {"plan": plan, "form": form}, status=_answer(request))
-
-
-def _conflict_context(form, current, names: list[str], villages: dict[str, str]) -> dict:
-    """The form as the user typed it, now on the current version, and the saved values beside it.
-
-    Saving again replaces the other save knowingly; reloading keeps it.
-    """
-    rows = conflict_changes(current, form.cleaned_data, names, FieldDisplay(Pillar.objects.in_bulk(), villages))
-    form.move_to_version(current)
-    who = current.history.select_related("history_user").order_by("-history_id").first()
-    return {
-        "form": form,
-        "conflict": rows,
-        "conflict_by": who.history_user if who else None,
-        "conflict_at": who.history_date if who else None,
-    }
-
-
-def _prefill(request) -> dict:
-    initial = {}
-    for name in PREFILL:
-        values = request.GET.getlist(name)
-        if values:
-            initial[name] = values if name == "months" else values[0]
-    return initial
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def activity_add(request, pk: int):
-    plan = own_plan_for(request.user, pk)
-    if not plan.is_editable:
-        return _refused(request, plan, services.WorkflowError(_("This plan is locked; activities cannot be added.")))
-    if request.method == "GET":
-        form = ActivityForm(plan=plan, initial=_prefill(request))
-        return render(request, "pillars/activity_form.html", {"plan": plan, "form": form})
-    form = ActivityForm(request.POST, plan=plan)
-    if not form.is_valid():
-        if _is_htmx(request):
-            # Only the form goes back, with its messages; the rest of the page stays as it is.
-            response = render(
-                request, "pillars/_activity_add.html", {"plan": plan, "activity_form": form}, status=INVALID
-            )
-            response["HX-Retarget"] = "#add-activity"
-            response["HX-Reselect"] = "#add-activity"
-            response["HX-Reswap"] = "outerHTML"
-            return response
-        return render(request, "pillars/activity_form.html", {"plan": plan, "form": form}, status=INVALID)
-    try:
-        activity = services.activity_save(activity=form.save(commit=False), by=request.user)
-    except services.WorkflowError as error:
-        return _refused(request, plan, error)
-    if not _is_htmx(request):
-        messages.success(request, _("Activity “%(title)s” added.") % {"title": activity.title})
-    return redirect(f"{reverse('pillars:plan-detail', args=[plan.pk])}?added={activity.pk}#activity-{activity.pk}")
-
-
-def _own_activity(request, pk: int, activity_pk: int) -> tuple[WorkPlan, Activity]:
-    """An activity of the version being written; in a revision, an approved activity's id finds its copy."""
-    plan = own_plan_for(request.user, pk)
-    activity = get_object_or_404(plan.written_activities().filter(Q(pk=activity_pk) | Q(revises_id=activity_pk)))
-    return plan, activity
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def activity_edit(request, pk: int, activity_pk: int):
-    plan, activity = _own_activity(request, pk, activity_pk)
-    if not plan.is_editable:
-        return _refused(request, plan, services.WorkflowError(_("This plan is locked; activities cannot change.")))
-    form = ActivityEditForm(request.POST or None, plan=plan, instance=activity)
-    comments = activity.comments.select_related("author")
-    context = {"plan": plan, "form": form, "activity": activity, "comments": comments}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_save(
-                activity=form.save(commit=False), by=request.user, version=form.cleaned_data["version"]
-            )
-        except services.VersionConflict as conflict:
-            villages = dict(plan.villages.values_list("code", "name"))
-            context.update(_conflict_context(form, conflict.current, list(ActivityForm.Meta.fields), villages))
-            # htmx and a plain POST both get the form back; 409 tells a script the save was refused.
-            return render(request, "pillars/activity_form.html", context, status=CONFLICT)
-        except services.WorkflowError as error:
-            return _refused(request, plan, error)
-        messages.success(request, _("Activity “%(title)s” saved.") % {"title": activity.title})
-        return redirect(activity)
-    return render(request, "pillars/activity_form.html", context, status=_answer(request))
-
-
-@require_POST
-@login_required
-def activity_delete(request, pk: int, activity_pk: int):
-    plan, activity = _own_activity(request, pk, activity_pk)
-    form = ActivityDeleteForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, plan, services.WorkflowError(_("The page was out of date; nothing was deleted.")))
-    try:
-        services.activity_delete(activity=activity, by=request.user, version=form.cleaned_data["version"])
-    except services.VersionConflict:
-        messages.error(
-            request,
-            _("“%(title)s” changed after this page was loaded, so it was not deleted. Check it, then delete again.")
-            % {"title": activity.title},
-        )
-        return redirect(activity)
-    except services.WorkflowError as error:
-        return _refused(request, plan, error)
-    messages.success(request, _("Activity “%(title)s” deleted.") % {"title": activity.title})
-    return redirect(f"{plan.get_absolute_url()}#pillar-{activity.pillar.code}")
-
-
-@require_POST
-@login_required
-def activity_move(request, pk: int, activity_pk: int):
-    plan, activity = _own_activity(request, pk, activity_pk)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return HttpResponse(_("Choose up or down."), status=INVALID)
-    try:
-        services.activity_move(activity=activity, by=request.user, offset=form.cleaned_data["direction"])
-    except services.WorkflowError as error:
-        return _refused(request, plan, error)
-    return redirect(activity)
-
-
-# --- transitions -----------------------------------------------------------------------------------------
+    return render(request, "pillars/plan_edit.html", {"plan": plan, "form": form}, status=form_status(request))
 
 
 @require_POST
@@ -416,7 +246,7 @@ def plan_submit(request, pk: int):
     try:
         services.plan_submit(plan=plan, by=request.user)
     except services.WorkflowError as error:
-        return _refused(request, plan, error)
+        return refused(request, plan, error)
     messages.success(request, _("Plan submitted to your coordinator. It is locked until they review it."))
     return redirect(plan)
 
@@ -424,22 +254,22 @@ def plan_submit(request, pk: int):
 @require_POST
 @login_required
 def plan_approve(request, pk: int):
-    return _decide(request, pk, returning=False)
+    return _review_decision(request, pk, returning=False)
 
 
 @require_POST
 @login_required
 def plan_return(request, pk: int):
-    return _decide(request, pk, returning=True)
+    return _review_decision(request, pk, returning=True)
 
 
-def _decide(request, pk: int, *, returning: bool):
+def _review_decision(request, pk: int, *, returning: bool):
     """Approve or return: the one review form, its comment and its notes beside single activities."""
     plan, access = plan_for(request.user, pk)
     activities = list(plan.written_activities().only("pk", "plan_id", "title"))
     form = PlanReviewForm(request.POST, activities=activities, returning=returning)
     if not form.is_valid():
-        context = _detail_context(request, plan, access, review_form=form)
+        context = _plan_page_context(request, plan, access, review_form=form)
         return render(request, "pillars/plan_detail.html", context, status=INVALID if access.can_review else 403)
     decide = services.plan_return if returning else services.plan_approve
     try:
@@ -447,7 +277,7 @@ def _decide(request, pk: int, *, returning: bool):
             plan=plan, by=request.user, comment=form.cleaned_data["comment"], activity_comments=form.activity_comments()
         )
     except services.WorkflowError as error:
-        return _refused(request, plan, error)
+        return refused(request, plan, error)
     if returning:
         messages.success(request, _("Plan returned to the companion with your comments."))
     else:
@@ -461,11 +291,11 @@ def plan_reopen(request, pk: int):
     plan, access = plan_for(request.user, pk)
     form = PlanReopenForm(request.POST)
     if not form.is_valid():
-        context = _detail_context(request, plan, access, reopen_form=form)
+        context = _plan_page_context(request, plan, access, reopen_form=form)
         return render(request, "pillars/plan_detail.html", context, status=INVALID if access.can_reopen else 403)
     try:
         services.plan_reopen(plan=plan, by=request.user, reason=form.cleaned_data["comment"])
     except services.WorkflowError as error:
-        return _refused(request, plan, error)
+        return refused(request, plan, error)
     messages.success(request, _("Plan reopened as a draft revision; the approved version stays viewable."))
     return redirect(plan)

@@ -1,4 +1,5 @@
-"""Forms of monthly progress: one entry, its evidence files, the report and the review decisions."""
+"""The forms of the month pages: an activity's entry with its evidence, postponing, the monthly report and the
+coordinator's decisions on it, the completeness page's year."""
 
 from __future__ import annotations
 
@@ -122,7 +123,7 @@ class AcknowledgeForm(forms.Form):
     )
 
 
-class ReturnForm(forms.Form):
+class ReportReturnForm(forms.Form):
     note = forms.CharField(
         label=_("What must change"),
         max_length=4000,
@@ -131,7 +132,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReportReopenForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for reopening"),
         max_length=4000,
