@@ -247,7 +247,7 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
 
 def check_uploads(uploads: list[UploadedFile], *, already: int) -> list[CheckedFile]:
     """Every upload checked, all or nothing; ``already`` files are attached to the entry (the save counts again
-    under the month's lock, :func:`pillars.progress.progress_save`)."""
+    under the month's lock, :func:`pillars.services.months.progress_save`)."""
     check_room(already=already, added=len(uploads))
     checked, errors = [], []
     for upload in uploads:

@@ -19,7 +19,7 @@ the size of the scope; Python adds them up, so every aggregate is a sum over the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import F, Min, Q, Sum, Value
 
 from pillars.models import MonthlyProgress
+from villages.batches import chunks
 
 HUNDRED = Decimal("100")
 ONE_PLACE = Decimal("0.1")
@@ -281,11 +282,6 @@ def tally(figures: Iterable[ActivityFigures]) -> Tally:
     for one in figures:
         total.add(one)
     return total
-
-
-def chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 # --- The set form in SQL: a scope's tallies in one statement ---------------------------------------------

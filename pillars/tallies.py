@@ -27,6 +27,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from pillars import figures
 from pillars.models import Activity, PlanTallyState, WorkPlan
+from villages.batches import chunks
 
 FILL_CHUNK = 2000  # plans per statement: a province's first visit of a month in one or two statements
 AREA_WIDTHS = (2, 5)  # the areas a plan is added up for besides the whole plan: province and kabupaten codes
@@ -77,7 +78,7 @@ def fill(plan_ids: Iterable[int], through: int) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '64MB'")
         mask = figures.through_mask(through)
-        for chunk in figures.chunks(ids, FILL_CHUNK):
+        for chunk in chunks(ids, FILL_CHUNK):
             # A plan without its state row (the database gives every plan one) gets it here; the NOT EXISTS keeps
             # the insert from waiting on a row a write holds.
             cursor.execute(

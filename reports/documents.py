@@ -330,7 +330,7 @@ class MonthDocument:
 
 def month_document(plan: WorkPlan, month: int) -> MonthDocument:
     """Plan against realisation for ``month``: the activities scheduled then or worked on then, each with its
-    figures through the month (:func:`pillars.progress.month_rows`, as the month's page shows them). A submitted
+    figures through the month (:func:`pillars.selectors.months.month_rows`, as the month's page shows them). A submitted
     report prints the activities in force when it was submitted."""
     villages = list(plan.villages.select_related("parent__parent").order_by("code"))
     page = month_rows(plan, month)

@@ -2,7 +2,7 @@
 
 Every figure is the home page's (:func:`reports.dashboard.progress` over the same plans, the same cut-off,
 the same per-activity figures of :mod:`pillars.figures`) and every report count the completeness grid's
-(:func:`pillars.progress.completeness`): a recap forwarded to the kabupaten says what the home page says.
+(:func:`pillars.selectors.completeness.completeness`): a recap forwarded to the kabupaten says what the home page says.
 It is written in openpyxl's write-only mode; the activity rows are read ``CHUNK`` activities at a time, so
 memory holds one chunk of rows besides the per-activity figures.
 """

@@ -1,7 +1,7 @@
 """Home pages: the coordinator's queue and picture of the scope, the companion's next step.
 
 Every figure comes from :mod:`reports.dashboard` (aggregates through the scoped querysets) or from
-:mod:`pillars.progress` (report completeness); the views only pick the filters and assemble.
+:mod:`pillars.selectors.completeness` (report completeness); the views only pick the filters and assemble.
 """
 
 from __future__ import annotations
@@ -127,8 +127,8 @@ def _heat_row(row) -> HeatRow:
 
 
 def _grid(user, selection: dashboard.Selection, year: int) -> selectors.Completeness:
-    """The completeness of ``year`` (:class:`pillars.progress.Completeness`, the one implementation), narrowed
-    by the selection's role and area."""
+    """The completeness of ``year`` (:class:`pillars.selectors.completeness.Completeness`, the one
+    implementation), narrowed by the selection's role and area."""
     area = selection.area.code if selection.area else None
     return selectors.Completeness(user, year, role=selection.role, area_code=area)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from pillars import figures
 from pillars.models import MonthlyReport, WorkPlan, in_force_condition
 from pillars.rules import ANSWERED, is_answered, is_late_by, month_is_over, report_deadline
+from villages.batches import chunks
 from villages.models import Companion
 from villages.scope import below
 
@@ -229,7 +230,7 @@ class Completeness:
         """The rows of ``companions`` (annotated as :attr:`companions`: a page of it, or all of it), in order."""
         companions = list(companions)
         found: dict[int, dict[int, tuple]] = {companion.pk: {} for companion in companions}
-        for chunk in figures.chunks(list(found), figures.CHUNK):
+        for chunk in chunks(list(found), figures.CHUNK):
             reports = self._reports().filter(plan__companion__in=chunk)
             for companion_id, month, status, pk, first_sent in reports.values_list(
                 "plan__companion_id", "month", "status", "pk", "submitted_at"

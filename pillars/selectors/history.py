@@ -40,7 +40,7 @@ ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gett
 
 
 @dataclass
-class Entry:
+class HistoryEntry:
     """One recorded save or delete, ready to show."""
 
     kind: str
@@ -130,7 +130,7 @@ def _records(model: type[Model], ids: list[int]) -> tuple[dict[int, Model], dict
     return records, {pk: previous.get(r.previous_id) for pk, r in records.items()}
 
 
-def history_page(plan: WorkPlan, page_number, activity_id: int | None = None) -> tuple[Page, list[Entry]]:
+def history_page(plan: WorkPlan, page_number, activity_id: int | None = None) -> tuple[Page, list[HistoryEntry]]:
     """One page of the history of ``plan`` (or of one of its activities, deleted or not)."""
     page = Paginator(plan_history_rows(plan, activity_id), settings.RKT_PAGE_SIZE).get_page(page_number)
     ids: dict[str, list[int]] = {}
@@ -149,7 +149,7 @@ def history_page(plan: WorkPlan, page_number, activity_id: int | None = None) ->
             # Rows written before history was kept (or by a bulk import) have no earlier state.
             action = _("Changed; earlier values not recorded")
         entries.append(
-            Entry(
+            HistoryEntry(
                 kind=kind,
                 record=record,
                 action=str(action),
