@@ -34,8 +34,6 @@ from pillars.queries import status_counts
 from villages.models import Companion, Region, VillageData
 from villages.scope import below, is_within, viewer_for, within
 
-# Kemendagri codes have fixed widths: 34 / 34.03 / 34.03.01 / 34.03.01.2001.
-CODE_LENGTH = {Region.Level.PROVINCE: 2, Region.Level.REGENCY: 5, Region.Level.DISTRICT: 8, Region.Level.VILLAGE: 13}
 PlanVillage = WorkPlan.villages.through
 WAITING_SHOWN = 10
 WAITING_TOO_LONG = 7  # days after which a waiting plan or report is marked as old
@@ -46,7 +44,7 @@ def group_level_for(user) -> int:
     """The level the tables group by: one below the viewer's scope (a kabupaten sees kecamatan)."""
     viewer = viewer_for(user)
     if viewer.is_coordinator:
-        scope_level = len(viewer.prefix.split("."))
+        scope_level = Region.level_of(viewer.prefix)
         return min(scope_level + 1, Region.Level.DISTRICT)
     return Region.Level.PROVINCE
 
@@ -386,7 +384,7 @@ class Counted:
 def shows_villages(selection: Selection) -> bool:
     """A table of villages is for a kabupaten or narrower; a province or the country has thousands."""
     code = selection.region_code
-    return code is not None and len(code) >= CODE_LENGTH[Region.Level.REGENCY]
+    return code is not None and len(code) >= Region.CODE_LENGTH[Region.Level.REGENCY]
 
 
 def progress(
@@ -442,7 +440,7 @@ def _counted_one_by_one(plans, selection: Selection, *, by_area: bool, villages_
     counted = Counted()
     counted.activities = activities = activities_in_force(plans, selection)
     counted.figures = numbers = figures.figures_for(activities, through=selection.month)
-    width = CODE_LENGTH[selection.group_level]
+    width = Region.CODE_LENGTH[selection.group_level]
     for activity in activities:
         one = numbers[activity.pk]
         counted.total.add(one)
@@ -479,7 +477,7 @@ def _counted_in_the_database(plans, selection: Selection, *, by_area: bool, vill
                 FROM (SELECT DISTINCT id, SUBSTR(village, 1, %s) AS area FROM in_region) c
                 JOIN figures f ON f.id = c.id GROUP BY c.area"""
         )
-        tail_params.append(CODE_LENGTH[selection.group_level])
+        tail_params.append(Region.CODE_LENGTH[selection.group_level])
     if villages_too:
         parts.append(
             f"""SELECT 'village', c.village, {figures.TALLY_SQL}
@@ -534,7 +532,7 @@ def _counted_from_stored_tallies(plans, selection: Selection) -> Counted:
     plans_sql, plans_params = plans.in_force().values("pk").order_by().query.sql_with_params()
     activity_sql, activity_params = figures.activities_sql(Activity.objects.all())
     code = selection.region_code or ""
-    width = CODE_LENGTH[selection.group_level]
+    width = Region.CODE_LENGTH[selection.group_level]
     region_filter, region_params = ("WHERE village LIKE %s", [f"{code}.%"]) if code else ("", [])
     in_area = "AND (area = %s OR area LIKE %s)" if code else ""
     area_params = [code, f"{code}.%"] if code else []
