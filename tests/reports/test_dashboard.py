@@ -1,4 +1,4 @@
-"""The dashboard's parts: months that are over, group level, sorting, the region filter, pillars as rows."""
+"""The dashboard's parts: months that are over, group level, sorting, pillars as rows."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from reports import dashboard
 from tests.factories import ActivityFactory, CoordinatorFactory, UserFactory, region
 from tests.reports import home_fixtures
 from tests.reports.home_fixtures import YEAR
-from villages.models import Region
-from villages.scope import below
 
 pytestmark = pytest.mark.django_db
 scope = home_fixtures.scope
@@ -35,14 +33,6 @@ def test_the_tables_group_one_level_below_the_scope(cast):
     assert dashboard.group_level_for(cast.coordinator) == 3
     assert dashboard.group_level_for(kecamatan.user) == 3
     assert dashboard.group_level_for(cast.admin) == 1
-
-
-def test_below_keeps_exactly_the_villages_under_a_region(db):
-    inside = [region("34.03.01.2001"), region("34.03.02.2005")]
-    outside = [region("34.04.01.2001"), region("34.01.01.2001")]
-    codes = set(Region.objects.filter(below("code", "34.03"), level=4).values_list("code", flat=True))
-    assert codes == {v.code for v in inside}
-    assert not codes & {v.code for v in outside}
 
 
 def test_rows_sort_by_a_column_and_reverse_with_a_minus():
