@@ -4,7 +4,8 @@ Every figure is the home page's (:func:`reports.dashboard.progress` over the sam
 the same per-activity figures of :mod:`pillars.figures`) and every report count the completeness grid's
 (:func:`pillars.selectors.completeness.completeness`): a recap forwarded to the kabupaten says what the home page says.
 It is written in openpyxl's write-only mode; the activity rows are read ``CHUNK`` activities at a time, so
-memory holds one chunk of rows besides the per-activity figures.
+memory holds one chunk of rows besides the per-activity figures and every activity's sort key (the sheet's
+order is found first, a chunk of ids at a time).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from villages.scope import viewer_for
 ACTIVITY_SHEET = "Kegiatan"
 COMPANION_SHEET = "Per Pendamping"
 PILLAR_SHEET = "Per Pilar"
-CHUNK = 2000  # activities per pair of queries: their rows and their progress entries
+CHUNK = 2000  # activities per query of sort keys, and per pair of queries of their rows and progress entries
 
 BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=13)

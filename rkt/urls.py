@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from reports import views as report_views
+from reports.views import home as home_views
 from rkt.login_throttle import AdminLoginForm, LoginForm
 
 admin.site.login_form = AdminLoginForm
@@ -15,7 +15,7 @@ admin.site.site_title = _("RKT Pendampingan")
 admin.site.index_title = _("Reference data, people and plans")
 
 urlpatterns = [
-    path("", report_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),

@@ -22,6 +22,7 @@ from django.utils import translation
 from pillars import figures, selectors, services
 from pillars.models import Activity, MonthlyReport, Pillar, WorkPlan
 from reports import dashboard
+from reports.dashboard import figures as dashboard_figures
 from tests.clock import Clock
 from tests.factories import ActivityFactory, CompanionFactory, PlanFactory, UserFactory, open_year, region
 from tests.reports.exports_helpers import name_region, pdf_text, workbook
@@ -642,8 +643,8 @@ def test_the_database_adds_up_the_same_tallies_as_the_activities_one_by_one(cast
     selection = context["selection"]
     plans = dashboard.scoped_plans(user, selection)
     villages = dashboard.shows_villages(selection)
-    sql = dashboard._counted_in_the_database(plans, selection, by_area=True, villages_too=villages)
-    python = dashboard._counted_one_by_one(plans, selection, by_area=True, villages_too=villages)
+    sql = dashboard_figures._counted_in_the_database(plans, selection, by_area=True, villages_too=villages)
+    python = dashboard_figures._counted_one_by_one(plans, selection, by_area=True, villages_too=villages)
     assert as_tuple(sql.total) == as_tuple(python.total)
     for name in ("pillars", "areas", "villages"):
         mine, theirs = getattr(sql, name), getattr(python, name)

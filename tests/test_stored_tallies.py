@@ -16,6 +16,7 @@ from django.db import connection
 from pillars import figures, services, tallies
 from pillars.models import Activity, MonthlyProgress, Pillar, PlanTally, PlanTallyState, WorkPlan
 from reports import dashboard
+from reports.dashboard import figures as dashboard_figures
 from tests.factories import ActivityFactory, CompanionFactory, PlanFactory, UserFactory, region
 from tests.test_figures_agreement import YEAR
 from tests.test_figures_agreement import world as world  # noqa: PLC0414 (the fixture, under its own name)
@@ -69,8 +70,8 @@ def both_ways(user, *, area: str = "", role: str = "", year: int = YEAR):
     area_region = Region.objects.get(code=area) if area else None
     selection = dashboard.Selection.of_scope(user, year, TODAY, area=area_region, role=role)
     plans = dashboard.scoped_plans(user, selection)
-    stored = dashboard._counted_from_stored_tallies(plans, selection)
-    live = dashboard._counted_one_by_one(plans, selection, by_area=True, villages_too=False)
+    stored = dashboard_figures._counted_from_stored_tallies(plans, selection)
+    live = dashboard_figures._counted_one_by_one(plans, selection, by_area=True, villages_too=False)
     return stored, live
 
 
@@ -102,7 +103,7 @@ def test_an_activity_in_two_provinces_counts_once_in_each_and_once_in_the_whole(
 
 
 def test_a_plan_not_yet_added_up_is_read_from_its_activities(cast, wide, monkeypatch):
-    monkeypatch.setattr(dashboard, "STALE_FILLED_PER_REQUEST", 0)
+    monkeypatch.setattr(dashboard_figures, "STALE_FILLED_PER_REQUEST", 0)
     stored, live = both_ways(cast.admin)
     assert_same(stored, live)
     assert not PlanTally.objects.exists()
@@ -146,7 +147,7 @@ def test_whatever_writes_to_a_plan_its_stored_tallies_stop_counting_until_added_
         write()
         assert PlanTallyState.objects.filter(tallied_through=None).exists(), f"{what}: every plan still holds"
         with monkeypatch.context() as patched:  # the written plan read from its activities, the others stored
-            patched.setattr(dashboard, "STALE_FILLED_PER_REQUEST", 0)
+            patched.setattr(dashboard_figures, "STALE_FILLED_PER_REQUEST", 0)
             stored, live = both_ways(cast.admin)
             assert_same(stored, live)
         stored, live = both_ways(cast.admin)

@@ -56,6 +56,9 @@ class Region(models.Model):
         KELURAHAN = "kelurahan", _("Urban village (kelurahan)")
         DESA_ADAT = "desa_adat", _("Customary village (desa adat)")
 
+    # Kemendagri codes have fixed widths: 34 / 34.03 / 34.03.01 / 34.03.01.2001.
+    CODE_LENGTH = {Level.PROVINCE: 2, Level.REGENCY: 5, Level.DISTRICT: 8, Level.VILLAGE: 13}
+
     code = models.CharField(_("code"), max_length=13, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level)
@@ -96,6 +99,11 @@ class Region(models.Model):
     @property
     def is_village(self) -> bool:
         return self.level == self.Level.VILLAGE
+
+    @staticmethod
+    def level_of(code: str) -> int:
+        """The level a code's shape names: ``34`` a province, ``34.03.01`` a district."""
+        return len(code.split("."))
 
     def ancestor_codes(self) -> list[str]:
         """Codes of the province, regency and district above this region, top first."""

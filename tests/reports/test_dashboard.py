@@ -1,4 +1,4 @@
-"""The dashboard's parts: months that are over, group level, sorting, the region filter, pillars as rows."""
+"""The dashboard's parts: months that are over, group level, sorting, pillars as rows."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from pillars.figures import Tally
+from pillars.figures import Tally, last_complete_month
 from pillars.models import Pillar
 from reports import dashboard
 from tests.factories import ActivityFactory, CoordinatorFactory, UserFactory, region
@@ -23,7 +23,7 @@ fixed_now = home_fixtures.fixed_now
     ("year", "expected"), [(2025, 12), (2026, 1), (2027, 0)], ids=["past year", "this year", "next year"]
 )
 def test_only_months_that_are_over_count(year, expected):
-    assert dashboard.last_complete_month(year, date(2026, 2, 10)) == expected
+    assert last_complete_month(year, date(2026, 2, 10)) == expected
 
 
 def test_the_tables_group_one_level_below_the_scope(cast):
@@ -33,16 +33,6 @@ def test_the_tables_group_one_level_below_the_scope(cast):
     assert dashboard.group_level_for(cast.coordinator) == 3
     assert dashboard.group_level_for(kecamatan.user) == 3
     assert dashboard.group_level_for(cast.admin) == 1
-
-
-def test_below_keeps_exactly_the_villages_under_a_region(db):
-    inside = [region("34.03.01.2001"), region("34.03.02.2005")]
-    outside = [region("34.04.01.2001"), region("34.01.01.2001")]
-    codes = set(
-        dashboard.Region.objects.filter(dashboard.below("code", "34.03"), level=4).values_list("code", flat=True)
-    )
-    assert codes == {v.code for v in inside}
-    assert not codes & {v.code for v in outside}
 
 
 def test_rows_sort_by_a_column_and_reverse_with_a_minus():

@@ -1,4 +1,4 @@
-"""Regions, village data and companions through the same scope rule."""
+"""Regions, village data and companions through the same scope rule; the grammar of region codes."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from tests.factories import VillageDataFactory, region
 from villages.models import Companion, Region, VillageData
+from villages.scope import below
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +53,18 @@ def test_data_for_a_year_falls_back_to_the_latest_earlier_year(cast):
     assert [d.year for d in VillageData.objects.for_year(2026)] == [2025]
     assert [d.year for d in VillageData.objects.for_year(2027)] == [2027]
     assert list(VillageData.objects.for_year(2023)) == []
+
+
+def test_below_keeps_exactly_the_villages_under_a_region():
+    inside = [region("34.03.01.2001"), region("34.03.02.2005")]
+    outside = [region("34.04.01.2001"), region("34.01.01.2001")]
+    codes = set(Region.objects.filter(below("code", "34.03"), level=4).values_list("code", flat=True))
+    assert codes == {v.code for v in inside}
+    assert not codes & {v.code for v in outside}
+
+
+@pytest.mark.parametrize("code", ["34", "34.03", "34.03.01", "34.03.01.2001"])
+def test_a_code_names_its_level_by_its_shape_and_has_the_width_of_that_level(code):
+    level = Region.level_of(code)
+    assert level == code.count(".") + 1
+    assert Region.CODE_LENGTH[level] == len(code)

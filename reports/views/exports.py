@@ -1,4 +1,5 @@
-"""Downloads of plans, months and recaps. Thin: load through the scoped queryset, build, send."""
+"""Downloads of plans, months and recaps, and the plan workbook's upload. Thin: load through the scoped queryset,
+build (or read and check), send."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """Home pages: the coordinator's queue and picture of the scope, the companion's next step.
 
-Every figure comes from :mod:`reports.dashboard` (aggregates through the scoped querysets) or from
-:mod:`pillars.selectors.completeness` (report completeness); the views only pick the filters and assemble.
+Every figure comes from :mod:`reports.dashboard` (aggregates through the scoped querysets), from
+:mod:`pillars.selectors` (report completeness, activities written); the views
+pick the filters and assemble, and count only the commented activities of a returned plan for the next step.
 """
 
 from __future__ import annotations
