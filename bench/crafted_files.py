@@ -140,7 +140,7 @@ def _village_data(content: bytes) -> Callable[[], str]:
 
 
 def _plan_workbook(content: bytes, plan) -> Callable[[], str]:
-    from reports.upload_sheet import UploadError, read_rows
+    from reports.upload.sheet import UploadError, read_rows
 
     def check() -> str:
         try:
@@ -231,7 +231,7 @@ def _setup() -> None:
     import pypdf  # noqa: F401
 
     import pillars.evidence  # noqa: F401
-    import reports.upload_sheet  # noqa: F401
+    import reports.upload.sheet  # noqa: F401
 
 
 def run_all() -> list[dict]:

@@ -28,9 +28,11 @@ from django.db.models import Exists, OuterRef, QuerySet
 from pillars import figures
 from pillars.models import Activity, PlanTallyState, WorkPlan
 from villages.batches import chunks
+from villages.models import Region
 
 FILL_CHUNK = 2000  # plans per statement: a province's first visit of a month in one or two statements
-AREA_WIDTHS = (2, 5)  # the areas a plan is added up for besides the whole plan: province and kabupaten codes
+# The areas a plan is added up for besides the whole plan: its provinces and its kabupaten.
+AREA_WIDTHS = (Region.CODE_LENGTH[Region.Level.PROVINCE], Region.CODE_LENGTH[Region.Level.REGENCY])
 STORED_COLUMNS = ", ".join(figures.TALLY_COUNTS)
 
 

@@ -52,6 +52,14 @@ READERS = [
     "pillars/checks.py",
     "pillars/figures.py",
     "pillars/errors.py",
+    "reports/dashboard",
+    "reports/upload/preview.py",
+    "reports/upload/sheet.py",
+    "reports/documents.py",
+    "reports/recap.py",
+    "reports/workbook.py",
+    "reports/word.py",
+    "reports/pdf.py",
 ]
 
 

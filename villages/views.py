@@ -6,6 +6,8 @@ refuses rows of villages outside the user's area. Anyone else gets 404, as for a
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -78,6 +80,7 @@ def data_import_confirm(request):
 def _import_page(request, form, report, confirm: ConfirmImportForm | None = None):
     # Rendered, not redirected, after a real import too: the report is the point, and importing
     # the same file again (a refresh) changes nothing.
+    invalid = form.is_bound and bool(form.errors)
     return render(
         request,
         "villages/data_import.html",
@@ -87,6 +90,7 @@ def _import_page(request, form, report, confirm: ConfirmImportForm | None = None
             "confirm": confirm,
             "template_form": TemplateForm(user=request.user, auto_id="template_%s"),
         },
+        status=HTTPStatus.UNPROCESSABLE_ENTITY if invalid else HTTPStatus.OK,
     )
 
 

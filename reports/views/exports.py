@@ -4,6 +4,7 @@ build (or read and check), send."""
 from __future__ import annotations
 
 import tempfile
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -143,7 +144,9 @@ def plan_upload(request, pk: int):
             return render(
                 request, "reports/upload_preview.html", {"plan": plan, "preview": preview, "confirm": confirm}
             )
-    return render(request, "reports/upload_form.html", {"plan": plan, "form": form})
+    # Back at the form after a POST: the file was refused, with the message beside the field.
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if request.method == "POST" else HTTPStatus.OK
+    return render(request, "reports/upload_form.html", {"plan": plan, "form": form}, status=status)
 
 
 @require_POST

@@ -296,7 +296,7 @@ def test_a_change_after_the_preview_is_caught_at_confirmation(cast, client, fill
 def refused(client, plan, file) -> str:
     before = state(plan)
     response = send(client, plan, file)
-    assert response.status_code == 200
+    assert response.status_code == 422
     errors = response.context["form"].errors["file"]
     assert len(errors) == 1
     assert state(plan) == before

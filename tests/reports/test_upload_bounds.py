@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reports.upload_sheet import MAX_SHEET_ROWS
+from reports.upload.sheet import MAX_SHEET_ROWS
 from reports.workbook import END_MARKER, KEY_COLUMN, RKT_SHEET
 from tests.reports.exports_helpers import fill_plan, workbook
 
@@ -47,7 +47,7 @@ def test_a_space_in_the_last_row_below_a_cleared_end_marker_is_refused_naming_th
     book = downloaded(client, cast.plan)
     without_end_marker(book)["B1048576"] = " "
     response = send(client, cast.plan, book)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "The sheet has more than 2,000 rows: split the file." in response.content.decode()
     assert MAX_SHEET_ROWS == 2000
 

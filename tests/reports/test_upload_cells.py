@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from reports.upload_sheet import _RowReader, column_label
+from reports.upload.sheet import _RowReader, column_label
 from reports.workbook import COLUMN_INDEX, KEY_COLUMN
 from villages.columns import CellError, parse_cell
 

@@ -1,6 +1,6 @@
-"""Uploading a plan workbook filled in offline: preview what it would change, then apply it.
+"""What an uploaded plan workbook would change: every row validated, sorted into additions, changes and removals.
 
-Nothing is saved unless every row is valid. The sheet is read by :mod:`reports.upload_sheet`; each
+Nothing is written here (:mod:`reports.upload.apply` writes). The sheet is read by :mod:`reports.upload.sheet`; each
 row is then validated by :class:`pillars.forms.plans.ActivityForm` (the form of the plan page, so a row
 gets the same messages) and saved through the same services (``activity_save``/``activity_delete``),
 so history and the plan's version record the upload exactly as if the companion had typed it.
@@ -13,29 +13,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
-from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pillars import access, services
 from pillars.changes import FieldChange, FieldDisplay, field_changes, stored_values
 from pillars.forms.plans import ActivityForm
 from pillars.models import Activity, MonthlyProgress, WorkPlan
-from reports.upload_sheet import (  # noqa: F401 (views reach the reader through this module)
+from reports.upload.sheet import (
     MAX_BYTES,
     ParsedRow,
     RowError,
-    UploadError,
     column_label,
-    read_rows,
 )
 from reports.workbook import COLUMN_INDEX
 
 # The upload validates every row with the activity form itself, so its fields are the form's fields;
 # months (a list) and the poor-group checkbox are put into the form data on their own.
-COMPARED_FIELDS = ActivityForm.Meta.fields
-FORM_FIELDS = tuple(name for name in COMPARED_FIELDS if name not in ("months", "poor_priority"))
+UPLOADED_FIELDS = ActivityForm.Meta.fields
+FORM_FIELDS = tuple(name for name in UPLOADED_FIELDS if name not in ("months", "poor_priority"))
 
 
 @dataclass
@@ -93,7 +89,7 @@ class ConfirmUploadForm(forms.Form):
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-# --- preview and apply -------------------------------------------------------------------------
+# --- the preview -------------------------------------------------------------------------------
 
 
 def fingerprint(plan: WorkPlan) -> str:
@@ -151,7 +147,7 @@ def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] 
                 continue
             seen[instance.pk] = row.row
         # Read before the form runs: validating it writes the row's values into the instance.
-        before = stored_values(instance, COMPARED_FIELDS) if instance else None
+        before = stored_values(instance, UPLOADED_FIELDS) if instance else None
         form = ActivityForm(_form_data(row), plan=plan, instance=instance)
         if not form.is_valid():
             # A cell the sheet reader refused already (a formula, text that is no number) is not listed twice.
@@ -167,8 +163,8 @@ def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] 
         if instance is None:
             preview.additions.append(Addition(row.row, form.instance.title, form.cleaned_data["pillar"].code))
             continue
-        after = stored_values(form.instance, COMPARED_FIELDS)
-        changed = field_changes(Activity, before, after, names=COMPARED_FIELDS, display=display)
+        after = stored_values(form.instance, UPLOADED_FIELDS)
+        changed = field_changes(Activity, before, after, names=UPLOADED_FIELDS, display=display)
         if changed:
             preview.changes.append(Change(row.row, form.instance, changed))
     removed = [a for a in written if a.pk not in seen]
@@ -189,30 +185,4 @@ def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] 
             )
         else:
             preview.removals.append(activity)
-    return preview
-
-
-def require_upload_allowed(plan: WorkPlan, user) -> None:
-    """Only the plan's companion, and only while the plan is a draft or returned."""
-    access.require_owner(plan, user)
-    if plan.status not in WorkPlan.EDITABLE:
-        raise UploadError(_("This plan is locked; a workbook can be uploaded only into a draft or returned plan."))
-
-
-@transaction.atomic
-def plan_upload_apply(*, plan: WorkPlan, by, rows: list[ParsedRow], expected: str) -> Preview:
-    """Apply a previewed upload: all rows or none. ``expected`` is the preview's fingerprint."""
-    plan = WorkPlan.objects.select_for_update().select_related("companion__user").get(pk=plan.pk)
-    require_upload_allowed(plan, by)
-    if fingerprint(plan) != expected:
-        raise UploadError(_("The plan changed after the preview. Upload the workbook again to see the new preview."))
-    preview = build_preview(plan, rows)
-    if preview.errors:
-        raise UploadError(_("The workbook has errors; nothing was saved. Correct them and upload it again."))
-    changed = {change.activity.pk for change in preview.changes}
-    for form, instance in preview.forms:
-        if instance is None or instance.pk in changed:
-            services.activity_save(activity=form.save(commit=False), by=by)
-    for activity in preview.removals:
-        services.activity_delete(activity=activity, by=by)
     return preview
