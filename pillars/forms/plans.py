@@ -1,4 +1,6 @@
-"""The forms of the plan pages: an activity, the narrative, starting a plan, the review and reopening, moving."""
+"""The forms of the plan pages: an activity, the narrative, starting a plan, the review and reopening, moving and
+deleting an activity; the edit and delete forms carry the version they were opened at (:class:`VersionedForm`).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Which reports are owed, sent, late, returned or missing: one cell per companion and month, the rule
-:func:`_cell`, for the completeness page, the homes' heat maps, a plan's month chips and the recap."""
+:func:`_cell`, for the completeness page, the homes' heat maps, a plan's month chips and the recap.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """What the plan pages read: a plan's activities by pillar, its villages, counts for the lists, and the changes
-since its approved version."""
+since its approved version.
+"""
 
 from __future__ import annotations
 

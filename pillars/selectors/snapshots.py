@@ -1,4 +1,6 @@
-"""A plan as approved: the data kept in its :class:`PlanSnapshot`, read from its activities."""
+"""A plan as approved: the data kept in its :class:`PlanSnapshot`, read from its activities, and the fields
+that make up what an activity says (copied into next year's plan, carried by a revision's copy).
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The plan pages: the lists, starting a plan, the plan page, an approved version, the narrative, and the
-workflow transitions (submit, approve, return, reopen). Thin: load through :mod:`pillars.access`, validate
-with a form, call one service, redirect."""
+"""The plan pages: the lists, starting a plan (or next year's from this one), the plan page, an approved
+version, the narrative, and the workflow transitions (submit, approve, return, reopen). Thin: load through
+:mod:`pillars.access`, validate with a form, call one service, redirect.
+"""
 
 from __future__ import annotations
 
