@@ -134,7 +134,7 @@ class VersionedForm(forms.Form):
     """A form that carries the version its object had when the form was opened.
 
     The service compares it with the saved version and refuses a stale save; see
-    :class:`pillars.services.VersionConflict`.
+    :class:`pillars.errors.VersionConflict`.
     """
 
     # Required: a save that does not say which version it was opened at could overwrite anyone's.

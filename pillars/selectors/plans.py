@@ -142,7 +142,7 @@ def _by_name(row: dict) -> dict:
 
 
 def plan_changes(before: dict, after: dict, display: FieldDisplay) -> PlanChanges:
-    """Compare two snapshot dicts (see ``services.plan_snapshot_data``), field by field."""
+    """Compare two snapshot dicts (see :func:`pillars.selectors.snapshots.plan_snapshot_data`), field by field."""
     changes = PlanChanges()
     old = {row["id"]: row for row in before.get("activities", [])}
     new = {row["id"]: row for row in after.get("activities", [])}

@@ -40,9 +40,11 @@ def activity_snapshot(activity: Activity) -> dict:
 
 
 def plan_snapshot_data(plan: WorkPlan, activities: list[Activity] | None = None) -> dict:
-    """A plain-JSON picture of the plan's activities, for comparing a revision with it.
+    """The plan's narrative and activities as plain JSON: what an approval keeps in its :class:`PlanSnapshot`,
+    and what the plan page compares with the last one.
 
-    ``activities`` may be passed when the caller has them loaded already (the plan page does).
+    ``activities`` may be passed when the caller has them loaded already (the plan page does); the villages are
+    then left out, as the comparison does not look at them.
     """
     if activities is None:
         activities = list(plan.written_activities().in_plan_order())
