@@ -143,10 +143,6 @@ class ActivityFigures:
         return len(self.slots)
 
     @property
-    def has_target(self) -> bool:
-        return bool(self.target)
-
-    @property
     def over_target(self) -> bool:
         return bool(self.target) and self.achieved > self.target
 
@@ -362,7 +358,6 @@ TALLY_SQL = f"""
   COUNT(CASE WHEN f.cancelled_from IS NULL AND NOT f.target > 0 THEN 1 END),
   COUNT(CASE WHEN f.cancelled_from IS NOT NULL THEN 1 END),
   COUNT(CASE WHEN {_HAS_SHARE} AND f.achieved > f.target THEN 1 END)"""
-TALLY_WIDTH = len(TALLY_COUNTS)
 
 
 def through_mask(through: int) -> int:

@@ -93,10 +93,6 @@ class Region(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    @property
-    def is_village(self) -> bool:
-        return self.level == self.Level.VILLAGE
-
     def ancestor_codes(self) -> list[str]:
         """Codes of the province, regency and district above this region, top first."""
         parts = self.code.split(".")
