@@ -93,9 +93,7 @@ class MonthAccess:
     """What the viewer may do with one month of a plan, and why not."""
 
     plan: PlanAccess
-    reason: (
-        str | None
-    )  # why the month takes no entries (outside the plan's year, the plan not in force); None if it does
+    reason: str | None  # why the month takes no entries (the plan not in force, the month not begun); None if it does
     report: MonthlyReport | None
 
     @property

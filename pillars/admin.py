@@ -44,12 +44,13 @@ class ScopedHistoryAdmin(SimpleHistoryAdmin):
 #
 # Plans, activities, progress entries and monthly reports carry a version that every page checks before a save.
 # An admin form carries the version it was opened at and is refused when the row moved since, or when the
-# workflow has locked it (the services' own rules); every admin change moves the version, so a page opened
-# before it is refused in turn. What ties a row to its owner (plan, month, activity, companion) is read-only.
+# workflow has locked it (pillars.rules, which the services ask too); every admin change moves the version, so a
+# page opened before it is refused in turn. What ties a row to its owner (plan, month, activity, companion) is
+# read-only.
 
 
 def lock_reason(obj) -> str | None:
-    """Why the workflow does not let ``obj`` change now (see the services' rules); None when it may."""
+    """Why the workflow does not let ``obj`` change now (:mod:`pillars.rules`); None when it may."""
     if isinstance(obj, WorkPlan):
         return rules.plan_lock_reason(obj)
     if isinstance(obj, Activity):

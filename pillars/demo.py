@@ -1,12 +1,12 @@
 """Demo data for Kabupaten Gunungkidul (34.03) and Kulon Progo (34.01).
 
 The people, plans and words are in ``demo_data.json``; this module tells their year around the day it is
-built. Everything goes through the same paths as real use: regions through the region import, village
-figures through the village data import, plans, months and reports through the workflow services. Each step
-is taken by its person on a believable day (:func:`acting`), so the history pages show who did what and when:
-a plan drafted in November and approved by its coordinator in December, each month reported in the first
-days of the next and acknowledged a few days later. Every step looks before it writes, so running it twice
-adds nothing.
+built. Regions go through the region import, village figures through the village data import, and plans (their
+narrative, transitions and a revision's changes) and monthly reports through the workflow services; a draft's
+activities and a month's progress entries are written in bulk instead, each with its history row. Each step is
+taken by its person on a believable day (:func:`acting`), so the history pages show who did what and when: a plan
+drafted in November and approved by its coordinator in December, each month reported in the first days of the
+next and acknowledged a few days later. Every step looks before it writes, so running it twice adds nothing.
 """
 
 from __future__ import annotations

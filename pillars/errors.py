@@ -1,4 +1,9 @@
-"""Why a write did not happen: a transition refused, or a save made on a version that is no longer current."""
+"""Why a write did not happen: a transition refused, or a save made on a version that is no longer current.
+
+:class:`WorkflowError` is a refused transition, :class:`SubmitProblem` one of the reasons a plan cannot be
+submitted; :class:`VersionConflict` (a plan, an activity or a monthly report) and :class:`ProgressConflict` (a
+month's entry) are saves on a version that has moved on.
+"""
 
 from __future__ import annotations
 

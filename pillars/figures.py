@@ -13,8 +13,11 @@
   was cancelled (the first month whose entry says cancelled). A slot is *reported* when that month has an
   entry and *done* when the entry says done. Entries outside the schedule count towards the quantity only.
 
-The numbers come from two narrow queries (the activities, and their progress grouped by activity) whatever
-the size of the scope; Python adds them up, so every aggregate is a sum over the same per-activity figures.
+The progress of the activities given is read in one grouped query per :data:`CHUNK` of them
+(:func:`progress_through`), whatever the size of the scope, and Python adds the figures up (:class:`Tally`), so
+every aggregate is a sum over the same per-activity figures. On PostgreSQL a wide scope is added up by the
+database instead, in the set form at the end of this module (and kept added up by :mod:`pillars.tallies`), which
+tests hold equal to that sum.
 """
 
 from __future__ import annotations
@@ -140,10 +143,6 @@ class ActivityFigures:
         return len(self.slots)
 
     @property
-    def has_target(self) -> bool:
-        return bool(self.target)
-
-    @property
     def over_target(self) -> bool:
         return bool(self.target) and self.achieved > self.target
 
@@ -197,8 +196,9 @@ def figures_for(activities: Iterable, through: int) -> dict[int, ActivityFigures
 @dataclass
 class Tally:
     """An aggregate of activities (a pillar, an area, a village, a companion, the whole scope): the set form of
-    :class:`ActivityFigures`, added up one activity at a time (:meth:`add`) or read from the database in one
-    grouped query (:func:`reports.dashboard` on PostgreSQL), which a test holds equal to the sum of its twins."""
+    :class:`ActivityFigures`, added up one activity at a time (:meth:`add`) or, on PostgreSQL, read from the database
+    in one statement (:data:`TALLY_SQL`, through :mod:`reports.dashboard` and :mod:`pillars.tallies`), which a test
+    holds equal to the sum of its twins."""
 
     activities: int = 0
     scheduled: int = 0
@@ -321,8 +321,9 @@ def activities_sql(activities) -> tuple[str, tuple]:
     )
 
 
-# Per activity: its progress up to the cut-off (%(through)s) and its slots (scheduled months up to the
-# cut-off and before the month of its first "cancelled" entry).
+# Per activity: its progress up to the cut-off (the first parameter, the month) and its slots (scheduled months up
+# to the cut-off, the second parameter being its :func:`through_mask`, and before the month of its first
+# "cancelled" entry).
 PER_ACTIVITY_SQL = """
 progress AS (
   SELECT mp.activity_id,
@@ -357,7 +358,6 @@ TALLY_SQL = f"""
   COUNT(CASE WHEN f.cancelled_from IS NULL AND NOT f.target > 0 THEN 1 END),
   COUNT(CASE WHEN f.cancelled_from IS NOT NULL THEN 1 END),
   COUNT(CASE WHEN {_HAS_SHARE} AND f.achieved > f.target THEN 1 END)"""
-TALLY_WIDTH = len(TALLY_COUNTS)
 
 
 def through_mask(through: int) -> int:

@@ -735,7 +735,7 @@ class ActivityComment(models.Model):
 
 
 class PlanSnapshot(models.Model):
-    """The plan as it was approved, kept when a coordinator reopens it for revision."""
+    """The plan as it was approved, kept at each approval (one per revision): what a later revision is compared with."""
 
     plan = models.ForeignKey(WorkPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="snapshots")
     revision = models.PositiveSmallIntegerField(_("revision"))

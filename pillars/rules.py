@@ -1,8 +1,10 @@
 """The rules of plans and months that every page, service and document asks: when a plan, an activity, a month,
-an entry or a report may change, when a month's report is due and late, and what stops a plan being submitted.
+an entry or a report may change, when a month's report is due and late, whether a month was answered, and what
+stops a plan being submitted (and the narrative's fingerprint its edit form carries, :func:`narrative_digest`).
 
 Each rule is a function of the object (and the time) that returns a reason or a fact; writing is left to
-:mod:`pillars.services`, reading for a page to :mod:`pillars.selectors`."""
+:mod:`pillars.services`, reading for a page to :mod:`pillars.selectors`.
+"""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ in a statement that starts after the locks are held: every write that committed 
 after waits for the fill to commit and then clears the state again.
 
 PostgreSQL only, like the set form of the figures: SQLite (the embedded default, a kabupaten's worth of data)
-adds up one activity at a time. ``manage.py tally_plans`` adds up every plan in force ahead of the first visit
+adds up one activity at a time. ``manage.py tally_plans`` adds up every counted plan in force ahead of the first visit
 of a month (run it from cron or the job scheduler shortly after midnight on the 1st).
 """
 

@@ -39,9 +39,9 @@ class RequestSizeLimitMiddleware:
 
 
 class TrustedProxyMiddleware:
-    """Drops X-Forwarded-For, -Proto and -Host unless the peer is one of ``RKT_TRUSTED_PROXIES``, so that neither
-    the login lockout's address (:func:`rkt.client_ip.client_ip`) nor ``request.is_secure()`` believe a client
-    that reaches the app directly."""
+    """Drops X-Forwarded-For, -Proto, -Host and Forwarded unless the peer is one of ``RKT_TRUSTED_PROXIES``, so
+    that neither the login lockout's address (:func:`rkt.client_ip.client_ip`) nor ``request.is_secure()`` believe
+    a client that reaches the app directly."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,7 +1,7 @@
 """Regions, village data and the people who work in them.
 
-The one rule for "who sees what" lives here: :func:`villages.scope.viewer_for` says what kind of
-viewer a user is, and each queryset's ``visible_to(user)`` turns that into a filter. Scope is a
+The one rule for "who sees what": :func:`villages.scope.viewer_for` says what kind of viewer a user is,
+and each queryset's ``visible_to(user)`` (these, and the plans app's) turns that into a filter. Scope is a
 Kemendagri code prefix: a coordinator of ``34.03`` sees ``34.03`` and everything below it.
 """
 
@@ -95,10 +95,6 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-    @property
-    def is_village(self) -> bool:
-        return self.level == self.Level.VILLAGE
 
     @staticmethod
     def level_of(code: str) -> int:

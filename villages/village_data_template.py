@@ -1,9 +1,9 @@
 """The blank village data workbook an office fills in and uploads back.
 
 The first sheet holds the columns the import reads, headed in the active language, with the code,
-kecamatan and name of every village in the user's scope already filled in, drop-down lists for the
-status columns and range checks for the figures. A second sheet explains each column. Written in
-write-only mode so a province of several thousand villages stays cheap.
+kecamatan and name of every village of the chosen area (within the user's scope) already filled in,
+drop-down lists for the status columns and range checks for the figures. A second sheet explains each
+column. Written in write-only mode so a province of several thousand villages stays cheap.
 """
 
 from __future__ import annotations

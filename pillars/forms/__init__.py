@@ -1,1 +1,1 @@
-"""The plans app's forms: the plan pages' (`plans`) and the month pages' (`months`)."""
+"""The plans app's forms: the plan pages' (`plans`), and the month, report and completeness pages' (`months`)."""

@@ -1,5 +1,6 @@
 """The forms of the month pages: an activity's entry with its evidence, postponing, the monthly report and the
-coordinator's decisions on it, the completeness page's year."""
+coordinator's decisions on it, the completeness page's year.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The forms of the plan pages: an activity, the narrative, starting a plan, the review and reopening, moving."""
+"""The forms of the plan pages: an activity, the narrative, starting a plan, the review and reopening, moving and
+deleting an activity; the edit and delete forms carry the version they were opened at (:class:`VersionedForm`).
+"""
 
 from __future__ import annotations
 
@@ -132,7 +134,7 @@ class VersionedForm(forms.Form):
     """A form that carries the version its object had when the form was opened.
 
     The service compares it with the saved version and refuses a stale save; see
-    :class:`pillars.services.VersionConflict`.
+    :class:`pillars.errors.VersionConflict`.
     """
 
     # Required: a save that does not say which version it was opened at could overwrite anyone's.

@@ -1,5 +1,6 @@
 """Which reports are owed, sent, late, returned or missing: one cell per companion and month, the rule
-:func:`_cell`, for the completeness page, the homes' heat maps, a plan's month chips and the recap."""
+:func:`_cell`, for the completeness page, the homes' heat maps, a plan's month chips and the recap.
+"""
 
 from __future__ import annotations
 
@@ -127,7 +128,7 @@ def _cell(
     """The expected-report rule: a companion active in the year with a plan in force owes each month once it is
     over; it is due until the deadline passes, then missing. A report keeps its first submission time, so a
     month reopened after a late report stays late. ``sent``: the report has a first submission time; ``late``:
-    that time is past the deadline (:func:`is_late`)."""
+    that time is past the deadline (:func:`pillars.rules.is_late`)."""
     month = clock.month
     if is_answered(status, sent or None):
         state = Cell.REOPENED if status == MonthlyReport.Status.DRAFT else status

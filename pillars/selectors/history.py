@@ -24,8 +24,8 @@ from pillars.changes import FieldChange, FieldDisplay, field_changes, stored_val
 from pillars.models import Activity, MonthlyProgress, MonthlyReport, WorkPlan
 from villages.formats import month_name
 
-# Bookkeeping the reader does not need: the row's identity, timestamps the history row has itself,
-# the version counter, and the parent an object never leaves.
+# Bookkeeping the reader does not need: the row's identity, timestamps and users the history row has itself,
+# the version counter, the parent an object never leaves, and a revision's and a report's own records.
 HIDDEN = {
     *("id", "created_at", "updated_at", "version", "plan", "companion", "activity", "updated_by", "reviewed_by"),
     *("pending", "revises", "plan_in_force"),

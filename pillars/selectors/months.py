@@ -1,5 +1,6 @@
 """What a month's page, its report and the monthly documents read: each activity of the month with its entry and
-figures, in the plan's order, and the activities a sent report recorded."""
+figures, in the plan's order, and the activities a sent report recorded.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """What the plan pages read: a plan's activities by pillar, its villages, counts for the lists, and the changes
-since its approved version."""
+since its approved version.
+"""
 
 from __future__ import annotations
 
@@ -141,7 +142,7 @@ def _by_name(row: dict) -> dict:
 
 
 def plan_changes(before: dict, after: dict, display: FieldDisplay) -> PlanChanges:
-    """Compare two snapshot dicts (see ``services.plan_snapshot_data``), field by field."""
+    """Compare two snapshot dicts (see :func:`pillars.selectors.snapshots.plan_snapshot_data`), field by field."""
     changes = PlanChanges()
     old = {row["id"]: row for row in before.get("activities", [])}
     new = {row["id"]: row for row in after.get("activities", [])}

@@ -1,4 +1,6 @@
-"""A plan as approved: the data kept in its :class:`PlanSnapshot`, read from its activities."""
+"""A plan as approved: the data kept in its :class:`PlanSnapshot`, read from its activities, and the fields
+that make up what an activity says (copied into next year's plan, carried by a revision's copy).
+"""
 
 from __future__ import annotations
 
@@ -38,9 +40,11 @@ def activity_snapshot(activity: Activity) -> dict:
 
 
 def plan_snapshot_data(plan: WorkPlan, activities: list[Activity] | None = None) -> dict:
-    """A plain-JSON picture of the plan's activities, for comparing a revision with it.
+    """The plan's narrative and activities as plain JSON: what an approval keeps in its :class:`PlanSnapshot`,
+    and what the plan page compares with the last one.
 
-    ``activities`` may be passed when the caller has them loaded already (the plan page does).
+    ``activities`` may be passed when the caller has them loaded already (the plan page does); the villages are
+    then left out, as the comparison does not look at them.
     """
     if activities is None:
         activities = list(plan.written_activities().in_plan_order())

@@ -1,7 +1,8 @@
 """Every write of the plans app: a transition or an edit, one keyword-only function in a transaction each.
 
 Split by what they write (plans, their activities, months and their reports, the version check); callers use
-``from pillars import services`` and ``services.plan_approve(...)``, whichever module holds it.
+``from pillars import services`` and ``services.plan_approve(...)``, whichever module holds it. The errors they
+raise (:mod:`pillars.errors`) are here too, and :func:`locked_current`, the version check the admin's own saves make.
 """
 
 from pillars.errors import ProgressConflict, SubmitProblem, VersionConflict, WorkflowError

@@ -1,5 +1,6 @@
 """The version check every save makes: a row read under a lock, refused if it moved past the version the form
-was opened at."""
+was opened at.
+"""
 
 from __future__ import annotations
 

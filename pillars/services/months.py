@@ -3,7 +3,8 @@
 Save an entry, mark entries postponed, delete evidence, submit, acknowledge, return, reopen: keyword-only
 functions run in a transaction. Each first locks the plan row, so a save and a submission of the same month
 cannot interleave, then checks who acts on which month in which state; report transitions write one
-:class:`WorkflowEvent`. Views only call these."""
+:class:`WorkflowEvent`. The month and report pages write through these alone.
+"""
 
 from __future__ import annotations
 

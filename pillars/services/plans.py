@@ -1,8 +1,11 @@
-"""Workflow transitions of annual plans.
+"""Annual plans: their workflow transitions, starting one, and writing the narrative.
 
-Each transition is one function with keyword-only arguments, run in a transaction: it re-reads the
-plan under a row lock, checks who may act from which state, changes the plan, writes one
-:class:`WorkflowEvent`, and nothing else. Views only call these."""
+Each transition (submit, return, approve, reopen) is one function with keyword-only arguments, run in a
+transaction: it re-reads the plan under a row lock, checks who may act from which state, changes the plan and
+writes one :class:`WorkflowEvent` (an approval also keeps the approved version's :class:`PlanSnapshot`, a reopening
+makes the revision's copies of the activities). The plan pages write through these alone; the admin saves its
+own rows, then moves the plan's version with :func:`plan_touch`.
+"""
 
 from __future__ import annotations
 

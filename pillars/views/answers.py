@@ -1,5 +1,7 @@
 """How the plans app's pages answer what they could not do: one status for a form with errors, one for a save
-made on an old version, one for a refusal; a refused transition as a message beside the plan."""
+made on an old version, one for a refusal; a refused transition as a message beside the plan; a conflict as the
+form with the saved values beside what was typed.
+"""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """A plan's months: the month view, its per-activity cards (posted on their own, by htmx answered with the card
 only, or as a plain form answered with a redirect), evidence, postponing, and sending the month's report.
 
-Every object is loaded through ``visible_to`` (404 outside scope); writes are :mod:`pillars.services`."""
+Every object is loaded through ``visible_to`` (404 outside scope); writes are :mod:`pillars.services`.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The plan pages: the lists, starting a plan, the plan page, an approved version, the narrative, and the
-workflow transitions (submit, approve, return, reopen). Thin: load through :mod:`pillars.access`, validate
-with a form, call one service, redirect."""
+"""The plan pages: the lists, starting a plan (or next year's from this one), the plan page, an approved
+version, the narrative, and the workflow transitions (submit, approve, return, reopen). Thin: load through
+:mod:`pillars.access`, validate with a form, call one service, redirect.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from pillars.filters import PlanReviewFilter, review_order
 from pillars.forms.plans import ActivityForm, PlanNarrativeEditForm, PlanReopenForm, PlanReviewForm, StartPlanForm
 from pillars.models import ActivityComment, Pillar, PlanSnapshot, PlanYear, WorkPlan
 from pillars.selectors import plan_changes, plan_sections, plan_villages, snapshot_sections, with_pillar_counts
-from pillars.views.answers import CONFLICT, INVALID, conflict_context, form_status, refused
+from pillars.views.answers import CONFLICT, INVALID, REFUSED, conflict_context, form_status, refused
 from villages.models import Region
 from villages.scope import viewer_for
 
@@ -270,7 +271,7 @@ def _review_decision(request, pk: int, *, returning: bool):
     form = PlanReviewForm(request.POST, activities=activities, returning=returning)
     if not form.is_valid():
         context = _plan_page_context(request, plan, access, review_form=form)
-        return render(request, "pillars/plan_detail.html", context, status=INVALID if access.can_review else 403)
+        return render(request, "pillars/plan_detail.html", context, status=INVALID if access.can_review else REFUSED)
     decide = services.plan_return if returning else services.plan_approve
     try:
         decide(
@@ -292,7 +293,7 @@ def plan_reopen(request, pk: int):
     form = PlanReopenForm(request.POST)
     if not form.is_valid():
         context = _plan_page_context(request, plan, access, reopen_form=form)
-        return render(request, "pillars/plan_detail.html", context, status=INVALID if access.can_reopen else 403)
+        return render(request, "pillars/plan_detail.html", context, status=INVALID if access.can_reopen else REFUSED)
     try:
         services.plan_reopen(plan=plan, by=request.user, reason=form.cleaned_data["comment"])
     except services.WorkflowError as error:

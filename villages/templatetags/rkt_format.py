@@ -1,6 +1,7 @@
 """Presentation helpers: numbers, Rupiah, percentages, dates and month names in the page's language,
 the schedule grid. Each filter wraps its writer in :mod:`villages.formats`, the one writer of each kind,
-which Python code (documents, workbooks, messages) calls directly."""
+which Python code (documents, workbooks, messages) calls directly.
+"""
 
 from __future__ import annotations
 
