@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from pillars.models import MonthlyReport, WorkPlan
+from pillars.rules import month_lock_reason
 from villages.scope import Viewer, viewer_for
 
 
@@ -66,7 +67,8 @@ class PlanAccess:
         return self.is_reviewer and self.plan.status == WorkPlan.Status.APPROVED
 
 
-def plan_access(user, plan: WorkPlan) -> PlanAccess:
+def _plan_access(user, plan: WorkPlan) -> PlanAccess:
+    # Only for a plan read through ``visible_to``: the access takes its scope for granted.
     return PlanAccess(plan, viewer_for(user))
 
 
@@ -78,7 +80,7 @@ def visible_plan(user, pk: int) -> WorkPlan:
 def plan_for(user, pk: int) -> tuple[WorkPlan, PlanAccess]:
     """The plan if ``user`` may see it (else 404), and what they may do with it."""
     plan = visible_plan(user, pk)
-    return plan, plan_access(user, plan)
+    return plan, _plan_access(user, plan)
 
 
 def own_plan_for(user, pk: int) -> WorkPlan:
@@ -93,7 +95,7 @@ class MonthAccess:
     """What the viewer may do with one month of a plan, and why not."""
 
     plan: PlanAccess
-    reason: str | None  # why the month takes no entries (the plan not in force, the month not begun); None if it does
+    reason: str | None  # why the month's entries cannot change now (pillars.rules.month_lock_reason); None if they can
     report: MonthlyReport | None
 
     @property
@@ -102,11 +104,18 @@ class MonthAccess:
 
     @property
     def locked(self) -> bool:
+        """Locked by its report, sent or acknowledged (the page says so in its own words)."""
         return self.report is not None and self.report.is_locked
 
     @property
     def can_edit(self) -> bool:
-        return self.is_owner and not self.reason and not self.locked
+        return self.is_owner and self.reason is None
+
+
+def month_access(user, plan: WorkPlan, month: int) -> MonthAccess:
+    """What ``user`` may do with ``month`` of ``plan``, a plan read through ``visible_to``."""
+    report = plan.reports.filter(month=month).first()
+    return MonthAccess(_plan_access(user, plan), month_lock_reason(plan, month, report), report)
 
 
 @dataclass(frozen=True)

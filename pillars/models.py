@@ -755,3 +755,7 @@ class PlanSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} r{self.revision}"
+
+    def is_behind(self, plan: WorkPlan) -> bool:
+        """The plan has moved on from this approved version: a later revision, or not approved as it stands."""
+        return self.revision < plan.revision or plan.status != WorkPlan.Status.APPROVED

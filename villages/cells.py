@@ -23,6 +23,7 @@ NO_WORDS = frozenset({"tidak", "no", "n", "false", "0", "belum", "salah", "tidak
 # Marks that punctuation removal would leave blank, so compared as written.
 YES_MARKS = frozenset({"✓", "✔"})
 NO_MARKS = frozenset({"", "-", "–", "—"})
+_IN_BRACKETS = re.compile(r"\([^)]*\)")
 _NOT_A_LETTER = re.compile(r"[^\w]+")
 
 
@@ -56,7 +57,8 @@ def read_yes_no(value: Any) -> bool:
     """``Ya``/``Sudah``/``Yes``/``x``/``✓`` → True; ``Tidak``/``Belum``/``No``/``-``/empty → False."""
     if isinstance(value, bool):
         return value
-    text = cell_text(value).casefold()
+    # A note in brackets says why, not what: "Ya (sudah)" is yes.
+    text = " ".join(_IN_BRACKETS.sub(" ", cell_text(value)).split()).casefold()
     if text in YES_MARKS:
         return True
     if text in NO_MARKS:

@@ -247,7 +247,7 @@ class PlanReviewForm(forms.Form):
         self.activity_ids = [activity.pk for activity in activities]
         for activity in activities:
             self.fields[self.note_name(activity.pk)] = forms.CharField(
-                label=_("Note for the companion on “%(title)s”") % {"title": activity.title},
+                label=_("Note for the companion on “%(title)s” (optional)") % {"title": activity.title},
                 required=False,
                 max_length=2000,
                 # Drawn beside each activity card, outside the review form it belongs to.

@@ -10,7 +10,7 @@ from simple_history.utils import bulk_update_with_history
 
 from pillars.errors import WorkflowError
 from pillars.models import Activity, MonthlyProgress, WorkPlan
-from pillars.services.locking import _check_version
+from pillars.services.locking import check_version
 from pillars.services.plans import _require_editable, locked_plan, save_plan
 
 
@@ -18,7 +18,7 @@ def _current_activity(plan: WorkPlan, activity: Activity, version: int | None) -
     current = plan.written_activities().select_for_update().filter(pk=activity.pk).first()
     if current is None:
         raise PermissionDenied(_("This activity belongs to another plan."))
-    _check_version(current, version)
+    check_version(current, version)
     return current
 
 

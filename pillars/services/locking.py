@@ -7,7 +7,7 @@ from __future__ import annotations
 from pillars.errors import VersionConflict
 
 
-def _check_version(current, version: int | None) -> None:
+def check_version(current, version: int | None) -> None:
     # None: a caller with its own staleness check (the workbook upload compares a fingerprint).
     if version is not None and current.version != version:
         raise VersionConflict(current)
@@ -18,5 +18,5 @@ def locked_current(model, pk: int, version: int | None):
     lock, refused with :class:`VersionConflict` if it moved past ``version``: the check every page makes
     before a save, for a writer without a service of its own (the admin). Call it inside a transaction."""
     current = model.objects.select_for_update().get(pk=pk)
-    _check_version(current, version)
+    check_version(current, version)
     return current

@@ -22,7 +22,7 @@ from pillars.errors import WorkflowError
 from pillars.models import Activity, ActivityComment, MonthlyProgress, PlanSnapshot, PlanYear, WorkflowEvent, WorkPlan
 from pillars.rules import narrative_digest, plan_lock_reason, submit_problems
 from pillars.selectors.snapshots import CONTENT_FIELDS, REVISED_FIELDS, plan_snapshot_data
-from pillars.services.locking import _check_version
+from pillars.services.locking import check_version
 from villages.models import Companion
 from villages.scope import viewer_for
 
@@ -118,21 +118,27 @@ def plan_return(*, plan: WorkPlan, by, comment: str, activity_comments: dict[int
     return plan
 
 
-def _comment_activities(
-    plan: WorkPlan, by, activity_comments: dict[int, str] | None, event: WorkflowEvent | None = None
-) -> list[int]:
-    """The reviewer's notes beside single activities of the version being reviewed, kept with the decision they
-    came with; the ids of the comments written."""
+def _notes_by_activity(
+    plan: WorkPlan, activity_comments: dict[int, str] | None, *, approving: bool = False
+) -> dict[int, str]:
+    """The reviewer's notes beside single activities of the version being reviewed, by the activity each stays
+    with: the one written, or, ``approving`` a revision, the approved activity its copy is folded into
+    (:func:`_apply_revision`). Refused if a note names an activity of another plan."""
     notes = {pk: text.strip() for pk, text in (activity_comments or {}).items() if text and text.strip()}
     if not notes:
-        return []
-    known = set(plan.written_activities().filter(pk__in=notes).values_list("pk", flat=True))
-    if set(notes) - known:
+        return {}
+    kept_as = dict(plan.written_activities().filter(pk__in=notes).values_list("pk", "revises_id"))
+    if set(notes) - set(kept_as):
         raise WorkflowError(_("A comment names an activity that is not in this plan."))
-    written = ActivityComment.objects.bulk_create(
+    return {(kept_as[pk] if approving else None) or pk: text for pk, text in notes.items()}
+
+
+def _comment_activities(plan: WorkPlan, by, activity_comments: dict[int, str] | None, event: WorkflowEvent) -> None:
+    """The reviewer's notes beside single activities, kept with the decision they came with."""
+    notes = _notes_by_activity(plan, activity_comments)
+    ActivityComment.objects.bulk_create(
         ActivityComment(activity_id=pk, event=event, author=by, text=text) for pk, text in notes.items()
     )
-    return [comment.pk for comment in written]
 
 
 @transaction.atomic
@@ -143,8 +149,8 @@ def plan_approve(*, plan: WorkPlan, by, comment: str = "", activity_comments: di
     require_reviewer(plan, by)
     if plan.status != WorkPlan.Status.SUBMITTED:
         raise WorkflowError(_("Only a submitted plan can be approved."))
-    # Written on the version reviewed, before a revision's copies become the rows in force (which takes them along).
-    comments = _comment_activities(plan, by, activity_comments)
+    # Read on the version reviewed, before a revision's copies become the rows in force.
+    notes = _notes_by_activity(plan, activity_comments, approving=True)
     if plan.under_revision:
         _apply_revision(plan, by)
     before = plan.status
@@ -157,7 +163,9 @@ def plan_approve(*, plan: WorkPlan, by, comment: str = "", activity_comments: di
         defaults={"approved_at": plan.approved_at, "approved_by": by, "data": plan_snapshot_data(plan)},
     )
     event = log_plan_event(plan, by=by, from_status=before, comment=(comment or "").strip())
-    ActivityComment.objects.filter(pk__in=comments).update(event=event)
+    ActivityComment.objects.bulk_create(
+        ActivityComment(activity_id=pk, event=event, author=by, text=text) for pk, text in notes.items()
+    )
     return plan
 
 
@@ -279,7 +287,7 @@ def plan_update_narrative(
     plan = locked_plan(plan)
     _require_editable(plan, by)
     if not (opened and narrative_digest(plan) == opened):
-        _check_version(plan, version)
+        check_version(plan, version)
     plan.priorities, plan.data_basis = priorities, data_basis
     save_plan(plan, "priorities", "data_basis", by=by)
     return plan

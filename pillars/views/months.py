@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pillars import evidence as evidence_rules
-from pillars import rules, selectors, services
-from pillars.access import MonthAccess, plan_access, require_owner, visible_plan
+from pillars import selectors, services
+from pillars.access import month_access, require_owner, visible_plan
 from pillars.forms.months import PostponeForm, ProgressForm, ReportSubmitForm
 from pillars.models import Evidence, MonthlyProgress, WorkPlan
 from pillars.services import WorkflowError
@@ -36,11 +36,6 @@ def _check_month(month: int) -> int:
 def _month_url(plan: WorkPlan, month: int, anchor: str = "") -> str:
     url = reverse("pillars:plan-month", args=[plan.pk, month])
     return f"{url}#{anchor}" if anchor else url
-
-
-def _access(user, plan: WorkPlan, month: int) -> MonthAccess:
-    report = plan.reports.filter(month=month).first()
-    return MonthAccess(plan_access(user, plan), rules.why_not_reportable(plan, month), report)
 
 
 @dataclass
@@ -105,7 +100,7 @@ def _month_context(request, plan: WorkPlan, month: int, *, replace: Card | None 
         "months": cells,
         "cell": cells[month - 1],
         "page": page,
-        "access": _access(request.user, plan, month),
+        "access": month_access(request.user, plan, month),
         "scheduled": [cards[row.activity.pk] for row in page.scheduled],
         "others": [cards[row.activity.pk] for row in page.others],
         "unreported": page.unreported,
@@ -135,7 +130,7 @@ def month_detail(request, pk: int, month: int):
 
 def _render_card(request, plan: WorkPlan, month: int, card: Card, status: int = 200) -> HttpResponse:
     if is_htmx(request):
-        access = _access(request.user, plan, month)
+        access = month_access(request.user, plan, month)
         return render(
             request, "pillars/_progress_card.html", {"card": card, "plan": plan, "access": access}, status=status
         )
@@ -236,7 +231,7 @@ def evidence_delete(request, pk: int):
 
 def _report_context(request, plan: WorkPlan, month: int, **extra) -> dict:
     page = selectors.month_rows(plan, month)
-    access = _access(request.user, plan, month)
+    access = month_access(request.user, plan, month)
     context = {
         "plan": plan,
         "month": month,

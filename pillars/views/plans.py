@@ -149,7 +149,7 @@ def _plan_page_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> 
     snapshots = list(plan.snapshots.select_related("approved_by"))
     snapshot = snapshots[0] if snapshots else None
     changes = None
-    if snapshot is not None and (plan.status != WorkPlan.Status.APPROVED or snapshot.revision < plan.revision):
+    if snapshot is not None and snapshot.is_behind(plan):
         display = FieldDisplay(
             {section.pillar.pk: section.pillar for section in sections},
             {row.village.code: row.village.name for row in villages},
@@ -206,7 +206,7 @@ def plan_version(request, pk: int, revision: int):
         {
             "plan": plan,
             "snapshot": snapshot,
-            "changed_since": snapshot.revision < plan.revision or plan.status != WorkPlan.Status.APPROVED,
+            "changed_since": snapshot.is_behind(plan),
             "villages": villages,
             "sections": snapshot_sections(snapshot.data, pillars, display),
         },

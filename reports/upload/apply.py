@@ -18,7 +18,7 @@ from reports.upload.sheet import ParsedRow, UploadError
 def require_upload_allowed(plan: WorkPlan, user) -> None:
     """Only the plan's companion, and only while the plan is a draft or returned."""
     access.require_owner(plan, user)
-    if plan.status not in WorkPlan.EDITABLE:
+    if not plan.is_editable:
         raise UploadError(_("This plan is locked; a workbook can be uploaded only into a draft or returned plan."))
 
 

@@ -1,9 +1,8 @@
 """What an uploaded plan workbook would change: every row validated, sorted into additions, changes and removals.
 
-Nothing is written here (:mod:`reports.upload.apply` writes). The sheet is read by :mod:`reports.upload.sheet`; each
-row is then validated by :class:`pillars.forms.plans.ActivityForm` (the form of the plan page, so a row
-gets the same messages) and saved through the same services (``activity_save``/``activity_delete``),
-so history and the plan's version record the upload exactly as if the companion had typed it.
+The sheet is read by :mod:`reports.upload.sheet`; each row is then validated by
+:class:`pillars.forms.plans.ActivityForm` (the form of the plan page, so a row gets the same messages). Nothing
+is written here: :mod:`reports.upload.apply` saves the forms through the plan's services.
 """
 
 from __future__ import annotations

@@ -12,14 +12,52 @@ from villages.cells import CellError, cell_text, read_number, read_yes_no
 
 @pytest.mark.parametrize(
     "cell",
-    ["ya", "Ya", "YA.", "y", "yes", "Yes", "true", "1", 1, 1.0, True, "sudah", "Sudah", "benar", "ada", "x", "v", "✓"],
+    [
+        "ya",
+        "Ya",
+        "YA.",
+        "y",
+        "yes",
+        "Yes",
+        "true",
+        "1",
+        1,
+        1.0,
+        True,
+        "sudah",
+        "Sudah",
+        "benar",
+        "ada",
+        "x",
+        "v",
+        "✓",
+        "Ya (sudah)",
+    ],
 )
 def test_a_yes_cell_is_true(cell):
     assert read_yes_no(cell) is True
 
 
 @pytest.mark.parametrize(
-    "cell", ["tidak", "Tidak", "no", "n", "false", "0", 0, False, "belum", "Belum", "salah", "tidak ada", "-", "", None]
+    "cell",
+    [
+        "tidak",
+        "Tidak",
+        "no",
+        "n",
+        "false",
+        "0",
+        0,
+        False,
+        "belum",
+        "Belum",
+        "salah",
+        "tidak ada",
+        "-",
+        "",
+        None,
+        "Tidak (belum)",
+    ],
 )
 def test_a_no_or_empty_cell_is_false(cell):
     assert read_yes_no(cell) is False
