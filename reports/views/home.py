@@ -189,6 +189,27 @@ class MyMonth:
 
 
 @dataclass
+class LegendEntry:
+    """One colour of the month chips and its meaning in words (a phone has no hover to show a title)."""
+
+    css: str
+    label: str
+
+
+def _chip_legend(months: list[MyMonth], this_month: MyMonth | None) -> list[LegendEntry]:
+    """The states the chips on the page show, in the grid's order, then "late" when a chip is late and
+    the mark of the month under way."""
+    chips = months + ([this_month] if this_month else [])
+    shown = {m.state: m.label for m in chips}
+    legend = [LegendEntry(f"heat-{state}", str(shown[state])) for state in selectors.CELL_LABELS if state in shown]
+    if any(m.late for m in chips):
+        legend.append(LegendEntry("heat-late", _("late")))
+    if this_month:
+        legend.append(LegendEntry("this-month", _("this month")))
+    return legend
+
+
+@dataclass
 class NextStep:
     """What the companion's home asks of them, ready to show."""
 
@@ -215,7 +236,10 @@ def _companion_context(request, viewer) -> dict:
         plan_url=current.get_absolute_url() if current else "",
         by_area=False,
     )
-    months = _my_months(current, selection.month) if current else []
+    this_year = _my_months(current, today.month) if current else []
+    months = [m for m in this_year if m.month <= selection.month]
+    # The month under way: progress is written as it happens, so the home opens it in one tap.
+    this_month = next((m for m in this_year if m.month == today.month), None)
     # Last year's months still owed stay on the home until they are sent (December is due in January).
     earlier = [m for m in _my_months(previous, 12) if m.state in selectors.WAITING_FOR_COMPANION] if previous else []
     return {
@@ -227,7 +251,9 @@ def _companion_context(request, viewer) -> dict:
         "total": numbers.total,
         "selection": selection,
         "months": months,
+        "this_month": this_month,
         "earlier_months": earlier,
+        "chip_legend": _chip_legend(earlier + months, this_month),
         "next_step": _next_step(current, earlier + months, year),
     }
 

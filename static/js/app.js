@@ -48,4 +48,28 @@
       added.focus({ preventScroll: true });
     }
   });
+  // Tables wider than the screen (the completeness grid, the heat-map, the tables per area): the line
+  // above a table shows while it overflows, and a shade marks each side with more to see.
+  function markScroll(frame) {
+    var scroller = frame.querySelector(".table-scroll");
+    var cue = frame.previousElementSibling;
+    var overflow = scroller.scrollWidth - scroller.clientWidth;
+    var sticky = scroller.querySelector("tbody tr > :first-child");
+    frame.style.setProperty("--scroll-fixed", sticky ? sticky.offsetWidth + "px" : "0px");
+    frame.classList.toggle("more-left", overflow > 1 && scroller.scrollLeft > 1);
+    frame.classList.toggle("more-right", overflow > 1 && scroller.scrollLeft < overflow - 1);
+    if (cue && cue.classList.contains("scroll-cue")) {
+      cue.hidden = overflow <= 1;
+    }
+  }
+  var frames = Array.prototype.slice.call(document.querySelectorAll(".scroll-frame"));
+  frames.forEach(function (frame) {
+    markScroll(frame);
+    frame.querySelector(".table-scroll").addEventListener("scroll", function () {
+      markScroll(frame);
+    }, { passive: true });
+  });
+  window.addEventListener("resize", function () {
+    frames.forEach(markScroll);
+  });
 })();

@@ -43,6 +43,7 @@ def test_a_draft_asks_to_finish_it(cast, fixed_now):
     assert "Finish the draft" in page
     assert response.context["next_step"].url == cast.plan.get_absolute_url()
     assert response.context["months"] == []
+    assert (response.context["this_month"], response.context["chip_legend"]) == (None, [])
 
 
 def test_a_returned_plan_shows_the_return_comment_and_the_commented_activities(cast, fixed_now):
@@ -73,6 +74,25 @@ def test_an_approved_plan_asks_for_the_earliest_month_not_reported(cast, fixed_n
     asi = {row.key: row for row in response.context["pillars"]}["ASI"]
     assert (asi.scheduled, asi.reported, asi.done, asi.achievement_pct) == (1, 1, 1, Decimal("50.0"))
     assert asi.url == f"{plan.get_absolute_url()}#pillar-ASI"
+
+
+def test_the_month_under_way_has_a_chip_a_button_and_the_chips_a_legend_in_words(cast, fixed_now):
+    # 10 February 2026: January is missing, February is under way.
+    plan = approve_this_year(cast.plan)
+    ActivityFactory(plan=plan, months=(1, 2))
+    response = home(cast)
+    this_month = response.context["this_month"]
+    assert (this_month.month, this_month.state) == (2, "not_due")
+    assert this_month.url == reverse("pillars:plan-month", args=[plan.pk, 2])
+    assert [m.month for m in response.context["months"]] == [1]
+    assert [(entry.css, entry.label) for entry in response.context["chip_legend"]] == [
+        ("heat-missing", "missing"),
+        ("heat-not_due", "not due yet"),
+        ("this-month", "this month"),
+    ]
+    page = response.content.decode()
+    assert f'href="{this_month.url}">Open this month: February</a>' in page
+    assert 'id="chip-legend"' in page and "not due yet" in page
 
 
 def test_a_reported_month_is_not_asked_for_again(cast, fixed_now):
