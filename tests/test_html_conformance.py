@@ -19,6 +19,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,35 @@ def test_the_checker_reports_an_invalid_page():
     assert any("hx-get" in line for line in found)
     assert any("datetime" in line for line in found)
     assert all(line.startswith("bad:") for line in found)
+
+
+class RequiredFields(HTMLParser):
+    """The required fields of forms the browser would check itself (no ``novalidate``), by form action."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.browser_checks: str | None = None  # the action of the open form, if the browser checks it
+        self.found: set[str] = set()
+
+    def handle_starttag(self, tag, attrs) -> None:
+        attrs = dict(attrs)
+        if tag == "form":
+            self.browser_checks = None if "novalidate" in attrs else str(attrs.get("action"))
+        elif tag in {"input", "select", "textarea"} and "required" in attrs and self.browser_checks is not None:
+            self.found.add(f"{self.browser_checks} {attrs.get('name')}")
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "form":
+            self.browser_checks = None
+
+
+def test_forms_leave_their_messages_to_the_server(world, cast):
+    """A browser checking a required field says "Please fill out this field." in its own language; our
+    forms say it beside the field, in the page's."""
+    pages = unique(matrix_pages(world, cast) | review_pages(world, cast))
+    found = set()
+    for html in pages.values():
+        parser = RequiredFields()
+        parser.feed(html)
+        found |= parser.found
+    assert sorted(found) == []
