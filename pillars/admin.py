@@ -249,7 +249,7 @@ class WorkflowEventInline(ReadOnlyInline):
 
 @admin.register(WorkPlan)
 class WorkPlanAdmin(VersionedModelAdmin, ScopedHistoryAdmin):
-    list_display = ["__str__", "companion", "year", "status", "revision", "submitted_at", "updated_at"]
+    list_display = ["__str__", "companion", "year", "status", "revision", "submitted_at"]  # more are cut off at 1280 px
     list_filter = ["status", "year", "companion__role"]
     search_fields = ["companion__user__username", "companion__user__first_name", "companion__user__last_name"]
     autocomplete_fields = ["companion", "villages"]

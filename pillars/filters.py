@@ -13,7 +13,7 @@ from villages.models import Companion, Region
 class PlanReviewFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=WorkPlan.Status.choices, empty_label=_("All"))
     kecamatan = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), queryset=Region.objects.none(), method="filter_kecamatan", empty_label=_("All")
+        label=_("District"), queryset=Region.objects.none(), method="filter_kecamatan", empty_label=_("All")
     )
     year = django_filters.ChoiceFilter(label=_("Year"), choices=(), empty_label=_("All"))
     companion = django_filters.ModelChoiceFilter(

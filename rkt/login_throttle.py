@@ -53,9 +53,25 @@ class ThrottledLogin:
         return super().clean()
 
 
+# Django's refusal names the username field through %(username)s, and its Indonesian already says "nama
+# pengguna" before it: "Masukkan nama pengguna nama pengguna dan sandi". Ours says it once, in both languages.
+INVALID_LOGIN = _("Please enter a correct username and password. Note that both fields may be case-sensitive.")
+INVALID_STAFF_LOGIN = _(
+    "Please enter the correct username and password for a staff account. Note that both fields may be case-sensitive."
+)
+
+
 class LoginForm(ThrottledLogin, AuthenticationForm):
-    error_messages = {**AuthenticationForm.error_messages, **ThrottledLogin.error_messages}
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        **ThrottledLogin.error_messages,
+        "invalid_login": INVALID_LOGIN,
+    }
 
 
 class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
-    error_messages = {**AdminAuthenticationForm.error_messages, **ThrottledLogin.error_messages}
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        **ThrottledLogin.error_messages,
+        "invalid_login": INVALID_STAFF_LOGIN,
+    }

@@ -139,3 +139,12 @@ def test_a_forwarded_proto_from_a_peer_that_is_no_proxy_does_not_make_a_request_
     assert seen == {"secure": False, "for": None}
     middleware(factory.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_PROTO="https", HTTP_X_FORWARDED_FOR="1.2.3.4"))
     assert seen == {"secure": True, "for": "1.2.3.4"}
+
+
+@pytest.mark.parametrize("url", [reverse("login"), reverse("admin:login")])
+def test_a_wrong_password_is_told_in_plain_indonesian(cast, settings, url):
+    settings.LANGUAGE_CODE = "id"
+    response = Client(REMOTE_ADDR="10.3.3.3").post(url, {"username": "pld", "password": "wrong"})
+    body = response.content.decode()
+    assert "Masukkan nama pengguna dan sandi yang benar" in body
+    assert "nama pengguna nama pengguna" not in body

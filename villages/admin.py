@@ -44,7 +44,8 @@ class RegionAdmin(ScopedAdmin):
 
 @admin.register(Companion)
 class CompanionAdmin(ScopedAdmin):
-    list_display = ["user", "display_name", "role", "phone", "scope_region", "active_from", "active_until"]
+    # Five columns: with seven, the last ones were cut off at 1280 px.
+    list_display = ["user", "display_name", "role", "scope_region", "period"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "phone"]
     autocomplete_fields = ["user", "villages", "scope_region"]
@@ -53,6 +54,13 @@ class CompanionAdmin(ScopedAdmin):
     @admin.display(description=_("name"))
     def display_name(self, obj: Companion) -> str:
         return obj.display_name
+
+    @admin.display(description=_("active years"), ordering="active_from")
+    def period(self, obj: Companion) -> str:
+        """``2024–2026``, ``2024–`` (still active), ``–2026``; ``-`` when neither is set."""
+        if obj.active_from is None and obj.active_until is None:
+            return "-"
+        return f"{obj.active_from or ''}–{obj.active_until or ''}"
 
 
 @admin.register(VillageData)

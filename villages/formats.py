@@ -337,6 +337,16 @@ def format_date(value, *, short: bool = False, time: bool = False, language: str
         return date_format(value, pattern)
 
 
+def format_iso_datetime(value) -> str:
+    """``2026-01-20T14:05:09+07:00``: the local time to the second with its offset, as ``<time datetime>``
+    takes it (the standard allows at most three decimals of a second, and a database time has six)."""
+    if not isinstance(value, dt.datetime):
+        return ""
+    if is_aware(value):
+        value = localtime(value)
+    return value.replace(microsecond=0).isoformat()
+
+
 def _month(names, month, language: str | None) -> str:
     try:
         name = names[int(month)]

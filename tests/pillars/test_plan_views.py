@@ -456,3 +456,14 @@ def test_past_two_hundred_companions_or_kecamatan_the_filter_searches_them_by_na
     assert shown(kecamatan="Region 34.03.0") == {cast.plan.pk, cast.other_plan.pk}  # or a part of the name
     assert shown(companion=cast.outside_plan.companion.user.username) == set()  # out of scope: nothing
     assert client.get(list_url, {"companion": "x" * 101}).context["filter"].errors
+
+
+@pytest.mark.parametrize(("language", "words"), [("en", ("District", "Regency")), ("id", ("Kecamatan", "Kabupaten"))])
+def test_the_plan_header_names_the_areas_in_the_page_language(cast, settings, language, words):
+    settings.LANGUAGE_CODE = language
+    ActivityFactory(plan=cast.plan, village=region("34.03.01.2001"))
+    body = cast.client_for(cast.companion).get(plan_url("plan-detail", cast.plan)).content.decode()
+    header = body[body.index('class="plan-facts') : body.index("</dl>")]
+    assert all(f"<dt>{word}</dt>" in header for word in words)
+    if language == "en":
+        assert "Kecamatan" not in header and "Kabupaten" not in header

@@ -13,6 +13,7 @@ from villages.formats import (
     NumberError,
     cell_number,
     format_date,
+    format_iso_datetime,
     format_number,
     format_percent,
     format_rupiah,
@@ -311,6 +312,12 @@ def test_a_date_is_written_in_the_language_of_the_page():
 def test_a_moment_is_written_in_local_time():
     moment = local(2026, 8, 17, 9, 5).astimezone(dt.UTC)
     assert format_date(moment, time=True, language="id") == "17 Agustus 2026 09:05"
+
+
+def test_a_moment_for_a_time_element_is_local_to_the_second_with_its_offset():
+    moment = local(2026, 8, 17, 9, 5, 7, 123456).astimezone(dt.UTC)
+    assert format_iso_datetime(moment) == "2026-08-17T09:05:07+07:00"
+    assert format_iso_datetime(None) == format_iso_datetime(dt.date(2026, 8, 17)) == ""
 
 
 def test_a_month_is_named_in_the_language_of_the_page():

@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
 from villages import formats
-from villages.formats import format_date, format_number, format_percent, format_rupiah
+from villages.formats import format_date, format_iso_datetime, format_number, format_percent, format_rupiah
 
 register = template.Library()
 
@@ -44,6 +44,12 @@ def long_date(value) -> str:
 def long_datetime(value) -> str:
     """``20 Januari 2026 14:05``, in the local time."""
     return format_date(value, time=True)
+
+
+@register.filter(expects_localtime=True)
+def iso_datetime(value) -> str:
+    """``2026-01-20T14:05:09+07:00``, for ``<time datetime="...">``."""
+    return format_iso_datetime(value)
 
 
 @register.filter(expects_localtime=True)
