@@ -237,6 +237,7 @@ def evidence_delete(request, pk: int):
 def _report_context(request, plan: WorkPlan, month: int, **extra) -> dict:
     page = selectors.month_rows(plan, month)
     access = _access(request.user, plan, month)
+    warnings = rules.submit_warnings(plan, month, page.unreported)
     context = {
         "plan": plan,
         "month": month,
@@ -246,7 +247,7 @@ def _report_context(request, plan: WorkPlan, month: int, **extra) -> dict:
         "next_month": month + 1 if month < 12 else None,
         "next_activities": selectors.next_month_activities(plan, month, access.report),
         "postpone_form": PostponeForm(unreported=page.unreported),
-        "form": ReportSubmitForm(instance=access.report),
+        "form": ReportSubmitForm(instance=access.report, warnings=warnings),
     }
     context.update(extra)
     return context
@@ -261,7 +262,8 @@ def month_report(request, pk: int, month: int):
     if request.method == "GET":
         return render(request, "pillars/report_submit.html", _report_context(request, plan, month))
     report = plan.reports.filter(month=month).first()
-    form = ReportSubmitForm(request.POST, instance=report)
+    warnings = rules.submit_warnings(plan, month, selectors.month_rows(plan, month).unreported)
+    form = ReportSubmitForm(request.POST, instance=report, warnings=warnings)
     if not form.is_valid():
         context = _report_context(request, plan, month, form=form)
         return render(request, "pillars/report_submit.html", context, status=INVALID)

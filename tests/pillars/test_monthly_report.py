@@ -23,7 +23,8 @@ def report_url(plan, month=3):
 
 
 def submit(client, plan, month=3, **data):
-    return client.post(report_url(plan, month), {"summary": "", "next_month_plan": "", **data})
+    """Submit, confirming any warning (Rakor bulanan is scheduled in March with no entry)."""
+    return client.post(report_url(plan, month), {"summary": "", "next_month_plan": "", "confirm": "on", **data})
 
 
 # --- the submit page ------------------------------------------------------------------------
@@ -117,6 +118,72 @@ def test_an_unapproved_plan_cannot_be_reported(cast, plan):
 def test_a_coordinator_cannot_submit_for_the_companion(cast, plan):
     assert submit(cast.client_for(cast.coordinator), plan).status_code == 403
     assert not MonthlyReport.objects.exists()
+
+
+# --- warnings before submitting -------------------------------------------------------------
+
+
+def test_a_month_with_an_unreported_activity_asks_to_confirm(cast, plan):
+    response = cast.client_for(cast.companion).get(report_url(plan))
+    assert response.context["form"].warnings == ["1 scheduled activity has no entry: “Rakor bulanan”."]
+    assert 'name="confirm"' in response.content.decode()
+
+
+def test_submitting_without_confirming_the_warning_is_refused_and_keeps_the_text(cast, plan):
+    response = cast.client_for(cast.companion).post(report_url(plan), {"summary": "Bulan sibuk", "next_month_plan": ""})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Tick “I know; submit anyway”" in body
+    assert "Bulan sibuk" in body
+    assert not MonthlyReport.objects.exists()
+
+
+def test_submitting_with_the_warning_confirmed_goes_through(cast, plan):
+    assert submit(cast.client_for(cast.companion), plan).status_code == 302
+    assert MonthlyReport.objects.get(plan=plan, month=3).status == MonthlyReport.Status.SUBMITTED
+
+
+def test_a_month_over_and_fully_reported_submits_without_a_question(cast, plan):
+    ProgressFactory(activity=activity_titled(plan, "Rakor bulanan"), month=3)
+    response = cast.client_for(cast.companion).get(report_url(plan))
+    assert response.context["form"].warnings == []
+    assert 'name="confirm"' not in response.content.decode()
+    client = cast.client_for(cast.companion)
+    assert client.post(report_url(plan), {"summary": "", "next_month_plan": ""}).status_code == 302
+
+
+def test_the_current_month_is_not_over_and_asks_to_confirm(cast, clock):
+    clock.set("2026-06-01 08:00")
+    current = approve(cast.plan, year=2026)
+    client = cast.client_for(cast.companion)
+    response = client.post(report_url(current, 6), {"summary": "", "next_month_plan": ""})
+    assert response.status_code == 422
+    assert "The month is not over yet: it ends on 30 June 2026." in response.content.decode()
+    assert not MonthlyReport.objects.exists()
+
+
+def test_the_warning_rule_on_both_sides(cast, clock):
+    plan = approve(cast.plan, year=2026)
+    rakor = ActivityFactory(plan=plan, title="Rakor", months=(6,))
+    over, current = local(2026, 7, 1).date(), local(2026, 6, 30).date()
+    assert rules.submit_warnings(plan, 6, [], today=over) == []
+    assert len(rules.submit_warnings(plan, 6, [], today=current)) == 1
+    assert len(rules.submit_warnings(plan, 6, [rakor], today=over)) == 1
+    assert len(rules.submit_warnings(plan, 6, [rakor], today=current)) == 2
+
+
+def test_mark_as_postponed_shows_no_required_mark(cast, plan):
+    body = cast.client_for(cast.companion).get(report_url(plan)).content.decode()
+    label = body[body.index('id="div_id_activities"') :][:400]
+    assert "Mark as postponed" in label
+    assert "asteriskField" not in label
+
+
+def test_postponing_nothing_says_to_choose_one(cast, plan):
+    url = reverse("pillars:month-postpone", args=[plan.pk, 3])
+    response = cast.client_for(cast.companion).post(url, {})
+    assert "Choose at least one activity." in response.content.decode()
+    assert not MonthlyProgress.objects.exists()
 
 
 # --- postponing the unreported -------------------------------------------------------------
