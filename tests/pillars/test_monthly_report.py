@@ -11,6 +11,7 @@ from pillars.services import WorkflowError
 from tests.clock import local
 from tests.factories import ActivityFactory, CompanionFactory, PlanFactory, ProgressFactory, UserFactory, region
 from tests.pillars import progress_fixtures
+from tests.pillars.back_at_page import followed_back, summary_of
 from tests.pillars.progress_fixtures import YEAR, activity_titled, approve, entry_data, queries_of
 
 plan = progress_fixtures.plan
@@ -133,7 +134,8 @@ def test_submitting_without_confirming_the_warning_is_refused_and_keeps_the_text
     response = cast.client_for(cast.companion).post(report_url(plan), {"summary": "Bulan sibuk", "next_month_plan": ""})
     assert response.status_code == 422
     body = response.content.decode()
-    assert "Tick “I know; submit anyway”" in body
+    assert "Tick “I know; submit anyway”" in summary_of(body)
+    assert 'href="#id_confirm"' in summary_of(body)
     assert "Bulan sibuk" in body
     assert not MonthlyReport.objects.exists()
 
@@ -181,8 +183,9 @@ def test_mark_as_postponed_shows_no_required_mark(cast, plan):
 
 def test_postponing_nothing_says_to_choose_one(cast, plan):
     url = reverse("pillars:month-postpone", args=[plan.pk, 3])
-    response = cast.client_for(cast.companion).post(url, {})
-    assert "Choose at least one activity." in response.content.decode()
+    client = cast.client_for(cast.companion)
+    body = followed_back(client, client.post(url, {}), report_url(plan))
+    assert "Choose at least one activity." in summary_of(body)
     assert not MonthlyProgress.objects.exists()
 
 
@@ -201,8 +204,9 @@ def test_unreported_scheduled_activities_can_be_marked_postponed(cast, plan):
 def test_postponing_refuses_an_activity_that_is_not_unreported(cast, plan):
     training = activity_titled(plan, "Pelatihan BPD")  # not scheduled in March
     url = reverse("pillars:month-postpone", args=[plan.pk, 3])
-    response = cast.client_for(cast.companion).post(url, {"activities": [training.pk]})
-    assert response.status_code == 422
+    client = cast.client_for(cast.companion)
+    body = followed_back(client, client.post(url, {"activities": [training.pk]}), report_url(plan))
+    assert 'href="#id_activities_0"' in summary_of(body)
     assert not MonthlyProgress.objects.exists()
 
 
@@ -210,7 +214,9 @@ def test_postponing_in_a_locked_month_is_refused(cast, plan):
     MonthlyReport.objects.create(plan=plan, month=3, status=MonthlyReport.Status.ACKNOWLEDGED)
     rakor = activity_titled(plan, "Rakor bulanan")
     url = reverse("pillars:month-postpone", args=[plan.pk, 3])
-    assert cast.client_for(cast.companion).post(url, {"activities": [rakor.pk]}).status_code == 403
+    response = cast.client_for(cast.companion).post(url, {"activities": [rakor.pk]}, follow=True)
+    assert response.redirect_chain == [(report_url(plan), 302)]
+    assert "locked" in response.content.decode()
     assert not MonthlyProgress.objects.exists()
 
 
@@ -271,8 +277,8 @@ def test_the_queue_runs_the_same_number_of_queries_for_5_and_50_reports(cast, dj
 # --- acknowledge, return, reopen ---------------------------------------------------------------
 
 
-def decide(client, report, action, **data):
-    return client.post(reverse(f"pillars:report-{action}", args=[report.pk]), data)
+def decide(client, report, action, follow=False, **data):
+    return client.post(reverse(f"pillars:report-{action}", args=[report.pk]), data, follow=follow)
 
 
 def test_the_coordinator_acknowledges_a_report(cast, submitted):
@@ -297,9 +303,11 @@ def test_the_coordinator_returns_a_report_with_a_note(cast, plan, submitted):
 
 
 def test_returning_without_a_note_is_refused_next_to_the_field(cast, submitted):
-    response = decide(cast.client_for(cast.coordinator), submitted, "return", note="   ")
-    assert response.status_code == 422
-    assert "note is required" in response.content.decode()
+    client = cast.client_for(cast.coordinator)
+    page = reverse("pillars:report-detail", args=[submitted.pk])
+    body = followed_back(client, decide(client, submitted, "return", note="   "), page)
+    assert "note is required" in summary_of(body)
+    assert 'href="#id_note"' in summary_of(body)
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
 
@@ -326,15 +334,18 @@ def test_the_coordinator_reopens_an_acknowledged_month_with_a_reason(cast, plan,
 
 def test_reopening_needs_a_reason(cast, submitted):
     services.report_acknowledge(report=submitted, by=cast.coordinator)
-    response = decide(cast.client_for(cast.coordinator), submitted, "reopen", reason="")
-    assert response.status_code == 422
+    client = cast.client_for(cast.coordinator)
+    page = reverse("pillars:report-detail", args=[submitted.pk])
+    body = followed_back(client, decide(client, submitted, "reopen", reason=""), page)
+    assert "reason is required" in summary_of(body)
     submitted.refresh_from_db()
     assert submitted.status == "acknowledged"
 
 
 def test_only_an_acknowledged_report_can_be_reopened(cast, submitted):
-    response = decide(cast.client_for(cast.coordinator), submitted, "reopen", reason="Coba")
-    assert response.status_code == 403
+    response = decide(cast.client_for(cast.coordinator), submitted, "reopen", reason="Coba", follow=True)
+    assert response.redirect_chain == [(reverse("pillars:report-detail", args=[submitted.pk]), 302)]
+    assert 'role="alert"' in response.content.decode()  # the refusal, said on the report's page
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
 
