@@ -16,9 +16,11 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pillars.errors import SubmitProblem
 from pillars.models import Activity, MonthlyProgress, MonthlyReport, WorkPlan
+from villages.formats import format_date
 
 
 def plan_lock_reason(plan: WorkPlan) -> str | None:
@@ -88,6 +90,30 @@ def is_late_by(first_sent: datetime | None, deadline: datetime) -> bool:
 
 def month_is_over(year: int, month: int, today: date) -> bool:
     return (year, month) < (today.year, today.month)
+
+
+def submit_warnings(plan: WorkPlan, month: int, unreported: list[Activity], today: date | None = None) -> list[str]:
+    """What the companion is asked to confirm before submitting ``month`` (submitting locks it): the month is not
+    over yet, or activities scheduled in it (``unreported``, from :func:`pillars.selectors.month_rows`) have no
+    entry. Empty when there is nothing to warn about."""
+    today = today or timezone.localdate()
+    warnings = []
+    if not month_is_over(plan.year, month, today):
+        last_day = date(plan.year, month, calendar.monthrange(plan.year, month)[1])
+        warnings.append(
+            _("The month is not over yet: it ends on %(day)s. Entries made after submitting wait for a reopening.")
+            % {"day": format_date(last_day)}
+        )
+    if unreported:
+        warnings.append(
+            ngettext(
+                "%(count)s scheduled activity has no entry: %(titles)s.",
+                "%(count)s scheduled activities have no entry: %(titles)s.",
+                len(unreported),
+            )
+            % {"count": len(unreported), "titles": ", ".join(f"“{a.title}”" for a in unreported)}
+        )
+    return warnings
 
 
 def why_not_reportable(plan: WorkPlan, month: int, today: date | None = None) -> str | None:

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 from openpyxl import Workbook
@@ -28,6 +29,10 @@ from villages.formats import month_abbr
 RKT_SHEET = "RKT"
 PROGRESS_SHEET = "Progres"
 VILLAGE_SHEET = "Data Desa"
+# Very hidden: the plan and the versions the workbook was downloaded at, which the upload checks
+# (:mod:`reports.upload.sheet`): rows of ("plan", id), ("version", n), ("downloaded", ISO time), then
+# ("activity", id, version) per row of sheet RKT.
+ORIGIN_SHEET = "RKT-asal"
 
 MARK = "x"  # what the workbook writes in a scheduled month; any non-blank mark is read as scheduled
 HEADER_MARKER = "rkt:header"
@@ -169,9 +174,21 @@ def plan_workbook(doc: PlanDocument, progress: dict[int, dict[int, MonthlyProgre
         write_plan_sheet(wb.active, doc)
         write_progress_sheet(wb.create_sheet(PROGRESS_SHEET), doc, progress)
         write_village_sheet(wb.create_sheet(VILLAGE_SHEET), doc)
+        write_origin_sheet(wb.create_sheet(ORIGIN_SHEET), doc)
         out = io.BytesIO()
         wb.save(out)
     return out.getvalue()
+
+
+def write_origin_sheet(ws: Worksheet, doc: PlanDocument) -> None:
+    """Where the workbook comes from: an upload of another plan's workbook, or of an older version, is told so."""
+    ws.sheet_state = "veryHidden"
+    ws.append(["plan", doc.plan.pk])
+    ws.append(["version", doc.plan.version])
+    ws.append(["downloaded", timezone.now().isoformat()])
+    for section in doc.sections:
+        for activity in section.activities:
+            ws.append(["activity", activity.pk, activity.version])
 
 
 def plan_progress(doc: PlanDocument) -> dict[int, dict[int, MonthlyProgress]]:

@@ -132,7 +132,8 @@ def outcome(response) -> str | int:
 # The owner is the companion of both plans; "other" a companion of the same kabupaten; "outsider" the
 # coordinator of another kabupaten; "admin" a superuser (who sees everything but writes no plan).
 # Empty POSTs: a 4xx between 400 and 422 is a form error shown beside the field; R is a redirect back
-# with a message (a refused or a completed transition).
+# with a message (a refused or a completed transition), or, for a decision posted to a URL of its own, back
+# to its page with the form kept and its errors at the top.
 EXPECTED = {
     "home": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
     "login": ((200, R, R, R, R, R), (200, R, R, R, R, R)),
@@ -148,7 +149,7 @@ EXPECTED = {
     "pillars:plan-submit": ((405, 405, 405, 405, 405, 405), (L, R, 404, 403, 404, 403)),
     "pillars:plan-approve": ((405, 405, 405, 405, 405, 405), (L, 403, 404, R, 404, R)),
     "pillars:plan-return": ((405, 405, 405, 405, 405, 405), (L, 403, 404, 403, 404, 403)),
-    "pillars:plan-reopen": ((405, 405, 405, 405, 405, 405), (L, 403, 404, 422, 404, 422)),
+    "pillars:plan-reopen": ((405, 405, 405, 405, 405, 405), (L, 403, 404, R, 404, R)),
     "pillars:plan-version": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
     "pillars:plan-history": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
     "pillars:activity-add": ((L, 200, 404, 403, 404, 403), (L, 422, 404, 403, 404, 403)),
@@ -159,15 +160,15 @@ EXPECTED = {
     "pillars:plan-months": ((L, R, 404, R, 404, R), (405, 405, 405, 405, 405, 405)),
     "pillars:plan-month": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
     "pillars:progress-save": ((405, 405, 405, 405, 405, 405), (L, 422, 404, 403, 404, 403)),
-    "pillars:month-report": ((L, 200, 404, 200, 404, 200), (L, R, 404, 403, 404, 403)),
-    "pillars:month-postpone": ((405, 405, 405, 405, 405, 405), (L, 422, 404, 403, 404, 403)),
+    "pillars:month-report": ((L, 200, 404, 200, 404, 200), (L, 422, 404, 403, 404, 403)),
+    "pillars:month-postpone": ((405, 405, 405, 405, 405, 405), (L, R, 404, 403, 404, 403)),
     "pillars:evidence-file": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
     "pillars:evidence-delete": ((405, 405, 405, 405, 405, 405), (L, R, 404, 403, 404, 403)),
     "pillars:report-queue": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
     "pillars:report-detail": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
     "pillars:report-acknowledge": ((405, 405, 405, 405, 405, 405), (L, 403, 404, R, 404, R)),
-    "pillars:report-return": ((405, 405, 405, 405, 405, 405), (L, 403, 404, 422, 404, 422)),
-    "pillars:report-reopen": ((405, 405, 405, 405, 405, 405), (L, 403, 404, 422, 404, 422)),
+    "pillars:report-return": ((405, 405, 405, 405, 405, 405), (L, 403, 404, R, 404, R)),
+    "pillars:report-reopen": ((405, 405, 405, 405, 405, 405), (L, 403, 404, R, 404, R)),
     "pillars:completeness": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
     "villages:data-import": ((L, 404, 404, 200, 200, 200), (L, 404, 404, 422, 422, 422)),
     "villages:data-import-confirm": ((405, 405, 405, 405, 405, 405), (L, 404, 404, R, R, R)),

@@ -89,11 +89,13 @@ class ProgressForm(ShownLanguageForm, forms.ModelForm):
 
 
 class PostponeForm(forms.Form):
+    # Not required: the page's report can be submitted without postponing anything, so the field shows no
+    # required mark; this form alone needs a choice (clean_activities).
     activities = forms.ModelMultipleChoiceField(
         label=_("Mark as postponed"),
         queryset=Activity.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Choose at least one activity.")},
+        required=False,
     )
 
     def __init__(self, *args, unreported: list[Activity], **kwargs):
@@ -103,8 +105,17 @@ class PostponeForm(forms.Form):
         if not self.is_bound:
             self.fields["activities"].initial = [a.pk for a in unreported]
 
+    def clean_activities(self):
+        chosen = self.cleaned_data["activities"]
+        if not chosen:
+            raise ValidationError(_("Choose at least one activity."))
+        return chosen
+
 
 class ReportSubmitForm(forms.ModelForm):
+    """The month's summary and plan for the next; with ``warnings`` (:func:`pillars.rules.submit_warnings`) it asks
+    the companion to confirm, since submitting locks the month."""
+
     class Meta:
         model = MonthlyReport
         fields = ["summary", "next_month_plan"]
@@ -116,6 +127,19 @@ class ReportSubmitForm(forms.ModelForm):
             "summary": _("Optional: the month in a few sentences."),
             "next_month_plan": _("Optional: anything beyond the scheduled activities listed above."),
         }
+
+    def __init__(self, *args, warnings: list[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings = list(warnings)
+        if self.warnings:
+            self.fields["confirm"] = forms.BooleanField(
+                label=_("I know; submit anyway"),
+                error_messages={
+                    "required": _(
+                        "Tick “I know; submit anyway” to submit with these warnings, or go back and complete the month."
+                    )
+                },
+            )
 
 
 class AcknowledgeForm(forms.Form):

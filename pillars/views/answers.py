@@ -1,13 +1,19 @@
 """How the plans app's pages answer what they could not do: one status for a form with errors, one for a save
 made on an old version, one for a refusal; a refused transition as a message beside the plan; a conflict as the
-form with the saved values beside what was typed.
+form with the saved values beside what was typed; a form with errors posted to an action URL of its own, kept
+for the page it came from (:func:`keep_form`, :func:`kept_form_data`), with the errors summed up at the top
+(:func:`error_summary`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.contrib import messages
+from django.forms import Form, RadioSelect
+from django.forms.forms import NON_FIELD_ERRORS
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect
 
 from pillars import services
@@ -32,6 +38,62 @@ def refused(request, plan: WorkPlan, error: services.WorkflowError):
     for problem in error.problems:
         messages.error(request, problem)
     return redirect(plan)
+
+
+# The session key of a form kept for the next page; one at a time, shown once.
+KEPT_FORM = "rkt-kept-form"
+# The id of the error summary at the top of a page (templates/includes/_error_summary.html).
+ERROR_SUMMARY = "error-summary"
+
+
+def keep_form(request, key: str, form: Form, url: str, /, **extra) -> HttpResponseRedirect:
+    """Send the browser back to ``url`` (a page that answers GET) with ``form``'s data kept for it, opened at the
+    error summary. A decision posted to an action URL of its own answers this way, not with the page drawn at that
+    URL, where a reload or the language switch would ask for the action with GET and get 405."""
+    data = {name: values for name, values in form.data.lists() if name != "csrfmiddlewaretoken"}
+    request.session[KEPT_FORM] = {"key": key, "data": data, "extra": extra}
+    return redirect(f"{url}#{ERROR_SUMMARY}")
+
+
+def kept_form_data(request, key: str) -> tuple[QueryDict, dict] | None:
+    """The data (and ``extra``) :func:`keep_form` kept under ``key``, taken out of the session; None when none."""
+    kept = request.session.get(KEPT_FORM)
+    if not kept or kept.get("key") != key:
+        return None
+    del request.session[KEPT_FORM]
+    data = QueryDict(mutable=True)
+    for name, values in kept["data"].items():
+        data.setlist(name, values)
+    return data, kept.get("extra", {})
+
+
+@dataclass(frozen=True)
+class ErrorLink:
+    """One line of the error summary: the message, and the field (or form) it links to."""
+
+    message: str
+    href: str
+
+
+def error_summary(*forms: Form | None, anchor: str = "main") -> list[ErrorLink]:
+    """The errors of ``forms`` for the summary at the top of the page, each linking to its field; an error of no
+    shown field (of the whole form, or a hidden one) links to ``anchor``."""
+    links = []
+    for form in forms:
+        if form is None or not form.is_bound:
+            continue
+        for name, errors in form.errors.items():
+            shown = name != NON_FIELD_ERRORS and name in form.fields and not form[name].is_hidden
+            href = f"#{_field_id(form[name])}" if shown else f"#{anchor}"
+            links += [ErrorLink(str(error), href) for error in errors]
+    return links
+
+
+def _field_id(bound) -> str:
+    # A list of radio buttons or checkboxes has no element of the field's own id: its first choice has "<id>_0".
+    if isinstance(bound.field.widget, RadioSelect):
+        return f"{bound.auto_id}_0"
+    return bound.auto_id
 
 
 def conflict_context(form, current, names: list[str], villages: dict[str, str]) -> dict:

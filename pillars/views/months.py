@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pillars import evidence as evidence_rules
-from pillars import selectors, services
+from pillars import rules, selectors, services
 from pillars.access import month_access, require_owner, visible_plan
 from pillars.forms.months import PostponeForm, ProgressForm, ReportSubmitForm
 from pillars.models import Evidence, MonthlyProgress, WorkPlan
 from pillars.services import WorkflowError
-from pillars.views.answers import CONFLICT, INVALID, REFUSED, is_htmx
+from pillars.views.answers import CONFLICT, INVALID, REFUSED, error_summary, is_htmx, keep_form, kept_form_data
 
 
 def _check_month(month: int) -> int:
@@ -232,6 +232,11 @@ def evidence_delete(request, pk: int):
 def _report_context(request, plan: WorkPlan, month: int, **extra) -> dict:
     page = selectors.month_rows(plan, month)
     access = month_access(request.user, plan, month)
+    warnings = rules.submit_warnings(plan, month, page.unreported)
+    postpone_form = PostponeForm(unreported=page.unreported)
+    kept = kept_form_data(request, _kept_key(plan, month)) if request.method == "GET" else None
+    if kept is not None:
+        postpone_form = PostponeForm(kept[0], unreported=page.unreported)
     context = {
         "plan": plan,
         "month": month,
@@ -240,11 +245,16 @@ def _report_context(request, plan: WorkPlan, month: int, **extra) -> dict:
         "report": access.report,
         "next_month": month + 1 if month < 12 else None,
         "next_activities": selectors.next_month_activities(plan, month, access.report),
-        "postpone_form": PostponeForm(unreported=page.unreported),
-        "form": ReportSubmitForm(instance=access.report),
+        "postpone_form": postpone_form,
+        "form": ReportSubmitForm(instance=access.report, warnings=warnings),
     }
     context.update(extra)
+    context["error_summary"] = error_summary(context["postpone_form"], context["form"])
     return context
+
+
+def _kept_key(plan: WorkPlan, month: int) -> str:
+    return f"month-{plan.pk}-{month}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -255,8 +265,14 @@ def month_report(request, pk: int, month: int):
     month = _check_month(month)
     if request.method == "GET":
         return render(request, "pillars/report_submit.html", _report_context(request, plan, month))
+    require_owner(plan, request.user)  # 403 for a reviewer before any form is read
     report = plan.reports.filter(month=month).first()
-    form = ReportSubmitForm(request.POST, instance=report)
+    refusal = rules.month_lock_reason(plan, month, report)
+    if refusal is not None:
+        context = _report_context(request, plan, month, refusal=[refusal])
+        return render(request, "pillars/report_submit.html", context, status=REFUSED)
+    warnings = rules.submit_warnings(plan, month, selectors.month_rows(plan, month).unreported)
+    form = ReportSubmitForm(request.POST, instance=report, warnings=warnings)
     if not form.is_valid():
         context = _report_context(request, plan, month, form=form)
         return render(request, "pillars/report_submit.html", context, status=INVALID)
@@ -283,15 +299,17 @@ def month_postpone(request, pk: int, month: int):
     require_owner(plan, request.user)
     page = selectors.month_rows(plan, month)
     form = PostponeForm(request.POST, unreported=page.unreported)
+    report_url = reverse("pillars:month-report", args=[plan.pk, month])
     if not form.is_valid():
-        context = _report_context(request, plan, month, postpone_form=form)
-        return render(request, "pillars/report_submit.html", context, status=INVALID)
+        # Back to the report page (this URL answers POST only), with the choice kept and the error at the top.
+        return keep_form(request, _kept_key(plan, month), form, report_url)
     try:
         count = services.mark_postponed(
             plan=plan, month=month, activities=list(form.cleaned_data["activities"]), by=request.user
         )
     except WorkflowError as refusal:
-        context = _report_context(request, plan, month, refusal=refusal.problems)
-        return render(request, "pillars/report_submit.html", context, status=REFUSED)
+        for problem in refusal.problems:
+            messages.error(request, problem)
+        return redirect(report_url)
     messages.success(request, _("%(count)s activities marked as postponed.") % {"count": count})
     return redirect("pillars:month-report", pk=plan.pk, month=month)

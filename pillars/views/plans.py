@@ -23,7 +23,16 @@ from pillars.filters import PlanReviewFilter, review_order
 from pillars.forms.plans import ActivityForm, PlanNarrativeEditForm, PlanReopenForm, PlanReviewForm, StartPlanForm
 from pillars.models import ActivityComment, Pillar, PlanSnapshot, PlanYear, WorkPlan
 from pillars.selectors import plan_changes, plan_sections, plan_villages, snapshot_sections, with_pillar_counts
-from pillars.views.answers import CONFLICT, INVALID, REFUSED, conflict_context, form_status, refused
+from pillars.views.answers import (
+    CONFLICT,
+    REFUSED,
+    conflict_context,
+    error_summary,
+    form_status,
+    keep_form,
+    kept_form_data,
+    refused,
+)
 from villages.models import Region
 from villages.scope import viewer_for
 
@@ -175,13 +184,25 @@ def _plan_page_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> 
     if access.can_edit:
         context["submit_problems"] = rules.submit_problems(plan) if activities else None
         context["activity_form"] = forms.get("activity_form") or ActivityForm(plan=plan)
+    kept = kept_form_data(request, _kept_key(plan)) if request.method == "GET" else None
+    if kept is not None:
+        data, extra = kept
+        if extra.get("form") == "review" and access.can_review:
+            forms["review_form"] = PlanReviewForm(data, activities=activities, returning=extra.get("returning", False))
+        elif extra.get("form") == "reopen" and access.can_reopen:
+            forms["reopen_form"] = PlanReopenForm(data)
     if access.can_review:
         context["review_form"] = review_form = forms.get("review_form") or PlanReviewForm(activities=activities)
         for activity in activities:
             activity.note_field = review_form[PlanReviewForm.note_name(activity.pk)]
     if access.can_reopen:
         context["reopen_form"] = forms.get("reopen_form") or PlanReopenForm()
+    context["error_summary"] = error_summary(context.get("review_form"), context.get("reopen_form"), anchor="review")
     return context
+
+
+def _kept_key(plan: WorkPlan) -> str:
+    return f"plan-{plan.pk}"
 
 
 @require_GET
@@ -270,8 +291,12 @@ def _review_decision(request, pk: int, *, returning: bool):
     activities = list(plan.written_activities().only("pk", "plan_id", "title"))
     form = PlanReviewForm(request.POST, activities=activities, returning=returning)
     if not form.is_valid():
+        if access.can_review:
+            # Back to the plan page, with what was typed and the error at the top.
+            url = plan.get_absolute_url()
+            return keep_form(request, _kept_key(plan), form, url, form="review", returning=returning)
         context = _plan_page_context(request, plan, access, review_form=form)
-        return render(request, "pillars/plan_detail.html", context, status=INVALID if access.can_review else REFUSED)
+        return render(request, "pillars/plan_detail.html", context, status=REFUSED)
     decide = services.plan_return if returning else services.plan_approve
     try:
         decide(
@@ -292,8 +317,10 @@ def plan_reopen(request, pk: int):
     plan, access = plan_for(request.user, pk)
     form = PlanReopenForm(request.POST)
     if not form.is_valid():
+        if access.can_reopen:
+            return keep_form(request, _kept_key(plan), form, plan.get_absolute_url(), form="reopen")
         context = _plan_page_context(request, plan, access, reopen_form=form)
-        return render(request, "pillars/plan_detail.html", context, status=INVALID if access.can_reopen else REFUSED)
+        return render(request, "pillars/plan_detail.html", context, status=REFUSED)
     try:
         services.plan_reopen(plan=plan, by=request.user, reason=form.cleaned_data["comment"])
     except services.WorkflowError as error:

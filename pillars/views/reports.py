@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,7 +17,14 @@ from pillars.access import report_access, require_reviewer
 from pillars.forms.months import AcknowledgeForm, ReportReopenForm, ReportReturnForm
 from pillars.models import MonthlyReport
 from pillars.services import WorkflowError
-from pillars.views.answers import INVALID, REFUSED
+from pillars.views.answers import error_summary, keep_form, kept_form_data
+
+# The decision forms of a report's page, by the name the page's context gives them.
+DECISION_FORMS = {
+    "acknowledge_form": AcknowledgeForm,
+    "return_form": ReportReturnForm,
+    "reopen_form": ReportReopenForm,
+}
 
 
 def _reports(user):
@@ -42,12 +50,19 @@ def _report_page_context(request, report: MonthlyReport, **forms) -> dict:
         "events": report.events.select_related("actor")[:50],
         "access": report_access(request.user, report),
         "late": rules.is_late(plan.year, report.month, report.submitted_at),
-        "acknowledge_form": AcknowledgeForm(),
-        "return_form": ReportReturnForm(),
-        "reopen_form": ReportReopenForm(),
+        **{name: form_class() for name, form_class in DECISION_FORMS.items()},
     }
+    kept = kept_form_data(request, _kept_key(report)) if request.method == "GET" else None
+    if kept is not None and kept[1].get("form") in DECISION_FORMS:
+        name = kept[1]["form"]
+        context[name] = DECISION_FORMS[name](kept[0])
+        context["error_summary"] = error_summary(context[name], anchor="decide")
     context.update(forms)
     return context
+
+
+def _kept_key(report: MonthlyReport) -> str:
+    return f"report-{report.pk}"
 
 
 @require_GET
@@ -57,19 +72,24 @@ def report_detail(request, pk: int):
     return render(request, "pillars/report_detail.html", _report_page_context(request, report))
 
 
-def _report_decision(request, pk: int, form_class, form_name: str, action) -> HttpResponse:
+def _report_decision(request, pk: int, form_name: str, action) -> HttpResponse:
+    """A decision posted to its own URL answers with the report's page, never drawn at that URL (a reload or the
+    language switch there would ask for it with GET): a form with errors is kept for the page, a refusal said."""
     report = get_object_or_404(_reports(request.user), pk=pk)
     require_reviewer(report.plan, request.user)  # 403 for the companion before any form is read
-    form = form_class(request.POST)
+    form = DECISION_FORMS[form_name](request.POST)
     if not form.is_valid():
-        context = _report_page_context(request, report, **{form_name: form})
-        return render(request, "pillars/report_detail.html", context, status=INVALID)
+        return keep_form(request, _kept_key(report), form, report_url(report), form=form_name)
     try:
         action(report, form.cleaned_data)
     except WorkflowError as refusal:
-        context = _report_page_context(request, report, refusal=refusal.problems)
-        return render(request, "pillars/report_detail.html", context, status=REFUSED)
-    return redirect("pillars:report-detail", pk=report.pk)
+        for problem in refusal.problems:
+            messages.error(request, problem)
+    return redirect(report_url(report))
+
+
+def report_url(report: MonthlyReport) -> str:
+    return reverse("pillars:report-detail", args=[report.pk])
 
 
 @require_POST
@@ -79,7 +99,7 @@ def report_acknowledge(request, pk: int):
         services.report_acknowledge(report=report, by=request.user, comment=data["comment"])
         messages.success(request, _("Report acknowledged."))
 
-    return _report_decision(request, pk, AcknowledgeForm, "acknowledge_form", act)
+    return _report_decision(request, pk, "acknowledge_form", act)
 
 
 @require_POST
@@ -89,7 +109,7 @@ def report_return(request, pk: int):
         services.report_return(report=report, by=request.user, note=data["note"])
         messages.success(request, _("Report returned to the companion with your note."))
 
-    return _report_decision(request, pk, ReportReturnForm, "return_form", act)
+    return _report_decision(request, pk, "return_form", act)
 
 
 @require_POST
@@ -99,4 +119,4 @@ def report_reopen(request, pk: int):
         services.report_reopen(report=report, by=request.user, reason=data["reason"])
         messages.success(request, _("The month is reopened for the companion."))
 
-    return _report_decision(request, pk, ReportReopenForm, "reopen_form", act)
+    return _report_decision(request, pk, "reopen_form", act)

@@ -3,10 +3,20 @@
 
 from reports.upload.apply import plan_upload_apply, require_upload_allowed
 from reports.upload.preview import ConfirmUploadForm, Preview, UploadForm, build_preview, fingerprint
-from reports.upload.sheet import MAX_BYTES, ParsedRow, RowError, UploadError, column_label, read_rows
+from reports.upload.sheet import (
+    MAX_BYTES,
+    Origin,
+    ParsedRow,
+    RowError,
+    UploadError,
+    column_label,
+    read_rows,
+    read_workbook,
+)
 
 __all__ = [
     "MAX_BYTES",
+    "Origin",
     "ConfirmUploadForm",
     "ParsedRow",
     "Preview",
@@ -18,5 +28,6 @@ __all__ = [
     "fingerprint",
     "plan_upload_apply",
     "read_rows",
+    "read_workbook",
     "require_upload_allowed",
 ]

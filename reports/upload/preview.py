@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django import forms
@@ -21,6 +22,7 @@ from pillars.forms.plans import ActivityForm
 from pillars.models import Activity, MonthlyProgress, WorkPlan
 from reports.upload.sheet import (
     MAX_BYTES,
+    Origin,
     ParsedRow,
     RowError,
     column_label,
@@ -38,6 +40,30 @@ class Change:
     row: int
     activity: Activity
     fields: list[FieldChange]
+    # The activity changed in the plan after the workbook was downloaded: this row would undo that change.
+    newer_in_plan: bool = False
+
+
+@dataclass(frozen=True)
+class ChangedSince:
+    """An activity as it is in the plan now (read before the rows' forms write the workbook's values into it)."""
+
+    pk: int
+    title: str
+    when: datetime
+
+
+@dataclass
+class Staleness:
+    """A workbook downloaded at an older version of the plan, and what changed in the plan since."""
+
+    downloaded_version: int
+    downloaded_at: datetime | None
+    plan_version: int
+    plan_changed_at: datetime
+    changed: list[ChangedSince]  # changed since the download
+    added: list[ChangedSince]  # added since the download (the workbook has no row for them)
+    removed: int  # rows of the download whose activity was removed since
 
 
 @dataclass
@@ -56,6 +82,7 @@ class Preview:
     removals: list[Activity] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     forms: list[tuple[ActivityForm, Activity | None]] = field(default_factory=list)
+    stale: Staleness | None = None
 
     @property
     def has_changes(self) -> bool:
@@ -112,14 +139,60 @@ def _form_data(row: ParsedRow) -> MultiValueDict:
     return data
 
 
-def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] | None = None) -> Preview:
-    """Validate every row with ActivityForm and sort them into additions, changes and removals."""
+def staleness(plan: WorkPlan, written: list[Activity], origin: Origin | None) -> Staleness | None:
+    """What changed in ``plan`` since the workbook of ``origin`` was downloaded; None when it is the plan's version
+    (or the workbook does not say). An activity is told by its own version against the one the workbook kept."""
+    if origin is None or origin.version >= plan.version:
+        return None
+    changed, added, kept = [], [], set()
+    for activity in written:
+        key = activity.pk if activity.pk in origin.activities else activity.approved_id
+        now = ChangedSince(activity.pk, activity.title, activity.updated_at)
+        if key not in origin.activities:
+            added.append(now)
+            continue
+        kept.add(key)
+        if activity.version != origin.activities[key]:
+            changed.append(now)
+    return Staleness(
+        downloaded_version=origin.version,
+        downloaded_at=origin.downloaded,
+        plan_version=plan.version,
+        plan_changed_at=plan.updated_at,
+        changed=changed,
+        added=added,
+        removed=len(set(origin.activities) - kept),
+    )
+
+
+def build_preview(
+    plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] | None = None, origin: Origin | None = None
+) -> Preview:
+    """Validate every row with ActivityForm and sort them into additions, changes and removals; a workbook
+    downloaded at an older version says what changed in the plan since (``origin``, from the workbook)."""
     preview = Preview(rows=rows, fingerprint=fingerprint(plan), errors=list(errors or []))
     written = list(plan.written_activities().select_related("pillar", "village"))
     display = FieldDisplay.for_plan(plan)
     # A workbook of the approved version names its activities by their approved ids; in a revision they are
     # the revision's copies of them.
     existing = {a.approved_id: a for a in written} | {a.pk: a for a in written}
+    keyed = [row for row in rows if row.key is not None]
+    if len(keyed) > 1 and not any(row.key in existing for row in keyed):
+        # Every row names an activity of some other plan: one message, not one per row.
+        preview.errors = [
+            RowError(
+                None,
+                "",
+                _(
+                    "None of the workbook's rows is an activity of this plan: it was downloaded from another plan. "
+                    "Download this plan's workbook and fill that in."
+                ),
+            )
+        ]
+        return preview
+    preview.stale = staleness(plan, written, origin)
+    newer = {a.pk for a in preview.stale.changed} if preview.stale else set()
+    added_since = {a.pk for a in preview.stale.added} if preview.stale else set()
     seen: dict[int, int] = {}  # activity id -> the row that names it
     for row in rows:
         instance = None
@@ -165,7 +238,7 @@ def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] 
         after = stored_values(form.instance, UPLOADED_FIELDS)
         changed = field_changes(Activity, before, after, names=UPLOADED_FIELDS, display=display)
         if changed:
-            preview.changes.append(Change(row.row, form.instance, changed))
+            preview.changes.append(Change(row.row, form.instance, changed, newer_in_plan=instance.pk in newer))
     removed = [a for a in written if a.pk not in seen]
     with_progress = set(
         MonthlyProgress.objects.filter(activity__in=[a.approved_id for a in removed])
@@ -183,5 +256,7 @@ def build_preview(plan: WorkPlan, rows: list[ParsedRow], errors: list[RowError] 
                 )
             )
         else:
+            # Not in the workbook because it was added after the download: removing it is rarely meant.
+            activity.added_after_download = activity.pk in added_since
             preview.removals.append(activity)
     return preview

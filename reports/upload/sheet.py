@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -29,6 +30,7 @@ from reports.workbook import (
     HEADER_MARKER,
     KEY_COLUMN,
     LAST_VISIBLE,
+    ORIGIN_SHEET,
     PILLAR_MARKER,
     RKT_SHEET,
     SUBTOTAL_MARKER,
@@ -84,6 +86,23 @@ class ParsedRow:
         return cls(row=int(value["row"]), key=value["key"], data=dict(value["data"]))
 
 
+@dataclass
+class Origin:
+    """The plan and versions a workbook was downloaded at (its very hidden sheet); None for a workbook without it."""
+
+    plan: int
+    version: int
+    downloaded: datetime | None
+    activities: dict[int, int] = field(default_factory=dict)  # activity id -> its version at the download
+
+
+@dataclass
+class SheetContent:
+    rows: list[ParsedRow]
+    errors: list[RowError]
+    origin: Origin | None
+
+
 # --- the file ----------------------------------------------------------------------------------
 
 
@@ -109,6 +128,12 @@ def check_archive(content: bytes) -> None:
 
 def read_rows(content: bytes, plan: WorkPlan) -> tuple[list[ParsedRow], list[RowError]]:
     """The activity rows of sheet "RKT" as form data, and problems that no form would see."""
+    content = read_workbook(content, plan)
+    return content.rows, content.errors
+
+
+def read_workbook(content: bytes, plan: WorkPlan) -> SheetContent:
+    """:func:`read_rows` with where the workbook comes from; a workbook downloaded from another plan is refused."""
     check_archive(content)
     from openpyxl import load_workbook
 
@@ -122,11 +147,43 @@ def read_rows(content: bytes, plan: WorkPlan) -> tuple[list[ParsedRow], list[Row
                 _("The workbook has no sheet named “%(sheet)s”. Upload the plan workbook downloaded from this plan.")
                 % {"sheet": RKT_SHEET}
             )
-        return _read_sheet(workbook[RKT_SHEET], plan)
+        origin = _read_origin(workbook)
+        if origin is not None and origin.plan != plan.pk:
+            raise UploadError(
+                _(
+                    "This workbook was downloaded from another plan, not from the %(year)s plan of %(companion)s. "
+                    "Download this plan's workbook and fill that in."
+                )
+                % {"year": plan.year, "companion": plan.companion.display_name}
+            )
+        return SheetContent(*_read_sheet(workbook[RKT_SHEET], plan), origin)
     except SheetTooLarge as exc:
         raise UploadError(str(exc)) from None
     finally:
         workbook.close()
+
+
+def _read_origin(workbook) -> Origin | None:
+    """The workbook's origin sheet, read leniently: anything unexpected in it counts as no origin."""
+    if ORIGIN_SHEET not in workbook.sheetnames:
+        return None
+    values: dict[str, object] = {}
+    activities: dict[int, int] = {}
+    try:
+        for row in workbook[ORIGIN_SHEET].iter_rows(max_row=MAX_ROWS + 3, max_col=3, values_only=True):
+            if row[0] == "activity":
+                activities[int(row[1])] = int(row[2])
+            elif row[0]:
+                values[str(row[0])] = row[1]
+        downloaded = values.get("downloaded")
+        return Origin(
+            plan=int(values["plan"]),
+            version=int(values["version"]),
+            downloaded=datetime.fromisoformat(downloaded) if isinstance(downloaded, str) else None,
+            activities=activities,
+        )
+    except (KeyError, TypeError, ValueError, IndexError):
+        return None
 
 
 def _read_sheet(ws, plan: WorkPlan) -> tuple[list[ParsedRow], list[RowError]]:

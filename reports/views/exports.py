@@ -126,11 +126,12 @@ def plan_upload(request, pk: int):
     form = upload.UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            rows, errors = upload.read_rows(form.cleaned_data["file"].read(), plan)
+            content = upload.read_workbook(form.cleaned_data["file"].read(), plan)
         except upload.UploadError as error:
             form.add_error("file", str(error))
         else:
-            preview = upload.build_preview(plan, rows, errors)
+            rows = content.rows
+            preview = upload.build_preview(plan, rows, content.errors, content.origin)
             pending.drop(request.session, _upload_key(plan))
             if not preview.errors and preview.has_changes:
                 # Confirmed with the plan's fingerprint: the rows apply only to the plan as it was previewed.

@@ -106,6 +106,9 @@ def test_companion_reports_a_month_with_a_photo_coordinator_acknowledges_home_fi
         companion.page.locator(f"a[href='{reverse('pillars:month-report', args=[plan.pk, month])}']").click()
     companion.look("report-form")
     companion.page.locator("textarea[name=summary]").fill("Rapat koordinasi berjalan; data BLT diperbarui.")
+    confirm = companion.page.locator("input[name=confirm]")
+    if confirm.count():  # a month not over yet, or an activity of it without an entry, is confirmed knowingly
+        confirm.check()
     with companion.page.expect_navigation():
         companion.page.locator(
             f"form[action='{reverse('pillars:month-report', args=[plan.pk, month])}'] button[type=submit]"

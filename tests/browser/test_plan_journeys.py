@@ -122,6 +122,14 @@ def submitted_plan(people):
     return services.plan_submit(plan=plan, by=companion.user)
 
 
+def switch_language(visitor, code: str) -> None:
+    toggler = visitor.page.locator(".navbar-toggler")
+    if toggler.is_visible():  # on a phone the language buttons are in the menu
+        toggler.click()
+    with visitor.page.expect_navigation():
+        visitor.page.locator(f".language-form button[value={code}] >> visible=true").first.click()
+
+
 def test_coordinator_returns_with_a_comment_companion_fixes_and_resubmits_coordinator_approves(
     visit, people, submitted_plan
 ):
@@ -135,6 +143,20 @@ def test_coordinator_returns_with_a_comment_companion_fixes_and_resubmits_coordi
         waiting.first.click()
     assert coordinator.page.url.endswith(plan.get_absolute_url())
     coordinator.look("plan-review")
+    coordinator.page.locator(f"textarea[name=note-{commented.pk}]").fill("Sebutkan desa mana yang didampingi.")
+    # Returning without a comment: back at the plan's own URL, the error summary on top and focused,
+    # the note kept; reloading or switching language there works.
+    with coordinator.page.expect_navigation():
+        coordinator.page.locator("#review-form button[formaction$='/return/']").click()
+    assert coordinator.page.url.endswith(f"{plan.get_absolute_url()}#error-summary")
+    assert coordinator.page.evaluate("document.activeElement.id") == "error-summary"
+    assert coordinator.page.locator(f"textarea[name=note-{commented.pk}]").input_value().startswith("Sebutkan")
+    coordinator.look("plan-review-error")
+    switch_language(coordinator, "en")
+    assert coordinator.page.url.endswith(plan.get_absolute_url())
+    switch_language(coordinator, "id")
+    plan.refresh_from_db()
+    assert plan.status == WorkPlan.Status.SUBMITTED
     coordinator.page.locator(f"textarea[name=note-{commented.pk}]").fill("Sebutkan desa mana yang didampingi.")
     coordinator.page.locator("#review-form textarea[name=comment]").fill("Lengkapi lokasi kegiatan.")
     with coordinator.page.expect_navigation():

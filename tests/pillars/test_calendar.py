@@ -47,7 +47,7 @@ def home_cell_css(cast, year: int, month: int) -> str:
 
 def submit(cast, plan, month: int):
     return cast.client_for(cast.companion).post(
-        reverse("pillars:month-report", args=[plan.pk, month]), {"summary": "", "next_month_plan": ""}
+        reverse("pillars:month-report", args=[plan.pk, month]), {"summary": "", "next_month_plan": "", "confirm": "on"}
     )
 
 

@@ -11,6 +11,7 @@ from pillars.services import WorkflowError
 from tests.clock import local
 from tests.factories import ActivityFactory, CompanionFactory, PlanFactory, ProgressFactory, UserFactory, region
 from tests.pillars import progress_fixtures
+from tests.pillars.back_at_page import followed_back, summary_of
 from tests.pillars.progress_fixtures import YEAR, activity_titled, approve, entry_data, queries_of
 
 plan = progress_fixtures.plan
@@ -23,7 +24,8 @@ def report_url(plan, month=3):
 
 
 def submit(client, plan, month=3, **data):
-    return client.post(report_url(plan, month), {"summary": "", "next_month_plan": "", **data})
+    """Submit, confirming any warning (Rakor bulanan is scheduled in March with no entry)."""
+    return client.post(report_url(plan, month), {"summary": "", "next_month_plan": "", "confirm": "on", **data})
 
 
 # --- the submit page ------------------------------------------------------------------------
@@ -119,6 +121,74 @@ def test_a_coordinator_cannot_submit_for_the_companion(cast, plan):
     assert not MonthlyReport.objects.exists()
 
 
+# --- warnings before submitting -------------------------------------------------------------
+
+
+def test_a_month_with_an_unreported_activity_asks_to_confirm(cast, plan):
+    response = cast.client_for(cast.companion).get(report_url(plan))
+    assert response.context["form"].warnings == ["1 scheduled activity has no entry: “Rakor bulanan”."]
+    assert 'name="confirm"' in response.content.decode()
+
+
+def test_submitting_without_confirming_the_warning_is_refused_and_keeps_the_text(cast, plan):
+    response = cast.client_for(cast.companion).post(report_url(plan), {"summary": "Bulan sibuk", "next_month_plan": ""})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "Tick “I know; submit anyway”" in summary_of(body)
+    assert 'href="#id_confirm"' in summary_of(body)
+    assert "Bulan sibuk" in body
+    assert not MonthlyReport.objects.exists()
+
+
+def test_submitting_with_the_warning_confirmed_goes_through(cast, plan):
+    assert submit(cast.client_for(cast.companion), plan).status_code == 302
+    assert MonthlyReport.objects.get(plan=plan, month=3).status == MonthlyReport.Status.SUBMITTED
+
+
+def test_a_month_over_and_fully_reported_submits_without_a_question(cast, plan):
+    ProgressFactory(activity=activity_titled(plan, "Rakor bulanan"), month=3)
+    response = cast.client_for(cast.companion).get(report_url(plan))
+    assert response.context["form"].warnings == []
+    assert 'name="confirm"' not in response.content.decode()
+    client = cast.client_for(cast.companion)
+    assert client.post(report_url(plan), {"summary": "", "next_month_plan": ""}).status_code == 302
+
+
+def test_the_current_month_is_not_over_and_asks_to_confirm(cast, clock):
+    clock.set("2026-06-01 08:00")
+    current = approve(cast.plan, year=2026)
+    client = cast.client_for(cast.companion)
+    response = client.post(report_url(current, 6), {"summary": "", "next_month_plan": ""})
+    assert response.status_code == 422
+    assert "The month is not over yet: it ends on 30 June 2026." in response.content.decode()
+    assert not MonthlyReport.objects.exists()
+
+
+def test_the_warning_rule_on_both_sides(cast, clock):
+    plan = approve(cast.plan, year=2026)
+    rakor = ActivityFactory(plan=plan, title="Rakor", months=(6,))
+    over, current = local(2026, 7, 1).date(), local(2026, 6, 30).date()
+    assert rules.submit_warnings(plan, 6, [], today=over) == []
+    assert len(rules.submit_warnings(plan, 6, [], today=current)) == 1
+    assert len(rules.submit_warnings(plan, 6, [rakor], today=over)) == 1
+    assert len(rules.submit_warnings(plan, 6, [rakor], today=current)) == 2
+
+
+def test_mark_as_postponed_shows_no_required_mark(cast, plan):
+    body = cast.client_for(cast.companion).get(report_url(plan)).content.decode()
+    label = body[body.index('id="div_id_activities"') :][:400]
+    assert "Mark as postponed" in label
+    assert "asteriskField" not in label
+
+
+def test_postponing_nothing_says_to_choose_one(cast, plan):
+    url = reverse("pillars:month-postpone", args=[plan.pk, 3])
+    client = cast.client_for(cast.companion)
+    body = followed_back(client, client.post(url, {}), report_url(plan))
+    assert "Choose at least one activity." in summary_of(body)
+    assert not MonthlyProgress.objects.exists()
+
+
 # --- postponing the unreported -------------------------------------------------------------
 
 
@@ -134,8 +204,9 @@ def test_unreported_scheduled_activities_can_be_marked_postponed(cast, plan):
 def test_postponing_refuses_an_activity_that_is_not_unreported(cast, plan):
     training = activity_titled(plan, "Pelatihan BPD")  # not scheduled in March
     url = reverse("pillars:month-postpone", args=[plan.pk, 3])
-    response = cast.client_for(cast.companion).post(url, {"activities": [training.pk]})
-    assert response.status_code == 422
+    client = cast.client_for(cast.companion)
+    body = followed_back(client, client.post(url, {"activities": [training.pk]}), report_url(plan))
+    assert 'href="#id_activities_0"' in summary_of(body)
     assert not MonthlyProgress.objects.exists()
 
 
@@ -143,7 +214,9 @@ def test_postponing_in_a_locked_month_is_refused(cast, plan):
     MonthlyReport.objects.create(plan=plan, month=3, status=MonthlyReport.Status.ACKNOWLEDGED)
     rakor = activity_titled(plan, "Rakor bulanan")
     url = reverse("pillars:month-postpone", args=[plan.pk, 3])
-    assert cast.client_for(cast.companion).post(url, {"activities": [rakor.pk]}).status_code == 403
+    response = cast.client_for(cast.companion).post(url, {"activities": [rakor.pk]}, follow=True)
+    assert response.redirect_chain == [(report_url(plan), 302)]
+    assert "locked" in response.content.decode()
     assert not MonthlyProgress.objects.exists()
 
 
@@ -204,8 +277,8 @@ def test_the_queue_runs_the_same_number_of_queries_for_5_and_50_reports(cast, dj
 # --- acknowledge, return, reopen ---------------------------------------------------------------
 
 
-def decide(client, report, action, **data):
-    return client.post(reverse(f"pillars:report-{action}", args=[report.pk]), data)
+def decide(client, report, action, follow=False, **data):
+    return client.post(reverse(f"pillars:report-{action}", args=[report.pk]), data, follow=follow)
 
 
 def test_the_coordinator_acknowledges_a_report(cast, submitted):
@@ -230,9 +303,11 @@ def test_the_coordinator_returns_a_report_with_a_note(cast, plan, submitted):
 
 
 def test_returning_without_a_note_is_refused_next_to_the_field(cast, submitted):
-    response = decide(cast.client_for(cast.coordinator), submitted, "return", note="   ")
-    assert response.status_code == 422
-    assert "note is required" in response.content.decode()
+    client = cast.client_for(cast.coordinator)
+    page = reverse("pillars:report-detail", args=[submitted.pk])
+    body = followed_back(client, decide(client, submitted, "return", note="   "), page)
+    assert "note is required" in summary_of(body)
+    assert 'href="#id_note"' in summary_of(body)
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
 
@@ -259,15 +334,18 @@ def test_the_coordinator_reopens_an_acknowledged_month_with_a_reason(cast, plan,
 
 def test_reopening_needs_a_reason(cast, submitted):
     services.report_acknowledge(report=submitted, by=cast.coordinator)
-    response = decide(cast.client_for(cast.coordinator), submitted, "reopen", reason="")
-    assert response.status_code == 422
+    client = cast.client_for(cast.coordinator)
+    page = reverse("pillars:report-detail", args=[submitted.pk])
+    body = followed_back(client, decide(client, submitted, "reopen", reason=""), page)
+    assert "reason is required" in summary_of(body)
     submitted.refresh_from_db()
     assert submitted.status == "acknowledged"
 
 
 def test_only_an_acknowledged_report_can_be_reopened(cast, submitted):
-    response = decide(cast.client_for(cast.coordinator), submitted, "reopen", reason="Coba")
-    assert response.status_code == 403
+    response = decide(cast.client_for(cast.coordinator), submitted, "reopen", reason="Coba", follow=True)
+    assert response.redirect_chain == [(reverse("pillars:report-detail", args=[submitted.pk]), 302)]
+    assert 'role="alert"' in response.content.decode()  # the refusal, said on the report's page
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
 

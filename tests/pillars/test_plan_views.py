@@ -9,6 +9,7 @@ from pillars import services
 from pillars.models import Activity, WorkPlan
 from pillars.rules import narrative_digest
 from tests.factories import ActivityFactory, PlanFactory, open_year, region
+from tests.pillars.back_at_page import followed_back, summary_of
 
 pytestmark = pytest.mark.django_db
 
@@ -344,10 +345,12 @@ def test_a_note_on_a_revised_activity_follows_it_when_the_revision_is_approved(c
 def test_a_note_too_long_refuses_the_approval_beside_the_activity_and_approves_nothing(cast):
     activity = ActivityFactory(plan=cast.plan)
     plan = submitted(cast.plan, cast.companion)
-    data = {"comment": "", f"note-{activity.pk}": "x" * 2001}
-    response = cast.client_for(cast.coordinator).post(plan_url("plan-approve", plan), data)
-    assert response.status_code == 422
-    assert response.context["review_form"].errors[f"note-{activity.pk}"]
+    data = {"comment": "Hampir", f"note-{activity.pk}": "x" * 2001}
+    client = cast.client_for(cast.coordinator)
+    body = followed_back(client, client.post(plan_url("plan-approve", plan), data), plan.get_absolute_url())
+    assert f'href="#id_note-{activity.pk}"' in summary_of(body)
+    assert "x" * 2001 in body  # the note as typed, kept
+    assert "Hampir" in body  # and the comment
     assert WorkPlan.objects.get(pk=plan.pk).status == WorkPlan.Status.SUBMITTED
     assert not activity.comments.exists()
 
@@ -365,19 +368,45 @@ def test_reopening_a_submitted_plan_is_refused(cast):
     assert WorkPlan.objects.get(pk=plan.pk).status == WorkPlan.Status.SUBMITTED
 
 
-def test_returning_without_a_comment_shows_the_message_beside_the_field(cast):
+def test_returning_without_a_comment_opens_the_plan_page_at_the_error(cast):
+    activity = ActivityFactory(plan=cast.plan)
     plan = submitted(cast.plan, cast.companion)
-    response = cast.client_for(cast.coordinator).post(plan_url("plan-return", plan), {"comment": "  "})
-    assert response.status_code == 422
-    assert "a comment is required" in str(response.context["review_form"].errors["comment"])
+    client = cast.client_for(cast.coordinator)
+    data = {"comment": "  ", f"note-{activity.pk}": "Targetnya terlalu rendah"}
+    body = followed_back(client, client.post(plan_url("plan-return", plan), data), plan.get_absolute_url())
+    summary = summary_of(body)
+    assert "a comment is required to return a plan" in summary
+    assert 'href="#id_comment"' in summary
+    assert "Targetnya terlalu rendah" in body  # the note typed beside the activity, kept
     assert WorkPlan.objects.get(pk=plan.pk).status == WorkPlan.Status.SUBMITTED
+    assert not activity.comments.exists()
+    assert not plan.events.filter(to_status=WorkPlan.Status.RETURNED).exists()
 
 
-def test_reopening_without_a_reason_shows_the_message_beside_the_field(cast):
+def test_the_page_a_failed_return_leads_to_switches_language_to_a_page_that_answers_get(cast):
+    plan = submitted(cast.plan, cast.companion)
+    client = cast.client_for(cast.coordinator)
+    response = client.post(plan_url("plan-return", plan), {"comment": ""})
+    landed = client.get(response.headers["Location"].split("#")[0])
+    assert landed.context["language_next"] == plan.get_absolute_url()
+    switched = client.post(reverse("set_language"), {"language": "id", "next": landed.context["language_next"]})
+    assert client.get(switched.headers["Location"]).status_code == 200
+
+
+def test_a_page_drawn_in_answer_to_a_post_switches_language_to_the_page_the_form_came_from(cast, rf):
+    from rkt.context_processors import page_url
+
+    request = rf.post("/plans/2/return/", HTTP_REFERER="http://testserver/plans/2/?tab=1")
+    assert page_url(request) == "/plans/2/?tab=1"
+    assert page_url(rf.post("/plans/2/return/", HTTP_REFERER="https://evil.example/")) == reverse("home")
+    assert page_url(rf.get("/plans/2/?x=1")) == "/plans/2/?x=1"
+
+
+def test_reopening_without_a_reason_opens_the_plan_page_at_the_error(cast):
     plan = approved(cast)
-    response = cast.client_for(cast.coordinator).post(plan_url("plan-reopen", plan), {"comment": ""})
-    assert response.status_code == 422
-    assert response.context["reopen_form"].errors["comment"]
+    client = cast.client_for(cast.coordinator)
+    body = followed_back(client, client.post(plan_url("plan-reopen", plan), {"comment": ""}), plan.get_absolute_url())
+    assert 'href="#id_comment"' in summary_of(body)
     assert WorkPlan.objects.get(pk=plan.pk).status == WorkPlan.Status.APPROVED
 
 

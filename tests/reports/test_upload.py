@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from pillars import services
 from pillars.models import Activity, WorkPlan
 from reports.workbook import COLUMN_INDEX, KEY_COLUMN
 from tests.reports.exports_helpers import fill_plan, record, set_status, workbook
@@ -288,6 +289,89 @@ def test_a_change_after_the_preview_is_caught_at_confirmation(cast, client, fill
     response = confirm(client, filled)
     assert response.status_code == 302 and response["Location"] == upload_url(filled)
     assert not filled.activities.filter(unit="paket").exists()
+
+
+# --- where the workbook comes from ----------------------------------------------------------------
+
+
+def test_the_workbook_carries_the_plan_its_version_and_each_rows_version(cast, client, filled):
+    first = filled.activities.order_by("pk").first()
+    Activity.objects.filter(pk=first.pk).update(version=4)
+    origin = download(client, filled)["RKT-asal"]
+    assert origin.sheet_state == "veryHidden"
+    values = {row[0]: row[1:] for row in origin.iter_rows(values_only=True) if row[0] != "activity"}
+    assert values["plan"][0] == filled.pk
+    assert values["version"][0] == filled.version
+    versions = {row[1]: row[2] for row in origin.iter_rows(values_only=True) if row[0] == "activity"}
+    assert len(versions) == 6
+    assert versions[first.pk] == 4
+
+
+def test_a_workbook_of_another_plan_is_refused_with_one_message(cast, client, filled):
+    fill_plan(cast.other_plan, 23)
+    book = download(cast.client_for(cast.other_companion), cast.other_plan)
+    before = state(filled)
+    response = send(client, filled, as_file(book))
+    assert response.status_code == 422
+    assert response.context["form"].errors["file"] == [
+        f"This workbook was downloaded from another plan, not from the {filled.year} plan of "
+        f"{filled.companion.display_name}. Download this plan's workbook and fill that in."
+    ]
+    assert state(filled) == before
+
+
+def test_a_workbook_of_another_plan_without_its_origin_gets_one_message_too(cast, client, filled):
+    fill_plan(cast.other_plan, 23)
+    book = download(cast.client_for(cast.other_companion), cast.other_plan)
+    del book["RKT-asal"]  # an older download, or a copy that lost the hidden sheet
+    preview = send(client, filled, as_file(book)).context["preview"]
+    assert [str(error) for error in preview.errors] == [
+        "None of the workbook's rows is an activity of this plan: it was downloaded from another plan. "
+        "Download this plan's workbook and fill that in."
+    ]
+    assert not preview.has_changes
+
+
+def test_an_older_workbook_says_so_and_marks_the_rows_changed_since(cast, client, filled):
+    book = download(client, filled)
+    downloaded_at = filled.version
+    changed = filled.activities.order_by("pk")[1]
+    changed.title = "Judul baru sesudah unduhan"
+    services.activity_save(activity=changed, by=cast.companion)
+    added = services.activity_save(
+        activity=Activity(
+            plan=filled,
+            pillar=changed.pillar,
+            title="Kegiatan baru",
+            target_group=changed.target_group,
+            target_quantity=Decimal(1),
+            months=[5],
+        ),
+        by=cast.companion,
+    )
+    filled.refresh_from_db()
+    response = send(client, filled, as_file(book))
+    preview = response.context["preview"]
+    assert preview.stale.downloaded_version == downloaded_at
+    assert preview.stale.plan_version == filled.version > downloaded_at
+    assert [a.pk for a in preview.stale.changed] == [changed.pk]
+    assert [a.pk for a in preview.stale.added] == [added.pk]
+    # The old row would undo the new title; the activity added since would be removed.
+    assert [(c.activity.pk, c.newer_in_plan) for c in preview.changes] == [(changed.pk, True)]
+    assert [(a.pk, a.added_after_download) for a in preview.removals] == [(added.pk, True)]
+    body = response.content.decode()
+    assert f"This workbook was downloaded at version {downloaded_at}; the plan is at version {filled.version}" in body
+    assert "Changed since the download: “Judul baru sesudah unduhan”" in body
+    assert "Added since the download: “Kegiatan baru”" in body
+
+
+def test_a_workbook_of_the_current_version_says_nothing_of_age(cast, client, filled):
+    book = download(client, filled)
+    book["RKT"].cell(row_of(book["RKT"], filled.activities.first()), COLUMN_INDEX["unit"]).value = "paket"
+    response = send(client, filled, as_file(book))
+    assert response.context["preview"].stale is None
+    assert [c.newer_in_plan for c in response.context["preview"].changes] == [False]
+    assert "was downloaded at version" not in response.content.decode()
 
 
 # --- bad files -----------------------------------------------------------------------------------

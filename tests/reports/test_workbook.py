@@ -51,7 +51,9 @@ def test_it_rejects_post(cast):
 
 def test_the_coordinator_in_scope_downloads_it(cast):
     fill_plan(cast.plan, 2)
-    assert download(cast, cast.coordinator).sheetnames == ["RKT", "Progres", "Data Desa"]
+    book = download(cast, cast.coordinator)
+    assert book.sheetnames == ["RKT", "Progres", "Data Desa", "RKT-asal"]
+    assert [ws.title for ws in book.worksheets if ws.sheet_state == "visible"] == ["RKT", "Progres", "Data Desa"]
 
 
 def test_the_rkt_sheet_is_laid_out_like_the_pdf(cast):
