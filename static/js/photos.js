@@ -17,11 +17,12 @@
 
   function sizeText(bytes) {
     var language = document.documentElement.lang || undefined;
-    var number = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
+    // One decimal, as the server writes sizes (Django's filesizeformat: "5,0 MB").
+    var number = new Intl.NumberFormat(language, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
     if (bytes >= 1024 * 1024) {
-      return number.format(bytes / (1024 * 1024)) + " MB";
+      return number.format(bytes / (1024 * 1024)) + "\u00a0MB";
     }
-    return number.format(Math.max(1, Math.round(bytes / 1024))) + " KB";
+    return number.format(Math.max(1, Math.round(bytes / 1024))) + "\u00a0KB";
   }
 
   function isImage(file) {
@@ -34,9 +35,10 @@
     if (!window.exifr) {
       return Promise.resolve({});
     }
+    // Values as written (the time as "YYYY:MM:DD HH:MM:SS", to be written back as it was); exifr adds the
+    // position in signed degrees as latitude and longitude.
     var options = { tiff: true, exif: true, gps: true, xmp: false, icc: false, iptc: false, jfif: false,
-      ihdr: false, reviveValues: false, translateValues: false, pick: ["DateTimeOriginal", "CreateDate",
-        "DateTime", "GPSLatitude", "GPSLatitudeRef", "GPSLongitude", "GPSLongitudeRef"] };
+      ihdr: false, reviveValues: false };
     return window.exifr.parse(file, options).then(function (tags) {
       tags = tags || {};
       var facts = {};
