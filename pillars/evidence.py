@@ -16,21 +16,35 @@ import math
 import os
 import warnings
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from PIL.ExifTags import IFD, Base
+from PIL.ExifTags import GPS, IFD, Base
 
 from pillars.models import EVIDENCE_EXTENSIONS as EXTENSIONS
 from villages.formats import format_number
 
-JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
+try:  # HEIC, the iPhone's photo format, is read only where pillow-heif is installed (requirements.txt).
+    from pillow_heif import register_heif_opener
+except ImportError:  # pragma: no cover (installed with the requirements)
+    register_heif_opener = None
+else:
+    register_heif_opener()
+
+JPEG, PNG, WEBP, HEIC, PDF = "image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf"
 MAGIC = ((b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG), (b"%PDF-", PDF))
-PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG"}
+# An ISO media file (HEIF) says its kind in its first box, "ftyp", at byte 4, followed by its brand.
+HEIC_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
+PILLOW_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
+if register_heif_opener is not None:
+    PILLOW_FORMATS[HEIC] = "HEIF"
 # A PDF writer may add a little after %%EOF (a newline, padding); look at the last kilobyte.
 PDF_TAIL = 1024
 STORED_QUALITY = 85
@@ -47,6 +61,9 @@ class CheckedFile:
     content: bytes | None = None
     # The type of the upload as sent, for the original kept beside the copy when RKT_EVIDENCE_KEEP_ORIGINALS is on.
     original_type: str = ""
+    # When and where a photo was taken, as its metadata says (None: it does not say).
+    taken_at: datetime | None = None
+    place: tuple[Decimal, Decimal] | None = None
 
     @property
     def size(self) -> int:
@@ -94,6 +111,10 @@ def sniff(head: bytes) -> str | None:
     for magic, content_type in MAGIC:
         if head.startswith(magic):
             return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head[4:8] == b"ftyp" and head[8:12] in HEIC_BRANDS:
+        return HEIC
     return None
 
 
@@ -168,6 +189,42 @@ def _kept_metadata(image: Image.Image) -> Image.Exif:
     return kept
 
 
+def _degrees(value, ref) -> Decimal | None:
+    """A GPS coordinate as EXIF writes it (degrees, minutes, seconds as rationals; N/S or E/W) in signed degrees."""
+    try:
+        degrees, minutes, seconds = (float(part) for part in value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if any(math.isnan(part) for part in (degrees, minutes, seconds)):
+        return None
+    signed = (degrees + minutes / 60 + seconds / 3600) * (-1 if str(ref).strip().upper() in ("S", "W") else 1)
+    return Decimal(f"{signed:.6f}")
+
+
+def parse_exif_time(text) -> datetime | None:
+    """EXIF's "2026:03:03 14:05:09", the camera's local time, as an aware time in the app's zone (where the
+    programme works); None when it is missing or not a time."""
+    if isinstance(text, bytes):
+        text = text.decode("ascii", "replace")
+    try:
+        naive = datetime.strptime(str(text).strip("\x00 ")[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    return timezone.make_aware(naive)
+
+
+def photo_facts(exif: Image.Exif) -> tuple[datetime | None, tuple[Decimal, Decimal] | None]:
+    """When a photo was taken and where (latitude, longitude), as its EXIF says; None for what it does not say."""
+    taken = parse_exif_time(exif.get_ifd(IFD.Exif).get(Base.DateTimeOriginal) or exif.get(Base.DateTime))
+    gps = exif.get_ifd(IFD.GPSInfo)
+    latitude = _degrees(gps.get(GPS.GPSLatitude), gps.get(GPS.GPSLatitudeRef, "N"))
+    longitude = _degrees(gps.get(GPS.GPSLongitude), gps.get(GPS.GPSLongitudeRef, "E"))
+    on_earth = latitude is not None and longitude is not None and abs(latitude) <= 90 and abs(longitude) <= 180
+    # 0, 0 is a phone that had no fix, not a place in the Gulf of Guinea.
+    place = (latitude, longitude) if on_earth and (latitude or longitude) else None
+    return taken, place
+
+
 def stored_copy(image: Image.Image) -> bytes:
     """The JPEG the app keeps of a photo, made once at upload: upright (its EXIF orientation applied), at most
     ``RKT_EVIDENCE_IMAGE_SIDE`` pixels on its longest side, with only its date and GPS position kept."""
@@ -190,6 +247,25 @@ def stored_copy(image: Image.Image) -> bytes:
     out = io.BytesIO()
     upright.convert("RGB").save(out, "JPEG", quality=STORED_QUALITY, optimize=True, exif=metadata.tobytes())
     return out.getvalue()
+
+
+THUMBNAIL_SIDE = 240
+
+
+def thumbnail(file, *, size: int = THUMBNAIL_SIDE) -> bytes | None:
+    """A small JPEG of a stored photo for pages and documents, or None when the file is not a readable image."""
+    try:
+        with Image.open(file) as image:
+            # Photos are stored downscaled at upload; one stored before that is decoded only within the limit.
+            if image.width * image.height > max_pixels():
+                return None
+            image.draft("RGB", (size, size))
+            image.thumbnail((size, size))
+            out = io.BytesIO()
+            image.convert("RGB").save(out, "JPEG", quality=75)
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
 
 
 def _check_pdf(upload: UploadedFile, name: str) -> None:
@@ -229,14 +305,25 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
         )
     head, tail = _read_head_and_tail(upload)
     content_type = sniff(head)
-    if content_type is None:
+    if content_type is None or (content_type == HEIC and HEIC not in PILLOW_FORMATS):
         raise ValidationError(
-            _("“%(name)s” is not a JPEG or PNG photo or a PDF (judged by its content, not its name).") % {"name": name},
+            _("“%(name)s” is not a JPEG, PNG, WebP or HEIC photo or a PDF (judged by its content, not its name).")
+            % {"name": name},
             code="wrong_type",
         )
     if content_type in PILLOW_FORMATS:
         copy = _check_image(upload, content_type, name)
-        return CheckedFile(upload, JPEG, safe_name(name, JPEG), content=copy, original_type=content_type)
+        with Image.open(io.BytesIO(copy)) as made:
+            taken_at, place = photo_facts(made.getexif())
+        return CheckedFile(
+            upload,
+            JPEG,
+            safe_name(name, JPEG),
+            content=copy,
+            original_type=content_type,
+            taken_at=taken_at,
+            place=place,
+        )
     if b"%%EOF" not in tail:
         raise ValidationError(
             _("“%(name)s” is not a complete PDF (it may be damaged or cut short).") % {"name": name}, code="corrupt"
@@ -245,16 +332,23 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
     return CheckedFile(upload, PDF, safe_name(name, PDF), original_type=PDF)
 
 
-def check_uploads(uploads: list[UploadedFile], *, already: int) -> list[CheckedFile]:
-    """Every upload checked, all or nothing; ``already`` files are attached to the entry (the save counts again
-    under the month's lock, :func:`pillars.services.months.progress_save`)."""
-    check_room(already=already, added=len(uploads))
-    checked, errors = [], []
+def check_uploads(uploads: list[UploadedFile], *, already: int) -> tuple[list[CheckedFile], list[str]]:
+    """The uploads that pass, and a message for each one refused (saying which and why): a refused file never
+    stops the others or the entry they came with. ``already`` files are attached to the entry; the files past
+    ``RKT_EVIDENCE_MAX_FILES`` are refused (the save counts again under the month's lock,
+    :func:`pillars.services.months.progress_save`)."""
+    checked, refused = [], []
     for upload in uploads:
         try:
             checked.append(check_upload(upload))
         except ValidationError as exc:
-            errors.extend(exc.messages)
-    if errors:
-        raise ValidationError(errors)
-    return checked
+            refused.extend(exc.messages)
+    room = max(max_files() - already, 0)
+    if len(checked) > room:
+        names = ", ".join(f"“{item.original_name}”" for item in checked[room:])
+        refused.append(
+            _("%(names)s not added: an entry can have at most %(limit)s files and it has %(already)s.")
+            % {"names": names, "limit": max_files(), "already": already + room}
+        )
+        checked = checked[:room]
+    return checked, refused

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -514,7 +515,13 @@ class PlanTally(models.Model):
         return f"{self.plan_id} {self.pillar_id} {self.area or '*'} ≤{self.through}"
 
 
-EVIDENCE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+EVIDENCE_EXTENSIONS = {
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/heic": "heic",
+    "application/pdf": "pdf",
+}
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
@@ -541,6 +548,11 @@ class EvidenceQuerySet(ScopedQuerySet):
 class Evidence(models.Model):
     """A photo or PDF attached to a progress entry; served only through a scoped view."""
 
+    class PlaceSource(models.TextChoices):
+        NONE = "", _("not known")
+        PHOTO = "photo", _("from the photo")
+        DEVICE = "device", _("from the phone when uploaded")
+
     progress = models.ForeignKey(
         MonthlyProgress, verbose_name=_("progress"), on_delete=models.CASCADE, related_name="evidence"
     )
@@ -564,6 +576,14 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    taken_at = models.DateTimeField(
+        _("taken"), null=True, blank=True, help_text=_("When the photo was taken, as its metadata says.")
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    place_source = models.CharField(
+        _("place from"), max_length=6, choices=PlaceSource, default=PlaceSource.NONE, blank=True
+    )
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -571,6 +591,21 @@ class Evidence(models.Model):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
         ordering = ["progress_id", "uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="evidence_place_whole_and_on_earth",
+                condition=(
+                    models.Q(latitude__isnull=True, longitude__isnull=True, place_source="")
+                    | models.Q(
+                        latitude__gte=-90,
+                        latitude__lte=90,
+                        longitude__gte=-180,
+                        longitude__lte=180,
+                        place_source__in=["photo", "device"],
+                    )
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.original_name
@@ -578,6 +613,28 @@ class Evidence(models.Model):
     @property
     def is_pdf(self) -> bool:
         return self.content_type == "application/pdf"
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+    @property
+    def has_place(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def map_url(self) -> str:
+        """The place on OpenStreetMap (a link the reader follows, nothing the page loads)."""
+        if not self.has_place:
+            return ""
+        return f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}#map=17/{self.latitude}/{self.longitude}"
+
+    def taken_outside(self, year: int, month: int) -> bool:
+        """Whether the photo says it was taken in another month than the entry's (False when it does not say)."""
+        if self.taken_at is None:
+            return False
+        taken = timezone.localtime(self.taken_at)
+        return (taken.year, taken.month) != (year, month)
 
 
 class MonthlyReport(models.Model):

@@ -33,6 +33,7 @@ urlpatterns = [
     path("<int:pk>/months/<int:month>/report/", months.month_report, name="month-report"),
     path("<int:pk>/months/<int:month>/postpone/", months.month_postpone, name="month-postpone"),
     path("evidence/<int:pk>/", months.evidence_file, name="evidence-file"),
+    path("evidence/<int:pk>/thumbnail/", months.evidence_thumbnail, name="evidence-thumbnail"),
     path("evidence/<int:pk>/delete/", months.evidence_delete, name="evidence-delete"),
     path("monthly-reports/", reports.report_queue, name="report-queue"),
     path("monthly-reports/<int:pk>/", reports.report_detail, name="report-detail"),

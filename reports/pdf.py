@@ -11,7 +11,6 @@ The URL fetcher serves two kinds of resources and refuses everything else (netwo
 from __future__ import annotations
 
 import functools
-import io
 import mimetypes
 from pathlib import Path
 
@@ -104,22 +103,10 @@ def unavailable_message() -> str:
 
 
 def thumbnail(file, *, size: int = 240) -> bytes | None:
-    """A small JPEG of an uploaded image, or None when the file is not a readable image."""
-    try:
-        from PIL import Image, UnidentifiedImageError
-    except ImportError:
-        return None
-    try:
-        with Image.open(file) as image:
-            # Photos are stored downscaled at upload; one stored before that is decoded only within the limit.
-            if image.width * image.height > settings.RKT_EVIDENCE_MAX_PIXELS:
-                return None
-            image.thumbnail((size, size))
-            out = io.BytesIO()
-            image.convert("RGB").save(out, "JPEG", quality=75)
-            return out.getvalue()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        return None
+    """A small JPEG of an uploaded image (:func:`pillars.evidence.thumbnail`, which the pages use too)."""
+    from pillars.evidence import thumbnail as evidence_thumbnail
+
+    return evidence_thumbnail(file, size=size)
 
 
 def attach_thumbnails(items) -> dict[str, tuple[bytes, str]]:

@@ -5,7 +5,9 @@ coordinator's decisions on it, the completeness page's year.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from pillars.evidence import check_uploads, max_bytes, max_files
@@ -21,7 +23,8 @@ class MultipleFileField(forms.FileField):
     """Several files under one name (Django's documented pattern for ``multiple``)."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+        accept = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,application/pdf"
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept, "class": "evidence-input"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -38,6 +41,13 @@ class ProgressForm(ShownLanguageForm, forms.ModelForm):
     files = MultipleFileField(
         label=_("Add evidence (photos or PDF)"),
         required=False,
+    )
+    # Where the phone is, asked only when the companion presses "Add my location" (static/js/photos.js).
+    latitude = forms.DecimalField(
+        widget=forms.HiddenInput, required=False, min_value=-90, max_value=90, max_digits=9, decimal_places=6
+    )
+    longitude = forms.DecimalField(
+        widget=forms.HiddenInput, required=False, min_value=-180, max_value=180, max_digits=10, decimal_places=6
     )
 
     class Meta:
@@ -57,21 +67,39 @@ class ProgressForm(ShownLanguageForm, forms.ModelForm):
         self.activity = activity
         self.evidence_count = evidence_count
         self.checked_files = []
+        # A message for each file refused: the entry is saved without them (see clean_files).
+        self.refused_files: list[str] = []
         if not self.is_bound:
             self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         self.fields["quantity"].label = _("Quantity this month (%(unit)s)") % {"unit": activity.unit or "-"}
-        self.fields["files"].help_text = _("JPEG, PNG or PDF; up to %(size)s MB each, %(count)s files per entry.") % {
-            "size": max_bytes() // (1024 * 1024),
-            "count": max_files(),
-        }
+        self.fields["files"].help_text = _(
+            "Photos (JPEG, PNG, WebP, HEIC) or PDF; up to %(size)s each, %(count)s files per entry. "
+            "Photos are made smaller on the phone before they are sent."
+        ) % {"size": filesizeformat(max_bytes()), "count": max_files()}
+        # What static/js/photos.js needs to make photos smaller and refuse a file before sending it.
+        self.fields["files"].widget.attrs.update(
+            {
+                "data-max-bytes": max_bytes(),
+                "data-side": settings.RKT_EVIDENCE_IMAGE_SIDE,
+                "data-too-big": _("“{name}” is {size}; the limit is {limit} per file. It was not added."),
+                "data-preparing": _("Making the photos smaller…"),
+                "data-prepared": _("{count} photo(s) made smaller: {size} in all."),
+                "data-limit": filesizeformat(max_bytes()),
+            }
+        )
 
     def clean_files(self):
+        """Never invalid: a file that does not pass is left out and named in ``refused_files``, so the text and
+        status typed with it are saved all the same."""
         files = self.cleaned_data.get("files") or []
-        try:
-            self.checked_files = check_uploads(files, already=self.evidence_count)
-        except ValidationError as exc:
-            raise ValidationError(exc.messages) from None
+        self.checked_files, self.refused_files = check_uploads(files, already=self.evidence_count)
         return files
+
+    def device_place(self):
+        latitude, longitude = self.cleaned_data.get("latitude"), self.cleaned_data.get("longitude")
+        if latitude is None or longitude is None:
+            return None
+        return (latitude, longitude)
 
     def clean(self):
         cleaned = super().clean()
@@ -82,6 +110,8 @@ class ProgressForm(ShownLanguageForm, forms.ModelForm):
                 "quantity",
                 _("An activity that is not started, postponed or cancelled achieved nothing this month; set 0."),
             )
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            self.add_error(None, _("The location came incomplete; press “Add my location” again."))
         return cleaned
 
     def values(self) -> dict:

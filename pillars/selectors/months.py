@@ -21,6 +21,7 @@ class ActivityMonth:
     month: int
     entry: MonthlyProgress | None
     figures: figures.ActivityFigures
+    year: int = 0
 
     @property
     def scheduled(self) -> bool:
@@ -49,8 +50,12 @@ class ActivityMonth:
 
     @cached_property
     def evidence(self) -> list[Evidence]:
-        """The entry's files (prefetched by :func:`month_rows`); one list, so a document can mark them up."""
-        return list(self.entry.evidence.all()) if self.entry is not None else []
+        """The entry's files (prefetched by :func:`month_rows`); one list, so a document can mark them up. Each
+        says ``outside_month``: its photo was taken in another month than the entry's."""
+        files = list(self.entry.evidence.all()) if self.entry is not None else []
+        for item in files:
+            item.outside_month = item.taken_outside(self.year, self.month)
+        return files
 
 
 @dataclass
@@ -136,12 +141,12 @@ def month_rows(plan: WorkPlan, month: int, activity_ids: list[int] | None = None
     if activity_ids is not None:
         activities = [a for a in activities if a.pk in activity_ids]
     page = MonthPage(frozen=frozen)
-    for row in _rows(activities, month):
+    for row in _rows(activities, month, plan.year):
         (page.scheduled if row.scheduled else page.others).append(row)
     return page
 
 
-def _rows(activities: list[Activity], month: int) -> list[ActivityMonth]:
+def _rows(activities: list[Activity], month: int, year: int) -> list[ActivityMonth]:
     entries = {
         entry.activity_id: entry
         for entry in MonthlyProgress.objects.filter(activity__in=[a.pk for a in activities], month=month)
@@ -149,7 +154,7 @@ def _rows(activities: list[Activity], month: int) -> list[ActivityMonth]:
         .prefetch_related("evidence")
     }
     numbers = figures.figures_for(activities, through=month)
-    return [ActivityMonth(a, month, entries.get(a.pk), numbers[a.pk]) for a in activities]
+    return [ActivityMonth(a, month, entries.get(a.pk), numbers[a.pk], year) for a in activities]
 
 
 def month_row(plan: WorkPlan, month: int, activity_pk: int) -> ActivityMonth:
@@ -157,7 +162,7 @@ def month_row(plan: WorkPlan, month: int, activity_pk: int) -> ActivityMonth:
     page = month_rows(plan, month, [activity_pk])
     if page.all:
         return page.all[0]
-    return _rows([plan.activities.select_related("pillar", "village").get(pk=activity_pk)], month)[0]
+    return _rows([plan.activities.select_related("pillar", "village").get(pk=activity_pk)], month, plan.year)[0]
 
 
 def next_month_activities(plan: WorkPlan, month: int, report: MonthlyReport | None = None) -> list[Activity]:

@@ -8,6 +8,8 @@ cannot interleave, then checks who acts on which month in which state; report tr
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -54,9 +56,13 @@ def progress_save(
     values: dict,
     version: int,
     files: list[CheckedFile] = (),
+    device_place: tuple[Decimal, Decimal] | None = None,
     by,
 ) -> MonthlyProgress:
     """Create or update the entry of ``activity`` for ``month`` and attach ``files``.
+
+    ``device_place`` is where the phone was when the companion asked it (a button, never on its own): it is
+    recorded for the photos whose metadata says no place, marked as the phone's.
 
     ``version`` is the entry's version when the form was opened (0: there was none); if the entry
     has moved on since, nothing is written and :class:`ProgressConflict` carries the current entry.
@@ -87,11 +93,23 @@ def progress_save(
         entry.version = F("version") + 1
         entry.save()
         entry.refresh_from_db()
-    _attach(entry, files, by)
+    _attach(entry, files, by, device_place)
     return entry
 
 
-def _attach(entry: MonthlyProgress, files: list[CheckedFile], by) -> None:
+def _place_of(checked: CheckedFile, device_place: tuple[Decimal, Decimal] | None) -> dict:
+    if checked.place is not None:
+        latitude, longitude = checked.place
+        return {"latitude": latitude, "longitude": longitude, "place_source": Evidence.PlaceSource.PHOTO}
+    if device_place is not None and checked.content is not None:
+        latitude, longitude = device_place
+        return {"latitude": latitude, "longitude": longitude, "place_source": Evidence.PlaceSource.DEVICE}
+    return {}
+
+
+def _attach(
+    entry: MonthlyProgress, files: list[CheckedFile], by, device_place: tuple[Decimal, Decimal] | None = None
+) -> None:
     """Store ``files`` with ``entry``. Called with the plan row locked, so the count of files checked here is the
     count two saves at once both see in turn: the form's count, made before the lock, can be raced."""
     if not files:
@@ -109,6 +127,8 @@ def _attach(entry: MonthlyProgress, files: list[CheckedFile], by) -> None:
                 content_type=checked.content_type,
                 size=checked.size,
                 uploaded_by=by,
+                taken_at=checked.taken_at,
+                **_place_of(checked, device_place),
             )
             # upload_to builds the stored name from the content type, so set it before saving the file.
             content = checked.upload if checked.content is None else ContentFile(checked.content)

@@ -6,7 +6,7 @@ Every object is loaded through ``visible_to`` (404 outside scope); writes are :m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -50,6 +50,8 @@ class Card:
     state: str = CLEAN  # also the card's CSS class, state-<state>
     message: str = ""
     current: MonthlyProgress | None = None
+    # Files refused from a save that stored the rest of the entry: one message each, naming the file and why.
+    refused_files: list[str] = field(default_factory=list)
 
     @property
     def is_clean(self) -> bool:
@@ -165,6 +167,7 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
             values=form.values(),
             version=form.cleaned_data["version"],
             files=form.checked_files,
+            device_place=form.device_place(),
             by=request.user,
         )
     except services.ProgressConflict as conflict:
@@ -180,8 +183,11 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
         return _render_card(request, plan, month, Card(row, form, Card.REFUSED, message), REFUSED)
     if not is_htmx(request):
         messages.success(request, _("Saved: %(title)s") % {"title": activity.title})
+        for refusal in form.refused_files:
+            messages.warning(request, refusal)
         return redirect(_month_url(plan, month, f"activity-{activity.pk}"))
-    return _render_card(request, plan, month, Card(selectors.month_row(plan, month, activity.pk), state=Card.SAVED))
+    saved = Card(selectors.month_row(plan, month, activity.pk), state=Card.SAVED, refused_files=form.refused_files)
+    return _render_card(request, plan, month, saved)
 
 
 @require_GET
@@ -200,6 +206,27 @@ def evidence_file(request, pk: int):
         # An image shown on its own needs nothing else; a PDF is left to the browser's viewer, which
         # a strict policy can break.
         response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return response
+
+
+@require_GET
+@login_required
+def evidence_thumbnail(request, pk: int):
+    """A photo's thumbnail for the month and report pages, made from the stored copy (a PDF has none: 404)."""
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
+    if not evidence.is_image:
+        raise Http404("no thumbnail")
+    try:
+        with evidence.file.open("rb") as handle:
+            small = evidence_rules.thumbnail(handle)
+    except (FileNotFoundError, OSError):
+        raise Http404("file missing") from None
+    if small is None:
+        raise Http404("not a readable image")
+    response = HttpResponse(small, content_type="image/jpeg")
+    # The stored copy never changes (a new photo is a new row), so the browser may keep it a day.
+    response["Cache-Control"] = "private, max-age=86400"
+    response["Content-Security-Policy"] = "default-src 'none'"
     return response
 
 

@@ -32,10 +32,10 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def save(client, plan, activity, files, **values):
+def save(client, plan, activity, files, follow=False, **values):
     data = entry_data(activity, **values)
     data[f"a{activity.pk}-files"] = files
-    return client.post(reverse("pillars:progress-save", args=[plan.pk, 3, activity.pk]), data)
+    return client.post(reverse("pillars:progress-save", args=[plan.pk, 3, activity.pk]), data, follow=follow)
 
 
 def png_that_says(width: int, height: int) -> bytes:
@@ -69,8 +69,9 @@ def test_a_photo_past_the_pixel_limit_is_refused_from_its_header_with_the_limit_
     rakor = activity_titled(plan, "Rakor bulanan")
     bomb = png_that_says(9400, 9400)
     assert len(bomb) < 100
-    response = save(cast.client_for(cast.companion), plan, rakor, [upload("peta.png", bomb, "image/png")])
-    assert response.status_code == 422
+    response = save(cast.client_for(cast.companion), plan, rakor, [upload("peta.png", bomb, "image/png")], follow=True)
+    # The entry is saved; the file is left out and named.
+    assert response.redirect_chain and response.status_code == 200
     body = response.content.decode()
     assert "9400 × 9400 pixels (88.4 megapixels); the limit is 40 megapixels" in body
     assert not Evidence.objects.exists()
@@ -136,8 +137,9 @@ def test_a_transparent_png_is_kept_on_white(cast, plan):
 )
 def test_what_only_looks_like_a_pdf_is_refused(cast, plan, content):
     rakor = activity_titled(plan, "Rakor bulanan")
-    response = save(cast.client_for(cast.companion), plan, rakor, [upload("laporan.pdf", content)])
-    assert response.status_code == 422
+    response = save(cast.client_for(cast.companion), plan, rakor, [upload("laporan.pdf", content)], follow=True)
+    # The entry is saved; the file is left out and named.
+    assert response.redirect_chain and response.status_code == 200
     assert "not a readable PDF" in response.content.decode()
     assert not Evidence.objects.exists()
 
@@ -150,8 +152,11 @@ def test_a_password_protected_pdf_is_refused_saying_so(cast, plan):
     buffer = io.BytesIO()
     writer.write(buffer)
     rakor = activity_titled(plan, "Rakor bulanan")
-    response = save(cast.client_for(cast.companion), plan, rakor, [upload("rahasia.pdf", buffer.getvalue())])
-    assert response.status_code == 422
+    response = save(
+        cast.client_for(cast.companion), plan, rakor, [upload("rahasia.pdf", buffer.getvalue())], follow=True
+    )
+    # The entry is saved; the file is left out and named.
+    assert response.redirect_chain and response.status_code == 200
     assert "protected by a password" in response.content.decode()
 
 

@@ -127,3 +127,29 @@ def test_query_count_does_not_grow_with_activities(cast, approved, django_assert
         record(activity, 3, "1")
     with django_assert_num_queries(small):
         assert client.get(url(approved, 3)).status_code == 200
+
+
+def test_a_photos_time_and_place_are_printed_beside_it_and_another_month_flagged(cast, approved):
+    from decimal import Decimal
+
+    from tests.clock import local
+
+    activity = next(a for a in approved.activities.all() if 3 in a.months)
+    entry = record(activity, 3, "1")
+    evidence = Evidence(
+        progress=entry,
+        original_name="rapat.jpg",
+        content_type="image/jpeg",
+        size=1,
+        taken_at=local(approved.year, 2, 20, 8, 15),
+        latitude=Decimal("-7.97"),
+        longitude=Decimal("110.6"),
+        place_source=Evidence.PlaceSource.PHOTO,
+    )
+    evidence.file.save("x.jpg", ContentFile(photo()), save=False)
+    evidence.save()
+    text = " ".join(pdf_text(cast.client_for(cast.companion).get(url(approved, 3)).content).split())
+    # The document is in Indonesian whatever the page's language.
+    assert f"Diambil 20 Februari {approved.year} 08:15" in text
+    assert f"diambil 20 Februari {approved.year}, di luar Maret" in text
+    assert "-7.97000, 110.60000 (dari foto)" in text
