@@ -220,3 +220,12 @@ def test_the_plan_page_costs_the_same_queries_for_ten_times_the_threads(returned
     small = _plan_page_queries(client, returned.plan)
     grow(18)
     assert _plan_page_queries(client, returned.plan) == small
+
+
+def test_the_homes_answer_button_opens_the_first_open_thread(returned):
+    step = returned.client_for(returned.companion).get(reverse("home")).context["next_step"]
+    assert step.url == f"{returned.plan.get_absolute_url()}#comment-{returned.comment.pk}"
+    assert step.note == "1 activity has a comment."
+    services.comment_resolve(comment=returned.comment, by=returned.companion)
+    step = returned.client_for(returned.companion).get(reverse("home")).context["next_step"]
+    assert (step.url, step.note) == (returned.plan.get_absolute_url(), "")
