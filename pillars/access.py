@@ -66,6 +66,12 @@ class PlanAccess:
     def can_reopen(self) -> bool:
         return self.is_reviewer and self.plan.status == WorkPlan.Status.APPROVED
 
+    @property
+    def can_discuss(self) -> bool:
+        """Answer a comment on one of its activities, mark it resolved or open it again: the two sides of the
+        review, whatever the plan's state. Twin of :func:`require_discussant`."""
+        return self.is_owner or self.is_reviewer
+
 
 def _plan_access(user, plan: WorkPlan) -> PlanAccess:
     # Only for a plan read through ``visible_to``: the access takes its scope for granted.
@@ -147,6 +153,18 @@ def require_owner(plan: WorkPlan, by) -> None:
     """Only the plan's own companion writes in it (its activities, its monthly progress)."""
     if not owns(viewer_for(by), plan):
         raise PermissionDenied(_("Only the plan's own companion may do this."))
+
+
+def require_discussant(plan: WorkPlan, by) -> None:
+    """Only the plan's own companion, or a coordinator (or an admin) with the plan in scope, answers the comments
+    on its activities. Twin of :attr:`PlanAccess.can_discuss`."""
+    viewer = viewer_for(by)
+    if owns(viewer, plan):
+        return
+    if not viewer.is_reviewer:
+        raise PermissionDenied(_("Only the plan's companion and its coordinator may answer its comments."))
+    if not WorkPlan.objects.visible_to(by).filter(pk=plan.pk).exists():
+        raise PermissionDenied(_("This plan is outside your scope."))
 
 
 def require_reviewer(plan: WorkPlan, by) -> None:

@@ -276,7 +276,7 @@ class MonthlyProgressInline(ReadOnlyInline):
 
 class ActivityCommentInline(ReadOnlyInline):
     model = ActivityComment
-    fields = ["created_at", "author", "text"]
+    fields = ["created_at", "author", "kind", "text", "resolved_at", "resolved_by"]
     readonly_fields = fields
 
 

@@ -757,7 +757,19 @@ class ActivityCommentQuerySet(ScopedQuerySet):
 
 
 class ActivityComment(models.Model):
-    """A reviewer's comment on one activity, shown beside it to the companion."""
+    """A reviewer's comment on one activity, shown beside it to the companion, and its thread.
+
+    The comment a review writes is the thread's first row (``NOTE``); the companion's and the reviewers' answers
+    (``REPLY``) and each marking of the thread as resolved or open again (``RESOLVED``, ``REOPENED``) are rows under
+    it (``parent``), each with who and when, so the thread reads as it happened. Whether it is resolved now is kept
+    on the first row (``resolved_at``, ``resolved_by``).
+    """
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("Comment")
+        REPLY = "reply", _("Reply")
+        RESOLVED = "resolved", _("Marked resolved")
+        REOPENED = "reopened", _("Reopened")
 
     activity = models.ForeignKey(
         Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="comments"
@@ -770,11 +782,29 @@ class ActivityComment(models.Model):
         blank=True,
         related_name="activity_comments",
     )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("comment answered"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="thread",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.NOTE)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    text = models.TextField(_("comment"), max_length=2000)
+    text = models.TextField(_("comment"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     objects = ActivityCommentQuerySet.as_manager()
 
@@ -782,12 +812,31 @@ class ActivityComment(models.Model):
         verbose_name = _("activity comment")
         verbose_name_plural = _("activity comments")
         ordering = ["-created_at"]
+        constraints = [
+            # A thread starts with a comment and has only answers and markings under it, one level deep.
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, kind="note") | (Q(parent__isnull=False) & ~Q(kind="note")),
+                name="comment_note_starts_thread",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | Q(resolved_at__isnull=True), name="comment_resolved_on_thread"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        return self.text[:60] or self.get_kind_display()
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+    @property
+    def is_marking(self) -> bool:
+        """A row saying the thread was resolved or reopened, not words of its own."""
+        return self.kind in (self.Kind.RESOLVED, self.Kind.REOPENED)
 
     def clean(self) -> None:
-        if not self.text.strip():
+        if not self.is_marking and not self.text.strip():
             raise ValidationError({"text": _("A comment cannot be empty.")})
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pillars.views import activities, completeness, history, months, plans, reports
+from pillars.views import activities, comments, completeness, history, months, plans, reports
 
 app_name = "pillars"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("<int:pk>/activities/<int:activity_pk>/edit/", activities.activity_edit, name="activity-edit"),
     path("<int:pk>/activities/<int:activity_pk>/delete/", activities.activity_delete, name="activity-delete"),
     path("<int:pk>/activities/<int:activity_pk>/move/", activities.activity_move, name="activity-move"),
+    path("<int:pk>/comments/<int:comment_pk>/reply/", comments.comment_reply, name="comment-reply"),
+    path("<int:pk>/comments/<int:comment_pk>/resolve/", comments.comment_resolve, name="comment-resolve"),
+    path("<int:pk>/comments/<int:comment_pk>/reopen/", comments.comment_reopen, name="comment-reopen"),
     path("<int:pk>/history/", history.plan_history, name="plan-history"),
     path("<int:pk>/activities/<int:activity_pk>/history/", history.activity_history, name="activity-history"),
     path("<int:pk>/months/", months.month_redirect, name="plan-months"),

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from pillars import services
-from pillars.models import Evidence, MonthlyReport, WorkPlan
+from pillars.models import ActivityComment, Evidence, MonthlyReport, WorkPlan
 from tests.factories import ActivityFactory, PlanFactory, ProgressFactory, region
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +52,7 @@ class World:
         activity = self.plan.activities.first()
         evidence = Evidence.objects.get()
         report = MonthlyReport.objects.get(plan=self.plan, month=1)
+        comment = ActivityComment.objects.get(activity=draft_activity)
         by_name = {
             "pillars:plan-detail": {"pk": self.draft.pk},
             "pillars:plan-start-next": {"pk": self.plan.pk},
@@ -67,6 +68,9 @@ class World:
             "pillars:activity-delete": {"pk": self.draft.pk, "activity_pk": draft_activity.pk},
             "pillars:activity-move": {"pk": self.draft.pk, "activity_pk": draft_activity.pk},
             "pillars:activity-history": {"pk": self.plan.pk, "activity_pk": activity.pk},
+            "pillars:comment-reply": {"pk": self.draft.pk, "comment_pk": comment.pk},
+            "pillars:comment-resolve": {"pk": self.draft.pk, "comment_pk": comment.pk},
+            "pillars:comment-reopen": {"pk": self.draft.pk, "comment_pk": comment.pk},
             "pillars:plan-months": {"pk": self.plan.pk},
             "pillars:plan-month": {"pk": self.plan.pk, "month": 2},
             "pillars:progress-save": {"pk": self.plan.pk, "month": 2, "activity_pk": activity.pk},
@@ -101,7 +105,8 @@ def png() -> bytes:
 def world(cast, settings, tmp_path, clock) -> World:
     settings.MEDIA_ROOT = tmp_path
     owner = cast.plan.companion
-    ActivityFactory(plan=cast.plan, village=region("34.03.01.2001"))
+    draft_activity = ActivityFactory(plan=cast.plan, village=region("34.03.01.2001"))
+    ActivityComment.objects.create(activity=draft_activity, author=cast.coordinator, text="Tambah target.")
     approved = PlanFactory(companion=owner, year=2025)
     activity = ActivityFactory(plan=approved, months=(1, 2, 3))
     services.plan_submit(plan=approved, by=cast.companion)
@@ -158,6 +163,11 @@ EXPECTED = {
     "pillars:activity-delete": ((405, 405, 405, 405, 405, 405), (L, R, 404, 403, 404, 403)),
     "pillars:activity-move": ((405, 405, 405, 405, 405, 405), (L, 422, 404, 403, 404, 403)),
     "pillars:activity-history": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
+    # A comment thread: the plan's companion and a reviewer in scope answer it; an empty reply, or resolving twice,
+    # is refused with a message on the page it came from.
+    "pillars:comment-reply": ((405, 405, 405, 405, 405, 405), (L, R, 404, R, 404, R)),
+    "pillars:comment-resolve": ((405, 405, 405, 405, 405, 405), (L, R, 404, R, 404, R)),
+    "pillars:comment-reopen": ((405, 405, 405, 405, 405, 405), (L, R, 404, R, 404, R)),
     "pillars:plan-months": ((L, R, 404, R, 404, R), (405, 405, 405, 405, 405, 405)),
     "pillars:plan-month": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
     "pillars:progress-save": ((405, 405, 405, 405, 405, 405), (L, 422, 404, 403, 404, 403)),

@@ -1,5 +1,5 @@
-"""What the plan pages read: a plan's activities by pillar, its villages, counts for the lists, and the changes
-since its approved version.
+"""What the plan pages read: a plan's activities by pillar with their comment threads, its villages, counts for
+the lists, and the changes since its approved version and since it was last returned.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from pillars.models import (
     ActivityComment,
     MonthlyProgress,
     Pillar,
+    WorkflowEvent,
     WorkPlan,
     under_revision_condition,
 )
-from pillars.selectors.snapshots import CONTENT_FIELDS
+from pillars.selectors.snapshots import CONTENT_FIELDS, plan_snapshot_data
 from villages.models import Region, VillageData
 
 
@@ -51,9 +52,7 @@ def plan_sections(plan: WorkPlan, activities: QuerySet[Activity] | None = None) 
     activities = (
         activities.select_related("village")
         .annotate(has_progress=Exists(MonthlyProgress.objects.filter(activity=progress_of)))
-        .prefetch_related(
-            Prefetch("comments", queryset=ActivityComment.objects.select_related("author"), to_attr="review_comments")
-        )
+        .prefetch_related(Prefetch("comments", queryset=comment_threads(), to_attr="review_comments"))
         .in_plan_order()
     )
     by_pillar: dict[int, list[Activity]] = {}
@@ -63,6 +62,17 @@ def plan_sections(plan: WorkPlan, activities: QuerySet[Activity] | None = None) 
     return [
         PillarSection(pillar, by_pillar.get(pillar.pk, [])) for pillar in pillars.distinct().order_by(*PILLAR_ORDER)
     ]
+
+
+def comment_threads() -> QuerySet[ActivityComment]:
+    """The review comments that start a thread, newest first, each with who resolved it and its rows in the order
+    they were written (``thread_rows``): two queries however many threads and replies."""
+    rows = ActivityComment.objects.select_related("author").order_by("created_at", "pk")
+    return (
+        ActivityComment.objects.filter(parent=None)
+        .select_related("author", "resolved_by")
+        .prefetch_related(Prefetch("thread", queryset=rows, to_attr="thread_rows"))
+    )
 
 
 def plan_villages(plan: WorkPlan) -> list[VillageRow]:
@@ -158,6 +168,36 @@ def plan_changes(before: dict, after: dict, display: FieldDisplay) -> PlanChange
     changes.removed = [ActivityChange(row["title"]) for pk, row in old.items() if pk not in new]
     changes.narrative = field_changes(WorkPlan, before, after, names=NARRATIVE_FIELDS, display=display)
     return changes
+
+
+def answered_return(plan: WorkPlan, events: list[WorkflowEvent]) -> WorkflowEvent | None:
+    """The return that the plan's submission now waiting answers: None unless the plan is submitted and was
+    returned just before (a first submission answers nothing). ``events`` are the plan's, newest first."""
+    if plan.status != WorkPlan.Status.SUBMITTED:
+        return None
+    plan_events = [event for event in events if event.report_id is None]
+    if not plan_events or plan_events[0].from_status != WorkPlan.Status.RETURNED:
+        return None
+    return next((event for event in plan_events[1:] if event.to_status == WorkPlan.Status.RETURNED), None)
+
+
+def changes_since_return(
+    plan: WorkPlan, returned: WorkflowEvent, activities: list[Activity], display: FieldDisplay
+) -> PlanChanges:
+    """What the companion changed after ``returned``, field by field: the version written then, read from the
+    history records as of that moment (two queries), against ``activities``, the version submitted now."""
+    records = (
+        Activity.history.filter(plan_id=plan.pk, history_date__lte=returned.created_at)
+        .latest_of_each()
+        .exclude(history_type="-")
+        .filter(pending=plan.under_revision)
+        .order_by("position", "id")
+    )
+    # The records as activities, built here: simple_history's own would read each live row for its version.
+    names = [field.attname for field in Activity._meta.concrete_fields if field.attname != "version"]
+    then = [Activity(**{name: getattr(record, name) for name in names}) for record in records]
+    narrative = plan.history.filter(history_date__lte=returned.created_at).order_by("-history_date", "-pk").first()
+    return plan_changes(plan_snapshot_data(narrative or plan, then), plan_snapshot_data(plan, activities), display)
 
 
 def snapshot_sections(data: dict, pillars: dict[int, Pillar], display: FieldDisplay) -> list[tuple[Pillar, list]]:

@@ -1,12 +1,14 @@
 """Every write of the plans app: a transition or an edit, one keyword-only function in a transaction each.
 
-Split by what they write (plans, their activities, months and their reports, the version check); callers use
-``from pillars import services`` and ``services.plan_approve(...)``, whichever module holds it. The errors they
-raise (:mod:`pillars.errors`) are here too, and :func:`locked_current`, the version check the admin's own saves make.
+Split by what they write (plans, their activities, the threads of review comments, months and their reports,
+the version check); callers use ``from pillars import services`` and ``services.plan_approve(...)``, whichever
+module holds it. The errors they raise (:mod:`pillars.errors`) are here too, and :func:`locked_current`, the
+version check the admin's own saves make.
 """
 
 from pillars.errors import ProgressConflict, SubmitProblem, VersionConflict, WorkflowError
 from pillars.services.activities import activity_delete, activity_move, activity_save
+from pillars.services.comments import comment_reopen, comment_reply, comment_resolve
 from pillars.services.locking import locked_current
 from pillars.services.months import (
     evidence_delete,
@@ -36,6 +38,9 @@ __all__ = [
     "activity_delete",
     "activity_move",
     "activity_save",
+    "comment_reopen",
+    "comment_reply",
+    "comment_resolve",
     "evidence_delete",
     "locked_current",
     "mark_postponed",

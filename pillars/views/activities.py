@@ -13,8 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from pillars import services
 from pillars.access import own_plan_for
+from pillars.forms.comments import ACTIVITY_PAGE, with_thread_forms
 from pillars.forms.plans import ActivityDeleteForm, ActivityEditForm, ActivityForm, MoveForm
 from pillars.models import Activity, WorkPlan
+from pillars.selectors import comment_threads
 from pillars.views.answers import CONFLICT, INVALID, conflict_context, form_status, is_htmx, refused
 
 # What the "add an activity" link of a check may pre-fill; nothing else is read from the query string.
@@ -74,7 +76,7 @@ def activity_edit(request, pk: int, activity_pk: int):
     if not plan.is_editable:
         return refused(request, plan, services.WorkflowError(_("This plan is locked; activities cannot change.")))
     form = ActivityEditForm(request.POST or None, plan=plan, instance=activity)
-    comments = activity.comments.select_related("author")
+    comments = with_thread_forms(list(comment_threads().filter(activity=activity)), ACTIVITY_PAGE)
     context = {"plan": plan, "form": form, "activity": activity, "comments": comments}
     if request.method == "POST" and form.is_valid():
         try:

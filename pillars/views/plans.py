@@ -20,6 +20,7 @@ from pillars.access import PlanAccess, own_plan_for, plan_for, visible_plan
 from pillars.changes import FieldDisplay
 from pillars.checks import plan_checks
 from pillars.filters import PlanReviewFilter, review_order
+from pillars.forms.comments import PLAN_PAGE, with_thread_forms
 from pillars.forms.plans import ActivityForm, PlanNarrativeEditForm, PlanReopenForm, PlanReviewForm, StartPlanForm
 from pillars.models import ActivityComment, Pillar, PlanSnapshot, PlanYear, WorkPlan
 from pillars.selectors import plan_changes, plan_sections, plan_villages, snapshot_sections, with_pillar_counts
@@ -157,13 +158,16 @@ def _plan_page_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> 
     returned_by = next((e for e in events if e.to_status == WorkPlan.Status.RETURNED), None)
     snapshots = list(plan.snapshots.select_related("approved_by"))
     snapshot = snapshots[0] if snapshots else None
+    display = FieldDisplay(
+        {section.pillar.pk: section.pillar for section in sections},
+        {row.village.code: row.village.name for row in villages},
+    )
     changes = None
     if snapshot is not None and snapshot.is_behind(plan):
-        display = FieldDisplay(
-            {section.pillar.pk: section.pillar for section in sections},
-            {row.village.code: row.village.name for row in villages},
-        )
         changes = plan_changes(snapshot.data, selectors.plan_snapshot_data(plan, activities), display)
+    # The reviewer of a plan sent again after a return sees what the companion changed since.
+    answered = selectors.answered_return(plan, events) if access.is_reviewer else None
+    since_return = selectors.changes_since_return(plan, answered, activities, display) if answered else None
     context = {
         "plan": plan,
         "sections": sections,
@@ -176,11 +180,16 @@ def _plan_page_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> 
         "snapshot": snapshot,
         "snapshots": snapshots,
         "changes": changes,
+        "answered_return": answered,
+        "changes_since_return": since_return,
         "access": access,
         "added": _int_or_none(request.GET.get("added")),
         # The link to the monthly progress: a plan in force, or one with monthly reports already.
         "has_months": plan.is_in_force or plan.reports.exists(),
     }
+    if access.can_discuss:
+        for activity in activities:
+            with_thread_forms(activity.review_comments, PLAN_PAGE)
     if access.can_edit:
         context["submit_problems"] = rules.submit_problems(plan) if activities else None
         context["activity_form"] = forms.get("activity_form") or ActivityForm(plan=plan)

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from pillars import figures, selectors
-from pillars.models import WorkflowEvent, WorkPlan
+from pillars.models import ActivityComment, WorkflowEvent, WorkPlan
 from pillars.selectors import written_count
 from reports import dashboard
 from villages.formats import month_name
@@ -310,7 +310,13 @@ def _next_step(plan: WorkPlan | None, months: list[MyMonth], year: int) -> NextS
             .order_by("-created_at", "-pk")
             .first()
         )
-        commented = plan.written_activities().filter(comments__isnull=False).distinct().count()
+        # The threads still open, oldest first: the button opens the first of them on the plan page.
+        threads = list(
+            ActivityComment.objects.filter(activity__in=plan.written_activities(), parent=None, resolved_at=None)
+            .order_by("created_at", "pk")
+            .values_list("pk", "activity_id")
+        )
+        commented = len({activity for _pk, activity in threads})
         note = (
             ngettext("%(count)s activity has a comment.", "%(count)s activities have a comment.", commented)
             % {"count": commented}
@@ -320,7 +326,7 @@ def _next_step(plan: WorkPlan | None, months: list[MyMonth], year: int) -> NextS
         return NextStep(
             _("answer your coordinator's comments and submit again."),
             _("Answer the comments"),
-            url,
+            f"{url}#comment-{threads[0][0]}" if threads else url,
             quote=event.comment if event else "",
             note=note,
         )
