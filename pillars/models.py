@@ -689,6 +689,9 @@ class MonthlyReport(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} – {self.month}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("pillars:report-detail", args=[self.pk])
+
     @property
     def is_locked(self) -> bool:
         return self.status in self.LOCKED

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -79,17 +78,13 @@ def _report_decision(request, pk: int, form_name: str, action) -> HttpResponse:
     require_reviewer(report.plan, request.user)  # 403 for the companion before any form is read
     form = DECISION_FORMS[form_name](request.POST)
     if not form.is_valid():
-        return keep_form(request, _kept_key(report), form, report_url(report), form=form_name)
+        return keep_form(request, _kept_key(report), form, report.get_absolute_url(), form=form_name)
     try:
         action(report, form.cleaned_data)
     except WorkflowError as refusal:
         for problem in refusal.problems:
             messages.error(request, problem)
-    return redirect(report_url(report))
-
-
-def report_url(report: MonthlyReport) -> str:
-    return reverse("pillars:report-detail", args=[report.pk])
+    return redirect(report.get_absolute_url())
 
 
 @require_POST

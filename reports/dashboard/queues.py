@@ -116,11 +116,8 @@ def waiting_reports(user, plans: QuerySet[WorkPlan], every_year: QuerySet[WorkPl
     queue = submitted.filter(plan__in=plans)
     shown = queue.select_related("plan__companion__user").order_by(F("submitted_at").asc(nulls_first=True), "pk")
     rows = [
-        Waiting(report, report_url(report), _days_since(report.submitted_at, today)) for report in shown[:WAITING_SHOWN]
+        Waiting(report, report.get_absolute_url(), _days_since(report.submitted_at, today))
+        for report in shown[:WAITING_SHOWN]
     ]
     count = queue.count()
     return Queue(rows, count, submitted.filter(plan__in=every_year).count() - count, reverse("pillars:report-queue"))
-
-
-def report_url(report: MonthlyReport) -> str:
-    return reverse("pillars:report-detail", args=[report.pk])
