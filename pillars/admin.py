@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -62,10 +64,38 @@ def lock_reason(obj) -> str | None:
     return None
 
 
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden field the admin shows in a fieldset: the fieldset gives every field a label, and a label for a
+    hidden input is not valid HTML; with no id to point at, the label has no ``for`` and names nothing."""
+
+    def id_for_label(self, id_):
+        return ""
+
+
+class LabelledAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete select with its empty choice written as Django's plain select writes it
+    ("---------"): an empty ``<option>`` without a label is not valid HTML. Select2 shows its placeholder
+    for that choice all the same."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        if value == "" and not label:
+            label = BLANK_CHOICE_DASH[0][1]
+        return super().create_option(name, value, label, selected, index, subindex, attrs)
+
+
+class ConformingAutocomplete:
+    """An admin (or inline) whose autocomplete selects are valid HTML (see LabelledAutocompleteSelect)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = LabelledAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 class VersionedForm(forms.ModelForm):
     """A change form that saves only onto the version it was opened at, and only what the workflow leaves open."""
 
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_version = forms.IntegerField(widget=UnlabelledHiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,7 +127,7 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
-class VersionedAdmin:
+class VersionedAdmin(ConformingAutocomplete):
     """An admin (or inline) of a versioned model: its form checks the version and the lock, its saves move the
     version, and a row the workflow has locked is shown read-only and cannot be deleted."""
 

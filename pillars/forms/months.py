@@ -33,6 +33,16 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+class TypedText(forms.CharField):
+    """Text from a textarea, its line breaks counted as the browser counts them for ``maxlength``: one
+    character each. The browser sends them as two (CR LF), so without this a text the field let through
+    is refused as too long."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 class ProgressForm(ShownLanguageForm, forms.ModelForm):
     """One activity's entry for one month. ``version`` is the entry's version when the form was
     opened (0: no entry yet); the service refuses a save made on an older version."""
@@ -58,7 +68,12 @@ class ProgressForm(ShownLanguageForm, forms.ModelForm):
             "problems": forms.Textarea(attrs={"rows": 2}),
             "follow_up": forms.Textarea(attrs={"rows": 2}),
         }
-        field_classes = {"quantity": NumberField}
+        field_classes = {
+            "quantity": NumberField,
+            "description": TypedText,
+            "problems": TypedText,
+            "follow_up": TypedText,
+        }
         error_messages = {"quantity": {"negative": _("The quantity cannot be negative.")}}
 
     def __init__(self, *args, activity: Activity, evidence_count: int = 0, **kwargs):

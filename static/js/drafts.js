@@ -4,6 +4,8 @@
 //   data-draft-base      what the server holds now (e.g. the entry's version); a draft made on another
 //                        base is stale, because a save reached the server since, and is dropped
 //   data-draft-restored  the notice shown when a draft is put back into the form
+//   data-draft-dropped   the notice shown when some of a draft cannot be put back (too long for the field now,
+//                        a choice no longer offered): that part is left out, never shown as restored
 // Hidden fields (the CSRF token, the version), passwords and files are never kept.
 (function () {
   "use strict";
@@ -44,12 +46,55 @@
     return isBox(field) ? field.checked : field.value;
   }
 
+  // Whether the field can hold the value as it is: a text longer than the field's maxlength (kept from a page
+  // that allowed more), a choice the list no longer offers or a value the input type would clean away is not.
+  function fits(field, value) {
+    if (isBox(field)) {
+      return typeof value === "boolean";
+    }
+    if (typeof value !== "string") {
+      return false;
+    }
+    var limit = field.getAttribute("maxlength");
+    if (limit !== null && limit !== "" && value.length > Number(limit)) {
+      return false;
+    }
+    if (field.tagName === "SELECT") {
+      return Array.prototype.some.call(field.options, function (option) {
+        return option.value === value && !option.disabled;
+      });
+    }
+    return true;
+  }
+
+  // Puts the value back and says whether the field now holds it; if it does not, the field keeps what it had.
   function put(field, value) {
     if (isBox(field)) {
       field.checked = value;
-    } else {
-      field.value = value;
+      return true;
     }
+    var before = field.value;
+    field.value = value;
+    if (field.value === value) {
+      return true;
+    }
+    field.value = before;
+    return false;
+  }
+
+  function notify(form, className, text) {
+    if (!text) {
+      return;
+    }
+    var old = form.querySelector(":scope > ." + className);
+    if (old) {
+      old.remove();
+    }
+    var note = document.createElement("p");
+    note.className = className + " small text-warning-emphasis fw-semibold mb-2";
+    note.setAttribute("role", "status");
+    note.textContent = text;
+    form.insertBefore(note, form.firstChild);
   }
 
   function read(form) {
@@ -71,20 +116,24 @@
     }
   }
 
-  function save(form) {
+  function write(form, draft) {
     var store = storage();
     if (!store) {
       return;
     }
+    try {
+      store.setItem(keyOf(form), JSON.stringify(draft));
+    } catch (error) {
+      // Storage full: nothing more to do; the typed text is still on the screen.
+    }
+  }
+
+  function save(form) {
     var values = {};
     kept(form).forEach(function (field) {
       values[slot(field)] = valueOf(field);
     });
-    try {
-      store.setItem(keyOf(form), JSON.stringify({ base: form.getAttribute("data-draft-base") || "", lang: pageLanguage(), values: values }));
-    } catch (error) {
-      // Storage full: nothing more to do; the typed text is still on the screen.
-    }
+    write(form, { base: form.getAttribute("data-draft-base") || "", lang: pageLanguage(), values: values });
   }
 
   function pageLanguage() {
@@ -108,25 +157,33 @@
       return;
     }
     var otherLanguage = (draft.lang || "") !== pageLanguage();
+    var values = draft.values || {};
     var changed = false;
+    var dropped = false;
     kept(form).forEach(function (field) {
       if (otherLanguage && isNumber(field)) {
         return;
       }
       var name = slot(field);
-      if (Object.prototype.hasOwnProperty.call(draft.values, name) && valueOf(field) !== draft.values[name]) {
-        put(field, draft.values[name]);
+      if (!Object.prototype.hasOwnProperty.call(values, name) || valueOf(field) === values[name]) {
+        return;
+      }
+      if (fits(field, values[name]) && put(field, values[name])) {
         changed = true;
+      } else {
+        delete values[name];
+        dropped = true;
       }
     });
+    if (dropped) {
+      // Said once: the draft is kept without what could not be put back.
+      write(form, draft);
+      notify(form, "draft-dropped", form.getAttribute("data-draft-dropped"));
+    }
     if (!changed) {
       return;
     }
-    var note = document.createElement("p");
-    note.className = "draft-note small text-warning-emphasis fw-semibold mb-2";
-    note.setAttribute("role", "status");
-    note.textContent = form.getAttribute("data-draft-restored");
-    form.insertBefore(note, form.firstChild);
+    notify(form, "draft-note", form.getAttribute("data-draft-restored"));
     // Other scripts (progress.js) then mark the form as holding unsaved changes.
     form.dispatchEvent(new Event("input", { bubbles: true }));
   }

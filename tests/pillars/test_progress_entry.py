@@ -147,6 +147,24 @@ def test_a_save_that_does_not_say_its_version_is_refused_and_nothing_is_saved(ca
     assert not MonthlyProgress.objects.exists()
 
 
+def test_a_text_the_field_let_through_is_not_refused_for_its_line_breaks(cast, plan):
+    """The browser counts a line break as one character for maxlength and sends it as two (CR LF)."""
+    rakor = activity_titled(plan, "Rakor bulanan")
+    typed = ("x" * 99 + "\r\n") * 40  # 4000 characters in the browser's count, 4040 as sent
+    response = cast.client_for(cast.companion).post(save_url(plan, rakor), entry_data(rakor, description=typed))
+    assert response.status_code == 302
+    saved = MonthlyProgress.objects.get(activity=rakor, month=3).description
+    assert saved == typed.replace("\r\n", "\n").strip() and len(saved) < 4000
+
+
+def test_a_description_over_the_limit_is_refused_and_nothing_is_saved(cast, plan):
+    rakor = activity_titled(plan, "Rakor bulanan")
+    response = cast.client_for(cast.companion).post(save_url(plan, rakor), entry_data(rakor, description="x" * 4001))
+    assert response.status_code == 422
+    assert "description" in response.context["scheduled"][0].form.errors
+    assert not MonthlyProgress.objects.exists()
+
+
 def test_a_postponed_activity_cannot_claim_a_quantity(cast, plan):
     rakor = activity_titled(plan, "Rakor bulanan")
     response = cast.client_for(cast.companion).post(
