@@ -333,3 +333,47 @@ RKT_MAX_REQUEST_BYTES = env_int(
 )
 # Form fields other than files (Django's default, stated): a save's text is far below it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# --- The national deployment: several app servers, workers, Redis, S3-compatible storage (README "Deployment").
+# None of it is needed for `make run`: with nothing set, the cache is in the process, jobs run in a thread of the
+# app process, files go to MEDIA_ROOT.
+
+# Redis, as the cache shared by every app server (redis://host:6379/0). Unset: a cache in each process.
+RKT_REDIS_URL = os.environ.get("RKT_REDIS_URL", "").strip()
+if RKT_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": RKT_REDIS_URL,
+            "KEY_PREFIX": os.environ.get("RKT_CACHE_PREFIX", "rkt"),
+            "TIMEOUT": 300,
+        }
+    }
+
+# Background jobs (rkt/jobs): "celery" sends them to the workers through the broker; "thread" runs them in a thread
+# of the app process (the embedded default, nothing to start); "eager" runs them inside the request (tests).
+RKT_BROKER_URL = os.environ.get("RKT_BROKER_URL", "").strip() or RKT_REDIS_URL
+RKT_JOBS = os.environ.get("RKT_JOBS", "celery" if RKT_BROKER_URL else "thread").strip().lower()
+if RKT_JOBS not in {"celery", "thread", "eager"}:
+    raise ImproperlyConfigured(f"RKT_JOBS must be celery, thread or eager; got {RKT_JOBS!r}.")
+if RKT_JOBS == "celery" and not RKT_BROKER_URL:
+    raise ImproperlyConfigured("RKT_JOBS=celery needs RKT_BROKER_URL (or RKT_REDIS_URL).")
+# A job's result file is kept this many hours, then removed with its record's download.
+RKT_JOB_RESULT_HOURS = env_int("RKT_JOB_RESULT_HOURS", 24, minimum=1, maximum=24 * 30)
+# A running job tells it is alive every few seconds; one silent for this long lost its worker: it is run again
+# (up to RKT_JOB_ATTEMPTS in all) or marked failed, never left "running".
+RKT_JOB_STALE_SECONDS = env_int("RKT_JOB_STALE_SECONDS", 120, minimum=5)
+RKT_JOB_ATTEMPTS = env_int("RKT_JOB_ATTEMPTS", 2, minimum=1, maximum=10)
+CELERY_BROKER_URL = RKT_BROKER_URL or "memory://"
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message a dead worker held comes back to another worker after this long (Redis' visibility timeout).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": RKT_JOB_STALE_SECONDS * 2}
+# Celery beat: stale jobs are run again or failed, expired results removed (jobs.tasks).
+CELERY_BEAT_SCHEDULE = {
+    "jobs-sweep": {"task": "jobs.sweep", "schedule": 60.0},
+}
