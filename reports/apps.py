@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports and exports")
+
+    def ready(self) -> None:
+        import reports.jobs  # noqa: F401 (registers the recap and PDF jobs)

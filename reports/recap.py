@@ -154,19 +154,30 @@ def _ordered(ids: list[int]) -> list[int]:
     return [row[-1] for row in keyed]
 
 
-def write_recap(user, *, year: int, today: date, out) -> None:
-    """Write the recap of ``user``'s scope for ``year`` to the file ``out``, figures "to date" at ``today``."""
+def write_recap(user, *, year: int, today: date, out, progress=None) -> None:
+    """Write the recap of ``user``'s scope for ``year`` to the file ``out``, figures "to date" at ``today``.
+
+    ``progress(percent, step)``, when given, is told how far it is (a job's bar)."""
+    said = progress or (lambda percent, step="": None)
+    said(5, _("Reading the plans in scope"))
     selection = dashboard.Selection.of_scope(user, year, today)
     plans = dashboard.scoped_plans(user, selection)
     numbers = dashboard.progress(plans, selection, by_area=False, per_activity=True)
+    said(40, _("Reading the monthly reports"))
     grid = {row.companion.pk: row for row in selectors.completeness(user, year)}
     cut_off = ToDate(year, selection.month)
+    # Said in the reader's language; the workbook itself is in the documents' language.
+    writing = _("Writing the workbook")
     with override(DOCUMENT_LANGUAGE):
         heading = Heading(year, _scope_name(user), indonesian_date(today), cut_off)
         wb = Workbook(write_only=True)
+        said(55, writing)
         _activity_sheet(wb, numbers, heading)
+        said(70, writing)
         _companion_sheet(wb, plans, numbers, grid, heading)
+        said(85, writing)
         _pillar_sheet(wb, numbers, heading)
+        said(92, writing)
         wb.save(out)
 
 

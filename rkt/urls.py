@@ -28,5 +28,6 @@ urlpatterns = [
     path("plans/", include("pillars.urls")),
     path("villages/", include("villages.urls")),
     path("reports/", include("reports.urls")),
+    path("jobs/", include("jobs.urls")),
     path("admin/", admin.site.urls),
 ]

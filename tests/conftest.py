@@ -125,3 +125,10 @@ def cast(db) -> Cast:
         other_plan=PlanFactory(companion=other),
         outside_plan=PlanFactory(companion=far),
     )
+
+
+@pytest.fixture(autouse=True)
+def _jobs_in_the_request(settings):
+    """Background jobs run inside the request that starts them, so a test reads their result at once; the
+    thread and Celery paths have tests of their own (tests/jobs)."""
+    settings.RKT_JOBS = "eager"

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
+from jobs.models import Job
 from pillars import services
 from pillars.models import ActivityComment, Evidence, MonthlyReport, WorkPlan
 from tests.factories import ActivityFactory, PlanFactory, ProgressFactory, region
@@ -46,6 +47,7 @@ class World:
     draft: WorkPlan
     plan: WorkPlan  # approved, with progress, evidence and a submitted report for January
     users: dict
+    job: Job  # the owner's, done, with a file to download
 
     def kwargs(self, name: str) -> dict:
         draft_activity = self.draft.activities.first()
@@ -91,6 +93,11 @@ class World:
             "reports:plan-upload": {"pk": self.draft.pk},
             "reports:plan-upload-confirm": {"pk": self.draft.pk},
             "reports:recap-xlsx": {"year": 2026},
+            "reports:plan-pdf-job": {"pk": self.plan.pk},
+            "reports:month-pdf-job": {"pk": self.plan.pk, "month": 1},
+            "jobs:detail": {"pk": self.job.pk},
+            "jobs:download": {"pk": self.job.pk},
+            "jobs:retry": {"pk": self.job.pk},
         }
         return by_name.get(name, {})
 
@@ -124,7 +131,11 @@ def world(cast, settings, tmp_path, clock) -> World:
         "outsider": cast.outsider,
         "admin": cast.admin,
     }
-    return World(draft=cast.plan, plan=approved, users=users)
+    job = Job.objects.create(
+        owner=cast.companion, kind="plan_pdf", title="RKT", status=Job.Status.DONE, result_name="rkt.pdf"
+    )
+    job.result_file.save("rkt.pdf", ContentFile(b"%PDF-1.4"))
+    return World(draft=cast.plan, plan=approved, users=users, job=job)
 
 
 def outcome(response) -> str | int:
@@ -193,7 +204,14 @@ EXPECTED = {
     "reports:month-docx": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
     "reports:plan-upload": ((L, 200, 404, 403, 404, 403), (L, 422, 404, 403, 404, 403)),
     "reports:plan-upload-confirm": ((405, 405, 405, 405, 405, 405), (L, R, 404, 403, 404, 403)),
-    "reports:recap-xlsx": ((L, 404, 404, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "reports:recap-xlsx": ((L, 404, 404, 200, 200, 200), (L, 404, 404, R, R, R)),
+    "reports:plan-pdf-job": ((405, 405, 405, 405, 405, 405), (L, R, 404, R, 404, R)),
+    "reports:month-pdf-job": ((405, 405, 405, 405, 405, 405), (L, R, 404, R, 404, R)),
+    # A job is its owner's alone: to anyone else, coordinators and admins included, it does not exist.
+    "jobs:list": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "jobs:detail": ((L, 200, 404, 404, 404, 404), (405, 405, 405, 405, 405, 405)),
+    "jobs:download": ((L, 200, 404, 404, 404, 404), (405, 405, 405, 405, 405, 405)),
+    "jobs:retry": ((405, 405, 405, 405, 405, 405), (L, R, 404, 404, 404, 404)),
 }
 
 # Django admin: everyone but staff is sent to the admin login; its own login page answers everyone, and its

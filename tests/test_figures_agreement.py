@@ -25,7 +25,7 @@ from reports import dashboard
 from reports.dashboard import figures as dashboard_figures
 from tests.clock import Clock
 from tests.factories import ActivityFactory, CompanionFactory, PlanFactory, UserFactory, open_year, region
-from tests.reports.exports_helpers import name_region, pdf_text, workbook
+from tests.reports.exports_helpers import name_region, pdf_text, recap_bytes, workbook
 from villages.models import Region
 from villages.templatetags.rkt_format import number, percent
 
@@ -323,7 +323,7 @@ def test_the_village_page_and_both_workbooks_show_the_same_figures_to_date(cast,
             assert one == numbers[activity.pk]
             if one.percent is not None:
                 assert shown(one.percent, language) in html
-    recap = workbook(b"".join(coordinator.get(reverse("reports:recap-xlsx", args=[YEAR])).streaming_content))
+    recap = workbook(recap_bytes(coordinator, YEAR))
     by_title = {row[5].value: row for row in recap["Kegiatan"].iter_rows(min_row=5)}
     plan_book = workbook(cast.client_for(cast.companion).get(reverse("reports:plan-xlsx", args=[world.pld.pk])).content)
     sheet = plan_book["Progres"]
@@ -389,7 +389,7 @@ def test_a_revision_under_way_changes_no_official_figure(cast, world):
     one = definition(world)[world.rakor.pk]
     assert one.target == D("12") and one.percent == D("91.7")
     assert world.new_in_revision.pk not in definition(world)
-    recap = workbook(b"".join(coordinator.get(reverse("reports:recap-xlsx", args=[YEAR])).streaming_content))
+    recap = workbook(recap_bytes(coordinator, YEAR))
     titles = [row[5].value for row in recap["Kegiatan"].iter_rows(min_row=5)]
     assert "Sarana air bersih" not in titles
     rakor = next(row for row in recap["Kegiatan"].iter_rows(min_row=5) if row[5].value == "Rakor bulanan")
@@ -427,7 +427,7 @@ def as_tuple(tally) -> tuple:
 def test_the_pillars_and_the_total_are_the_same_on_the_home_page_and_in_the_recap(cast, world):
     """Finding 5: the recap took other plans, all twelve months, "done" in any month and another mean."""
     coordinator = cast.client_for(cast.coordinator)
-    recap = workbook(b"".join(coordinator.get(reverse("reports:recap-xlsx", args=[YEAR])).streaming_content))
+    recap = workbook(recap_bytes(coordinator, YEAR))
     pillar_sheet = {row[0].value: row for row in recap["Per Pilar"].iter_rows(min_row=4)}
     for language in LANGUAGES:
         context, html = page(coordinator, reverse("home"), language, year=YEAR)
@@ -469,7 +469,7 @@ def test_a_pillar_is_the_mean_of_its_activities_shares_not_a_sum_of_quantities(w
 
 def test_the_companions_home_agrees_with_the_recaps_row_for_the_companion(cast, world):
     coordinator = cast.client_for(cast.coordinator)
-    recap = workbook(b"".join(coordinator.get(reverse("reports:recap-xlsx", args=[YEAR])).streaming_content))
+    recap = workbook(recap_bytes(coordinator, YEAR))
     mine = {row[0].value: row for row in recap["Per Pendamping"].iter_rows(min_row=4)}["Rina Lestari"]
     world.clock.set("2026-12-10 10:00")
     context, _html = page(cast.client_for(cast.companion), reverse("home"), "en")

@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from villages import jobs as village_jobs
 from villages.formats import format_number, format_rupiah
 from villages.forms import TemplateForm, VillageDataImportForm
 from villages.models import Companion, Region, VillageData
 from villages.number_fields import NumberFieldsAdmin
-from villages.village_data import import_village_data
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -118,27 +118,23 @@ class VillageDataAdmin(NumberFieldsAdmin, ScopedAdmin):
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        report = None
-        if request.method == "POST":
-            form = VillageDataImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                report = import_village_data(
-                    form.table,
-                    year=form.cleaned_data["year"],
-                    user=request.user,
-                    dry_run=form.cleaned_data["dry_run"],
-                    language=get_language(),
-                )
-                if report.ok and report.dry_run:
-                    form = VillageDataImportForm(initial={"year": report.year, "dry_run": False})
-        else:
-            form = VillageDataImportForm()
+        form = (
+            VillageDataImportForm(request.POST, request.FILES) if request.method == "POST" else VillageDataImportForm()
+        )
+        if form.is_bound and form.is_valid():
+            # The same job as the coordinators' page: a whole country's file is read in the background.
+            job = village_jobs.start(
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                year=form.cleaned_data["year"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            return redirect(job)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Import village data"),
             "form": form,
-            "report": report,
             "template_form": TemplateForm(user=request.user, auto_id="template_%s"),
         }
         return TemplateResponse(request, "villages/admin_import.html", context)

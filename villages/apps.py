@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class VillagesConfig(AppConfig):
     name = "villages"
     verbose_name = _("Villages and people")
+
+    def ready(self) -> None:
+        import villages.jobs  # noqa: F401 (registers the village-data import job)

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from villages.models import Region
 from villages.scope import viewer_for
-from villages.village_data import Table, VillageDataFileError, read_table
+from villages.spreadsheet import first_problem
+from villages.village_data import VillageDataFileError
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the national list of 83,762 villages is about 9 MB as CSV
 
@@ -38,23 +39,22 @@ class VillageDataImportForm(forms.Form):
         initial=True,
     )
 
-    table: Table | None = None
-
     def clean_file(self):
+        """What can be told at once (size, an empty or old Excel file); the rows are read by the import's job."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         try:
-            self.table = read_table(upload)
+            first_problem(upload)
         except VillageDataFileError as exc:
             raise forms.ValidationError(str(exc)) from None
         return upload
 
 
 class ConfirmImportForm(forms.Form):
-    """Save the file the last dry run checked; ``digest`` names that very file."""
+    """Save the file that a check (a dry-run job of the user's) found without errors."""
 
-    digest = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=64)
+    job = forms.UUIDField(widget=forms.HiddenInput)
 
 
 class TemplateForm(forms.Form):

@@ -102,6 +102,33 @@ def read_table(source: str | Path | IO[bytes], *, name: str = "") -> Table:
         raise VillageDataFileError(str(exc)) from None
 
 
+def first_problem(upload: IO[bytes]) -> None:
+    """Refuse at once (:class:`VillageDataFileError`) what a look at the file tells: an old Excel file, a workbook
+    that is not one or unpacks too far, a CSV without a header row in its first lines. Reading every row is left to
+    :func:`read_table` (the import's job); ``upload`` is rewound."""
+    data = upload.read()
+    upload.seek(0)
+    if data[:4] == b"PK\x03\x04":
+        problem = xlsx_archive_problem(data, max_unpacked=XLSX_MAX_UNPACKED, max_members=XLSX_MAX_MEMBERS)
+        if problem == "not-xlsx":
+            raise VillageDataFileError(_("This file is not an Excel workbook (.xlsx) or a CSV file."))
+        if problem == "too-big":
+            raise VillageDataFileError(
+                _("This workbook unpacks to far more data than village figures need; not opened.")
+            )
+        return
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise VillageDataFileError(_("This is an old Excel (.xls) file. Save it as .xlsx or CSV and try again."))
+    # The header is in the first rows: those of the first 64 KB, the last (maybe cut) line left out.
+    head = data[:65536]
+    if len(data) > len(head) and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]
+    try:
+        _find_header(_csv_rows(head))
+    except SheetTooLarge as exc:
+        raise VillageDataFileError(str(exc)) from None
+
+
 def archive_problem(data: bytes, *, member: str, max_unpacked: int, max_members: int) -> str | None:
     """Why ``data`` must not be handed to a reader of Office files: "not-office" (not a zip holding ``member``),
     "too-big", or None when it may be.

@@ -10,9 +10,9 @@ alone does not wipe the population figures; a cell left empty in a column the fi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -67,18 +67,62 @@ class ImportReport:
     warnings: list[Issue] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     applied: bool = False
+    # Kept with a job's result: the totals, where only the first changes and issues are kept (what a page shows).
+    totals: dict[str, int] = field(default_factory=dict)
+
+    # What a page lists at most; the rest is counted ("… and 1,200 more").
+    SHOWN_CHANGES: ClassVar[int] = 200
+    SHOWN_ISSUES: ClassVar[int] = 500
 
     @property
     def created(self) -> int:
-        return sum(1 for change in self.changes if change.created)
+        return self.totals.get("created", sum(1 for change in self.changes if change.created))
 
     @property
     def updated(self) -> int:
-        return sum(1 for change in self.changes if not change.created)
+        return self.totals.get("updated", sum(1 for change in self.changes if not change.created))
+
+    @property
+    def change_count(self) -> int:
+        return self.totals.get("changes", len(self.changes))
+
+    @property
+    def error_count(self) -> int:
+        return self.totals.get("errors", len(self.errors))
+
+    @property
+    def warning_count(self) -> int:
+        return self.totals.get("warnings", len(self.warnings))
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def stored(self) -> dict[str, Any]:
+        """The report as a job keeps it (JSON): the totals, and the changes and issues a page shows."""
+        data = asdict(self)
+        data["changes"] = data["changes"][: self.SHOWN_CHANGES]
+        data["errors"] = data["errors"][: self.SHOWN_ISSUES]
+        data["warnings"] = data["warnings"][: self.SHOWN_ISSUES]
+        data["totals"] = {
+            "created": self.created,
+            "updated": self.updated,
+            "changes": self.change_count,
+            "errors": self.error_count,
+            "warnings": self.warning_count,
+        }
+        return data
+
+    @classmethod
+    def from_stored(cls, data: dict[str, Any]) -> ImportReport:
+        return cls(
+            **{
+                **data,
+                "changes": [Change(**{**c, "fields": [tuple(f) for f in c["fields"]]}) for c in data["changes"]],
+                "errors": [Issue(**issue) for issue in data["errors"]],
+                "warnings": [Issue(**issue) for issue in data["warnings"]],
+            }
+        )
 
 
 @dataclass
@@ -93,30 +137,43 @@ class _Row:
 
 
 def import_village_data(
-    table: Table, *, year: int, user=None, dry_run: bool = False, is_demo: bool = False, language: str = "id"
+    table: Table,
+    *,
+    year: int,
+    user=None,
+    dry_run: bool = False,
+    is_demo: bool = False,
+    language: str = "id",
+    progress=None,
 ) -> ImportReport:
     """Check every row of ``table`` as data of ``year`` and, unless ``dry_run``, write it all or nothing.
 
     ``user`` limits the villages to those the user may see (None: every village, for the command line).
     Numbers typed as text are read in ``language``: Indonesian unless a page says otherwise, since the
     offices' files are Indonesian ("1.500" is fifteen hundred); number cells are numbers already.
+    ``progress(percent, step)``, when given, is told how far it is (a job's bar, from 30 to 95).
     """
+    said = progress or (lambda percent, step="": None)
     report = ImportReport(year=year, dry_run=dry_run)
+    said(30, _("Reading the figures"))
     columns = _map_columns(table, report)
     rows = _parse_rows(table, columns, report, language)
     report.rows = len(table.rows)
     villages = Region.objects.villages()
     if user is not None:
         villages = villages.visible_to(user)
+    said(45, _("Finding the villages"))
     _identify(rows, villages, report)
     present = {column.key for column in columns.values() if column.key in FIELDS}
     with transaction.atomic():
+        said(60, _("Comparing with the saved figures"))
         existing = _existing(year, [row.code for row in rows if row.code])
         new, changed = _compare(rows, existing, present, year, is_demo, report)
         report.errors.sort(key=lambda issue: issue.row)
         report.warnings.sort(key=lambda issue: issue.row)
         if report.errors or dry_run:
             return report
+        said(75, _("Saving"))
         now = timezone.now()
         for record in changed:
             record.updated_at = now

@@ -3,22 +3,26 @@ build (or read and check), send."""
 
 from __future__ import annotations
 
-import tempfile
 from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jobs import runner
 from pillars.access import require_owner, visible_plan
 from pillars.models import WorkPlan
-from reports import documents, pdf, recap, upload, word, workbook
+from reports import documents, pdf, upload, word, workbook
+from reports import jobs as report_jobs
 from villages import pending
+from villages.formats import month_name
 from villages.scope import viewer_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,9 +47,29 @@ def _pdf_response(request, template: str, doc, filename: str, inline=None) -> Ht
 def plan_pdf(request, pk: int):
     plan = visible_plan(request.user, pk)
     doc = documents.plan_document(plan)
+    if report_jobs.plan_is_large(doc):
+        count = report_jobs.activity_count(doc)
+        return _background_page(
+            request,
+            _("This plan has %(count)s activities; its PDF is made in the background.") % {"count": count},
+            reverse("reports:plan-pdf-job", args=[plan.pk]),
+        )
     return _pdf_response(
         request, "reports/pdf/plan.html", doc, f"{_file_stem(plan)}.pdf", inline=doc.letterhead.inline()
     )
+
+
+@require_POST
+@login_required
+def plan_pdf_job(request, pk: int):
+    plan = visible_plan(request.user, pk)
+    job = runner.start(
+        owner=request.user,
+        kind="plan_pdf",
+        title=_("Plan PDF: %(plan)s") % {"plan": plan},
+        params={"plan": plan.pk, "filename": f"{_file_stem(plan)}.pdf"},
+    )
+    return redirect(job)
 
 
 @require_GET
@@ -55,10 +79,42 @@ def month_pdf(request, pk: int, month: int):
         raise Http404
     plan = visible_plan(request.user, pk)
     doc = documents.month_document(plan, month)
+    if report_jobs.month_is_large(doc):
+        count = report_jobs.photo_count(doc)
+        return _background_page(
+            request,
+            ngettext(
+                "This month has %(count)s photo; its PDF is made in the background.",
+                "This month has %(count)s photos; its PDF is made in the background.",
+                count,
+            )
+            % {"count": count},
+            reverse("reports:month-pdf-job", args=[plan.pk, month]),
+        )
     inline = pdf.attach_thumbnails(item for row in doc.rows for item in row.evidence) | doc.letterhead.inline()
     return _pdf_response(
         request, "reports/pdf/monthly.html", doc, f"{_file_stem(plan, f'{month:02d}')}.pdf", inline=inline
     )
+
+
+@require_POST
+@login_required
+def month_pdf_job(request, pk: int, month: int):
+    if not 1 <= month <= 12:
+        raise Http404
+    plan = visible_plan(request.user, pk)
+    job = runner.start(
+        owner=request.user,
+        kind="month_pdf",
+        title=_("Monthly report PDF: %(plan)s, %(month)s") % {"plan": plan, "month": month_name(month)},
+        params={"plan": plan.pk, "month": month, "filename": f"{_file_stem(plan, f'{month:02d}')}.pdf"},
+    )
+    return redirect(job)
+
+
+def _background_page(request, why: str, start_url: str) -> HttpResponse:
+    """What a large document's link opens: why it is made in the background, and the button that starts it."""
+    return render(request, "jobs/start.html", {"why": why, "start_url": start_url, "title": _("A large document")})
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -95,18 +151,36 @@ def plan_xlsx(request, pk: int):
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def recap_xlsx(request, year: int):
+    """The recap of the viewer's scope, always made in the background: a province's or the country's takes longer
+    than a request may. GET says so, with the button; POST starts it and opens the job's page."""
     viewer = viewer_for(request.user)
-    if not viewer.is_reviewer:
+    if not viewer.is_reviewer or not 2000 <= year <= 2100:
         raise Http404
+    if request.method == "GET":
+        return render(
+            request,
+            "jobs/start.html",
+            {
+                "title": _("Recap %(year)s") % {"year": year},
+                "why": _("The recap of your whole area is made in the background; its page shows how far it is."),
+                "start_url": request.path,
+            },
+        )
     scope = viewer.prefix or "all"
-    # Streamed to a temporary file, not memory: a kabupaten's recap can be large.
-    out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it after sending)
-    recap.write_recap(request.user, year=year, today=timezone.localdate(), out=out)
-    out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=f"rekap-rkt-{year}-{scope}.xlsx", content_type=XLSX)
+    job = runner.start(
+        owner=request.user,
+        kind="recap",
+        title=_("Recap %(year)s (Excel)") % {"year": year},
+        params={
+            "year": year,
+            "today": timezone.localdate().isoformat(),
+            "filename": f"rekap-rkt-{year}-{scope}.xlsx",
+        },
+    )
+    return redirect(job)
 
 
 def _upload_key(plan: WorkPlan) -> str:

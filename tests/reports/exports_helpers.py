@@ -69,3 +69,17 @@ def record(
     return MonthlyProgress.objects.create(
         activity=activity, month=month, quantity=Decimal(quantity), status=status, **text
     )
+
+
+def recap_bytes(client, year: int) -> bytes:
+    """The recap workbook as its reader gets it: started as a job, then downloaded from the job's page."""
+    from django.urls import reverse
+
+    page = client.post(reverse("reports:recap-xlsx", args=[year]), follow=True)
+    assert page.status_code == 200, page.content[:300]
+    job = page.context["job"]
+    assert job.has_download, job.error
+    response = client.get(reverse("jobs:download", args=[job.pk]))
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    return b"".join(response.streaming_content)

@@ -26,7 +26,7 @@ from pillars.models import Activity, MonthlyReport
 from reports import documents, word
 from reports.models import Office
 from tests.factories import ActivityFactory, CompanionFactory, UserFactory
-from tests.reports.exports_helpers import name_region, pdf_pages, pdf_text, workbook
+from tests.reports.exports_helpers import name_region, pdf_pages, pdf_text, recap_bytes, workbook
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
@@ -149,7 +149,7 @@ def test_the_signatures_never_stand_alone_on_a_page(cast, reported, rows):
 
 
 def test_every_recap_sheet_prints_landscape_one_page_wide_with_titles_header_and_footer(cast, reported):
-    book = workbook(get(cast.client_for(cast.coordinator), "recap-xlsx", 2026))
+    book = workbook(recap_bytes(cast.client_for(cast.coordinator), 2026))
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_rows and ws.freeze_panes, ws.title
@@ -181,7 +181,7 @@ def convert(content: bytes, suffix: str, tmp_path: Path) -> bytes:
 
 @needs_libreoffice
 def test_libreoffice_prints_each_recap_sheet_one_page_wide_in_landscape(cast, reported, tmp_path):
-    pdf = PdfReader(io.BytesIO(convert(get(cast.client_for(cast.coordinator), "recap-xlsx", 2026), "xlsx", tmp_path)))
+    pdf = PdfReader(io.BytesIO(convert(recap_bytes(cast.client_for(cast.coordinator), 2026), "xlsx", tmp_path)))
     assert len(pdf.pages) == 3  # one page per sheet for a small scope: no sheet spills sideways
     for page in pdf.pages:
         assert page.mediabox.width > page.mediabox.height

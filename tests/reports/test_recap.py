@@ -11,7 +11,7 @@ from django.utils.translation import gettext, override
 from pillars.models import MonthlyReport, Pillar, WorkPlan
 from reports import documents, recap
 from tests.factories import PlanFactory
-from tests.reports.exports_helpers import fill_plan, queries_of, record, set_status, workbook
+from tests.reports.exports_helpers import fill_plan, queries_of, recap_bytes, record, set_status, workbook
 
 # Seen on 15 June 2026 (the clock's default): the 2026 figures run January to May.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -23,10 +23,7 @@ def url(year: int = 2026) -> str:
 
 
 def download(client, year: int = 2026):
-    response = client.get(url(year))
-    assert response.status_code == 200
-    assert "attachment" in response["Content-Disposition"]
-    return workbook(b"".join(response.streaming_content))
+    return workbook(recap_bytes(client, year))
 
 
 def rows(ws) -> list[list]:
@@ -50,8 +47,20 @@ def test_a_companion_has_no_recap(cast):
     assert cast.client_for(cast.companion).get(url()).status_code == 404
 
 
-def test_it_rejects_post(cast):
-    assert cast.client_for(cast.coordinator).post(url()).status_code == 405
+def test_it_rejects_other_methods(cast):
+    assert cast.client_for(cast.coordinator).put(url()).status_code == 405
+
+
+def test_a_get_shows_the_button_that_starts_it(cast):
+    response = cast.client_for(cast.coordinator).get(url())
+    assert response.status_code == 200
+    assert f'action="{url()}"' in response.content.decode()
+    assert not response.wsgi_request.user.jobs.exists()
+
+
+@pytest.mark.parametrize("year", [1999, 2101])
+def test_a_year_out_of_range_is_not_found(cast, year):
+    assert cast.client_for(cast.coordinator).post(url(year)).status_code == 404
 
 
 def test_it_has_one_row_per_activity_in_force_in_scope_only(cast):
@@ -162,12 +171,11 @@ def test_query_count_does_not_grow_with_activities(cast, django_assert_num_queri
     approve(cast.plan, cast.other_plan)
     fill_plan(cast.plan, 5)
     download(client)
-    small = queries_of(lambda: b"".join(client.get(url()).streaming_content))
+    small = queries_of(lambda: recap_bytes(client, 2026))
     fill_plan(cast.plan, 45)
     fill_plan(cast.other_plan, 50)
     with django_assert_num_queries(small):
-        response = client.get(url())
-        b"".join(response.streaming_content)
+        recap_bytes(client, 2026)
 
 
 def test_activities_read_in_chunks_give_the_same_rows_in_the_same_order(cast, monkeypatch):

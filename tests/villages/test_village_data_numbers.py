@@ -61,9 +61,9 @@ def importing(cast, settings):
         data = {"file": (as_csv if kind == "csv" else as_xlsx)(rows), "year": 2026}
         if dry_run:
             data["dry_run"] = "on"
-        response = client.post(IMPORT, data)
+        response = client.post(IMPORT, data, follow=True)  # to the import job's page
         assert response.status_code == 200
-        return response.context["report"]
+        return response.context["result"]["report"]
 
     return run
 
@@ -179,11 +179,11 @@ def test_a_checked_file_is_saved_as_it_was_read_even_after_switching_language(ca
     client = cast.client_for(cast.coordinator)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
     file = as_csv([["Kode Desa", "Jumlah Rumah Tangga"], [VILLAGE, "1.500"]])
-    checked = client.post(IMPORT, {"file": file, "year": 2026, "dry_run": "on"})
-    assert checked.context["report"].ok and not VillageData.objects.exists()
+    checked = client.post(IMPORT, {"file": file, "year": 2026, "dry_run": "on"}, follow=True)
+    assert checked.context["result"]["report"].ok and not VillageData.objects.exists()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    response = client.post(CONFIRM, {"digest": checked.context["confirm"]["digest"].value()})
-    assert response.context["report"].applied
+    response = client.post(CONFIRM, {"job": checked.context["job"].pk}, follow=True)
+    assert response.context["result"]["report"].applied
     assert stored("households") == 1500
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
+from jobs.models import Job
 from villages.models import Region, VillageData
 
 IMPORT = reverse("villages:data-import")
@@ -69,10 +71,13 @@ def test_the_template_headers_follow_the_language_and_import_back(cast):
     content = response.content
     assert load_workbook(io.BytesIO(content)).worksheets[0]["A1"].value == "Village code"
     result = client.post(
-        IMPORT, {"file": SimpleUploadedFile("t.xlsx", content), "year": 2026, "dry_run": ""}, HTTP_ACCEPT_LANGUAGE="en"
+        IMPORT,
+        {"file": SimpleUploadedFile("t.xlsx", content), "year": 2026, "dry_run": ""},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
     )
-    assert result.context["report"].ok
-    assert result.context["report"].skipped == 3  # a blank template claims nothing
+    assert result.context["result"]["report"].ok
+    assert result.context["result"]["report"].skipped == 3  # a blank template claims nothing
     assert not VillageData.objects.exists()
 
 
@@ -107,62 +112,75 @@ def test_the_upload_page_shows_the_form_and_the_template_choice(cast):
 
 def test_a_dry_run_upload_reports_and_saves_nothing(cast):
     response = cast.client_for(cast.coordinator).post(
-        IMPORT, {"file": upload("Kode Desa,Skor IDM\n3403012001,0.7\n"), "year": 2026, "dry_run": "on"}
+        IMPORT, {"file": upload("Kode Desa,Skor IDM\n3403012001,0.7\n"), "year": 2026, "dry_run": "on"}, follow=True
     )
-    assert response.status_code == 200
-    assert response.context["report"].created == 1
+    assert response.redirect_chain[0][0].startswith("/jobs/")
+    assert response.context["result"]["report"].created == 1
     assert not VillageData.objects.exists()
-    assert response.context["confirm"] is not None
+    assert response.context["result"]["save_url"] == CONFIRM
+    assert "Importing this file for 2026 would add 1" in response.content.decode()
+
+
+def checked_job(client, text: str = "Kode Desa,Skor IDM\n3403012001,0.7\n", year: int = 2026) -> Job:
+    client.post(IMPORT, {"file": upload(text), "year": year, "dry_run": "on"})
+    return Job.objects.latest("created_at")
 
 
 def test_a_checked_file_is_saved_without_choosing_it_again(cast):
     client = cast.client_for(cast.coordinator)
-    checked = client.post(
-        IMPORT, {"file": upload("Kode Desa,Skor IDM\n3403012001,0.7\n"), "year": 2025, "dry_run": "on"}
-    )
-    digest = checked.context["confirm"]["digest"].value()
-    response = client.post(CONFIRM, {"digest": digest})
+    checked = checked_job(client, year=2025)
+    response = client.post(CONFIRM, {"job": checked.pk}, follow=True)
     assert response.status_code == 200
-    assert response.context["report"].applied
+    assert response.context["result"]["report"].applied
     assert VillageData.objects.get().year == 2025
-    again = client.post(CONFIRM, {"digest": digest})  # used up: nothing waits any more
-    assert again.status_code == 302 and again["Location"] == IMPORT
+    saved = Job.objects.latest("created_at")
+    assert saved.pk != checked.pk and saved.params["checked"] == str(checked.pk)
+    # The saving job has its own copy of the file: the check's may expire without touching it.
+    assert saved.input_file.name != checked.input_file.name
+    assert response.context["result"]["save_url"] == ""  # an import is not offered again
 
 
-def test_a_confirmation_needs_the_digest_of_the_checked_file(cast):
+def test_a_check_with_errors_cannot_be_saved(cast):
     client = cast.client_for(cast.coordinator)
-    client.post(IMPORT, {"file": upload("Kode Desa,Skor IDM\n3403012001,0.7\n"), "year": 2026, "dry_run": "on"})
-    assert client.post(CONFIRM, {"digest": "0" * 64}).status_code == 302
+    checked = checked_job(client, "Kode Desa,Skor IDM\n3403012001,0.7\n3401012001,0.6\n")
+    assert checked.result_data["errors"]
+    response = client.post(CONFIRM, {"job": checked.pk})
+    assert response.status_code == 302 and response["Location"] == IMPORT
+    assert not VillageData.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["", "not-a-uuid", "00000000-0000-0000-0000-000000000000"])
+def test_a_confirmation_needs_a_check_of_the_users_own(cast, value):
+    client = cast.client_for(cast.coordinator)
+    checked_job(client)
+    assert client.post(CONFIRM, {"job": value}).status_code == 302
     assert not VillageData.objects.exists()
 
 
 def test_a_confirmation_is_checked_again_against_the_users_scope(cast):
-    coordinator = cast.client_for(cast.coordinator)
-    checked = coordinator.post(
-        IMPORT, {"file": upload("Kode Desa,Skor IDM\n3403012001,0.7\n"), "year": 2026, "dry_run": "on"}
-    )
-    digest = checked.context["confirm"]["digest"].value()
-    # Another user's session holds no checked file, whatever digest they send.
-    assert cast.client_for(cast.outsider).post(CONFIRM, {"digest": digest}).status_code == 302
-    assert cast.client_for(cast.companion).post(CONFIRM, {"digest": digest}).status_code == 404
+    checked = checked_job(cast.client_for(cast.coordinator))
+    # Another user cannot save someone else's check, whatever job id they send.
+    assert cast.client_for(cast.outsider).post(CONFIRM, {"job": checked.pk}).status_code == 302
+    assert cast.client_for(cast.companion).post(CONFIRM, {"job": checked.pk}).status_code == 404
     assert cast.client_for(cast.coordinator).get(CONFIRM).status_code == 405
     assert not VillageData.objects.exists()
+    assert Job.objects.count() == 1
 
 
 def test_an_upload_saves_and_reports(cast):
     response = cast.client_for(cast.coordinator).post(
-        IMPORT, {"file": upload("Kode Desa,Skor IDM\n3403012001,0.7\n"), "year": 2026}
+        IMPORT, {"file": upload("Kode Desa,Skor IDM\n3403012001,0.7\n"), "year": 2026}, follow=True
     )
-    assert response.context["report"].applied
+    assert response.context["result"]["report"].applied
     assert VillageData.objects.get().village_id == "34.03.01.2001"
     assert "1 added" in response.content.decode()
 
 
 def test_an_upload_with_a_row_outside_scope_saves_nothing_and_names_the_row(cast):
     response = cast.client_for(cast.coordinator).post(
-        IMPORT, {"file": upload("Kode Desa,Skor IDM\n3403012001,0.7\n3401012001,0.6\n"), "year": 2026}
+        IMPORT, {"file": upload("Kode Desa,Skor IDM\n3403012001,0.7\n3401012001,0.6\n"), "year": 2026}, follow=True
     )
-    report = response.context["report"]
+    report = response.context["result"]["report"]
     assert [(issue.row, issue.column) for issue in report.errors] == [(3, "Kode Desa")]
     assert not VillageData.objects.exists()
     assert "outside your area" in response.content.decode()
@@ -170,8 +188,23 @@ def test_an_upload_with_a_row_outside_scope_saves_nothing_and_names_the_row(cast
 
 def test_a_file_that_is_not_a_table_gets_a_message_next_to_the_field(cast):
     response = cast.client_for(cast.coordinator).post(IMPORT, {"file": upload("hello\n"), "year": 2026})
+    assert response.status_code == 422
     assert "No header row" in response.context["form"].errors["file"][0]
-    assert response.context["report"] is None
+    assert not Job.objects.exists()
+
+
+def test_a_workbook_that_cannot_be_read_fails_its_job_in_words(cast):
+    """What only reading every row tells is said on the job's page, and nothing is saved."""
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "not xml at all")
+    bad = SimpleUploadedFile("data.xlsx", data.getvalue())
+    response = cast.client_for(cast.coordinator).post(IMPORT, {"file": bad, "year": 2026}, follow=True)
+    job = response.context["job"]
+    assert job.is_failed and "The workbook cannot be opened" in job.error
+    assert "Try again" in response.content.decode()
+    assert not VillageData.objects.exists()
 
 
 @pytest.mark.parametrize("year", ["1999", "abc"])
@@ -204,10 +237,19 @@ def test_the_upload_refuses_other_methods(cast):
 def test_the_admin_imports_through_the_same_importer(cast):
     client = cast.client_for(cast.admin)
     assert b"Import from a spreadsheet" in client.get(reverse("admin:villages_villagedata_changelist")).content
-    response = client.post(ADMIN_IMPORT, {"file": upload("Village code,IDM score\n34.01.01.2001,0.5\n"), "year": 2026})
+    data = {"file": upload("Village code,IDM score\n34.01.01.2001,0.5\n"), "year": 2026}
+    response = client.post(ADMIN_IMPORT, data, follow=True)
     assert response.status_code == 200
-    assert response.context["report"].applied
+    assert response.context["result"]["report"].applied
     assert VillageData.objects.get().idm_status == VillageData.IdmStatus.TERTINGGAL
+
+
+def test_the_admin_import_refuses_an_old_excel_file_next_to_the_field(cast):
+    old = SimpleUploadedFile("data.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100)
+    response = cast.client_for(cast.admin).post(ADMIN_IMPORT, {"file": old, "year": 2026})
+    assert response.status_code == 200
+    assert "old Excel" in response.context["form"].errors["file"][0]
+    assert not Job.objects.exists()
 
 
 def test_the_admin_import_is_for_staff_only(cast):
