@@ -330,6 +330,13 @@ def village_data_import(bench, args) -> None:
 
 
 @measure
+def background_jobs(bench, args) -> None:
+    from bench.jobs import measure_jobs
+
+    measure_jobs(bench, args)
+
+
+@measure
 def under_load(bench, args) -> None:
     from bench.load import measure_load
 

@@ -78,7 +78,7 @@ def test_the_page_polls_while_the_job_runs_and_stops_when_it_is_done(cast):
     )
     client = cast.client_for(cast.coordinator)
     part = client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
-    assert '<section id="job-status"' in part
+    assert '<div id="job-status"' in part
     assert 'data-hx-trigger="every 1s"' in part
     assert 'value="40"' in part and "Reading the plans" in part
     assert "<html" not in part
