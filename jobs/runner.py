@@ -20,6 +20,7 @@ from datetime import timedelta
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
@@ -155,6 +156,7 @@ def start(*, owner, kind: str, title: str, params: dict | None = None, input_fil
         job.input_file.save(_safe_name(getattr(input_file, "name", "") or "input"), input_file, save=False)
     job.save()
     dispatch(job)
+    sweep_if_due()
     return job
 
 
@@ -319,6 +321,13 @@ def retry(job: Job) -> None:
     job.refresh_from_db()
     if job.status == Job.Status.QUEUED:
         dispatch(job)
+
+
+def sweep_if_due() -> None:
+    """Without workers there is no beat: the app sweeps itself, at most once a minute (across app servers when the
+    cache is shared), when a job is started."""
+    if settings.RKT_JOBS != "celery" and cache.add("rkt-jobs-swept", True, timeout=60):
+        sweep()
 
 
 def sweep(now=None) -> dict[str, int]:

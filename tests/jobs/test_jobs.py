@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from jobs import runner
 from jobs.models import Job
+from tests.jobs.brokers import broker
 
 pytestmark = pytest.mark.django_db
 
@@ -242,17 +243,26 @@ def test_without_a_broker_a_job_runs_in_a_thread_of_the_app(cast, settings, seed
 
 
 def test_a_broker_that_cannot_be_reached_fails_the_job_in_words(cast, settings, django_capture_on_commit_callbacks):
-    from rkt.celery import app
-
     settings.RKT_JOBS = "celery"
-    old = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
-    app.conf.broker_connection_retry = False
-    app.conf.broker_connection_max_retries = 0
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            job = start(cast.coordinator)
-    finally:
-        app.conf.broker_url = old
+    # Nothing listens on port 1.
+    unreachable = broker("redis://127.0.0.1:1/0", broker_connection_retry=False, broker_connection_max_retries=0)
+    with unreachable, django_capture_on_commit_callbacks(execute=True):
+        job = start(cast.coordinator)
     job.refresh_from_db()
     assert job.is_failed and "could not be handed to the workers" in job.error
+
+
+def test_without_workers_the_app_sweeps_when_a_job_is_started(cast, clock, settings):
+    from django.core.cache import cache
+
+    cache.delete("rkt-jobs-swept")
+    old = start(cast.coordinator)
+    old.refresh_from_db()
+    name = old.result_file.name
+    clock.set(clock.now + timedelta(hours=settings.RKT_JOB_RESULT_HOURS, minutes=1))
+    cache.set("rkt-jobs-swept", True, timeout=60)  # an app server swept a moment ago
+    start(cast.coordinator)  # within the minute of the last sweep: not yet
+    assert old.result_file.storage.exists(name)
+    cache.delete("rkt-jobs-swept")
+    start(cast.coordinator)
+    assert not old.result_file.storage.exists(name)

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from jobs.models import Job
 from tests.factories import ActivityFactory
+from tests.jobs.brokers import broker
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKER = os.environ.get("RKT_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -82,8 +83,6 @@ class Worker:
 @pytest.fixture
 def on_workers(settings, tmp_path, seeded_pillars):
     """Jobs sent through Redis to a worker process; the files in a folder the worker sees too."""
-    from rkt.celery import app
-
     redis_client().flushdb()
     media = tmp_path / "media"
     media.mkdir()
@@ -91,14 +90,11 @@ def on_workers(settings, tmp_path, seeded_pillars):
     os.environ["DJANGO_MEDIA_ROOT"] = str(media)
     settings.RKT_JOBS = "celery"
     settings.RKT_JOB_STALE_SECONDS = STALE
-    old = app.conf.broker_url
-    app.conf.broker_url = BROKER
-    app.conf.broker_transport_options = {"visibility_timeout": STALE * 2}
-    worker = Worker(tmp_path / "worker.log")
-    worker.start()
-    yield worker
-    worker.stop()
-    app.conf.broker_url = old
+    with broker(BROKER, broker_transport_options={"visibility_timeout": STALE * 2}):
+        worker = Worker(tmp_path / "worker.log")
+        worker.start()
+        yield worker
+        worker.stop()
     os.environ.pop("DJANGO_MEDIA_ROOT", None)
 
 
