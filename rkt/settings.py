@@ -17,6 +17,9 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from rkt.storage_url import BACKEND as S3_BACKEND
+from rkt.storage_url import storage_options
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -383,3 +386,17 @@ CELERY_BEAT_SCHEDULE = {
 # for more than a second.
 RKT_PDF_JOB_ACTIVITIES = env_int("RKT_PDF_JOB_ACTIVITIES", 60, minimum=1)
 RKT_PDF_JOB_PHOTOS = env_int("RKT_PDF_JOB_PHOTOS", 20, minimum=1)
+
+# --- Storage: evidence, office templates and generated files on S3-compatible storage (README "Deployment").
+# RKT_STORAGE_URL=s3://ACCESS_KEY:SECRET@BUCKET/optional/prefix?endpoint_url=https://host:9000&region_name=REGION
+# (rkt/storage_url.py reads it; without the key and secret, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are used).
+# Unset: files stay on the local disk under MEDIA_ROOT. Either way the app streams every file itself, after its
+# scope check; a signed URL (the admin's file links) is valid RKT_STORAGE_URL_SECONDS.
+# `manage.py move_media` copies the stored files from the local disk to the bucket and checks each copy.
+RKT_STORAGE_URL = os.environ.get("RKT_STORAGE_URL", "").strip()
+RKT_STORAGE_URL_SECONDS = env_int("RKT_STORAGE_URL_SECONDS", 300, minimum=10, maximum=7 * 24 * 60 * 60)
+if RKT_STORAGE_URL:
+    STORAGES["default"] = {
+        "BACKEND": S3_BACKEND,
+        "OPTIONS": storage_options(RKT_STORAGE_URL, url_seconds=RKT_STORAGE_URL_SECONDS),
+    }

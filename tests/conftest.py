@@ -10,6 +10,7 @@ from importlib import import_module
 import pytest
 from django.test import Client
 
+from tests import s3 as s3_helpers
 from tests.clock import DEFAULT_NOW, Clock, machine_travel
 from tests.factories import (
     CompanionFactory,
@@ -132,3 +133,26 @@ def _jobs_in_the_request(settings):
     """Background jobs run inside the request that starts them, so a test reads their result at once; the
     thread and Celery paths have tests of their own (tests/jobs)."""
     settings.RKT_JOBS = "eager"
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[s3_helpers.S3Server]:
+    """moto's standalone S3 server in a process of its own, with a bucket, for the whole session. A server that
+    cannot start fails every test that needs it (CI installs moto from requirements-dev.txt): none is skipped."""
+    server = s3_helpers.S3Server().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3(settings, s3_server) -> s3_helpers.Bucket:
+    """STORAGES["default"] on the S3 server, at a prefix of this test's own, configured from an RKT_STORAGE_URL by
+    the settings' own parser: the app's files go through django-storages to a real S3 API."""
+    from rkt.storage_url import BACKEND, storage_options
+
+    bucket = s3_helpers.Bucket(s3_server, s3_helpers.new_prefix())
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": BACKEND, "OPTIONS": storage_options(bucket.url, url_seconds=60)},
+    }
+    return bucket

@@ -25,6 +25,7 @@ from pillars.forms.months import PostponeForm, ProgressForm, ReportSubmitForm
 from pillars.models import Evidence, MonthlyProgress, WorkPlan
 from pillars.services import WorkflowError
 from pillars.views.answers import CONFLICT, INVALID, REFUSED, error_summary, is_htmx, keep_form, kept_form_data
+from rkt.storage import open_stream
 
 
 def _check_month(month: int) -> int:
@@ -195,12 +196,14 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
 def evidence_file(request, pk: int):
     evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
     try:
-        handle = evidence.file.open("rb")
+        # Streamed as it is read, from the disk or the bucket: the bucket itself is never shown to the browser.
+        handle = open_stream(evidence.file.storage, evidence.file.name)
     except FileNotFoundError:
         raise Http404("file missing") from None
     # The name's extension is the type's: a file stored before names were made safe may still say ".html".
     filename = evidence_rules.safe_name(evidence.original_name, evidence.content_type)
     response = FileResponse(handle, content_type=evidence.content_type, filename=filename)
+    response.setdefault("Content-Length", str(handle.size))
     response["Cache-Control"] = "private, max-age=3600"
     if evidence.content_type.startswith("image/"):
         # An image shown on its own needs nothing else; a PDF is left to the browser's viewer, which
