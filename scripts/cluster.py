@@ -128,16 +128,6 @@ def settings_read_storage_url() -> bool:
     return result.stdout.strip() != FILE_STORAGE
 
 
-def utc_moment(when: str | dt.datetime) -> str:
-    """``when`` in UTC, ISO-formatted; a time without a zone is read in the app's (rkt.settings.TIME_ZONE)."""
-    moment = dt.datetime.fromisoformat(when) if isinstance(when, str) else when
-    if moment.tzinfo is None:
-        from rkt.settings import TIME_ZONE
-
-        moment = moment.replace(tzinfo=ZoneInfo(TIME_ZONE))
-    return moment.astimezone(dt.UTC).isoformat()
-
-
 def _tail(path: Path, size: int = 3000) -> str:
     try:
         return path.read_text(errors="replace")[-size:]
@@ -166,7 +156,7 @@ class Cluster:
             raise ValueError(f"storage must be auto, s3 or files; got {storage!r}")
         self.servers, self.workers, self.with_worker = servers, workers, worker
         self.seed, self.storage_choice, self.access_log = seed, storage, access_log
-        self.clock = utc_moment(clock) if clock is not None else None
+        self.clock = clock.isoformat() if isinstance(clock, dt.datetime) else clock
         self.redis_url = redis_url or os.environ.get("RKT_CLUSTER_REDIS", DEFAULT_REDIS)
         self.database_name = f"rkt_cluster_{os.getpid()}_{secrets.token_hex(3)}"
         self.server_url = postgres_server()
@@ -342,10 +332,11 @@ class Cluster:
 
     # --- running things in the cluster's environment
 
-    def call(self, target: str):
-        """Call ``module:function`` in a child process with the cluster's environment (and clock), Django set up;
-        its return value, through JSON."""
-        result = self._run(f"call-{target.rsplit(':', 1)[-1]}", self._python(str(THIS), "call", target))
+    def call(self, target: str, **arguments):
+        """Call ``module:function`` with ``arguments`` in a child process with the cluster's environment (and
+        clock), Django set up; its return value. Both go through JSON."""
+        command = self._python(str(THIS), "call", target, json.dumps(arguments))
+        result = self._run(f"call-{target.rsplit(':', 1)[-1]}", command)
         for line in reversed(result.splitlines()):
             if line.startswith(RESULT):
                 return json.loads(line[len(RESULT) :])
@@ -358,6 +349,10 @@ class Cluster:
     def log(self, name: str) -> str:
         """The end of a process's log: server-A, server-B, …, worker, s3, migrate, collectstatic, call-…"""
         return _tail(self.logs / f"{name}.log")
+
+    def servers_cpu_seconds(self) -> float:
+        """CPU time the app servers (each gunicorn and its workers) have used so far."""
+        return sum(group_cpu_seconds(pid) for name, pid in self.pids.items() if name.startswith("server-"))
 
     @property
     def pids(self) -> dict[str, int]:
@@ -418,17 +413,28 @@ class Cluster:
             time.sleep(0.2)
 
 
-def group_members(group: int) -> list[int]:
-    """The live processes of process group ``group`` (Linux: field 5 of /proc/<pid>/stat; zombies left out)."""
-    found = []
+def _group_stats(group: int) -> dict[int, list[str]]:
+    """The /proc/<pid>/stat fields (from the state on) of the live processes of process group ``group`` (Linux)."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            state, _, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
-        except (OSError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
             continue
-        if int(pgrp) == group and state != "Z":
-            found.append(int(stat.parent.name))
+        if int(fields[2]) == group and fields[0] != "Z":
+            found[int(stat.parent.name)] = fields
     return found
+
+
+def group_members(group: int) -> list[int]:
+    """The live processes of process group ``group``, zombies left out."""
+    return sorted(_group_stats(group))
+
+
+def group_cpu_seconds(group: int) -> float:
+    """User and system CPU time the live processes of process group ``group`` have used (utime + stime)."""
+    ticks = sum(int(fields[11]) + int(fields[12]) for fields in _group_stats(group).values())
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _signal_group(pid: int, signum: int) -> None:
@@ -552,11 +558,17 @@ def csrf_token(page: str) -> str:
 
 
 def _run_at(moment: str, argv: list[str]) -> None:
-    """Run ``argv`` (``-m module …`` or ``script.py …``) in this process as if the clock read ``moment``; forked
-    children (gunicorn's and Celery's workers) keep the clock."""
+    """Run ``argv`` (``-m module …`` or ``script.py …``) in this process as if the clock read ``moment`` (in the
+    app's TIME_ZONE unless it names its own); forked children (gunicorn's and Celery's workers) keep the clock."""
     import time_machine
 
-    time_machine.travel(dt.datetime.fromisoformat(moment), tick=True).start()
+    when = dt.datetime.fromisoformat(moment)
+    if when.tzinfo is None:
+        from django.conf import settings
+
+        when = when.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    # In UTC: an aware destination in a ZoneInfo zone would make time-machine change the TZ variable too.
+    time_machine.travel(when.astimezone(dt.UTC), tick=True).start()
     if argv[0] == "-m":
         sys.argv = argv[1:]
         runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
@@ -565,12 +577,12 @@ def _run_at(moment: str, argv: list[str]) -> None:
         runpy.run_path(argv[0], run_name="__main__")
 
 
-def _call(target: str) -> None:
+def _call(target: str, arguments: str) -> None:
     import django
 
     django.setup()
     module, _, name = target.partition(":")
-    result = getattr(importlib.import_module(module), name)()
+    result = getattr(importlib.import_module(module), name)(**json.loads(arguments))
     print(RESULT + json.dumps(result))
 
 
@@ -590,9 +602,10 @@ def main() -> None:
     up.add_argument("--storage", choices=["auto", "s3", "files"], default="auto")
     call = commands.add_parser("call", help="(used by the cluster) call module:function with Django set up")
     call.add_argument("target")
+    call.add_argument("arguments", nargs="?", default="{}", help="its keyword arguments, as a JSON object")
     args = parser.parse_args()
     if args.command == "call":
-        _call(args.target)
+        _call(args.target, args.arguments)
         return
     cluster = Cluster(
         servers=args.servers,
