@@ -377,9 +377,9 @@ def _rows(args, photo_size: int, floor_row, login_row, rush_row, stored, storage
             f"{rush_row['rps']} saves/s ({speedup} × the floor's) over {rush_row['n']} saves in "
             f"{rush_row['elapsed_s']} s, {rush_row['errors']} errors; CPU in those {rush_row['elapsed_s']} s on "
             f"{os.cpu_count()} cores: servers {rush_row['server_cpu_s']} s, clients {rush_row['client_cpu_s']} s"
-            f"; in the database, the floor's and the rush's "
-            f"{stored['saves']} accepted saves: {stored['entries']} entries as last sent, {stored['photos']} photos "
-            f"in {storage} storage, {stored['missing']} missing, {stored['unexpected']} not accepted"
+            f"; in the database, of the floor's and the rush's {stored['saves']} accepted saves on "
+            f"{stored['entries']} entries {stored['missing']} not as sent, {stored['unexpected']} entries not "
+            f"accepted, {stored['photos']} photos in the {storage} storage"
             + (f", {stored['unknown']} unknown" if stored["unknown"] else "")
             + (f"; {'; '.join(stored['first_problems'] + rush_row['first_errors'])}" if not ok else "")
         ),
