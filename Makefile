@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser bench lint format messages prereqs clean-venv
+.PHONY: run test test-browser bench bench-rush lint format messages prereqs clean-venv
 SCALE ?= kabupaten
 
 prereqs:
@@ -52,6 +52,11 @@ test-browser: prereqs $(VENV)/.installed-dev
 ## make bench [SCALE=kabupaten|province|national]: build a database of that size, measure, write bench/results/
 bench: prereqs $(VENV)/.installed-dev
 	$(BIN)/python bench/run.py --scale $(SCALE)
+
+## make bench-rush: the month's deadline evening on two app servers over PostgreSQL and Redis (bench/rush.py):
+## 40 companions saving with a photo at once, against one client's saves alone; writes bench/results/rush-postgresql.*
+bench-rush: prereqs $(VENV)/.installed-dev
+	$(BIN)/python bench/rush.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

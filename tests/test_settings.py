@@ -97,6 +97,11 @@ def test_forwarded_headers_are_believed_only_from_the_configured_proxies():
     assert setting_values("RKT_TRUSTED_PROXIES", **chosen) == ["['10.0.0.0/24', '10.1.0.5']"]
 
 
+def test_static_files_are_collected_into_the_checkout_unless_another_folder_is_named():
+    assert setting_values("STATIC_ROOT") == [repr(ROOT / "staticfiles")]
+    assert setting_values("STATIC_ROOT", DJANGO_STATIC_ROOT="/srv/rkt-static") == [repr(Path("/srv/rkt-static"))]
+
+
 def test_a_trusted_proxy_that_is_no_address_is_a_clear_error():
     result = load_settings(DJANGO_BEHIND_PROXY="1", RKT_TRUSTED_PROXIES="proxy.local")
     assert result.returncode != 0
