@@ -31,9 +31,14 @@ from jobs.models import Job
 
 logger = logging.getLogger(__name__)
 
-# How often a running job's progress is written (when it moved) and its heartbeat (always), in seconds.
+# How often a running job's progress is written (when it moved), in seconds.
 PROGRESS_EVERY = 0.5
-HEARTBEAT_EVERY = 5.0
+
+
+def heartbeat_every() -> float:
+    """How often a running job says it is alive: every 5 s, and at least four times within the silence after which
+    it counts as stale (RKT_JOB_STALE_SECONDS)."""
+    return min(5.0, settings.RKT_JOB_STALE_SECONDS / 4)
 
 
 class JobFailed(Exception):
@@ -122,12 +127,13 @@ class Progress:
 def _heartbeat(progress: Progress):
     """Write ``progress`` and the heartbeat from a thread of its own while the job runs."""
     stop = threading.Event()
+    every = heartbeat_every()
 
     def beat() -> None:
         last_beat = time.monotonic()
         try:
             while not stop.wait(PROGRESS_EVERY):
-                due = time.monotonic() - last_beat >= HEARTBEAT_EVERY
+                due = time.monotonic() - last_beat >= every
                 try:
                     progress.write(beat=due)
                 except DatabaseError:  # SQLite busy with the job's own write: said at the next turn
@@ -143,7 +149,7 @@ def _heartbeat(progress: Progress):
         yield
     finally:
         stop.set()
-        thread.join(timeout=HEARTBEAT_EVERY)
+        thread.join(timeout=every)
 
 
 def start(*, owner, kind: str, title: str, params: dict | None = None, input_file: File | None = None) -> Job:

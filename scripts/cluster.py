@@ -157,6 +157,7 @@ class Cluster:
         self.servers, self.workers, self.with_worker = servers, workers, worker
         self.seed, self.storage_choice, self.access_log = seed, storage, access_log
         self.clock = clock.isoformat() if isinstance(clock, dt.datetime) else clock
+        self.started_at = time.time()
         self.redis_url = redis_url or os.environ.get("RKT_CLUSTER_REDIS", DEFAULT_REDIS)
         self.database_name = f"rkt_cluster_{os.getpid()}_{secrets.token_hex(3)}"
         self.server_url = postgres_server()
@@ -362,7 +363,10 @@ class Cluster:
         """A Python command line, run at the cluster's clock when it has one."""
         if self.clock is None:
             return [sys.executable, *args]
-        return [sys.executable, str(THIS), "at", self.clock, *args]
+        # With the moment the cluster started, so that every process's clock reads the same: a worker started a
+        # minute after the servers is a minute further on, as the servers are (a job's heartbeat is compared
+        # across them).
+        return [sys.executable, str(THIS), "at", f"{self.clock}@{self.started_at}", *args]
 
     def _run(self, name: str, command: list[str]) -> str:
         log = self.logs / f"{name}.log"
@@ -559,14 +563,18 @@ def csrf_token(page: str) -> str:
 
 def _run_at(moment: str, argv: list[str]) -> None:
     """Run ``argv`` (``-m module …`` or ``script.py …``) in this process as if the clock read ``moment`` (in the
-    app's TIME_ZONE unless it names its own); forked children (gunicorn's and Celery's workers) keep the clock."""
+    app's TIME_ZONE unless it names its own), or ``moment@epoch``: that moment at the real time ``epoch``, running on
+    from there; forked children (gunicorn's and Celery's workers) keep the clock."""
     import time_machine
 
+    moment, _, since = moment.partition("@")
     when = dt.datetime.fromisoformat(moment)
     if when.tzinfo is None:
         from django.conf import settings
 
         when = when.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+    if since:  # the cluster started then: this process is as far past the moment as the real clock is past that
+        when += dt.timedelta(seconds=max(0.0, time.time() - float(since)))
     # In UTC: an aware destination in a ZoneInfo zone would make time-machine change the TZ variable too.
     time_machine.travel(when.astimezone(dt.UTC), tick=True).start()
     if argv[0] == "-m":

@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 ENABLED = os.environ.get("RKT_DEPLOYMENT_TESTS", "").strip().lower() in {"1", "true", "yes", "on"}
 # The background jobs' worker is started once the jobs app exists: `celery -A rkt` discovers its tasks.
 JOBS_APP = importlib.util.find_spec("jobs") is not None
+STALE_SECONDS = 5
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m "not deployment"` deselects by marker
@@ -40,5 +41,13 @@ def pytest_collection_modifyitems(config, items) -> None:
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
     """Two servers of two workers on the world of tests/deployment/world.py, every process at the tests' clock."""
-    with Cluster(servers=2, workers=2, seed="tests.deployment.world:build", clock=DEFAULT_NOW, worker=JOBS_APP) as up:
+    with Cluster(
+        servers=2,
+        workers=2,
+        seed="tests.deployment.world:build",
+        clock=DEFAULT_NOW,
+        worker=JOBS_APP,
+        # A job whose worker is silent this long is sent again (tests/deployment/test_two_servers.py kills one).
+        extra_env={"RKT_JOB_STALE_SECONDS": str(STALE_SECONDS)},
+    ) as up:
         yield up

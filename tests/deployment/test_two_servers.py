@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import io
 import re
+import time
 
 import pytest
 from PIL import Image
 
 from scripts.cluster import Visitor, page_forms
+from tests.deployment.conftest import STALE_SECONDS
 
 pytestmark = pytest.mark.deployment
 
@@ -95,7 +97,70 @@ def test_a_photo_sent_to_one_server_is_served_by_the_other(cluster):
     assert companion.get(f"{b}{path}thumbnail/").status_code == 200
 
 
-# The recap job (background jobs): the coordinator asks on B for the year's recap, the cluster's worker writes it
-# (the fixture starts one once the jobs app exists), A serves the download, and a worker killed halfway
-# (cluster.kill_worker(), cluster.start_worker()) leaves a job that is run again, not one "running" for ever.
-# Its steps join this module here, with the jobs app.
+JOB_LINK = re.compile(r'href="(/jobs/[0-9a-f-]{36}/download/)"')
+PROGRESS = re.compile(r'<progress[^>]*value="(\d+)"')
+
+
+def start_job(visitor: Visitor, server: str, page_path: str) -> str:
+    """Press the button of a page that starts a job (its form and CSRF token); the job's page path."""
+    page = visitor.get(f"{server}{page_path}")
+    assert page.status_code == 200
+    action, fields = next((action, fields) for action, fields in page_forms(page.text).items() if "job" in action
+                          or action == page_path)  # fmt: skip
+    answer = visitor.post(f"{server}{action}", fields)  # redirects are not followed
+    assert answer.status_code == 302, answer.text[:500]
+    location = answer.headers["Location"]
+    assert location.startswith("/jobs/")
+    return location
+
+
+def follow_job(visitor: Visitor, server: str, job_path: str, until, seconds: float = 120) -> str:
+    """Poll the job's status part (as htmx does) until ``until(part)``; the last part."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        part = visitor.get(f"{server}{job_path}", headers=HTMX)
+        assert part.status_code == 200
+        if until(part.text):
+            return part.text
+        time.sleep(0.3)
+    raise AssertionError(f"the job did not get there in {seconds} s; its page said:\n{part.text[:1000]}")
+
+
+def test_a_recap_asked_for_on_one_server_is_made_by_the_worker_and_downloaded_from_the_other(cluster):
+    a, b = cluster.urls
+    world = cluster.seeded
+    coordinator = logged_in(b, world, "coordinator")
+    job = start_job(coordinator, b, "/reports/recap/2026/xlsx/")
+    seen = set()
+
+    def done(part: str) -> bool:
+        seen.update(PROGRESS.findall(part))
+        return bool(JOB_LINK.search(part))
+
+    part = follow_job(coordinator, a, job, done)
+    download = coordinator.get(f"{a}{JOB_LINK.search(part).group(1)}")
+    assert download.status_code == 200
+    assert download.content[:2] == b"PK"  # an .xlsx
+    assert "rekap-rkt-2026-34.03" in download.headers["Content-Disposition"]
+    # Another person, on either server, finds no such job.
+    other = logged_in(a, world, "companion")
+    assert other.get(f"{b}{job}").status_code == 404
+
+
+def test_a_worker_killed_mid_job_leaves_a_job_that_is_run_again_not_one_running_for_ever(cluster):
+    a, b = cluster.urls
+    world = cluster.seeded
+    owner = logged_in(a, world, "large_plan_owner")
+    job = start_job(owner, a, f"/reports/plans/{world['large_plan']}/pdf/")
+    # Laying out the pages: from 15 % on.
+    follow_job(owner, b, job, lambda part: any(int(v) >= 15 for v in PROGRESS.findall(part)))
+    cluster.kill_worker()
+    time.sleep(STALE_SECONDS + 1)
+    # Its page, on either server, notices that nobody runs it any more and sends it again; a new worker takes it.
+    part = owner.get(f"{b}{job}", headers=HTMX).text
+    assert "Menunggu" in part or "Waiting" in part, part[:500]
+    cluster.start_worker()
+    part = follow_job(owner, a, job, lambda part: bool(JOB_LINK.search(part)) or "alert-danger" in part, 180)
+    assert JOB_LINK.search(part), part[:1000]
+    pdf = owner.get(f"{b}{JOB_LINK.search(part).group(1)}")
+    assert pdf.content.startswith(b"%PDF")

@@ -37,7 +37,14 @@ def build() -> dict:
     plan = PlanFactory(companion=companion, year=YEAR, status=WorkPlan.Status.APPROVED, approved_at=timezone.now())
     meeting = ActivityFactory(plan=plan, title="Rapat koordinasi desa", months=SCHEDULE, target_quantity=Decimal(4))
     training = ActivityFactory(plan=plan, title="Pelatihan kader", months=SCHEDULE, target_quantity=Decimal(4))
+    # A plan of 400 activities, whose PDF (a background job) takes the worker several seconds; in Sleman, outside
+    # the coordinator's scope, so that it counts in none of the coordinator's figures.
+    writer = CompanionFactory(user=UserFactory(username="pld-besar"), villages=[region("34.04.01.2001")])
+    large = PlanFactory(companion=writer, year=YEAR, status=WorkPlan.Status.APPROVED, approved_at=timezone.now())
+    ActivityFactory.create_batch(400, plan=large, months=SCHEDULE)
     return {
+        "large_plan_owner": "pld-besar",
+        "large_plan": large.pk,
         "companion": "pld",
         "coordinator": "koord",
         "password": PASSWORD,
