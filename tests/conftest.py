@@ -136,6 +136,16 @@ def _jobs_in_the_request(settings):
 
 
 @pytest.fixture(scope="session")
+def redis_server():
+    """A redis-server of the tests' own (tests/redis_server.py), for the whole session."""
+    from tests.redis_server import RedisServer
+
+    server = RedisServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def s3_server() -> Iterator[s3_helpers.S3Server]:
     """moto's standalone S3 server in a process of its own, with a bucket, for the whole session. A server that
     cannot start fails every test that needs it (CI installs moto from requirements-dev.txt): none is skipped."""

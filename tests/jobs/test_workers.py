@@ -1,7 +1,7 @@
 """Jobs on real Celery workers through a real Redis: a recap made by a worker, and a worker killed mid-job.
 
-The worker is a separate process (`celery -A rkt worker`) on the test database, as in production; Redis is the
-one on this machine (127.0.0.1:6379, database 9, emptied first). .ci/run starts Redis when it is not running."""
+The worker is a separate process (`celery -A rkt worker`) on the test database, as in production; Redis is a
+redis-server of the tests' own (the ``redis_server`` fixture)."""
 
 from __future__ import annotations
 
@@ -21,21 +21,9 @@ from tests.factories import ActivityFactory
 from tests.jobs.brokers import broker
 
 ROOT = Path(__file__).resolve().parents[2]
-BROKER = os.environ.get("RKT_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 STALE = 5
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def redis_client():
-    import redis
-
-    client = redis.Redis.from_url(BROKER, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.ConnectionError as error:
-        pytest.fail(f"Redis does not answer at {BROKER} ({error}); start it: redis-server --daemonize yes")
-    return client
 
 
 def database_url() -> str:
@@ -47,15 +35,15 @@ def database_url() -> str:
 
 
 class Worker:
-    def __init__(self, log: Path):
-        self.log = log
+    def __init__(self, log: Path, broker: str):
+        self.log, self.broker = log, broker
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         env = {
             **os.environ,
             "DATABASE_URL": database_url(),
-            "RKT_BROKER_URL": BROKER,
+            "RKT_BROKER_URL": self.broker,
             "RKT_JOBS": "celery",
             "RKT_JOB_STALE_SECONDS": str(STALE),
             "DJANGO_MEDIA_ROOT": os.environ["DJANGO_MEDIA_ROOT"],
@@ -81,17 +69,20 @@ class Worker:
 
 
 @pytest.fixture
-def on_workers(settings, tmp_path, seeded_pillars):
+def on_workers(settings, tmp_path, seeded_pillars, redis_server):
     """Jobs sent through Redis to a worker process; the files in a folder the worker sees too."""
-    redis_client().flushdb()
+    import redis
+
+    url = redis_server.url(1)
+    redis.Redis.from_url(url).flushdb()
     media = tmp_path / "media"
     media.mkdir()
     settings.MEDIA_ROOT = str(media)
     os.environ["DJANGO_MEDIA_ROOT"] = str(media)
     settings.RKT_JOBS = "celery"
     settings.RKT_JOB_STALE_SECONDS = STALE
-    with broker(BROKER, broker_transport_options={"visibility_timeout": STALE * 2}):
-        worker = Worker(tmp_path / "worker.log")
+    with broker(url, broker_transport_options={"visibility_timeout": STALE * 2}):
+        worker = Worker(tmp_path / "worker.log", url)
         worker.start()
         yield worker
         worker.stop()
