@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser bench bench-rush lint format messages prereqs clean-venv
+.PHONY: run run-worker test test-browser bench bench-rush lint format messages prereqs clean-venv
 SCALE ?= kabupaten
 
 prereqs:
@@ -34,6 +34,12 @@ run: prereqs $(VENV)/.installed
 	@echo "Demo logins (password rkt-demo): admin, koordinator, koordinator2, pendamping1 ... pendamping7"
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make run-worker: a Celery worker with beat against Redis, for an app run with RKT_REDIS_URL (or RKT_BROKER_URL)
+## set; `make run` alone needs none: without a broker, jobs run in a thread of the app
+run-worker: prereqs $(VENV)/.installed
+	@test -n "$${RKT_BROKER_URL:-$$RKT_REDIS_URL}" || { echo "Set RKT_REDIS_URL (e.g. redis://127.0.0.1:6379/0) for the app and the worker." >&2; exit 2; }
+	$(BIN)/celery -A rkt worker --beat --concurrency 2 --loglevel INFO
 
 ## make test: set up, lint, check migrations, run the whole suite (the browser tests skip, saying why,
 ## where no Chromium is installed)
