@@ -35,6 +35,5 @@ def navigation(request) -> dict:
             "report_queue": name == "report-queue",
             "completeness": name == "completeness",
             "villages": name in ("village-list", "village-detail"),
-            "jobs": bool(match) and match.app_name == "jobs",
         },
     }
