@@ -108,7 +108,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a body past the limit is refused before anything reads it, forwarded headers are dropped unless a
+    # Before anything else: /healthz, the load balancer's probe, meets no redirect, host check, session or locale.
+    "rkt.health.HealthCheckMiddleware",
+    # Then: a body past the limit is refused before anything reads it, forwarded headers are dropped unless a
     # trusted proxy sent them.
     "rkt.middleware.RequestSizeLimitMiddleware",
     "rkt.middleware.TrustedProxyMiddleware",
@@ -343,17 +345,25 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # None of it is needed for `make run`: with nothing set, the cache is in the process, jobs run in a thread of the
 # app process, files go to MEDIA_ROOT.
 
-# Redis, as the cache shared by every app server (redis://host:6379/0). Unset: a cache in each process.
+
+def redis_cache(url: str) -> dict:
+    """The cache at a Redis URL. A Redis that stops answering costs a request 2 s and an error, not a worker hung
+    until gunicorn's timeout; /healthz then answers 503 naming the cache."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": os.environ.get("RKT_CACHE_PREFIX", "rkt"),
+        "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+
+
+# Redis, as the cache shared by every app server (redis://host:6379/0). Unset: a cache in each process. Nothing the
+# app must keep lives only in a cache: sessions (and the upload previews and forms kept in them), login failures and
+# lockouts are in the database, so any app server takes any request (README "Cache and shared state").
 RKT_REDIS_URL = os.environ.get("RKT_REDIS_URL", "").strip()
 if RKT_REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": RKT_REDIS_URL,
-            "KEY_PREFIX": os.environ.get("RKT_CACHE_PREFIX", "rkt"),
-            "TIMEOUT": 300,
-        }
-    }
+    CACHES = {"default": redis_cache(RKT_REDIS_URL)}
 
 # Background jobs (rkt/jobs): "celery" sends them to the workers through the broker; "thread" runs them in a thread
 # of the app process (the embedded default, nothing to start); "eager" runs them inside the request (tests).
