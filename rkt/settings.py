@@ -199,6 +199,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         options.append(f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}")
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(options)
 
+# A pool of PostgreSQL connections in each app process (psycopg's pool, through Django): RKT_DB_POOL_MAX connections
+# at most, RKT_DB_POOL_MIN kept open; 0, the default, keeps one connection per thread for DJANGO_DB_CONN_MAX_AGE
+# seconds instead. A request that finds every pooled connection busy waits up to 10 s for one, then fails. Each
+# process has its own pool: the database sees up to (processes × RKT_DB_POOL_MAX) connections (README "Database
+# connections").
+RKT_DB_POOL_MAX = env_int("RKT_DB_POOL_MAX", 0, minimum=0)
+RKT_DB_POOL_MIN = env_int("RKT_DB_POOL_MIN", 1, minimum=0)
+if RKT_DB_POOL_MAX:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "RKT_DB_POOL_MAX needs PostgreSQL (DATABASE_URL=postgres://...); SQLite has no connection pool. "
+            "Unset it or set it to 0."
+        )
+    if env_int("DJANGO_DB_CONN_MAX_AGE", 0) > 0:
+        raise ImproperlyConfigured(
+            "RKT_DB_POOL_MAX and DJANGO_DB_CONN_MAX_AGE both keep connections open: a pooled connection goes back "
+            "to the pool after each request. Unset DJANGO_DB_CONN_MAX_AGE (or set it to 0)."
+        )
+    if RKT_DB_POOL_MIN > RKT_DB_POOL_MAX:
+        raise ImproperlyConfigured(
+            f"RKT_DB_POOL_MIN ({RKT_DB_POOL_MIN}) must be at most RKT_DB_POOL_MAX ({RKT_DB_POOL_MAX})."
+        )
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": RKT_DB_POOL_MIN, "max_size": RKT_DB_POOL_MAX, "timeout": 10}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
