@@ -16,10 +16,10 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime
+import threading
 import urllib.parse
 import uuid
-from collections.abc import Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -100,18 +100,27 @@ def health_checks() -> dict[str, HealthCheck]:
     return found
 
 
-@contextlib.contextmanager
-def _threads_left_behind() -> Iterator[Executor]:
-    """Threads for the checks that talk to their service synchronously, not waited for once the answer is known.
+class _ThreadEach(Executor):
+    """A daemon thread for each synchronous check, not waited for once the answer is known.
 
-    The event loop's own executor is joined when the loop closes, so a check stuck on a server that accepts and
-    never answers (a libpq connect has no timeout of its own) would hold the response past the package's limit.
+    The event loop's own executor is joined when the loop closes, and any ThreadPoolExecutor when the process exits,
+    so a check stuck on a server that accepts and never answers would hold the response past the package's limit,
+    then keep a gunicorn worker from exiting on a restart.
     """
-    executor = ThreadPoolExecutor(max_workers=4, thread_name_prefix="healthz")
-    try:
-        yield executor
-    finally:
-        executor.shutdown(wait=False, cancel_futures=True)
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as error:
+                future.set_exception(error)
+
+        threading.Thread(target=run, name="healthz", daemon=True).start()
+        return future
 
 
 class HealthView(HealthCheckView):
@@ -120,7 +129,7 @@ class HealthView(HealthCheckView):
     reason is in the log, under ``health_check``)."""
 
     def get_executor(self):
-        return _threads_left_behind()
+        return contextlib.nullcontext(_ThreadEach())
 
     async def get(self, request, *args, **kwargs):
         named = health_checks()

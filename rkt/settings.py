@@ -198,6 +198,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if DB_STATEMENT_TIMEOUT:
         options.append(f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}")
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(options)
+    # libpq waits for ever on a server that accepts and never answers: a request (or the pool, or /healthz's
+    # check) gives up after 5 s instead. A connect_timeout in DATABASE_URL's query string wins.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 
 # A pool of PostgreSQL connections in each app process (psycopg's pool, through Django): RKT_DB_POOL_MAX connections
 # at most, RKT_DB_POOL_MIN kept open; 0, the default, keeps one connection per thread for DJANGO_DB_CONN_MAX_AGE

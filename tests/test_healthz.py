@@ -4,6 +4,7 @@ and each of them down, refused or silent, answered 503 within a few seconds nami
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -110,12 +111,15 @@ def test_a_database_that_refuses_answers_503_naming_the_database(closed_port):
 
 
 def test_a_database_that_never_answers_is_given_up_within_three_seconds(silent_port):
-    # libpq waits for ever on a server that accepts and says nothing; the check is abandoned, not waited for.
+    # Without a connect_timeout libpq waits for ever on a server that accepts and says nothing: the check is
+    # abandoned, not waited for, and its thread cannot keep the process from exiting.
     with database_at(f"postgres://postgres@127.0.0.1:{silent_port}/rkt"):
         response, took = probe()
     assert response.status_code == 503
     assert states(response) == {**HEALTHY, "database": "down"}
     assert 2.5 < took < 4
+    still_waiting = [thread for thread in threading.enumerate() if thread.name == "healthz"]
+    assert still_waiting and all(thread.daemon for thread in still_waiting)
 
 
 def test_a_sqlite_file_that_cannot_be_opened_answers_503(tmp_path):

@@ -178,3 +178,8 @@ def test_a_pool_that_cannot_work_is_refused(env, message):
     result = load_settings(**env)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_a_postgresql_server_that_never_answers_is_given_up_after_5_seconds():
+    assert database(DATABASE_URL=POSTGRES)["OPTIONS"]["connect_timeout"] == 5
+    assert database(DATABASE_URL=f"{POSTGRES}?connect_timeout=12")["OPTIONS"]["connect_timeout"] == 12
