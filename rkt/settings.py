@@ -387,8 +387,8 @@ def redis_cache(url: str) -> dict:
 
 
 # Redis, as the cache shared by every app server (redis://host:6379/0). Unset: a cache in each process. Nothing the
-# app must keep lives only in a cache: sessions (and the upload previews and forms kept in them), login failures and
-# lockouts are in the database, so any app server takes any request (README "Cache and shared state").
+# app must keep lives only in a cache: sessions (and the upload previews and forms kept in them), login failures,
+# lockouts and jobs are in the database, so any app server takes any request (README "Cache and shared state").
 RKT_REDIS_URL = os.environ.get("RKT_REDIS_URL", "").strip()
 if RKT_REDIS_URL:
     CACHES = {"default": redis_cache(RKT_REDIS_URL)}

@@ -5,7 +5,8 @@ The state that outlives a request: the session (Django's database sessions) and 
 previews waiting for confirmation (villages/pending.py) and a refused form kept for the next page
 (pillars/views/answers.py); the messages (a cookie, or the session); the language (a cookie); the CSRF token (a
 cookie, signed with the shared secret key); login failures and lockouts (django-axes' database tables, read by
-rkt/login_throttle.py). The cache holds nothing the app needs back.
+rkt/login_throttle.py); a job's record, progress and heartbeat (jobs.Job), with its input and result files in the
+default storage. The cache holds nothing the app needs back.
 """
 
 from __future__ import annotations
