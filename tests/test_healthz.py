@@ -157,6 +157,40 @@ def test_a_storage_that_cannot_be_written_answers_503_naming_the_storage(tmp_pat
     assert took < 1
 
 
+def s3_storage(url: str) -> dict:
+    from rkt.storage_url import BACKEND, storage_options
+
+    return {
+        "default": {"BACKEND": BACKEND, "OPTIONS": storage_options(url, url_seconds=60)},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def test_an_s3_storage_is_written_read_and_left_as_it_was(s3):
+    response, took = probe()
+    assert response.status_code == 200
+    assert states(response) == HEALTHY
+    assert s3.names() == []
+    assert took < 2
+
+
+def test_an_s3_bucket_that_does_not_exist_answers_503_naming_the_storage(s3):
+    with override_settings(STORAGES=s3_storage(s3.url.replace("@rkt-test/", "@no-such-bucket/"))):
+        response, took = probe()
+    assert response.status_code == 503
+    assert states(response) == {**HEALTHY, "storage": "down"}
+    assert took < 2
+
+
+def test_an_s3_endpoint_that_refuses_answers_503_naming_the_storage(s3, closed_port):
+    endpoint = s3.url.replace(s3.server.endpoint, f"http://127.0.0.1:{closed_port}")
+    with override_settings(STORAGES=s3_storage(endpoint)):
+        response, took = probe()
+    assert response.status_code == 503
+    assert states(response) == {**HEALTHY, "storage": "down"}
+    assert took < 4
+
+
 def test_a_broker_at_a_closed_port_answers_503_naming_the_broker(closed_port):
     with override_settings(RKT_JOBS="celery", RKT_BROKER_URL=f"redis://127.0.0.1:{closed_port}/7"):
         response, took = probe()
