@@ -108,7 +108,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a body past the limit is refused before anything reads it, forwarded headers are dropped unless a
+    # Before anything else: /healthz, the load balancer's probe, meets no redirect, host check, session or locale.
+    "rkt.health.HealthCheckMiddleware",
+    # Then: a body past the limit is refused before anything reads it, forwarded headers are dropped unless a
     # trusted proxy sent them.
     "rkt.middleware.RequestSizeLimitMiddleware",
     "rkt.middleware.TrustedProxyMiddleware",
@@ -196,6 +198,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if DB_STATEMENT_TIMEOUT:
         options.append(f"-c statement_timeout={DB_STATEMENT_TIMEOUT * 1000}")
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(options)
+    # libpq waits for ever on a server that accepts and never answers: a request (or the pool, or /healthz's
+    # check) gives up after 5 s instead. A connect_timeout in DATABASE_URL's query string wins.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+
+# A pool of PostgreSQL connections in each app process (psycopg's pool, through Django): RKT_DB_POOL_MAX connections
+# at most, RKT_DB_POOL_MIN kept open; 0, the default, keeps one connection per thread for DJANGO_DB_CONN_MAX_AGE
+# seconds instead. A request that finds every pooled connection busy waits up to 10 s for one, then fails. Each
+# process has its own pool: the database sees up to (processes × RKT_DB_POOL_MAX) connections (README "Database
+# connections").
+RKT_DB_POOL_MAX = env_int("RKT_DB_POOL_MAX", 0, minimum=0)
+RKT_DB_POOL_MIN = env_int("RKT_DB_POOL_MIN", 1, minimum=0)
+if RKT_DB_POOL_MAX:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "RKT_DB_POOL_MAX needs PostgreSQL (DATABASE_URL=postgres://...); SQLite has no connection pool. "
+            "Unset it or set it to 0."
+        )
+    if env_int("DJANGO_DB_CONN_MAX_AGE", 0) > 0:
+        raise ImproperlyConfigured(
+            "RKT_DB_POOL_MAX and DJANGO_DB_CONN_MAX_AGE both keep connections open: a pooled connection goes back "
+            "to the pool after each request. Unset DJANGO_DB_CONN_MAX_AGE (or set it to 0)."
+        )
+    if RKT_DB_POOL_MIN > RKT_DB_POOL_MAX:
+        raise ImproperlyConfigured(
+            f"RKT_DB_POOL_MIN ({RKT_DB_POOL_MIN}) must be at most RKT_DB_POOL_MAX ({RKT_DB_POOL_MAX})."
+        )
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": RKT_DB_POOL_MIN, "max_size": RKT_DB_POOL_MAX, "timeout": 10}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -343,17 +373,25 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # None of it is needed for `make run`: with nothing set, the cache is in the process, jobs run in a thread of the
 # app process, files go to MEDIA_ROOT.
 
-# Redis, as the cache shared by every app server (redis://host:6379/0). Unset: a cache in each process.
+
+def redis_cache(url: str) -> dict:
+    """The cache at a Redis URL. A Redis that stops answering costs a request 2 s and an error, not a worker hung
+    until gunicorn's timeout; /healthz then answers 503 naming the cache."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": os.environ.get("RKT_CACHE_PREFIX", "rkt"),
+        "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+
+
+# Redis, as the cache shared by every app server (redis://host:6379/0). Unset: a cache in each process. Nothing the
+# app must keep lives only in a cache: sessions (and the upload previews and forms kept in them), login failures,
+# lockouts and jobs are in the database, so any app server takes any request (README "Cache and shared state").
 RKT_REDIS_URL = os.environ.get("RKT_REDIS_URL", "").strip()
 if RKT_REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": RKT_REDIS_URL,
-            "KEY_PREFIX": os.environ.get("RKT_CACHE_PREFIX", "rkt"),
-            "TIMEOUT": 300,
-        }
-    }
+    CACHES = {"default": redis_cache(RKT_REDIS_URL)}
 
 # Background jobs (rkt/jobs): "celery" sends them to the workers through the broker; "thread" runs them in a thread
 # of the app process (the embedded default, nothing to start); "eager" runs them inside the request (tests).

@@ -131,3 +131,55 @@ def test_the_request_body_limit_matches_the_evidence_limits():
     names = ("RKT_MAX_REQUEST_BYTES", "DATA_UPLOAD_MAX_MEMORY_SIZE")
     assert setting_values(*names) == [str(51 * 1024 * 1024), "2621440"]
     assert setting_values(*names, RKT_EVIDENCE_MAX_FILES="4")[0] == str(21 * 1024 * 1024)
+
+
+POSTGRES = "postgres://postgres@127.0.0.1:5432/rkt"
+
+
+def database(**env: str) -> dict:
+    import ast
+
+    return ast.literal_eval(setting_values("DATABASES", **env)[0])["default"]
+
+
+def test_without_a_pool_connections_are_kept_a_minute_each():
+    default = database(DATABASE_URL=POSTGRES)
+    assert default["CONN_MAX_AGE"] == 60
+    assert "pool" not in default["OPTIONS"]
+    assert "pool" not in database(DATABASE_URL=POSTGRES, RKT_DB_POOL_MAX="0")["OPTIONS"]
+
+
+def test_a_pool_on_postgresql_replaces_the_kept_connections():
+    default = database(DATABASE_URL=POSTGRES, RKT_DB_POOL_MAX="4")
+    assert default["CONN_MAX_AGE"] == 0
+    assert default["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 4, "timeout": 10}
+    assert default["OPTIONS"]["options"] == "-c jit=off"  # the connection options still apply to each
+    sized = database(DATABASE_URL=POSTGRES, RKT_DB_POOL_MAX="8", RKT_DB_POOL_MIN="2", DJANGO_DB_CONN_MAX_AGE="0")
+    assert sized["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 8, "timeout": 10}
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"RKT_DB_POOL_MAX": "4"}, "RKT_DB_POOL_MAX needs PostgreSQL"),
+        (
+            {"DATABASE_URL": POSTGRES, "RKT_DB_POOL_MAX": "4", "DJANGO_DB_CONN_MAX_AGE": "60"},
+            "RKT_DB_POOL_MAX and DJANGO_DB_CONN_MAX_AGE both keep connections open",
+        ),
+        (
+            {"DATABASE_URL": POSTGRES, "RKT_DB_POOL_MAX": "2", "RKT_DB_POOL_MIN": "3"},
+            "RKT_DB_POOL_MIN (3) must be at most RKT_DB_POOL_MAX (2)",
+        ),
+        ({"DATABASE_URL": POSTGRES, "RKT_DB_POOL_MAX": "-1"}, "RKT_DB_POOL_MAX must be from 0"),
+    ],
+    ids=["sqlite", "conn-max-age", "min-above-max", "negative"],
+)
+def test_a_pool_that_cannot_work_is_refused(env, message):
+    result = load_settings(**env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+def test_a_postgresql_server_that_never_answers_is_given_up_after_5_seconds():
+    assert database(DATABASE_URL=POSTGRES)["OPTIONS"]["connect_timeout"] == 5
+    assert database(DATABASE_URL=f"{POSTGRES}?connect_timeout=12")["OPTIONS"]["connect_timeout"] == 12

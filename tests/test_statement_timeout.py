@@ -77,13 +77,16 @@ def test_a_slow_query_is_cancelled_inside_postgresql_when_its_request_ends(clien
     options = connection.settings_dict.setdefault("OPTIONS", {})
     before = options.get("options")
     connection.close()
-    options["options"] = "-c jit=off -c statement_timeout=500"  # a connection opened now carries it, as the WSGI one
+    # A connection opened now carries it, as the WSGI one (with RKT_DB_POOL_MAX, one of a pool built anew with it).
+    connection.close_pool()
+    options["options"] = "-c jit=off -c statement_timeout=500"
     try:
         started = time.monotonic()
         response = client.get("/slow/")
         took = time.monotonic() - started
     finally:
         connection.close()
+        connection.close_pool()
         if before is None:
             options.pop("options", None)
         else:
