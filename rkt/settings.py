@@ -415,7 +415,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A message a dead worker held comes back to another worker after this long (Redis' visibility timeout).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": RKT_JOB_STALE_SECONDS * 2}
+# A silent broker costs the request that sends a job a few seconds, not a hung worker: the job is then failed in
+# words ("could not be handed to the workers") and may be tried again.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": RKT_JOB_STALE_SECONDS * 2,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
 # Celery beat: stale jobs are run again or failed, expired results removed (jobs.tasks).
 CELERY_BEAT_SCHEDULE = {
     "jobs-sweep": {"task": "jobs.sweep", "schedule": 60.0},

@@ -20,7 +20,6 @@ from rkt.settings import redis_cache
 
 pytestmark = pytest.mark.django_db
 
-REDIS = "redis://127.0.0.1:6379/7"
 HEALTHY = {"database": "ok", "cache": "ok", "storage": "ok"}
 
 
@@ -68,8 +67,8 @@ def database_at(url: str):
         connections.settings["default"] = saved
 
 
-def test_every_part_up_answers_200_naming_each_check(settings):
-    with override_settings(CACHES={"default": redis_cache(REDIS)}):
+def test_every_part_up_answers_200_naming_each_check(settings, redis_server):
+    with override_settings(CACHES={"default": redis_cache(redis_server.url(7))}):
         response, took = probe()
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": HEALTHY}
@@ -79,8 +78,9 @@ def test_every_part_up_answers_200_naming_each_check(settings):
     assert list((settings.MEDIA_ROOT / "healthz").iterdir()) == []
 
 
-def test_with_celery_jobs_the_broker_is_checked_without_asking_for_a_worker():
-    with override_settings(RKT_JOBS="celery", RKT_BROKER_URL=REDIS, CACHES={"default": redis_cache(REDIS)}):
+def test_with_celery_jobs_the_broker_is_checked_without_asking_for_a_worker(redis_server):
+    url = redis_server.url(7)
+    with override_settings(RKT_JOBS="celery", RKT_BROKER_URL=url, CACHES={"default": redis_cache(url)}):
         response, _ = probe()
     assert response.status_code == 200
     assert states(response) == {"database": "ok", "cache": "ok", "broker": "ok", "storage": "ok"}

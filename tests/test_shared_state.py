@@ -32,7 +32,6 @@ from tests.reports.test_upload import as_file, download, row_of
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("seeded_pillars")]
 
 ROOT = Path(__file__).resolve().parent.parent
-REDIS = "redis://127.0.0.1:6379/7"
 
 # Another app server: a process of its own on the same database and Redis, taking one request.
 OTHER_SERVER = """
@@ -58,9 +57,9 @@ def database_url() -> str:
     return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
 
 
-def on_another_server(session_key: str, url: str, fingerprint: str) -> tuple[int, str]:
+def on_another_server(session_key: str, url: str, fingerprint: str, redis_url: str) -> tuple[int, str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "RKT_"))}
-    environment.update(DATABASE_URL=database_url(), RKT_REDIS_URL=REDIS)
+    environment.update(DATABASE_URL=database_url(), RKT_REDIS_URL=redis_url)
     result = subprocess.run(
         [sys.executable, "-c", OTHER_SERVER, session_key, url, fingerprint],
         cwd=ROOT,
@@ -74,11 +73,12 @@ def on_another_server(session_key: str, url: str, fingerprint: str) -> tuple[int
     return int(status), location
 
 
-def test_an_upload_previewed_on_one_server_is_confirmed_on_another(cast):
+def test_an_upload_previewed_on_one_server_is_confirmed_on_another(cast, redis_server):
+    redis_url = redis_server.url(7)
     plan = cast.plan
     fill_plan(plan, 3)
     target = plan.activities.order_by("pk").first()
-    with override_settings(CACHES={"default": redis_cache(REDIS)}):
+    with override_settings(CACHES={"default": redis_cache(redis_url)}):
         client = cast.client_for(cast.companion)
         book = download(client, plan)
         book["RKT"].cell(row_of(book["RKT"], target), COLUMN_INDEX["unit"]).value = "sesi"
@@ -87,10 +87,10 @@ def test_an_upload_previewed_on_one_server_is_confirmed_on_another(cast):
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
     fingerprint = preview.context["confirm"].initial["fingerprint"]
     # Nothing is taken from the cache either: it may have been emptied (a Redis restart) in between.
-    redis.Redis.from_url(REDIS).flushdb()
+    redis.Redis.from_url(redis_url).flushdb()
 
     confirm = reverse("reports:plan-upload-confirm", args=[plan.pk])
-    status, location = on_another_server(session_key, confirm, fingerprint)
+    status, location = on_another_server(session_key, confirm, fingerprint, redis_url)
 
     assert (status, location) == (302, plan.get_absolute_url())
     target.refresh_from_db()
@@ -98,11 +98,11 @@ def test_an_upload_previewed_on_one_server_is_confirmed_on_another(cast):
     assert f"rkt-upload-{plan.pk}" not in SessionStore(session_key).load()  # taken out by the other server
 
 
-def test_the_other_server_is_told_when_nothing_is_waiting(cast):
+def test_the_other_server_is_told_when_nothing_is_waiting(cast, redis_server):
     # The same request with no preview kept is refused: the test above passes because the session carried it.
     client = cast.client_for(cast.companion)
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
     status, location = on_another_server(
-        session_key, reverse("reports:plan-upload-confirm", args=[cast.plan.pk]), "0" * 64
+        session_key, reverse("reports:plan-upload-confirm", args=[cast.plan.pk]), "0" * 64, redis_server.url(7)
     )
     assert (status, location) == (302, reverse("reports:plan-upload", args=[cast.plan.pk]))

@@ -1,7 +1,7 @@
 """A checked upload waiting in the session for its confirmation: preview first, then save without a second upload.
 
-The village data import and the plan workbook upload both read a file, show what it would change, and
-keep what they read under a key of the session (database-backed, so any app server can take the
+The plan workbook upload reads a file, shows what it would change, and keeps what it read under a key of the
+session (database-backed, so any app server can take the
 confirmation). The confirmation sends back the fingerprint it was shown; the payload is read back only
 when that fingerprint is the one it was kept with, and dropped once it is saved or given up.
 """
