@@ -68,7 +68,7 @@ def measure_jobs(bench, args) -> None:
 
     from bench.generate import WIDE_VIEWERS
     from bench.village_data import write_file
-    from pillars.models import Activity, WorkPlan
+    from pillars.models import WorkPlan
     from villages.models import Region, VillageData
 
     settings.RKT_JOBS = "thread"
@@ -79,21 +79,13 @@ def measure_jobs(bench, args) -> None:
 
     # A plan of 1,000 activities, copies of a real plan's, committed (the job reads it on its own connection) and
     # removed afterwards.
-    from bench.exports import export_plan
+    from bench.exports import copy_activities, export_plan
 
     base = export_plan()
-    rows = list(base.activities.filter(pending=False).order_by("pk"))
     plan = WorkPlan.objects.create(companion=base.companion, year=2091, status=WorkPlan.Status.APPROVED)
     try:
         plan.villages.set(base.villages.all())
-        copies = []
-        for position in range(1000):
-            model = rows[position % len(rows)]
-            copy = Activity(plan=plan, position=position, months=model.months)
-            for field in ("pillar_id", "village_id", "title", "target_group", "target_quantity", "unit"):
-                setattr(copy, field, getattr(model, field))
-            copies.append(copy)
-        Activity.objects.bulk_create(copies)
+        copy_activities(base, plan, 1000)
         companion = bench.client(base.companion.user.username)
         follow(bench, "plan PDF, 1,000 activities", companion,
                lambda: companion.post(reverse("reports:plan-pdf-job", args=[plan.pk])))  # fmt: skip

@@ -123,12 +123,7 @@ class VillageDataAdmin(NumberFieldsAdmin, ScopedAdmin):
         )
         if form.is_bound and form.is_valid():
             # The same job as the coordinators' page: a whole country's file is read in the background.
-            job = village_jobs.start(
-                user=request.user,
-                upload=form.cleaned_data["file"],
-                year=form.cleaned_data["year"],
-                dry_run=form.cleaned_data["dry_run"],
-            )
+            job = village_jobs.start(request.user, form)
             return redirect(job)
         context = {
             **self.admin_site.each_context(request),

@@ -19,7 +19,9 @@ KIND = "village_import"
 SECONDS_PER_MEGABYTE = 2.5
 
 
-def start(*, user, upload, year: int, dry_run: bool) -> Job:
+def start(user, form) -> Job:
+    """The import (or, ticked, the check) of the file of a valid :class:`~villages.forms.VillageDataImportForm`."""
+    upload, year, dry_run = (form.cleaned_data[name] for name in ("file", "year", "dry_run"))
     return runner.start(
         owner=user,
         kind=KIND,

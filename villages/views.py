@@ -39,12 +39,7 @@ def data_import(request):
     _require_importer(request.user)
     form = VillageDataImportForm(request.POST, request.FILES) if request.method == "POST" else VillageDataImportForm()
     if form.is_bound and form.is_valid():
-        job = village_jobs.start(
-            user=request.user,
-            upload=form.cleaned_data["file"],
-            year=form.cleaned_data["year"],
-            dry_run=form.cleaned_data["dry_run"],
-        )
+        job = village_jobs.start(request.user, form)
         return redirect(job)
     return render(
         request,
