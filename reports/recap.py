@@ -154,14 +154,22 @@ def _ordered(ids: list[int]) -> list[int]:
     return [row[-1] for row in keyed]
 
 
+# The national bench: the figures of 35,000 plans took about two minutes of a 202 s recap.
+SECONDS_PER_PLAN = 0.0035
+
+
 def write_recap(user, *, year: int, today: date, out, progress=None) -> None:
     """Write the recap of ``user``'s scope for ``year`` to the file ``out``, figures "to date" at ``today``.
 
-    ``progress(percent, step)``, when given, is told how far it is (a job's bar)."""
+    ``progress(percent, step)``, when given, is told how far it is (a job's bar); its ``during`` moves the bar
+    through the figures of every plan, the longest step, at the bench's pace per plan."""
     said = progress or (lambda percent, step="": None)
-    said(5, _("Reading the plans in scope"))
     selection = dashboard.Selection.of_scope(user, year, today)
     plans = dashboard.scoped_plans(user, selection)
+    if hasattr(progress, "during"):
+        progress.during(5, 40, 1 + SECONDS_PER_PLAN * plans.count(), _("Reading the plans in scope"))
+    else:
+        said(5, _("Reading the plans in scope"))
     numbers = dashboard.progress(plans, selection, by_area=False, per_activity=True)
     said(40, _("Reading the monthly reports"))
     grid = {row.companion.pk: row for row in selectors.completeness(user, year)}
