@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from jobs.models import Job
 from tests.factories import ActivityFactory
@@ -49,7 +50,10 @@ class Worker:
             "DJANGO_MEDIA_ROOT": os.environ["DJANGO_MEDIA_ROOT"],
         }
         env.pop("RKT_TEST_MACHINE_DATE", None)
-        command = [sys.executable, "-m", "celery", "-A", "rkt", "worker", "--pool", "solo", "--without-gossip",
+        # At the test's clock (the machine's date may be set for the suite, RKT_TEST_MACHINE_DATE): the worker's
+        # timestamps (heartbeat, kept until) are compared with the test's.
+        at = [str(ROOT / "scripts" / "cluster.py"), "at", timezone.now().isoformat()]
+        command = [sys.executable, *at, "-m", "celery", "-A", "rkt", "worker", "--pool", "solo", "--without-gossip",
                    "--without-mingle", "--loglevel", "INFO"]  # fmt: skip
         handle = self.log.open("ab")
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
