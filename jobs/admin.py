@@ -13,6 +13,11 @@ class JobAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["title", "owner__username"]
     list_select_related = ["owner"]
+    # No file fields: with a bucket the admin would link them signed, and a job's files are its owner's alone.
+    fields = [
+        "title", "owner", "kind", "status", "progress", "step", "attempts", "created_at", "started_at",
+        "heartbeat_at", "finished_at", "expires_at", "result_name", "error",
+    ]  # fmt: skip
 
     def has_add_permission(self, request) -> bool:
         return False

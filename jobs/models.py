@@ -24,10 +24,13 @@ class JobQuerySet(models.QuerySet):
         return self.filter(owner=user)
 
     def stale(self, now=None):
-        """Running jobs whose worker has not said it is alive for RKT_JOB_STALE_SECONDS: it is gone."""
+        """Jobs nothing has said anything of for RKT_JOB_STALE_SECONDS: a running one whose worker stopped writing
+        its heartbeat, a waiting one whose message no worker took (lost with a Redis restart, or a thread that
+        never started). ``heartbeat_at`` is set when a job is sent, and by its worker while it runs."""
         now = now or timezone.now()
         return self.filter(
-            status=Job.Status.RUNNING, heartbeat_at__lt=now - timedelta(seconds=settings.RKT_JOB_STALE_SECONDS)
+            status__in=[Job.Status.QUEUED, Job.Status.RUNNING],
+            heartbeat_at__lt=now - timedelta(seconds=settings.RKT_JOB_STALE_SECONDS),
         )
 
     def expired(self, now=None):
@@ -103,5 +106,16 @@ class Job(models.Model):
         return self.status == self.Status.DONE and bool(self.result_file)
 
     @property
+    def can_retry(self) -> bool:
+        """A failed job may be run again while what it read is still kept."""
+        return self.is_failed and not self.is_expired
+
+    @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+def remove_files(sender, instance: Job, **kwargs) -> None:
+    for stored in (instance.result_file, instance.input_file):
+        if stored:
+            stored.delete(save=False)

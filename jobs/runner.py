@@ -157,7 +157,7 @@ def start(*, owner, kind: str, title: str, params: dict | None = None, input_fil
     if kind not in KINDS:
         raise ValueError(f"No job kind {kind!r} is registered.")
     params = {"language": translation.get_language() or settings.LANGUAGE_CODE, **(params or {})}
-    job = Job(owner=owner, kind=kind, title=title[:300], params=params)
+    job = Job(owner=owner, kind=kind, title=title[:300], params=params, heartbeat_at=timezone.now())
     if input_file is not None:
         job.input_file.save(_safe_name(getattr(input_file, "name", "") or "input"), input_file, save=False)
     job.save()
@@ -189,6 +189,10 @@ def dispatch(job: Job) -> None:
 def _in_thread(job_id) -> None:
     def run() -> None:
         try:
+            if connection.vendor == "postgresql":
+                # The app process's connections carry the requests' statement timeout (rkt/wsgi.py); a job has none.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET statement_timeout = 0")
             execute(job_id)
         finally:
             connection.close()
@@ -243,6 +247,14 @@ def _no_heartbeat():
 
 
 def _claim(job_id) -> Job | None:
+    try:
+        return _claim_now(job_id)
+    except DatabaseError:  # the database busy or away: the job stays as it was, and is sent again once stale
+        logger.exception("Job %s could not be claimed", job_id)
+        return None
+
+
+def _claim_now(job_id) -> Job | None:
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None:
@@ -281,48 +293,77 @@ def _stopped(job: Job, now) -> None:
 
 def _succeed(job: Job, outcome: Outcome) -> None:
     now = timezone.now()
+    name = ""
     if outcome.content is not None:
         content = outcome.content if not isinstance(outcome.content, bytes) else ContentFile(outcome.content)
-        job.result_file.save(_safe_name(outcome.filename or "result"), File(content), save=False)
-    job.result_name = outcome.filename[:200]
-    job.result_type = outcome.content_type[:100]
-    job.result_data = outcome.data
-    job.status = Job.Status.DONE
-    job.progress = 100
-    job.step = ""
-    job.finished_at = now
-    job.expires_at = now + timedelta(hours=settings.RKT_JOB_RESULT_HOURS)
-    job.save()
+        name = job.result_file.storage.save(
+            job.result_file.field.generate_filename(job, _safe_name(outcome.filename or "result")), File(content)
+        )
+    finished = _finish(
+        job,
+        result_file=name,
+        result_name=outcome.filename[:200],
+        result_type=outcome.content_type[:100],
+        result_data=outcome.data,
+        status=Job.Status.DONE,
+        progress=100,
+        step="",
+        finished_at=now,
+        expires_at=now + timedelta(hours=settings.RKT_JOB_RESULT_HOURS),
+    )
+    if not finished and name:
+        job.result_file.storage.delete(name)  # another run took the job over: its result is the one kept
 
 
 def _fail(job: Job, message: str) -> None:
     now = timezone.now()
-    job.status = Job.Status.FAILED
-    job.error = message
-    job.finished_at = now
-    job.expires_at = now + timedelta(hours=settings.RKT_JOB_RESULT_HOURS)
-    job.save(update_fields=["status", "error", "finished_at", "expires_at", "progress", "step"])
+    _finish(
+        job,
+        status=Job.Status.FAILED,
+        error=message,
+        finished_at=now,
+        expires_at=now + timedelta(hours=settings.RKT_JOB_RESULT_HOURS),
+    )
 
 
-def recover(job: Job) -> None:
-    """A job whose worker is gone is sent again (a new attempt) or, out of attempts, marked failed."""
+def _finish(job: Job, **changes) -> bool:
+    """Record how this run ended, if the job is still this run's (not taken over after its heartbeat stopped)."""
+    owned = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts)
+    return bool(owned.update(**changes))
+
+
+def recover(job: Job) -> bool:
+    """A job nothing has said anything of for the stale time (its worker died, or its message was lost) is sent
+    again, or, out of attempts, marked failed. Returns whether it was. A plain read first: on SQLite the locked
+    block below takes the write lock, which a page polled every second must not wait for."""
+    if not Job.objects.stale().filter(pk=job.pk).exists():
+        return False
     with transaction.atomic():
         current = Job.objects.select_for_update().stale().filter(pk=job.pk).first()
         if current is None:
-            return
-        if current.attempts >= settings.RKT_JOB_ATTEMPTS:
+            return False
+        if current.status == Job.Status.RUNNING and current.attempts >= settings.RKT_JOB_ATTEMPTS:
             _stopped(current, timezone.now())
-            return
+            return True
         current.status = Job.Status.QUEUED
         current.step = ""
-        current.save(update_fields=["status", "step"])
+        current.heartbeat_at = timezone.now()
+        current.save(update_fields=["status", "step", "heartbeat_at"])
         dispatch(current)
+    return True
 
 
 def retry(job: Job) -> None:
     """A failed job, asked for again by its owner: the same job, from the start."""
     Job.objects.filter(pk=job.pk, status=Job.Status.FAILED).update(
-        status=Job.Status.QUEUED, attempts=0, progress=0, step="", error="", finished_at=None, expires_at=None
+        status=Job.Status.QUEUED,
+        attempts=0,
+        progress=0,
+        step="",
+        error="",
+        finished_at=None,
+        expires_at=None,
+        heartbeat_at=timezone.now(),
     )
     job.refresh_from_db()
     if job.status == Job.Status.QUEUED:

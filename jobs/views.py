@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jobs import runner
 from jobs.models import Job
+from rkt.storage import open_stream
 
 # How often a running job's page asks again, in seconds.
 POLL_SECONDS = 1
@@ -39,8 +40,7 @@ def _context(job: Job) -> dict:
 @login_required
 def job_detail(request, pk):
     job = _job(request, pk)
-    if job.status == Job.Status.RUNNING:
-        runner.recover(job)  # its worker is gone: sent again or failed, never "running" for ever
+    if not job.is_finished and runner.recover(job):  # its worker or its message is gone: sent again, or failed
         job.refresh_from_db()
     context = _context(job)
     if request.headers.get("HX-Request") == "true":
@@ -55,17 +55,22 @@ def job_download(request, pk):
     if not job.has_download or job.is_expired:
         raise Http404
     try:
-        handle = job.result_file.open("rb")
-    except (FileNotFoundError, OSError):
+        # Streamed as it is read, from the disk or the bucket (whichever app server or worker made it).
+        handle = open_stream(job.result_file.storage, job.result_file.name)
+    except FileNotFoundError:
         raise Http404("file missing") from None
-    return FileResponse(handle, as_attachment=True, filename=job.result_name, content_type=job.result_type or None)
+    response = FileResponse(handle, as_attachment=True, filename=job.result_name, content_type=job.result_type or None)
+    response.setdefault("Content-Length", str(handle.size))
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST
 @login_required
 def job_retry(request, pk):
     job = _job(request, pk)
-    runner.retry(job)
+    if job.can_retry:
+        runner.retry(job)
     return redirect(job)
 
 

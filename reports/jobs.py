@@ -16,6 +16,7 @@ from jobs.models import Job
 from jobs.runner import JobFailed, Outcome, Progress, register
 from pillars.access import visible_plan
 from reports import documents, pdf, recap
+from villages.scope import viewer_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The bench's PDF cost (README "Measured"): a layout of about this long per activity, and per photo.
@@ -56,6 +57,8 @@ def _render(template: str, doc, *, inline, progress: Progress, seconds: float) -
 
 @register("recap")
 def make_recap(job: Job, progress: Progress) -> Outcome:
+    if not viewer_for(job.owner).is_reviewer:  # asked for when they were; the rule is read again as it runs
+        raise JobFailed(_("You may no longer make the recap of an area."))
     out = tempfile.TemporaryFile()  # noqa: SIM115 (the runner stores it, then it is closed with the job's file)
     recap.write_recap(
         job.owner, year=job.params["year"], today=date.fromisoformat(job.params["today"]), out=out, progress=progress

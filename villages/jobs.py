@@ -6,12 +6,15 @@ job on the same file, started from the first one's page, without choosing the fi
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
+from django.core.files import File
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jobs import runner
 from jobs.models import Job
+from rkt.storage import open_stream
+from villages.scope import viewer_for
 from villages.village_data import ImportReport, VillageDataFileError, import_village_data, read_table
 
 KIND = "village_import"
@@ -32,16 +35,28 @@ def start(user, form) -> Job:
 
 
 def save_checked(user, checked: Job) -> Job:
-    """Import for real the file that ``checked`` (a dry run without errors) read."""
-    with checked.input_file.open("rb") as handle:
-        copy = ContentFile(handle.read(), name=checked.params.get("file") or "village-data")
-    return runner.start(
-        owner=user,
-        kind=KIND,
-        title=_title(checked.params["year"], False),
-        params={**checked.params, "dry_run": False, "checked": str(checked.pk)},
-        input_file=copy,
-    )
+    """Import for real the file that ``checked`` (a dry run without errors) read, once: a second press of the button
+    gives the import already started."""
+    with transaction.atomic():
+        checked = Job.objects.select_for_update().get(pk=checked.pk)
+        if checked.params.get("saved_as"):
+            return Job.objects.get(pk=checked.params["saved_as"])
+        # Its own copy, streamed: the check's file may expire while the import waits for a worker.
+        source = open_stream(checked.input_file.storage, checked.input_file.name)
+        try:
+            copy = File(source, name=checked.params.get("file") or "village-data")
+            job = runner.start(
+                owner=user,
+                kind=KIND,
+                title=_title(checked.params["year"], False),
+                params={**checked.params, "dry_run": False, "checked": str(checked.pk)},
+                input_file=copy,
+            )
+        finally:
+            source.close()
+        checked.params["saved_as"] = str(job.pk)
+        checked.save(update_fields=["params"])
+    return job
 
 
 def _title(year: int, dry_run: bool) -> str:
@@ -60,11 +75,14 @@ def may_be_saved(job: Job) -> bool:
         and not data.get("errors")
         and bool(job.input_file)
         and not job.is_expired
+        and not job.params.get("saved_as")
     )
 
 
 def present(job: Job) -> dict:
+    saved_as = job.params.get("saved_as")
     return {
+        "saved_url": reverse("jobs:detail", args=[saved_as]) if saved_as else "",
         "report": ImportReport.from_stored(job.result_data),
         "save_url": reverse("villages:data-import-confirm") if may_be_saved(job) else "",
         "upload_url": reverse("villages:data-import"),
@@ -73,6 +91,8 @@ def present(job: Job) -> dict:
 
 @runner.register(KIND, result_template="villages/_import_job_result.html", present=present)
 def run(job: Job, progress: runner.Progress) -> runner.Outcome:
+    if not viewer_for(job.owner).is_reviewer:  # asked for when they were; the rule is read again as it runs
+        raise runner.JobFailed(_("You may no longer import village data."))
     size = job.input_file.size
     progress.during(2, 28, 0.5 + SECONDS_PER_MEGABYTE * size / 1_000_000, _("Reading the file"))
     try:

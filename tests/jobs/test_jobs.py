@@ -266,3 +266,52 @@ def test_without_workers_the_app_sweeps_when_a_job_is_started(cast, clock, setti
     cache.delete("rkt-jobs-swept")
     start(cast.coordinator)
     assert not old.result_file.storage.exists(name)
+
+
+def test_a_waiting_job_whose_message_was_lost_is_sent_again(cast, clock, settings):
+    """Redis restarted without persistence, or a thread never started: the job waits, and nobody takes it."""
+    job = Job.objects.create(owner=cast.coordinator, kind="probe", title="Probe", heartbeat_at=timezone.now())
+    client = cast.client_for(cast.coordinator)
+    client.get(job.get_absolute_url())
+    job.refresh_from_db()
+    assert job.status == Job.Status.QUEUED and BEHAVIOUR.get("runs") is None  # not yet: it may be in a queue
+    clock.set(clock.now + timedelta(seconds=settings.RKT_JOB_STALE_SECONDS + 1))
+    client.get(job.get_absolute_url())
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and BEHAVIOUR["runs"] == [1]
+
+
+def test_a_run_taken_over_does_not_overwrite_the_one_that_took_it(cast):
+    """Run 1 was judged stale while still alive and run 2 took the job: run 1's ending is not recorded."""
+    job = Job.objects.create(owner=cast.coordinator, kind="probe", title="Probe", status=Job.Status.RUNNING,
+                             attempts=1, heartbeat_at=timezone.now())  # fmt: skip
+    first = Job.objects.get(pk=job.pk)
+    Job.objects.filter(pk=job.pk).update(attempts=2)  # run 2 claimed it
+    runner._succeed(first, runner.Outcome(filename="late.txt", content=b"late"))
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING and not job.result_file
+    assert not job.result_file.storage.listdir(f"jobs/{job.pk}")[1]  # run 1's file was not left behind
+    runner._fail(first, "late failure")
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING and job.error == ""
+
+
+def test_a_failed_job_past_its_keeping_is_not_offered_again(cast, clock, settings):
+    BEHAVIOUR["fail"] = "No."
+    job = start(cast.coordinator)
+    clock.set(clock.now + timedelta(hours=settings.RKT_JOB_RESULT_HOURS, minutes=1))
+    client = cast.client_for(cast.coordinator)
+    assert reverse("jobs:retry", args=[job.pk]) not in client.get(job.get_absolute_url()).content.decode()
+    BEHAVIOUR.pop("fail")
+    client.post(reverse("jobs:retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.is_failed and BEHAVIOUR["runs"] == [1]
+
+
+def test_a_deleted_job_takes_its_files_with_it(cast):
+    job = runner.start(owner=cast.coordinator, kind="probe", title="Probe", input_file=ContentFile(b"x", name="a.csv"))
+    job.refresh_from_db()
+    storage, names = job.result_file.storage, [job.result_file.name, job.input_file.name]
+    assert all(storage.exists(name) for name in names)
+    job.delete()
+    assert not any(storage.exists(name) for name in names)

@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -255,3 +256,28 @@ def test_the_admin_import_refuses_an_old_excel_file_next_to_the_field(cast):
 def test_the_admin_import_is_for_staff_only(cast):
     response = cast.client_for(cast.coordinator).get(ADMIN_IMPORT)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_check_is_saved_once_however_often_the_button_is_pressed(cast):
+    client = cast.client_for(cast.coordinator)
+    checked = checked_job(client)
+    first = client.post(CONFIRM, {"job": checked.pk})
+    again = client.post(CONFIRM, {"job": checked.pk})
+    assert again.status_code == 302 and again["Location"] in (first["Location"], IMPORT)
+    assert Job.objects.filter(params__checked=str(checked.pk)).count() == 1
+    page = client.get(checked.get_absolute_url()).content.decode()
+    assert first["Location"] in page  # the check's page leads to the import it started
+
+
+def test_an_import_asked_for_by_a_coordinator_no_longer_one_saves_nothing(cast):
+    from jobs import runner
+    from villages.models import Companion
+
+    job = Job.objects.create(owner=cast.coordinator, kind="village_import", title="x",
+                             params={"year": 2026, "dry_run": False, "language": "en"})  # fmt: skip
+    job.input_file.save("data.csv", ContentFile(b"Kode Desa,Skor IDM\n3403012001,0.7\n"))
+    Companion.objects.filter(user=cast.coordinator).update(role=Companion.Role.PLD, scope_region=None)
+    runner.execute(job.pk, beat=False)
+    job.refresh_from_db()
+    assert job.is_failed and "no longer import" in job.error
+    assert not VillageData.objects.exists()
