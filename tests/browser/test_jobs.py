@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from jobs.models import Job
@@ -32,11 +31,11 @@ def test_the_recap_is_asked_for_followed_and_downloaded(visit, people, settings,
     assert "Kegiatan" in load_workbook(path).sheetnames
 
 
-def test_the_bar_moves_without_the_page_reloading(visit, people):
+def test_the_bar_moves_without_the_page_reloading(visit, people, clock):
     koord = people["coordinator"].user
     job = Job.objects.create(
         owner=koord, kind="recap", title="Rekap 2026 (Excel)", status=Job.Status.RUNNING, progress=10,
-        step="Membaca rencana di wilayah Anda", heartbeat_at=timezone.now(), started_at=timezone.now(),
+        step="Membaca rencana di wilayah Anda", heartbeat_at=clock.now, started_at=clock.now,
     )  # fmt: skip
     coordinator = visit("koord")
     coordinator.go(job.get_absolute_url())
@@ -45,14 +44,14 @@ def test_the_bar_moves_without_the_page_reloading(visit, people):
     assert page.locator("progress").get_attribute("value") == "10"
     coordinator.look("job-running")
 
-    Job.objects.filter(pk=job.pk).update(progress=60, step="Menulis buku kerja", heartbeat_at=timezone.now())
+    Job.objects.filter(pk=job.pk).update(progress=60, step="Menulis buku kerja", heartbeat_at=clock.now)
     page.locator('progress[value="60"]').wait_for()
     assert page.get_by_text("Menulis buku kerja").is_visible()
 
     job.result_file.save("rekap.xlsx", ContentFile(b"PK\x03\x04"), save=False)
     Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.DONE, progress=100, finished_at=timezone.now(), result_file=job.result_file.name,
-        result_name="rekap.xlsx", expires_at=timezone.now() + timedelta(hours=24),
+        status=Job.Status.DONE, progress=100, finished_at=clock.now, result_file=job.result_file.name,
+        result_name="rekap.xlsx", expires_at=clock.now + timedelta(hours=24),
     )  # fmt: skip
     page.get_by_role("link", name="Unduh rekap.xlsx").wait_for()
     assert page.evaluate("() => window.sameDocument === true")  # updated in place, never reloaded

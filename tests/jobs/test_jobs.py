@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from jobs import runner
 from jobs.models import Job
@@ -67,7 +67,7 @@ def test_a_job_remembers_the_language_it_was_asked_in(cast):
     assert job.params["language"] == "en"
 
 
-def test_the_page_polls_while_the_job_runs_and_stops_when_it_is_done(cast):
+def test_the_page_polls_while_the_job_runs_and_stops_when_it_is_done(cast, clock):
     job = Job.objects.create(
         owner=cast.coordinator,
         kind="probe",
@@ -75,7 +75,7 @@ def test_the_page_polls_while_the_job_runs_and_stops_when_it_is_done(cast):
         status=Job.Status.RUNNING,
         progress=40,
         step="Reading the plans",
-        heartbeat_at=timezone.now(),
+        heartbeat_at=clock.now,
     )
     client = cast.client_for(cast.coordinator)
     part = client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
@@ -85,7 +85,7 @@ def test_the_page_polls_while_the_job_runs_and_stops_when_it_is_done(cast):
     assert "<html" not in part
     whole = client.get(job.get_absolute_url()).content.decode()
     assert '<meta http-equiv="refresh" content="5">' in whole  # without JavaScript, the page reloads
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, progress=100, finished_at=timezone.now())
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, progress=100, finished_at=clock.now)
     done = client.get(job.get_absolute_url(), HTTP_HX_REQUEST="true").content.decode()
     assert "data-hx-trigger" not in done
 
@@ -141,7 +141,7 @@ def test_a_job_whose_worker_died_is_run_again_from_its_page(cast, settings, cloc
         title="Probe",
         status=Job.Status.RUNNING,
         attempts=1,
-        heartbeat_at=timezone.now(),
+        heartbeat_at=clock.now,
     )
     client = cast.client_for(cast.coordinator)
     client.get(job.get_absolute_url())
@@ -161,7 +161,7 @@ def test_a_job_out_of_attempts_is_failed_never_left_running(cast, settings, cloc
         title="Probe",
         status=Job.Status.RUNNING,
         attempts=2,
-        heartbeat_at=timezone.now() - timedelta(hours=1),
+        heartbeat_at=clock.now - timedelta(hours=1),
     )
     assert runner.sweep() == {"recovered": 1, "removed": 0}
     job.refresh_from_db()
@@ -169,7 +169,7 @@ def test_a_job_out_of_attempts_is_failed_never_left_running(cast, settings, cloc
     assert BEHAVIOUR.get("runs") is None
 
 
-def test_a_message_for_a_job_already_taken_does_nothing(cast):
+def test_a_message_for_a_job_already_taken_does_nothing(cast, clock):
     """A worker handed a job that another worker runs (a message delivered twice) leaves it alone."""
     job = Job.objects.create(
         owner=cast.coordinator,
@@ -177,7 +177,7 @@ def test_a_message_for_a_job_already_taken_does_nothing(cast):
         title="Probe",
         status=Job.Status.RUNNING,
         attempts=1,
-        heartbeat_at=timezone.now(),
+        heartbeat_at=clock.now,
     )
     runner.execute(job.pk, beat=False)
     job.refresh_from_db()
@@ -270,7 +270,7 @@ def test_without_workers_the_app_sweeps_when_a_job_is_started(cast, clock, setti
 
 def test_a_waiting_job_whose_message_was_lost_is_sent_again(cast, clock, settings):
     """Redis restarted without persistence, or a thread never started: the job waits, and nobody takes it."""
-    job = Job.objects.create(owner=cast.coordinator, kind="probe", title="Probe", heartbeat_at=timezone.now())
+    job = Job.objects.create(owner=cast.coordinator, kind="probe", title="Probe", heartbeat_at=clock.now)
     client = cast.client_for(cast.coordinator)
     client.get(job.get_absolute_url())
     job.refresh_from_db()
@@ -281,10 +281,10 @@ def test_a_waiting_job_whose_message_was_lost_is_sent_again(cast, clock, setting
     assert job.status == Job.Status.DONE and BEHAVIOUR["runs"] == [1]
 
 
-def test_a_run_taken_over_does_not_overwrite_the_one_that_took_it(cast):
+def test_a_run_taken_over_does_not_overwrite_the_one_that_took_it(cast, clock):
     """Run 1 was judged stale while still alive and run 2 took the job: run 1's ending is not recorded."""
     job = Job.objects.create(owner=cast.coordinator, kind="probe", title="Probe", status=Job.Status.RUNNING,
-                             attempts=1, heartbeat_at=timezone.now())  # fmt: skip
+                             attempts=1, heartbeat_at=clock.now)  # fmt: skip
     first = Job.objects.get(pk=job.pk)
     Job.objects.filter(pk=job.pk).update(attempts=2)  # run 2 claimed it
     runner._succeed(first, runner.Outcome(filename="late.txt", content=b"late"))
