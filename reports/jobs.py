@@ -19,9 +19,9 @@ from reports import documents, pdf, recap
 from villages.scope import viewer_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# The bench's PDF cost (README "Measured"): a layout of about this long per activity, and per photo.
+# What a PDF's layout costs, for the bar (measured: rkt/settings.py RKT_PDF_JOB_*): per activity, per photo.
 SECONDS_PER_ACTIVITY = 0.011
-SECONDS_PER_PHOTO = 0.05
+SECONDS_PER_PHOTO = 0.006
 
 
 def plan_is_large(doc: documents.PlanDocument) -> bool:

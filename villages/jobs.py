@@ -18,8 +18,9 @@ from villages.scope import viewer_for
 from villages.village_data import ImportReport, VillageDataFileError, import_village_data, read_table
 
 KIND = "village_import"
-# Reading a spreadsheet, measured on the bench's whole-country file (83,762 rows, 6.1 MB .xlsx): about 2.5 s a MB.
-SECONDS_PER_MEGABYTE = 2.5
+# Reading a whole-country file (83,762 rows), measured on 2026-12-01: as .xlsx 5.5 MB in 10.7 s, as CSV 8.4 MB in
+# 0.4 s; the bar moves through the reading at that pace.
+SECONDS_PER_MEGABYTE = {"xlsx": 2.0, "csv": 0.05}
 
 
 def start(user, form) -> Job:
@@ -93,10 +94,12 @@ def present(job: Job) -> dict:
 def run(job: Job, progress: runner.Progress) -> runner.Outcome:
     if not viewer_for(job.owner).is_reviewer:  # asked for when they were; the rule is read again as it runs
         raise runner.JobFailed(_("You may no longer import village data."))
-    size = job.input_file.size
-    progress.during(2, 28, 0.5 + SECONDS_PER_MEGABYTE * size / 1_000_000, _("Reading the file"))
     try:
         with job.input_file.open("rb") as handle:
+            kind = "xlsx" if handle.read(4) == b"PK\x03\x04" else "csv"
+            handle.seek(0)
+            seconds = 0.5 + SECONDS_PER_MEGABYTE[kind] * job.input_file.size / 1_000_000
+            progress.during(2, 28, seconds, _("Reading the file"))
             table = read_table(handle)
     except VillageDataFileError as error:
         raise runner.JobFailed(str(error)) from None
