@@ -46,6 +46,11 @@ def start(user, **params) -> Job:
     return runner.start(owner=user, kind="probe", title="Probe", params=params)
 
 
+def probe_job(owner, **fields) -> Job:
+    """A probe job as a worker left it (running, waiting, …), written straight to the database."""
+    return Job.objects.create(owner=owner, kind="probe", title="Probe", **fields)
+
+
 def test_a_job_runs_to_its_download(cast):
     job = start(cast.coordinator)
     job.refresh_from_db()
@@ -68,10 +73,8 @@ def test_a_job_remembers_the_language_it_was_asked_in(cast):
 
 
 def test_the_page_polls_while_the_job_runs_and_stops_when_it_is_done(cast, clock):
-    job = Job.objects.create(
-        owner=cast.coordinator,
-        kind="probe",
-        title="Probe",
+    job = probe_job(
+        cast.coordinator,
         status=Job.Status.RUNNING,
         progress=40,
         step="Reading the plans",
@@ -135,10 +138,8 @@ def test_starting_an_unknown_kind_is_a_programming_error(cast):
 
 def test_a_job_whose_worker_died_is_run_again_from_its_page(cast, settings, clock):
     settings.RKT_JOB_STALE_SECONDS = 120
-    job = Job.objects.create(
-        owner=cast.coordinator,
-        kind="probe",
-        title="Probe",
+    job = probe_job(
+        cast.coordinator,
         status=Job.Status.RUNNING,
         attempts=1,
         heartbeat_at=clock.now,
@@ -155,10 +156,8 @@ def test_a_job_whose_worker_died_is_run_again_from_its_page(cast, settings, cloc
 
 def test_a_job_out_of_attempts_is_failed_never_left_running(cast, settings, clock):
     settings.RKT_JOB_ATTEMPTS = 2
-    job = Job.objects.create(
-        owner=cast.coordinator,
-        kind="probe",
-        title="Probe",
+    job = probe_job(
+        cast.coordinator,
         status=Job.Status.RUNNING,
         attempts=2,
         heartbeat_at=clock.now - timedelta(hours=1),
@@ -171,10 +170,8 @@ def test_a_job_out_of_attempts_is_failed_never_left_running(cast, settings, cloc
 
 def test_a_message_for_a_job_already_taken_does_nothing(cast, clock):
     """A worker handed a job that another worker runs (a message delivered twice) leaves it alone."""
-    job = Job.objects.create(
-        owner=cast.coordinator,
-        kind="probe",
-        title="Probe",
+    job = probe_job(
+        cast.coordinator,
         status=Job.Status.RUNNING,
         attempts=1,
         heartbeat_at=clock.now,
@@ -270,7 +267,7 @@ def test_without_workers_the_app_sweeps_when_a_job_is_started(cast, clock, setti
 
 def test_a_waiting_job_whose_message_was_lost_is_sent_again(cast, clock, settings):
     """Redis restarted without persistence, or a thread never started: the job waits, and nobody takes it."""
-    job = Job.objects.create(owner=cast.coordinator, kind="probe", title="Probe", heartbeat_at=clock.now)
+    job = probe_job(cast.coordinator, heartbeat_at=clock.now)
     client = cast.client_for(cast.coordinator)
     client.get(job.get_absolute_url())
     job.refresh_from_db()
@@ -283,8 +280,7 @@ def test_a_waiting_job_whose_message_was_lost_is_sent_again(cast, clock, setting
 
 def test_a_run_taken_over_does_not_overwrite_the_one_that_took_it(cast, clock):
     """Run 1 was judged stale while still alive and run 2 took the job: run 1's ending is not recorded."""
-    job = Job.objects.create(owner=cast.coordinator, kind="probe", title="Probe", status=Job.Status.RUNNING,
-                             attempts=1, heartbeat_at=clock.now)  # fmt: skip
+    job = probe_job(cast.coordinator, status=Job.Status.RUNNING, attempts=1, heartbeat_at=clock.now)
     first = Job.objects.get(pk=job.pk)
     Job.objects.filter(pk=job.pk).update(attempts=2)  # run 2 claimed it
     runner._succeed(first, runner.Outcome(filename="late.txt", content=b"late"))
