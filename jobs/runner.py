@@ -289,6 +289,7 @@ def _stopped(job: Job, now) -> None:
     job.expires_at = now + timedelta(hours=settings.RKT_JOB_RESULT_HOURS)
     job.error = message
     job.save(update_fields=["status", "finished_at", "expires_at", "error"])
+    _tell_owner(job)
 
 
 def _succeed(job: Job, outcome: Outcome) -> None:
@@ -313,17 +314,33 @@ def _succeed(job: Job, outcome: Outcome) -> None:
     )
     if not finished and name:
         job.result_file.storage.delete(name)  # another run took the job over: its result is the one kept
+    if finished:
+        _tell_owner(job)
 
 
 def _fail(job: Job, message: str) -> None:
     now = timezone.now()
-    _finish(
+    finished = _finish(
         job,
         status=Job.Status.FAILED,
         error=message,
         finished_at=now,
         expires_at=now + timedelta(hours=settings.RKT_JOB_RESULT_HOURS),
     )
+    if finished:
+        _tell_owner(job)
+
+
+def _tell_owner(job: Job) -> None:
+    """The owner's notification that the job ended (they may have left its page)."""
+    from notifications.notify import job_finished
+
+    job.refresh_from_db(fields=["status", "error"])
+    try:
+        with transaction.atomic():
+            job_finished(job)
+    except DatabaseError:  # the job's result is kept all the same; the page says it is done
+        logger.exception("The owner of job %s could not be told it ended", job.pk)
 
 
 def _finish(job: Job, **changes) -> bool:

@@ -167,6 +167,15 @@ def require_discussant(plan: WorkPlan, by) -> None:
         raise PermissionDenied(_("This plan is outside your scope."))
 
 
+def may_discuss(plan: WorkPlan, user) -> bool:
+    """:func:`require_discussant` as a yes or no: whether ``user`` is told of an answer in the plan's threads."""
+    try:
+        require_discussant(plan, user)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def require_reviewer(plan: WorkPlan, by) -> None:
     """Only a coordinator (or an admin) with the plan in scope reviews it and its monthly reports."""
     if not viewer_for(by).is_reviewer:

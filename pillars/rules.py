@@ -69,12 +69,18 @@ def month_start(year: int, month: int) -> date:
     return date(year, month, 1)
 
 
-def report_deadline(year: int, month: int) -> datetime:
-    """The first moment a report for ``month`` counts as late: the day after the deadline day of
-    the next month, local time (the deadline day is clamped to the length of that month)."""
+def report_deadline_day(year: int, month: int) -> date:
+    """The last day a report for ``month`` is on time: the deadline day of the next month (clamped to the length of
+    that month), in local time. What the reminders count down to."""
     next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
     day = min(settings.RKT_REPORT_DEADLINE_DAY, calendar.monthrange(next_year, next_month)[1])
-    last_day = date(next_year, next_month, day)
+    return date(next_year, next_month, day)
+
+
+def report_deadline(year: int, month: int) -> datetime:
+    """The first moment a report for ``month`` counts as late: the day after :func:`report_deadline_day`, local
+    time."""
+    last_day = report_deadline_day(year, month)
     return timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
 
 

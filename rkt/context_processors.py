@@ -35,5 +35,6 @@ def navigation(request) -> dict:
             "report_queue": name == "report-queue",
             "completeness": name == "completeness",
             "villages": name in ("village-list", "village-detail"),
+            "profile": name == "profile",
         },
     }

@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +106,7 @@ INSTALLED_APPS = [
     "pillars",
     "reports",
     "jobs",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +152,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "villages.context_processors.person",
                 "rkt.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -425,12 +428,70 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Celery beat: stale jobs are run again or failed, expired results removed (jobs.tasks).
 CELERY_BEAT_SCHEDULE = {
     "jobs-sweep": {"task": "jobs.sweep", "schedule": 60.0},
+    # E-mails due again after a failure, the monthly reminders and the coordinators' digests (notifications.tasks).
+    "notifications-tick": {"task": "notifications.tick", "schedule": 60.0},
 }
 # A plan PDF past this many activities, and a monthly PDF past this many photos, is made as a background job: the
 # bench measured 10.8 ms per activity plus 0.22 s (60 activities: 0.87 s), and a month's photo (the stored 1600 px
 # copy, 155 KB) adds 6 ms to its PDF (100 photos: 0.6 s), so a larger one would hold a web worker past a second.
 RKT_PDF_JOB_ACTIVITIES = env_int("RKT_PDF_JOB_ACTIVITIES", 60, minimum=1)
 RKT_PDF_JOB_PHOTOS = env_int("RKT_PDF_JOB_PHOTOS", 100, minimum=1)
+
+# --- E-mail: notifications, reminders and password resets (notifications/, README "E-mail").
+# DJANGO_EMAIL_URL=smtp://USER:PASSWORD@smtp.example.go.id:587/?tls=True (or smtps://...:465/?ssl=True), read by
+# dj-email-url; or the usual EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS.
+# Neither set: every message is written to the console (`make run` needs no SMTP server).
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "RKT Pendampingan <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10, minimum=1, maximum=120)
+_email_url = os.environ.get("DJANGO_EMAIL_URL", "").strip()
+if _email_url:
+    try:
+        _email = dj_email_url.parse(_email_url)
+    except Exception as exc:  # an unknown scheme or a malformed URL
+        raise ImproperlyConfigured(f"DJANGO_EMAIL_URL is not a valid e-mail URL: {exc}") from None
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST, EMAIL_PORT = _email["EMAIL_HOST"] or "localhost", _email["EMAIL_PORT"] or 25
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_USER"] or "", _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS, EMAIL_USE_SSL = bool(_email["EMAIL_USE_TLS"]), bool(_email["EMAIL_USE_SSL"])
+    if _email.get("DEFAULT_FROM_EMAIL") and "DJANGO_DEFAULT_FROM_EMAIL" not in os.environ:
+        DEFAULT_FROM_EMAIL = SERVER_EMAIL = _email["DEFAULT_FROM_EMAIL"]
+elif os.environ.get("EMAIL_HOST", "").strip():
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"].strip()
+    EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+if EMAIL_BACKEND.endswith("smtp.EmailBackend") and EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("E-mail: TLS (STARTTLS, port 587) and SSL (port 465) cannot both be on; choose one.")
+# The address links in e-mails start with (the app's public address); a password reset link uses the address the
+# request came to instead.
+RKT_SITE_URL = os.environ.get("RKT_SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+# A failed e-mail is tried again after 1, 5, 30 and 120 minutes, up to this many attempts, then logged as failed.
+RKT_EMAIL_ATTEMPTS = env_int("RKT_EMAIL_ATTEMPTS", 5, minimum=1, maximum=10)
+
+
+# Reminders of a monthly report that is due and not sent: this many days before the deadline day (a comma-separated
+# list: "3" or "5,1"), and on the deadline day itself, from this hour in the deadline's local time. A coordinator's
+# daily digest of what waits for them goes out from RKT_DIGEST_HOUR.
+def _days_before(values: list[str]) -> list[int]:
+    if not all(value.isdigit() and 1 <= int(value) <= 27 for value in values):
+        raise ImproperlyConfigured(
+            f"RKT_REMINDER_DAYS_BEFORE must list days from 1 to 27, e.g. 3 or 5,1; got {values}."
+        )
+    return sorted({int(value) for value in values}, reverse=True)
+
+
+RKT_REMINDER_DAYS_BEFORE = _days_before(env_list("RKT_REMINDER_DAYS_BEFORE", ["3"]))
+RKT_REMINDER_HOUR = env_int("RKT_REMINDER_HOUR", 7, minimum=0, maximum=23)
+RKT_DIGEST_HOUR = env_int("RKT_DIGEST_HOUR", 7, minimum=0, maximum=23)
+# Password reset: a link is valid this long; at most RKT_PASSWORD_RESET_LIMIT requests per address per hour.
+PASSWORD_RESET_TIMEOUT = env_int("RKT_PASSWORD_RESET_HOURS", 2, minimum=1, maximum=72) * 60 * 60
+RKT_PASSWORD_RESET_LIMIT = env_int("RKT_PASSWORD_RESET_LIMIT", 5, minimum=1, maximum=100)
 
 # --- Storage: evidence, office templates and generated files on S3-compatible storage (README "Deployment").
 # RKT_STORAGE_URL=s3://ACCESS_KEY:SECRET@BUCKET/optional/prefix?endpoint_url=https://host:9000&region_name=REGION

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
+from notifications import views as notification_views
 from reports.views import home as home_views
 from rkt.login_throttle import AdminLoginForm, LoginForm
 
@@ -24,7 +25,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/profile/", notification_views.profile, name="profile"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("notifications/", include("notifications.urls")),
     path("plans/", include("pillars.urls")),
     path("villages/", include("villages.urls")),
     path("reports/", include("reports.urls")),

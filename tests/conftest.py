@@ -166,3 +166,25 @@ def s3(settings, s3_server) -> s3_helpers.Bucket:
         "default": {"BACKEND": BACKEND, "OPTIONS": storage_options(bucket.url, url_seconds=60)},
     }
     return bucket
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """An SMTP server of the tests' own (tests/smtp_server.py, aiosmtpd on 127.0.0.1), for the whole session."""
+    from tests.smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp(settings, smtp_server):
+    """The app's e-mail through Django's SMTP backend to :func:`smtp_server`, emptied for this test."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    smtp_server.clear()
+    yield smtp_server
+    smtp_server.clear()

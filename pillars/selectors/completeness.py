@@ -315,3 +315,26 @@ def plan_cells(plan: WorkPlan, now: datetime | None = None) -> list[Completeness
     }
     owes = plan.is_in_force and plan.is_counted
     return [_cell_of_report(clock, owes, found.get(clock.month)) for clock in _clocks(plan.year, now or timezone.now())]
+
+
+def owing_month(year: int, month: int, now: datetime | None = None) -> list[WorkPlan]:
+    """The plans (with their companion's user) whose report for ``month`` is due and not sent at ``now``: whom the
+    reminders are for. The grid's own rule decides (:func:`_cell`, an open cell), on every plan in force of a
+    companion active in the year that has no answered report for the month."""
+    now = now or timezone.now()
+    clock = _clocks(year, now)[month - 1]
+    answered = MonthlyReport.objects.filter(ANSWERED, plan=OuterRef("pk"), month=month)
+    plans = list(
+        WorkPlan.objects.filter(year=year, companion__role__in=Companion.COMPANION_ROLES)
+        .in_force()
+        .counted()
+        .exclude(Exists(answered))
+        .select_related("companion__user")
+        .order_by("pk")
+    )
+    found = {}
+    for chunk in chunks([plan.pk for plan in plans], figures.CHUNK):
+        reports = MonthlyReport.objects.filter(plan__in=chunk, month=month)
+        for plan_id, status, pk, first_sent in reports.values_list("plan_id", "status", "pk", "submitted_at"):
+            found[plan_id] = (status, pk, first_sent)
+    return [plan for plan in plans if _cell_of_report(clock, True, found.get(plan.pk)).state == Cell.OPEN]

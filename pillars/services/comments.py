@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import notify
 from pillars.access import require_discussant
 from pillars.errors import WorkflowError
 from pillars.models import ActivityComment
@@ -47,7 +48,9 @@ def comment_reply(*, comment: ActivityComment, by, text: str) -> ActivityComment
         )
     if comment.is_resolved:
         raise WorkflowError(_("This comment is resolved; reopen it to answer it again."))
-    return _add(comment, by, ActivityComment.Kind.REPLY, text)
+    reply = _add(comment, by, ActivityComment.Kind.REPLY, text)
+    notify.comment_reply(reply)
+    return reply
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import notify
 from pillars import evidence as evidence_rules
 from pillars.access import require_owner, require_reviewer
 from pillars.errors import ProgressConflict, WorkflowError
@@ -180,7 +181,8 @@ def mark_postponed(*, plan: WorkPlan, month: int, activities: list[Activity], by
 
 
 def _log_report(report: MonthlyReport, *, by, from_status: str, comment: str = "") -> WorkflowEvent:
-    return WorkflowEvent.objects.create(
+    """Log the transition, and tell the other side of it (:func:`notifications.notify.workflow_event`)."""
+    event = WorkflowEvent.objects.create(
         plan_id=report.plan_id,
         report=report,
         actor=by,
@@ -188,6 +190,8 @@ def _log_report(report: MonthlyReport, *, by, from_status: str, comment: str = "
         to_status=report.status,
         comment=comment,
     )
+    notify.workflow_event(event)
+    return event
 
 
 def _save_report(report: MonthlyReport, *fields: str) -> None:

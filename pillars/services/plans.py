@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from notifications import notify
 from pillars import figures
 from pillars.access import require_owner, require_reviewer
 from pillars.errors import WorkflowError
@@ -38,9 +39,12 @@ def locked_plan(plan: WorkPlan) -> WorkPlan:
 
 
 def log_plan_event(plan: WorkPlan, *, by, from_status: str, comment: str = "") -> WorkflowEvent:
-    return WorkflowEvent.objects.create(
+    """Log the transition, and tell the other side of it (:func:`notifications.notify.workflow_event`)."""
+    event = WorkflowEvent.objects.create(
         plan=plan, actor=by, from_status=from_status, to_status=plan.status, comment=comment
     )
+    notify.workflow_event(event)
+    return event
 
 
 def save_plan(plan: WorkPlan, *fields: str, by=None) -> None:

@@ -1,0 +1,187 @@
+"""Who is told what: the recipients of each event, and the one function that records notifications.
+
+The services call these inside their transactions (a transition that rolls back tells nobody). :func:`notify` writes
+the rows and, once the transaction commits, hands the e-mails to :mod:`notifications.delivery`: a slow or broken
+SMTP server never holds or breaks the request that caused it.
+
+Recipients follow the rules of who sees what: a plan's reviewers are the coordinators whose scope holds the plan
+(``WorkPlan.objects.visible_to``, asked for each candidate), its companion is its owner, a comment's thread is told to
+the people in it who may still discuss the plan. The person who acted is never told of their own act.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Kind, Notification, Preferences
+from pillars.models import ActivityComment, MonthlyReport, WorkflowEvent, WorkPlan
+from villages.models import Companion, Region
+
+User = get_user_model()
+
+
+def _name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _wants_email(user, kind: str, preferences: dict[int, Preferences]) -> bool:
+    chosen = preferences.get(user.pk) or Preferences(user=user)
+    return bool(user.email) and user.is_active and chosen.wants_email(kind)
+
+
+def notify(recipients: Iterable, kind: str, *, link: str, params: dict, actor=None) -> list[Notification]:
+    """Record a notification of ``kind`` for each of ``recipients`` (users; the actor and inactive people left out),
+    and send the e-mails of those who chose them once the transaction commits."""
+    people = {user.pk: user for user in recipients if user is not None and user.is_active}
+    if actor is not None:
+        people.pop(actor.pk, None)
+    if not people:
+        return []
+    preferences = {p.user_id: p for p in Preferences.objects.filter(user__in=list(people))}
+    now = timezone.now()
+    rows = Notification.objects.bulk_create(
+        Notification(
+            recipient=user,
+            kind=kind,
+            actor=actor,
+            link=link,
+            params=params,
+            created_at=now,
+            email=Notification.Email.WAITING if _wants_email(user, kind, preferences) else Notification.Email.NONE,
+        )
+        for user in people.values()
+    )
+    _send_after_commit([row.pk for row in rows if row.email == Notification.Email.WAITING])
+    return rows
+
+
+def notify_once(kind: str, messages: list[tuple], *, now=None) -> int:
+    """Record scheduled messages, each ``(recipient, key, link, params)``, unless one with its key was recorded for
+    its person before (a constraint, so two schedulers at once cannot both record it); returns how many are new.
+    E-mails go out for the new ones, once (:func:`notifications.delivery.send_waiting` claims each)."""
+    if not messages:
+        return 0
+    now = now or timezone.now()
+    people = [user for user, *_rest in messages]
+    preferences = {p.user_id: p for p in Preferences.objects.filter(user__in=people)}
+    keys = [key for _user, key, *_rest in messages]
+    before = Notification.objects.filter(kind=kind, key__in=keys).count()
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient=user,
+                kind=kind,
+                link=link,
+                params=params,
+                key=key,
+                created_at=now,
+                email=Notification.Email.WAITING if _wants_email(user, kind, preferences) else Notification.Email.NONE,
+            )
+            for user, key, link, params in messages
+        ],
+        ignore_conflicts=True,
+    )
+    waiting = Notification.objects.filter(kind=kind, key__in=keys, email=Notification.Email.WAITING)
+    _send_after_commit(list(waiting.values_list("pk", flat=True)))
+    return Notification.objects.filter(kind=kind, key__in=keys).count() - before
+
+
+def _send_after_commit(ids: list[int]) -> None:
+    if ids:
+        from notifications import delivery
+
+        transaction.on_commit(lambda: delivery.dispatch(ids))
+
+
+# --- Who is told of what ---------------------------------------------------------------------------------------
+
+
+def reviewers_of(plan: WorkPlan) -> list:
+    """The coordinators who review ``plan``: active in its year, with one of its villages in scope (the scope rule
+    itself decides, not a copy of it)."""
+    codes = set(plan.villages.values_list("code", flat=True))
+    above = {ancestor for code in codes for ancestor in Region(code=code).ancestor_codes()}
+    candidates = (
+        Companion.objects.filter(role__in=Companion.COORDINATOR_ROLES, scope_region_id__in=above, user__is_active=True)
+        .active_in(plan.year)
+        .select_related("user")
+    )
+    return [c.user for c in candidates if WorkPlan.objects.visible_to(c.user).filter(pk=plan.pk).exists()]
+
+
+def _plan_facts(plan: WorkPlan, by, comment: str = "") -> dict:
+    return {"companion": plan.companion.display_name, "year": plan.year, "actor": _name(by), "comment": comment}
+
+
+PLAN_KINDS = {
+    WorkPlan.Status.SUBMITTED: Kind.PLAN_SUBMITTED,
+    WorkPlan.Status.RETURNED: Kind.PLAN_RETURNED,
+    WorkPlan.Status.APPROVED: Kind.PLAN_APPROVED,
+}
+REPORT_KINDS = {
+    MonthlyReport.Status.SUBMITTED: Kind.REPORT_SUBMITTED,
+    MonthlyReport.Status.ACKNOWLEDGED: Kind.REPORT_ACKNOWLEDGED,
+    MonthlyReport.Status.RETURNED: Kind.REPORT_RETURNED,
+}
+
+
+def workflow_event(event: WorkflowEvent) -> list[Notification]:
+    """Tell the other side of a plan's or a monthly report's transition (called where the event is logged)."""
+    plan = WorkPlan.objects.select_related("companion__user").get(pk=event.plan_id)
+    if event.report_id is None:
+        kind = PLAN_KINDS.get(event.to_status)
+        if event.from_status == WorkPlan.Status.APPROVED and event.to_status == WorkPlan.Status.DRAFT:
+            kind = Kind.PLAN_REOPENED
+        if kind is None:
+            return []  # a plan started: nobody to tell
+        facts = _plan_facts(plan, event.actor, event.comment)
+        link = reverse("pillars:plan-detail", args=[plan.pk])
+    else:
+        report = event.report
+        kind = REPORT_KINDS.get(event.to_status)
+        if event.from_status == MonthlyReport.Status.ACKNOWLEDGED and event.to_status == MonthlyReport.Status.DRAFT:
+            kind = Kind.REPORT_REOPENED
+        if kind is None:
+            return []
+        facts = {**_plan_facts(plan, event.actor, event.comment), "month": report.month}
+        link = (
+            reverse("pillars:report-detail", args=[report.pk])
+            if kind == Kind.REPORT_SUBMITTED
+            else reverse("pillars:plan-month", args=[plan.pk, report.month])
+        )
+    to_reviewers = kind in (Kind.PLAN_SUBMITTED, Kind.REPORT_SUBMITTED)
+    recipients = reviewers_of(plan) if to_reviewers else [plan.companion.user]
+    return notify(recipients, kind, link=link, params=facts, actor=event.actor)
+
+
+def comment_reply(reply: ActivityComment) -> list[Notification]:
+    """Tell the people of a thread that it was answered: whoever wrote in it and the plan's companion, if they may
+    still discuss the plan (a coordinator moved out of scope is not told)."""
+    from pillars.access import may_discuss
+
+    thread = ActivityComment.objects.select_related("activity__plan__companion__user").get(pk=reply.parent_id)
+    plan = thread.activity.plan
+    authors = ActivityComment.objects.filter(Q(pk=thread.pk) | Q(parent=thread), author__isnull=False)
+    people = list(User.objects.filter(pk__in=authors.values("author")))
+    people.append(plan.companion.user)
+    recipients = [user for user in people if may_discuss(plan, user)]
+    facts = {**_plan_facts(plan, reply.author), "activity": thread.activity.title, "text": reply.text}
+    link = reverse("pillars:plan-detail", args=[plan.pk]) + f"#comment-{thread.pk}"
+    return notify(recipients, Kind.COMMENT_REPLY, link=link, params=facts, actor=reply.author)
+
+
+def job_finished(job) -> list[Notification]:
+    """Tell a job's owner it is done or failed."""
+    from jobs.models import Job
+
+    failed = job.status == Job.Status.FAILED
+    facts = {"title": job.title, "failed": failed, "error": job.error if failed else ""}
+    return notify([job.owner], Kind.JOB_FINISHED, link=reverse("jobs:detail", args=[job.pk]), params=facts)

@@ -1,0 +1,125 @@
+"""What goes out by the clock: the reminders of monthly reports, the coordinators' daily digest, and the e-mails
+due again after a failure. Celery beat runs :func:`tick` once a minute (``notifications.tick``); without workers the
+app runs it itself, at most once a minute (:func:`tick_if_due`); ``manage.py notify`` runs it once, for cron.
+
+Each message has a key for its person (the plan, month and day of a reminder; the date of a digest), and a key is
+recorded once (:func:`notifications.notify.notify_once`): a tick that runs twice, two beats at once or a retried
+task send nothing twice. All times are the deadline's local time (settings.TIME_ZONE).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications import delivery
+from notifications.models import Kind
+from notifications.notify import notify_once
+from pillars.models import MonthlyReport, WorkPlan
+from pillars.rules import month_is_over, report_deadline_day
+from pillars.selectors.completeness import Completeness, owing_month
+from villages.models import Companion
+
+logger = logging.getLogger(__name__)
+
+
+def tick(now: datetime | None = None) -> dict[str, int]:
+    """One round: e-mails due again, then the reminders and digests whose time has come today."""
+    now = now or timezone.now()
+    counts = delivery.send_waiting(now=now)
+    counts["reminders"] = send_reminders(now)
+    counts["digests"] = send_digests(now)
+    return counts
+
+
+def tick_if_due() -> None:
+    """Without workers there is no beat: a request starts a round in a thread of the app, at most once a minute
+    (across app servers when the cache is shared)."""
+    if settings.RKT_JOBS == "celery" or not cache.add("rkt-notifications-tick", True, timeout=60):
+        return
+
+    def run() -> None:
+        try:
+            tick()
+        except Exception:  # a round that failed is tried again a minute later
+            logger.exception("The notifications' round failed")
+        finally:
+            connection.close()
+
+    threading.Thread(target=run, name="notifications-tick", daemon=True).start()
+
+
+def reminders_due(today: date) -> list[tuple[int, int, int, date]]:
+    """``(year, month, days_before, deadline_day)`` of each reminder due on ``today``: the months over whose
+    deadline day is today, or RKT_REMINDER_DAYS_BEFORE days away."""
+    due = []
+    for days in [*settings.RKT_REMINDER_DAYS_BEFORE, 0]:
+        deadline = today + timedelta(days=days)
+        year, month = (deadline.year, deadline.month - 1) if deadline.month > 1 else (deadline.year - 1, 12)
+        if report_deadline_day(year, month) == deadline and month_is_over(year, month, today):
+            due.append((year, month, days, deadline))
+    return due
+
+
+def send_reminders(now: datetime) -> int:
+    """Remind each companion whose report is due and not sent, from RKT_REMINDER_HOUR on the reminder's day."""
+    local = timezone.localtime(now)
+    if local.hour < settings.RKT_REMINDER_HOUR:
+        return 0
+    sent = 0
+    for year, month, days, deadline in reminders_due(local.date()):
+        messages = [
+            (
+                plan.companion.user,
+                f"reminder:{plan.pk}:{month}:{days}",
+                reverse("pillars:plan-month", args=[plan.pk, month]),
+                {"year": year, "month": month, "days": days, "deadline": deadline.isoformat()},
+            )
+            for plan in owing_month(year, month, now)
+            if plan.companion.user.is_active
+        ]
+        with transaction.atomic():
+            sent += notify_once(Kind.REPORT_REMINDER, messages, now=now)
+    return sent
+
+
+def digest_facts(user, today: date, now: datetime) -> dict:
+    """What waits for a coordinator: plans and reports submitted in scope, and reports past their deadline (this
+    year's grid, and last year's in January, when December's report falls due)."""
+    years = [today.year - 1, today.year] if today.month == 1 else [today.year]
+    late = sum(total.missing for year in years for total in Completeness(user, year, now).totals)
+    return {
+        "date": today.isoformat(),
+        "plans": WorkPlan.objects.visible_to(user).filter(status=WorkPlan.Status.SUBMITTED).count(),
+        "reports": MonthlyReport.objects.visible_to(user).filter(status=MonthlyReport.Status.SUBMITTED).count(),
+        "late": late,
+    }
+
+
+def send_digests(now: datetime) -> int:
+    """One digest a day for each coordinator with something waiting, from RKT_DIGEST_HOUR; none when nothing does."""
+    local = timezone.localtime(now)
+    if local.hour < settings.RKT_DIGEST_HOUR:
+        return 0
+    today = local.date()
+    key = f"digest:{today.isoformat()}"
+    coordinators = (
+        Companion.objects.filter(role__in=Companion.COORDINATOR_ROLES, user__is_active=True)
+        .active_in(today.year)
+        .exclude(user__notifications__key=key)
+        .select_related("user")
+    )
+    messages = []
+    for coordinator in coordinators:
+        facts = digest_facts(coordinator.user, today, now)
+        if facts["plans"] or facts["reports"] or facts["late"]:
+            messages.append((coordinator.user, key, reverse("home"), facts))
+    with transaction.atomic():
+        return notify_once(Kind.DIGEST, messages, now=now)
