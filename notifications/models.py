@@ -145,3 +145,8 @@ def preferences_of(user) -> Preferences:
         return user.notification_preferences
     except Preferences.DoesNotExist:
         return Preferences(user=user)
+
+
+def remember_language(user, language: str) -> None:
+    """The language ``user`` chose with the switcher becomes the language of their messages."""
+    Preferences.objects.update_or_create(user=user, defaults={"language": language})

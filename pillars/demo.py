@@ -78,6 +78,7 @@ class Person:
         )
 
 
+DEMO_EMAIL_DOMAIN = "demo.rkt.invalid"
 PEOPLE = tuple(Person.from_data(row) for row in (*DATA["coordinators"], *DATA["companions"]))
 ACTIVITIES = tuple(DATA["activities"])
 
@@ -149,6 +150,15 @@ class DemoBuilder:
             self.plan(person, users, number)
         first = next(p for p in PEOPLE if p.story.get("previous_year_plan"))
         self.previous_year_plan(first, users)
+        self.addresses(users)
+
+    def addresses(self, users: dict) -> None:
+        """E-mail addresses at a reserved domain, given once the story is told: its notifications stay in the app,
+        and what happens from now on is e-mailed (to the console of `make run`)."""
+        for username, user in users.items():
+            if not user.email:
+                user.email = f"{username}@{DEMO_EMAIL_DOMAIN}"
+                user.save(update_fields=["email"])
 
     def regions(self) -> None:
         with open_region_file(None) as lines:

@@ -4,11 +4,11 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import set_language
 
 from notifications import views as notification_views
 from reports.views import home as home_views
 from rkt.login_throttle import AdminLoginForm, LoginForm
+from rkt.views import set_language
 
 admin.site.login_form = AdminLoginForm
 admin.site.site_header = _("RKT Pendampingan administration")
