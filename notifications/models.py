@@ -150,3 +150,26 @@ def preferences_of(user) -> Preferences:
 def remember_language(user, language: str) -> None:
     """The language ``user`` chose with the switcher becomes the language of their messages."""
     Preferences.objects.update_or_create(user=user, defaults={"language": language})
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset e-mail, kept an hour for the rate limit (:mod:`notifications.password_reset`).
+
+    Every request is recorded, whether or not an account has the address, so the limit answers the same for both.
+    The address is kept as a keyed hash: the addresses strangers type are not stored.
+    """
+
+    address = models.CharField(_("address (hashed)"), max_length=64)
+    client = models.CharField(_("client address"), max_length=45, blank=True)
+    created_at = models.DateTimeField(_("requested"), db_index=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        indexes = [
+            models.Index(fields=["address", "created_at"], name="password_reset_address_idx"),
+            models.Index(fields=["client", "created_at"], name="password_reset_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.client}"

@@ -489,9 +489,11 @@ def _days_before(values: list[str]) -> list[int]:
 RKT_REMINDER_DAYS_BEFORE = _days_before(env_list("RKT_REMINDER_DAYS_BEFORE", ["3"]))
 RKT_REMINDER_HOUR = env_int("RKT_REMINDER_HOUR", 7, minimum=0, maximum=23)
 RKT_DIGEST_HOUR = env_int("RKT_DIGEST_HOUR", 7, minimum=0, maximum=23)
-# Password reset: a link is valid this long; at most RKT_PASSWORD_RESET_LIMIT requests per address per hour.
+# Password reset: a link is valid this long; at most RKT_PASSWORD_RESET_LIMIT requests per address per hour, and
+# RKT_PASSWORD_RESET_CLIENT_LIMIT from one client address (an office behind one address shares it).
 PASSWORD_RESET_TIMEOUT = env_int("RKT_PASSWORD_RESET_HOURS", 2, minimum=1, maximum=72) * 60 * 60
 RKT_PASSWORD_RESET_LIMIT = env_int("RKT_PASSWORD_RESET_LIMIT", 5, minimum=1, maximum=100)
+RKT_PASSWORD_RESET_CLIENT_LIMIT = env_int("RKT_PASSWORD_RESET_CLIENT_LIMIT", 20, minimum=1, maximum=1000)
 
 # --- Storage: evidence, office templates and generated files on S3-compatible storage (README "Deployment").
 # RKT_STORAGE_URL=s3://ACCESS_KEY:SECRET@BUCKET/optional/prefix?endpoint_url=https://host:9000&region_name=REGION
