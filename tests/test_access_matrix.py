@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from jobs.models import Job
+from notifications.models import Kind, Notification
 from pillars import services
 from pillars.models import ActivityComment, Evidence, MonthlyReport, WorkPlan
 from tests.factories import ActivityFactory, PlanFactory, ProgressFactory, region
@@ -48,6 +49,7 @@ class World:
     plan: WorkPlan  # approved, with progress, evidence and a submitted report for January
     users: dict
     job: Job  # the owner's, done, with a file to download
+    notification: Notification  # the owner's, unread
 
     def kwargs(self, name: str) -> dict:
         draft_activity = self.draft.activities.first()
@@ -98,6 +100,10 @@ class World:
             "jobs:detail": {"pk": self.job.pk},
             "jobs:download": {"pk": self.job.pk},
             "jobs:retry": {"pk": self.job.pk},
+            "notifications:open": {"pk": self.notification.pk},
+            "notifications:read": {"pk": self.notification.pk},
+            # A link whose token is wrong: the page that says so, for everyone.
+            "password_reset_confirm": {"uidb64": "MQ", "token": "abc-123"},
         }
         return by_name.get(name, {})
 
@@ -135,7 +141,14 @@ def world(cast, settings, tmp_path, clock) -> World:
         owner=cast.companion, kind="plan_pdf", title="RKT", status=Job.Status.DONE, result_name="rkt.pdf"
     )
     job.result_file.save("rkt.pdf", ContentFile(b"%PDF-1.4"))
-    return World(draft=cast.plan, plan=approved, users=users, job=job)
+    notification = Notification.objects.create(
+        recipient=cast.companion,
+        kind=Kind.PLAN_APPROVED,
+        link=approved.get_absolute_url(),
+        params={"year": 2025, "actor": "koord"},
+        created_at=clock.now,
+    )
+    return World(draft=cast.plan, plan=approved, users=users, job=job, notification=notification)
 
 
 def outcome(response) -> str | int:
@@ -157,6 +170,12 @@ EXPECTED = {
     "logout": ((405, 405, 405, 405, 405, 405), (L, L, L, L, L, L)),
     "password_change": ((L, 200, 200, 200, 200, 200), (L, 200, 200, 200, 200, 200)),
     "password_change_done": ((L, 200, 200, 200, 200, 200), (L, 405, 405, 405, 405, 405)),
+    # Password reset: open to everyone, signed in or not; an empty request is a form error on the page.
+    "password_reset": ((200, 200, 200, 200, 200, 200), (200, 200, 200, 200, 200, 200)),
+    "password_reset_done": ((200, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "password_reset_confirm": ((200, 200, 200, 200, 200, 200), (200, 200, 200, 200, 200, 200)),
+    "password_reset_complete": ((200, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "profile": ((L, 200, 200, 200, 200, 200), (L, 422, 422, 422, 422, 422)),
     "set_language": ((R, R, R, R, R, R), (R, R, R, R, R, R)),
     "pillars:plan-list": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
     "pillars:plan-detail": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
@@ -212,6 +231,11 @@ EXPECTED = {
     "jobs:detail": ((L, 200, 404, 404, 404, 404), (405, 405, 405, 405, 405, 405)),
     "jobs:download": ((L, 200, 404, 404, 404, 404), (405, 405, 405, 405, 405, 405)),
     "jobs:retry": ((405, 405, 405, 405, 405, 405), (L, R, 404, 404, 404, 404)),
+    # A notification is its recipient's alone, as a job is; marking all read marks one's own.
+    "notifications:list": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "notifications:open": ((L, R, 404, 404, 404, 404), (405, 405, 405, 405, 405, 405)),
+    "notifications:read": ((405, 405, 405, 405, 405, 405), (L, R, 404, 404, 404, 404)),
+    "notifications:read-all": ((405, 405, 405, 405, 405, 405), (L, R, R, R, R, R)),
 }
 
 # Django admin: everyone but staff is sent to the admin login; its own login page answers everyone, and its

@@ -3,7 +3,8 @@
 The pages are the access matrix's: every route of the project requested, GET and empty POST, by every kind
 of person (tests/test_access_matrix.py), so a new view is checked the day it is added. Besides those: a
 plan in review and a returned one (the review form, the return comment), the login page with a refused
-password, the admin's login, index and lists and the change forms of a plan, an activity, an entry and a
+password, the password reset refused past its limit, its new password's form and its e-mail, the profile with
+a bad address, the admin's login, index and lists and the change forms of a plan, an activity, an entry and a
 monthly report, the error pages (400, 403, 403 CSRF, 404, 413, 500, 503), and
 the fragments htmx swaps into a page (checked inside a minimal page of their own).
 
@@ -178,6 +179,37 @@ def other_pages(cast) -> dict[str, str]:
     }
 
 
+def account_pages(cast) -> dict[str, str]:
+    """The password reset as a person meets it: refused past the limit, the new password's form from a good link,
+    the e-mail's HTML part; the profile with a bad e-mail address."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.template.loader import render_to_string
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = cast.companion
+    user.email = "rina@example.org"
+    user.save()
+    reset = reverse("password_reset")
+    with override_settings(RKT_PASSWORD_RESET_LIMIT=1):
+        Client().post(reset, {"email": user.email})
+        refused = Client().post(reset, {"email": user.email})
+    assert refused.status_code == 429
+    uid, token = urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
+    person = Client()
+    opened = person.get(reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token}))
+    email = {"uid": uid, "token": token, "protocol": "https", "domain": "rkt.example.go.id", "name": "Rina"}
+    return {
+        "password_reset.refused": refused,
+        "password_reset.new-password": person.get(opened.headers["Location"]),
+        "password_reset.new-password-refused": person.post(opened.headers["Location"], {"new_password1": "x"}),
+        "password_reset.email": render_to_string(
+            "registration/password_reset_email.html", {**email, "username": "pld", "hours": 2, "language": "en"}
+        ),
+        "profile.bad-email": cast.client_for(user).post(reverse("profile"), {"email": "not an address"}),
+    }
+
+
 def unique(pages: dict) -> dict[str, str]:
     """The pages as HTML, each distinct body once (the 404 page, met a hundred times, is checked once)."""
     seen, kept = set(), {}
@@ -199,6 +231,7 @@ def test_every_page_is_conforming_html(world, cast):
     pages |= review_pages(world, cast)
     pages |= htmx_pages(world, cast)
     pages |= other_pages(cast)
+    pages |= account_pages(cast)
     pages |= admin_change_pages(world, cast)
     pages = unique(pages)
     assert len(pages) > 80  # the matrix was walked, not skipped
