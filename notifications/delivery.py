@@ -70,7 +70,7 @@ def send_waiting(ids: list[int] | None = None, now=None) -> dict[str, int]:
     candidates = Notification.objects.filter(due(now))
     if ids is not None:
         candidates = candidates.filter(pk__in=ids)
-    counts = {"sent": 0, "retry": 0, "failed": 0}
+    counts = {"sent": 0, "retry": 0, "failed": 0, "no_address": 0}
     mail = None
     try:
         for pk in list(candidates.values_list("pk", flat=True)[:500]):
@@ -94,9 +94,12 @@ def send_waiting(ids: list[int] | None = None, now=None) -> dict[str, int]:
 
 def _send_one(notification: Notification, mail, now) -> str:
     try:
-        build(notification, connection=mail).send()
+        sent = build(notification, connection=mail).send()
     except Exception as error:  # any failure of the server or the network: said in the log, tried again later
         return _failed(notification, error, now)
+    if not sent:  # the person removed their address since: nothing went out, and the row must not say it did
+        Notification.objects.filter(pk=notification.pk).update(email=Notification.Email.NONE, email_after=None)
+        return "no_address"
     Notification.objects.filter(pk=notification.pk).update(
         email=Notification.Email.SENT, emailed_at=timezone.now(), email_after=None, email_error=""
     )

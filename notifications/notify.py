@@ -63,6 +63,7 @@ def notify(recipients: Iterable, kind: str, *, link: str, params: dict, actor=No
     return rows
 
 
+@transaction.atomic
 def notify_once(kind: str, messages: list[tuple], *, now=None) -> int:
     """Record scheduled messages, each ``(recipient, key, link, params)``, unless one with its key was recorded for
     its person before (a constraint, so two schedulers at once cannot both record it); returns how many are new.
@@ -71,6 +72,9 @@ def notify_once(kind: str, messages: list[tuple], *, now=None) -> int:
         return 0
     now = now or timezone.now()
     people = [user for user, *_rest in messages]
+    # Two rounds at once take turns on their recipients: the second counts after the first committed, so it sees the
+    # first's rows (which the constraint keeps it from recording again) and does not count them as new too.
+    list(User.objects.select_for_update().filter(pk__in=[user.pk for user in people]).order_by("pk").values("pk"))
     preferences = {p.user_id: p for p in Preferences.objects.filter(user__in=people)}
     keys = [key for _user, key, *_rest in messages]
     before = Notification.objects.filter(kind=kind, key__in=keys).count()
