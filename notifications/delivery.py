@@ -70,7 +70,7 @@ def send_waiting(ids: list[int] | None = None, now=None) -> dict[str, int]:
     candidates = Notification.objects.filter(due(now))
     if ids is not None:
         candidates = candidates.filter(pk__in=ids)
-    counts = {"sent": 0, "retry": 0, "failed": 0, "no_address": 0}
+    counts = {"sent": 0, "retry": 0, "failed": 0, "no_address": 0, "outdated": 0}
     mail = None
     try:
         for pk in list(candidates.values_list("pk", flat=True)[:500]):
@@ -93,6 +93,11 @@ def send_waiting(ids: list[int] | None = None, now=None) -> dict[str, int]:
 
 
 def _send_one(notification: Notification, mail, now) -> str:
+    from notifications.schedule import is_outdated
+
+    if is_outdated(notification):  # the report was sent while its reminder waited: it would only mislead
+        Notification.objects.filter(pk=notification.pk).update(email=Notification.Email.NONE, email_after=None)
+        return "outdated"
     try:
         sent = build(notification, connection=mail).send()
     except Exception as error:  # any failure of the server or the network: said in the log, tried again later

@@ -23,7 +23,7 @@ from notifications import delivery
 from notifications.models import Kind
 from notifications.notify import notify_once
 from pillars.models import MonthlyReport, WorkPlan
-from pillars.rules import month_is_over, report_deadline_day
+from pillars.rules import ANSWERED, month_is_over, report_deadline_day
 from pillars.selectors.completeness import Completeness, owing_month
 from villages.models import Companion
 
@@ -80,7 +80,7 @@ def send_reminders(now: datetime) -> int:
                 plan.companion.user,
                 f"reminder:{plan.pk}:{month}:{days}",
                 reverse("pillars:plan-month", args=[plan.pk, month]),
-                {"year": year, "month": month, "days": days, "deadline": deadline.isoformat()},
+                {"plan": plan.pk, "year": year, "month": month, "days": days, "deadline": deadline.isoformat()},
             )
             for plan in owing_month(year, month, now)
             if plan.companion.user.is_active
@@ -123,3 +123,11 @@ def send_digests(now: datetime) -> int:
             messages.append((coordinator.user, key, reverse("home"), facts))
     with transaction.atomic():
         return notify_once(Kind.DIGEST, messages, now=now)
+
+
+def is_outdated(notification) -> bool:
+    """A reminder whose report was sent since it was recorded (its e-mail waited for a retry): not sent any more."""
+    if notification.kind != Kind.REPORT_REMINDER or "plan" not in notification.params:
+        return False
+    params = notification.params
+    return MonthlyReport.objects.filter(ANSWERED, plan_id=params["plan"], month=params["month"]).exists()

@@ -112,6 +112,22 @@ def test_a_companion_who_submitted_is_not_reminded(owing, tick, clock):
     assert reminders() == []
 
 
+def test_a_reminder_whose_email_waited_is_not_sent_once_the_report_is_in(owing, tick, clock, smtp):
+    smtp.refusing()
+    tick("2026-04-02 07:00")  # recorded; its e-mail refused, to be tried again a minute later
+    (reminder,) = Notification.objects.filter(kind=Kind.REPORT_REMINDER)
+    assert reminder.email == Notification.Email.WAITING
+    smtp.refusing(False)
+    ActivityFactory(plan=owing.plan, months=(3,), target_quantity=Decimal(1))
+    clock.set("2026-04-02 07:00:30")
+    services.report_submit(plan=owing.plan, month=3, by=owing.companion)
+    counts = tick("2026-04-02 07:05")
+    reminder.refresh_from_db()
+    assert counts["outdated"] == 1 and reminder.email == Notification.Email.NONE
+    assert smtp.to(address(owing.companion)) == []
+    assert reminder.read_at is None  # it stays in the app's list, as it was when recorded
+
+
 def test_a_companion_whose_plan_is_not_approved_is_not_reminded_but_one_under_revision_is(owing, tick):
     services.plan_reopen(plan=owing.plan, by=owing.coordinator, reason="Revisi")  # the approved version in force
     ActivityFactory(plan=owing.other_plan, months=(3,), target_quantity=Decimal(1))
