@@ -4,6 +4,7 @@ marking them read. Everything goes through ``Notification.objects.visible_to``: 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib import messages
@@ -75,7 +76,7 @@ def notification_read_all(request):
 def profile(request):
     """The person's own page: their role, scope and villages (set by an admin), and what they may change: e-mail,
     phone, the language of their messages and which notifications are also e-mailed."""
-    form = ProfileForm(request.POST or None, user=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile is saved."))
@@ -91,4 +92,6 @@ def profile(request):
         "villages": list(companion.villages.order_by("code")) if companion else [],
         "email_on": settings.EMAIL_BACKEND != "django.core.mail.backends.console.EmailBackend",
     }
-    return render(request, "notifications/profile.html", context)
+    # A form with errors is shown again as 422, like every other form of the app.
+    status = HTTPStatus.UNPROCESSABLE_ENTITY if form.is_bound else HTTPStatus.OK
+    return render(request, "notifications/profile.html", context, status=status)
