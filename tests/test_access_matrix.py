@@ -15,9 +15,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from PIL import Image
 
 from jobs.models import Job
+from notifications.models import Kind, Notification
 from pillars import services
 from pillars.models import ActivityComment, Evidence, MonthlyReport, WorkPlan
 from tests.factories import ActivityFactory, PlanFactory, ProgressFactory, region
@@ -48,6 +50,7 @@ class World:
     plan: WorkPlan  # approved, with progress, evidence and a submitted report for January
     users: dict
     job: Job  # the owner's, done, with a file to download
+    notification: Notification  # the owner's, unread, about the draft plan
 
     def kwargs(self, name: str) -> dict:
         draft_activity = self.draft.activities.first()
@@ -98,6 +101,8 @@ class World:
             "jobs:detail": {"pk": self.job.pk},
             "jobs:download": {"pk": self.job.pk},
             "jobs:retry": {"pk": self.job.pk},
+            "notifications:open": {"pk": self.notification.pk},
+            "notifications:read": {"pk": self.notification.pk},
         }
         return by_name.get(name, {})
 
@@ -135,7 +140,14 @@ def world(cast, settings, tmp_path, clock) -> World:
         owner=cast.companion, kind="plan_pdf", title="RKT", status=Job.Status.DONE, result_name="rkt.pdf"
     )
     job.result_file.save("rkt.pdf", ContentFile(b"%PDF-1.4"))
-    return World(draft=cast.plan, plan=approved, users=users, job=job)
+    notification = Notification.objects.create(
+        recipient=cast.companion,
+        kind=Kind.PLAN_RETURNED,
+        link=reverse("pillars:plan-detail", args=[cast.plan.pk]),
+        params={"companion": "pld", "year": 2026, "actor": "koord", "comment": "Tambah target."},
+        created_at=timezone.now(),
+    )
+    return World(draft=cast.plan, plan=approved, users=users, job=job, notification=notification)
 
 
 def outcome(response) -> str | int:
@@ -156,6 +168,7 @@ EXPECTED = {
     "login": ((200, R, R, R, R, R), (200, R, R, R, R, R)),
     "logout": ((405, 405, 405, 405, 405, 405), (L, L, L, L, L, L)),
     "password_change": ((L, 200, 200, 200, 200, 200), (L, 200, 200, 200, 200, 200)),
+    "profile": ((L, 200, 200, 200, 200, 200), (L, 422, 422, 422, 422, 422)),
     "password_change_done": ((L, 200, 200, 200, 200, 200), (L, 405, 405, 405, 405, 405)),
     "set_language": ((R, R, R, R, R, R), (R, R, R, R, R, R)),
     "pillars:plan-list": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
@@ -212,6 +225,12 @@ EXPECTED = {
     "jobs:detail": ((L, 200, 404, 404, 404, 404), (405, 405, 405, 405, 405, 405)),
     "jobs:download": ((L, 200, 404, 404, 404, 404), (405, 405, 405, 405, 405, 405)),
     "jobs:retry": ((405, 405, 405, 405, 405, 405), (L, R, 404, 404, 404, 404)),
+    # A notification is its recipient's alone, like a job. The list and "mark all read" answer everyone with their
+    # own; opening one goes to its page.
+    "notifications:list": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "notifications:open": ((L, R, 404, 404, 404, 404), (405, 405, 405, 405, 405, 405)),
+    "notifications:read": ((405, 405, 405, 405, 405, 405), (L, R, 404, 404, 404, 404)),
+    "notifications:read-all": ((405, 405, 405, 405, 405, 405), (L, R, R, R, R, R)),
 }
 
 # Django admin: everyone but staff is sent to the admin login; its own login page answers everyone, and its
