@@ -253,13 +253,15 @@ def test_the_list_says_so_when_there_is_nothing(cast):
 
 @pytest.mark.parametrize("language, words", [("id", "Agustus 2026"), ("en", "August 2026")])
 def test_the_rows_are_written_in_the_pages_language(cast, language, words):
-    tell(cast.companion, Kind.REPORT_RETURNED, month=8)
+    tell(cast.companion, Kind.REPORT_RETURNED, month=8, at=local(2026, 8, 20, 9, 5))
     tell(cast.companion, Kind.REPORT_REMINDER, month=8, days=0, deadline="2026-09-05")
     client = cast.client_for(cast.companion)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     html = client.get(LIST).content.decode()
     assert f'<html lang="{language}">' in html
     assert html.count(words) >= 2
+    assert f"20 {words} 09:05" in html  # when it came, in the local time
+    assert 'datetime="2026-08-20T09:05:00+07:00"' in html
     other = {"id": "August", "en": "Agustus"}[language]
     assert other not in html
 
