@@ -93,5 +93,6 @@ def profile(request):
         "villages": list(companion.villages.order_by("code")) if companion else [],
         "email_on": settings.EMAIL_BACKEND != "django.core.mail.backends.console.EmailBackend",
     }
+    # A form with errors is shown again as 422, like every other form of the app.
     status = HTTPStatus.UNPROCESSABLE_ENTITY if form.is_bound else HTTPStatus.OK
     return render(request, "notifications/profile.html", context, status=status)

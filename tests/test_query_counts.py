@@ -16,6 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from notifications.models import Kind, Notification
 from pillars.models import MonthlyProgress, MonthlyReport, Pillar, WorkPlan
 from tests.clock import local
 from tests.factories import (
@@ -65,11 +66,13 @@ PAGES = [
     Page("reports:plan-xlsx", "companion", ("plan",)),
     Page("reports:recap-xlsx", "coordinator", (YEAR,)),
     Page("admin:villages_region_changelist", "admin", query="q=Desa"),
+    Page("notifications:list", "companion"),
 ]
 
 
 def grow(cast, size: int, start: int) -> None:
-    """``size`` more companions in 34.03 with approved plans, and ``size`` more activities in the cast's plan."""
+    """``size`` more companions in 34.03 with approved plans, ``size`` more activities in the cast's plan, and
+    ``size`` more notifications for its companion."""
     pillars = list(Pillar.objects.order_by("order"))
     now = local(YEAR, 2, 3, 9)
     for n in range(start, start + size):
@@ -82,6 +85,13 @@ def grow(cast, size: int, start: int) -> None:
         MonthlyReport.objects.create(plan=plan, month=1, status=MonthlyReport.Status.SUBMITTED, submitted_at=now)
         mine = ActivityFactory(plan=cast.plan, pillar=pillars[n % len(pillars)], title=f"Mine {n}", months=(1, 2))
         ProgressFactory(activity=mine, month=1, quantity=Decimal("2"), description=f"Done {n}")
+        Notification.objects.create(
+            recipient=cast.companion,
+            kind=Kind.REPORT_RETURNED if n % 2 else Kind.COMMENT_REPLY,
+            link=cast.plan.get_absolute_url(),
+            params={"companion": "pld", "year": YEAR, "month": 1, "actor": "koord", "activity": f"Mine {n}"},
+            created_at=now,
+        )
 
 
 def count(client, url: str) -> int:
