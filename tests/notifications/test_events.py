@@ -288,7 +288,7 @@ def probe_kind(settings, tmp_path):
     runner.KINDS.pop("probe", None)
 
 
-@pytest.mark.parametrize(("fail", "subject"), [(False, "[RKT] Ready: Rekap 2026"), (True, "[RKT] Failed: Rekap 2026")])
+@pytest.mark.parametrize(("fail", "subject"), [(False, "[RKT] Siap: Rekap 2026"), (True, "[RKT] Gagal: Rekap 2026")])
 def test_a_finished_job_tells_its_owner_only(people, act, smtp, probe_kind, fail, subject):
     choose(people.coordinator, job_finished=True)  # by default a job's end is in the app only
     with translation.override("en"):

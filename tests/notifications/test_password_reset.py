@@ -74,7 +74,7 @@ def test_the_link_goes_to_that_address_only_and_sets_a_password_that_logs_in(per
     assert asked.status_code == 302 and asked.headers["Location"] == reverse("password_reset_done")
     [message] = smtp.messages
     assert message.recipients == [ADDRESS]
-    assert message.subject == "[RKT] Reset your password"
+    assert message.subject == "[RKT] Atur ulang kata sandi"
     link = link_in(message)
     assert link in message.html
     assert "pld" in message.text  # the username, for a person with several accounts

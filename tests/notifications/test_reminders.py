@@ -231,7 +231,7 @@ def test_a_coordinator_gets_one_digest_a_day_from_the_digest_hour(waiting, tick,
     (sent,) = smtp.to(address(waiting.coordinator))
     assert sent.recipients == [address(waiting.coordinator)]
     assert smtp.to(address(waiting.outsider)) == []
-    for line in ("1 plan waits", "1 monthly report waits", "4 monthly reports are past their deadline"):
+    for line in ("1 rencana menunggu", "1 laporan bulanan menunggu", "4 laporan bulanan melewati batas waktu"):
         assert line in sent.text and line in sent.html
     assert_links_to(sent, reverse("home"))
     tick("2026-06-16 07:30")
