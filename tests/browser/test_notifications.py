@@ -89,3 +89,23 @@ def test_the_bell_shows_the_count_in_the_top_bar_and_leads_to_the_list(told, vis
     assert page.locator("nav a.nav-bell .badge").count() == 0
     assert page.locator(".notification-unread").count() == 0
     companion.look("list-read")
+
+
+def test_a_companion_chooses_on_the_profile_what_is_emailed(people, visit):
+    companion = visit("pld")
+    companion.go(reverse("profile"))
+    page = companion.page
+    assert "Kepek" in page.locator("main").inner_text()  # the assigned villages, as the admin set them
+    companion.look("profile")
+    small = page.evaluate(TOO_SMALL, MIN_TARGET)
+    assert not small, f"the profile ({companion.size}): targets under {MIN_TARGET} px: {small}"
+    page.fill("input[name=email]", "rina@example.org")
+    page.locator(f"input[name=kind_{Kind.JOB_FINISHED}][value=email]").check()
+    page.locator(f"input[name=kind_{Kind.REPORT_REMINDER}][value=app]").check()
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    assert page.locator(".alert-success").is_visible()
+    assert page.locator(f"input[name=kind_{Kind.JOB_FINISHED}][value=email]").is_checked()
+    assert page.locator(f"input[name=kind_{Kind.REPORT_REMINDER}][value=app]").is_checked()
+    assert page.locator("input[name=email]").input_value() == "rina@example.org"
+    companion.look("profile-saved")
