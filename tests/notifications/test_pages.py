@@ -208,6 +208,16 @@ def test_the_bell_shows_the_unread_count_and_says_it_in_words(cast):
     assert 'aria-hidden="true"' in shown  # the icon: the label says it
 
 
+def test_the_bell_says_99_plus_past_99_and_the_label_the_number(cast):
+    Notification.objects.bulk_create(
+        Notification(recipient=cast.companion, kind=Kind.PLAN_APPROVED, link="/", created_at=timezone.now())
+        for _ in range(100)
+    )
+    shown = bell(cast.client_for(cast.companion).get(reverse("home")).content.decode())
+    assert '<span class="badge rounded-pill text-bg-warning ms-1">99+</span>' in shown
+    assert 'aria-label="Notifications, 100 unread"' in shown
+
+
 def test_the_bell_shows_no_count_when_everything_is_read(cast):
     Notification.objects.filter(pk=tell(cast.companion).pk).update(read_at=timezone.now())
     shown = bell(cast.client_for(cast.companion).get(reverse("home")).content.decode())
