@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 
 from notifications.messages import message
 from notifications.models import Notification, preferences_of
+from pillars.models import WorkPlan
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +75,10 @@ def send_waiting(ids: list[int] | None = None, now=None) -> dict[str, int]:
     mail = None
     try:
         for pk in list(candidates.values_list("pk", flat=True)[:500]):
+            # Stamped with the moment of its own claim, not of the round's start: a long round's later rows must not
+            # look abandoned (SENDING_STALE) to the next round while this one still sends them.
             claimed = Notification.objects.filter(due(now), pk=pk).update(
-                email=Notification.Email.SENDING, email_attempts=F("email_attempts") + 1, email_after=now
+                email=Notification.Email.SENDING, email_attempts=F("email_attempts") + 1, email_after=timezone.now()
             )
             if not claimed:
                 continue  # another sender has it
@@ -93,15 +96,14 @@ def send_waiting(ids: list[int] | None = None, now=None) -> dict[str, int]:
 
 
 def _send_one(notification: Notification, mail, now) -> str:
-    from notifications.schedule import is_outdated
-
-    if is_outdated(notification):  # the report was sent while its reminder waited: it would only mislead
-        Notification.objects.filter(pk=notification.pk).update(email=Notification.Email.NONE, email_after=None)
-        return "outdated"
     try:
+        if not still_meant(notification):  # what it tells is over, or no longer the person's to know
+            Notification.objects.filter(pk=notification.pk).update(email=Notification.Email.NONE, email_after=None)
+            return "outdated"
         sent = build(notification, connection=mail).send()
     except Exception as error:  # any failure of the server or the network: said in the log, tried again later
-        return _failed(notification, error, now)
+        # Retried counting from this failure, not from the round's start (a long round's late rows).
+        return _failed(notification, error, max(now, timezone.now()))
     if not sent:  # the person removed their address since: nothing went out, and the row must not say it did
         Notification.objects.filter(pk=notification.pk).update(email=Notification.Email.NONE, email_after=None)
         return "no_address"
@@ -135,6 +137,20 @@ def _failed(notification: Notification, error: Exception, now) -> str:
         email=Notification.Email.WAITING, email_after=now + timedelta(minutes=wait), email_error=text
     )
     return "retry"
+
+
+def still_meant(notification: Notification) -> bool:
+    """Whether the e-mail should still go out when it is sent (after a retry, hours later perhaps): the person is
+    still active, still sees the plan it is about, and, for a reminder, the report is still not sent."""
+    from notifications.schedule import is_outdated
+
+    recipient = notification.recipient
+    if not recipient.is_active:
+        return False
+    plan = notification.params.get("plan")
+    if plan is not None and not WorkPlan.objects.visible_to(recipient).filter(pk=plan).exists():
+        return False
+    return not is_outdated(notification)
 
 
 def absolute(link: str) -> str:

@@ -213,6 +213,11 @@ WRITERS = {
 }
 
 
+def out_of_sight() -> Message:
+    """A notification about a plan the reader no longer sees: that there was one, not what it said."""
+    return Message(_("About a plan you no longer see"))
+
+
 def message(notification: Notification) -> Message:
     """The notification in words, in the active language."""
     writer = WRITERS.get(notification.kind)

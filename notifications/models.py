@@ -114,6 +114,22 @@ class Notification(models.Model):
         return self.read_at is None
 
 
+class Round(models.Model):
+    """A scheduled round done: the reminders of one month and day, the digests of one date, one day's pruning. A
+    round is claimed by inserting its row in the transaction that does it, so two schedulers at once do it once and
+    a round that fails is done again by the next tick."""
+
+    key = models.CharField(_("key"), max_length=60, unique=True)
+    done_at = models.DateTimeField(_("done"))
+
+    class Meta:
+        verbose_name = _("scheduled round")
+        verbose_name_plural = _("scheduled rounds")
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class Preferences(models.Model):
     """How one person wants to be told: the language of their messages, and e-mail or not, per kind."""
 

@@ -21,9 +21,13 @@ from django.utils import timezone
 
 from notifications.models import Kind, Notification, Preferences
 from pillars.models import ActivityComment, MonthlyReport, WorkflowEvent, WorkPlan
+from villages.batches import chunks
 from villages.models import Companion, Region
 
 User = get_user_model()
+
+# Scheduled messages read and written per slice of this many.
+BATCH = 500
 
 
 def _name(user) -> str:
@@ -66,43 +70,48 @@ def notify(recipients: Iterable, kind: str, *, link: str, params: dict, actor=No
 @transaction.atomic
 def notify_once(kind: str, messages: list[tuple], *, now=None) -> int:
     """Record scheduled messages, each ``(recipient, key, link, params)``, unless one with its key was recorded for
-    its person before (a constraint, so two schedulers at once cannot both record it); returns how many are new.
-    E-mails go out for the new ones, once (:func:`notifications.delivery.send_waiting` claims each)."""
-    if not messages:
-        return 0
+    its person before (a constraint: recorded once whatever runs it); returns how many are new. E-mails go out for
+    the new ones, once (:func:`notifications.delivery.send_waiting` claims each). Read and written in slices, so a
+    country's reminders stay within SQLite's bound of query parameters. Called inside a claimed round
+    (:mod:`notifications.schedule`), so no other round records the same keys meanwhile."""
     now = now or timezone.now()
-    people = [user for user, *_rest in messages]
-    # Two rounds at once take turns on their recipients: the second counts after the first committed, so it sees the
-    # first's rows (which the constraint keeps it from recording again) and does not count them as new too.
-    list(User.objects.select_for_update().filter(pk__in=[user.pk for user in people]).order_by("pk").values("pk"))
-    preferences = {p.user_id: p for p in Preferences.objects.filter(user__in=people)}
-    keys = [key for _user, key, *_rest in messages]
-    before = Notification.objects.filter(kind=kind, key__in=keys).count()
-    Notification.objects.bulk_create(
-        [
-            Notification(
-                recipient=user,
-                kind=kind,
-                link=link,
-                params=params,
-                key=key,
-                created_at=now,
-                email=Notification.Email.WAITING if _wants_email(user, kind, preferences) else Notification.Email.NONE,
-            )
-            for user, key, link, params in messages
-        ],
-        ignore_conflicts=True,
-    )
-    waiting = Notification.objects.filter(kind=kind, key__in=keys, email=Notification.Email.WAITING)
-    _send_after_commit(list(waiting.values_list("pk", flat=True)))
-    return Notification.objects.filter(kind=kind, key__in=keys).count() - before
+    new = 0
+    for chunk in chunks(messages, BATCH):
+        people = [user for user, *_rest in chunk]
+        keys = [key for _user, key, *_rest in chunk]
+        recorded = set(Notification.objects.filter(kind=kind, key__in=keys).values_list("recipient_id", "key"))
+        fresh = [message for message in chunk if (message[0].pk, message[1]) not in recorded]
+        preferences = {p.user_id: p for p in Preferences.objects.filter(user__in=people)}
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=user,
+                    kind=kind,
+                    link=link,
+                    params=params,
+                    key=key,
+                    created_at=now,
+                    email=Notification.Email.WAITING
+                    if _wants_email(user, kind, preferences)
+                    else Notification.Email.NONE,
+                )
+                for user, key, link, params in fresh
+            ],
+            ignore_conflicts=True,
+        )
+        waiting = Notification.objects.filter(kind=kind, key__in=keys, email=Notification.Email.WAITING)
+        _send_after_commit(list(waiting.values_list("pk", flat=True)))
+        new += len(fresh)
+    return new
 
 
 def _send_after_commit(ids: list[int]) -> None:
     if ids:
         from notifications import delivery
 
-        transaction.on_commit(lambda: delivery.dispatch(ids))
+        # robust: the transition has committed; a failure to hand the e-mails on is logged, never the request's 500
+        # (the tick sends what still waits).
+        transaction.on_commit(lambda: delivery.dispatch(ids), robust=True)
 
 
 # --- Who is told of what ---------------------------------------------------------------------------------------
@@ -122,7 +131,15 @@ def reviewers_of(plan: WorkPlan) -> list:
 
 
 def _plan_facts(plan: WorkPlan, by, comment: str = "") -> dict:
-    return {"companion": plan.companion.display_name, "year": plan.year, "actor": _name(by), "comment": comment}
+    """The facts of a message about ``plan``; ``plan`` is how the list and the sender check it is still the
+    reader's to see."""
+    return {
+        "plan": plan.pk,
+        "companion": plan.companion.display_name,
+        "year": plan.year,
+        "actor": _name(by),
+        "comment": comment,
+    }
 
 
 PLAN_KINDS = {

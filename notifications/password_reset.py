@@ -24,6 +24,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -71,6 +72,23 @@ def record(email: str, client: str | None, now: datetime | None = None) -> None:
     PasswordResetRequest.objects.create(address=address_key(email), client=client or "", created_at=now)
 
 
+@transaction.atomic
+def count_in(email: str, client: str | None) -> int:
+    """Check the limits and count the request in one step, so requests sent at once are counted in turn and cannot
+    all pass the same check: returns the minutes to wait (the request refused, not counted), or 0 (counted).
+
+    PostgreSQL takes a lock for the address, then the client, for the transaction; SQLite's transactions take its
+    write lock as they begin (IMMEDIATE), which puts every request in turn anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for name in sorted({address_key(email), f"client:{client or ''}"}):
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
+    minutes = wait_minutes(email, client)
+    if not minutes:
+        record(email, client)
+    return minutes
+
+
 def send_later(message: EmailMultiAlternatives, user_pk: int) -> None:
     """Send outside the request (a thread of the app process), or at once when the jobs run eagerly (tests)."""
     if settings.RKT_JOBS == "eager":
@@ -104,14 +122,10 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         cleaned = super().clean()
         email = cleaned.get("email")
         if email:
-            minutes = wait_minutes(email, self.client)
+            minutes = count_in(email, self.client)
             if minutes:
                 raise ValidationError(self.error_messages["throttled"], code="throttled", params={"minutes": minutes})
         return cleaned
-
-    def save(self, **kwargs) -> None:
-        record(self.cleaned_data["email"], self.client)
-        super().save(**kwargs)
 
     def send_mail(
         self,

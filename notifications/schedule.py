@@ -15,12 +15,12 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications import delivery
-from notifications.models import Kind
+from notifications.models import Kind, Notification, Round
 from notifications.notify import notify_once
 from pillars.models import MonthlyReport, WorkPlan
 from pillars.rules import ANSWERED, month_is_over, report_deadline_day
@@ -31,29 +31,61 @@ logger = logging.getLogger(__name__)
 
 
 def tick(now: datetime | None = None) -> dict[str, int]:
-    """One round: e-mails due again, then the reminders and digests whose time has come today."""
+    """One round: e-mails due again, then the reminders and digests whose time has come today, and once a day the
+    notifications past RKT_NOTIFICATION_DAYS removed."""
     now = now or timezone.now()
     counts = delivery.send_waiting(now=now)
     counts["reminders"] = send_reminders(now)
     counts["digests"] = send_digests(now)
+    counts["removed"] = prune(now)
     return counts
+
+
+def claim(key: str) -> bool:
+    """Claim the round ``key`` inside the caller's transaction: False when it was done (or is being done: the insert
+    waits for the other transaction, then finds its row). Rolled back with the round if the round fails."""
+    try:
+        with transaction.atomic():
+            Round.objects.create(key=key, done_at=timezone.now())
+    except IntegrityError:
+        return False
+    return True
+
+
+# One round at a time in this process: a round that outlasts the minute is not joined by the next.
+_running = threading.Lock()
 
 
 def tick_if_due() -> None:
     """Without workers there is no beat: a request starts a round in a thread of the app, at most once a minute
-    (across app servers when the cache is shared)."""
+    (across app servers when the cache is shared), never while this process's last round still runs."""
     if settings.RKT_JOBS == "celery" or not cache.add("rkt-notifications-tick", True, timeout=60):
         return
 
     def run() -> None:
+        if not _running.acquire(blocking=False):
+            return
         try:
             tick()
         except Exception:  # a round that failed is tried again a minute later
             logger.exception("The notifications' round failed")
         finally:
+            _running.release()
             connection.close()
 
     threading.Thread(target=run, name="notifications-tick", daemon=True).start()
+
+
+def prune(now: datetime) -> int:
+    """Once a day, the notifications older than RKT_NOTIFICATION_DAYS go (read or not): the list and the bell stay
+    the size of a year's work."""
+    with transaction.atomic():
+        if not claim(f"prune:{timezone.localdate(now).isoformat()}"):
+            return 0
+        old = Notification.objects.filter(created_at__lt=now - timedelta(days=settings.RKT_NOTIFICATION_DAYS))
+        removed, _by_model = old.delete()
+        Round.objects.filter(done_at__lt=now - timedelta(days=settings.RKT_NOTIFICATION_DAYS)).delete()
+    return removed
 
 
 def reminders_due(today: date) -> list[tuple[int, int, int, date]]:
@@ -75,19 +107,25 @@ def send_reminders(now: datetime) -> int:
         return 0
     sent = 0
     for year, month, days, deadline in reminders_due(local.date()):
-        messages = [
-            (
-                plan.companion.user,
-                f"reminder:{plan.pk}:{month}:{days}",
-                reverse("pillars:plan-month", args=[plan.pk, month]),
-                {"plan": plan.pk, "year": year, "month": month, "days": days, "deadline": deadline.isoformat()},
-            )
-            for plan in owing_month(year, month, now)
-            if plan.companion.user.is_active
-        ]
         with transaction.atomic():
-            sent += notify_once(Kind.REPORT_REMINDER, messages, now=now)
+            if claim(f"reminders:{year}-{month:02d}:{days}"):
+                sent += notify_once(Kind.REPORT_REMINDER, messages(year, month, days, deadline, now), now=now)
     return sent
+
+
+def messages(year: int, month: int, days: int, deadline: date, now: datetime) -> list[tuple]:
+    """The reminders of ``month``, ``days`` before its deadline day: one per companion whose report is due and not
+    sent."""
+    return [
+        (
+            plan.companion.user,
+            f"reminder:{plan.pk}:{month}:{days}",
+            reverse("pillars:plan-month", args=[plan.pk, month]),
+            {"plan": plan.pk, "year": year, "month": month, "days": days, "deadline": deadline.isoformat()},
+        )
+        for plan in owing_month(year, month, now)
+        if plan.companion.user.is_active
+    ]
 
 
 def digest_facts(user, today: date, now: datetime) -> dict:
@@ -110,19 +148,20 @@ def send_digests(now: datetime) -> int:
         return 0
     today = local.date()
     key = f"digest:{today.isoformat()}"
-    coordinators = (
-        Companion.objects.filter(role__in=Companion.COORDINATOR_ROLES, user__is_active=True)
-        .active_in(today.year)
-        .exclude(user__notifications__key=key)
-        .select_related("user")
-    )
-    messages = []
-    for coordinator in coordinators:
-        facts = digest_facts(coordinator.user, today, now)
-        if facts["plans"] or facts["reports"] or facts["late"]:
-            messages.append((coordinator.user, key, reverse("home"), facts))
     with transaction.atomic():
-        return notify_once(Kind.DIGEST, messages, now=now)
+        if not claim(f"digests:{today.isoformat()}"):
+            return 0  # done today (with nothing to say to some: they are not asked again every minute)
+        coordinators = (
+            Companion.objects.filter(role__in=Companion.COORDINATOR_ROLES, user__is_active=True)
+            .active_in(today.year)
+            .select_related("user")
+        )
+        digests = []
+        for coordinator in coordinators:
+            facts = digest_facts(coordinator.user, today, now)
+            if facts["plans"] or facts["reports"] or facts["late"]:
+                digests.append((coordinator.user, key, reverse("home"), facts))
+        return notify_once(Kind.DIGEST, digests, now=now)
 
 
 def is_outdated(notification) -> bool:

@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notifications.forms import ProfileForm
-from notifications.messages import Message, message
+from notifications.messages import Message, message, out_of_sight
 from notifications.models import Notification
+from pillars.models import WorkPlan
 from villages.scope import viewer_for
 
 
@@ -39,7 +40,13 @@ def notification_list(request):
         "pk", "kind", "params", "created_at", "read_at", "link"
     )
     page = Paginator(notifications, settings.RKT_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [Row(n, message(n)) for n in page.object_list]
+    shown = list(page.object_list)
+    # What the person was told of a plan stays theirs only while they see the plan (a coordinator moved to another
+    # area keeps the line, not the names and comments of the old one).
+    plans = {n.params["plan"] for n in shown if "plan" in n.params}
+    seen = set(WorkPlan.objects.visible_to(request.user).filter(pk__in=plans).values_list("pk", flat=True))
+    hidden = {n.pk for n in shown if "plan" in n.params and n.params["plan"] not in seen}
+    rows = [Row(n, out_of_sight() if n.pk in hidden else message(n)) for n in shown]
     return render(request, "notifications/list.html", {"page": page, "rows": rows})
 
 

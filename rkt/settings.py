@@ -452,6 +452,11 @@ if _email_url:
         _email = dj_email_url.parse(_email_url)
     except Exception as exc:  # an unknown scheme or a malformed URL
         raise ImproperlyConfigured(f"DJANGO_EMAIL_URL is not a valid e-mail URL: {exc}") from None
+    if "EMAIL_BACKEND" not in _email:
+        raise ImproperlyConfigured(
+            f"DJANGO_EMAIL_URL is not a valid e-mail URL: unknown scheme {_email_url.split(':', 1)[0]!r} "
+            "(smtp, smtps, console or dummy)."
+        )
     EMAIL_BACKEND = _email["EMAIL_BACKEND"]
     EMAIL_HOST, EMAIL_PORT = _email["EMAIL_HOST"] or "localhost", _email["EMAIL_PORT"] or 25
     EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_USER"] or "", _email["EMAIL_HOST_PASSWORD"] or ""
@@ -488,7 +493,17 @@ def _days_before(values: list[str]) -> list[int]:
     return sorted({int(value) for value in values}, reverse=True)
 
 
-RKT_REMINDER_DAYS_BEFORE = _days_before(env_list("RKT_REMINDER_DAYS_BEFORE", ["3"]))
+# Unset: 3, or fewer when the deadline day comes sooner; empty: only on the deadline day.
+_default_days_before = [str(min(3, RKT_REPORT_DEADLINE_DAY - 1))] if RKT_REPORT_DEADLINE_DAY > 1 else []
+RKT_REMINDER_DAYS_BEFORE = _days_before(env_list("RKT_REMINDER_DAYS_BEFORE", _default_days_before))
+if RKT_REMINDER_DAYS_BEFORE and RKT_REMINDER_DAYS_BEFORE[0] >= RKT_REPORT_DEADLINE_DAY:
+    # The month must be over before its report is owed: such a reminder would fall inside it, and never go out.
+    raise ImproperlyConfigured(
+        f"RKT_REMINDER_DAYS_BEFORE ({RKT_REMINDER_DAYS_BEFORE[0]}) must be less than RKT_REPORT_DEADLINE_DAY "
+        f"({RKT_REPORT_DEADLINE_DAY}): a reminder that many days before the deadline day falls before the month ends."
+    )
+# A notification is kept this many days, read or not, then removed by the day's round.
+RKT_NOTIFICATION_DAYS = env_int("RKT_NOTIFICATION_DAYS", 365, minimum=7, maximum=3650)
 RKT_REMINDER_HOUR = env_int("RKT_REMINDER_HOUR", 7, minimum=0, maximum=23)
 RKT_DIGEST_HOUR = env_int("RKT_DIGEST_HOUR", 7, minimum=0, maximum=23)
 # Password reset: a link is valid this long; at most RKT_PASSWORD_RESET_LIMIT requests per address per hour, and

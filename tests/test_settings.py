@@ -183,3 +183,53 @@ def test_a_pool_that_cannot_work_is_refused(env, message):
 def test_a_postgresql_server_that_never_answers_is_given_up_after_5_seconds():
     assert database(DATABASE_URL=POSTGRES)["OPTIONS"]["connect_timeout"] == 5
     assert database(DATABASE_URL=f"{POSTGRES}?connect_timeout=12")["OPTIONS"]["connect_timeout"] == 12
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "[3]"),
+        ({"RKT_REPORT_DEADLINE_DAY": "2"}, "[1]"),  # the default follows a deadline that comes sooner
+        ({"RKT_REPORT_DEADLINE_DAY": "1"}, "[]"),  # only on the deadline day
+        ({"RKT_REMINDER_DAYS_BEFORE": "1,4,1"}, "[4, 1]"),
+        ({"RKT_REMINDER_DAYS_BEFORE": ""}, "[]"),
+    ],
+)
+def test_the_reminder_days_before_the_deadline(env, expected):
+    assert setting_values("RKT_REMINDER_DAYS_BEFORE", **env) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"RKT_REMINDER_DAYS_BEFORE": "three"}, "must list days from 1 to 27"),
+        ({"RKT_REMINDER_DAYS_BEFORE": "0"}, "must list days from 1 to 27"),
+        # 5 days before the 5th is the last day of the month itself: the report is not owed yet, it could never go out
+        ({"RKT_REMINDER_DAYS_BEFORE": "5"}, "must be less than RKT_REPORT_DEADLINE_DAY"),
+        ({"RKT_REPORT_DEADLINE_DAY": "10", "RKT_REMINDER_DAYS_BEFORE": "12,2"}, "must be less than"),
+        ({"DJANGO_EMAIL_URL": "ftp://mail.example.org"}, "DJANGO_EMAIL_URL is not a valid e-mail URL"),
+    ],
+)
+def test_a_reminder_or_email_setting_that_cannot_work_is_a_clear_error(env, message):
+    result = load_settings(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_an_email_url_names_the_smtp_server():
+    values = setting_values(
+        "EMAIL_BACKEND",
+        "EMAIL_HOST",
+        "EMAIL_PORT",
+        "EMAIL_HOST_USER",
+        "EMAIL_USE_TLS",
+        DJANGO_EMAIL_URL="smtp://rkt%40example.go.id:secret@smtp.example.go.id:587/?tls=True",
+    )
+    assert values == [
+        repr("django.core.mail.backends.smtp.EmailBackend"),
+        repr("smtp.example.go.id"),
+        "587",
+        repr("rkt@example.go.id"),
+        "True",
+    ]
+    assert setting_values("EMAIL_BACKEND") == [repr("django.core.mail.backends.console.EmailBackend")]
