@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from notifications.models import Kind, Notification
 from tests.browser.helpers import SCREENSHOTS
@@ -17,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def told(people):
+def told(people, clock):
     """Three unread notifications of the companion and one read, of the kinds a companion gets."""
     user = people["companion"].user
     facts = {"companion": "Rina Lestari", "year": people["year"], "actor": "Sri Wahyuni"}
@@ -27,7 +26,7 @@ def told(people):
         (Kind.COMMENT_REPLY, {"activity": "Pelatihan kader posyandu", "text": "Sudah saya perbaiki."}),
         (Kind.PLAN_APPROVED, {"comment": ""}),
     ]
-    now = timezone.now()
+    now = clock.now
     for n, (kind, extra) in enumerate(rows):
         Notification.objects.create(
             recipient=user,

@@ -19,12 +19,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from notifications.models import Kind, Notification, Round
 from pillars.models import WorkPlan
 from tests.clock import local
 from tests.factories import ActivityFactory
+
+# When the notifications of these tests were made: a moment of their own, not the machine's day.
+TOLD_AT = local(2026, 6, 15, 10)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +37,7 @@ READ_ALL = reverse("notifications:read-all")
 def tell(user, kind: str = Kind.PLAN_RETURNED, *, link: str = "/plans/1/", at=None, **params) -> Notification:
     """A notification for ``user`` as :func:`notifications.notify.notify` records it."""
     facts = {"companion": "Rina", "year": 2026, "actor": "Sri", "comment": "", **params}
-    return Notification.objects.create(
-        recipient=user, kind=kind, link=link, params=facts, created_at=at or timezone.now()
-    )
+    return Notification.objects.create(recipient=user, kind=kind, link=link, params=facts, created_at=at or TOLD_AT)
 
 
 def some_of_each(user, count: int) -> None:
@@ -61,7 +61,7 @@ def some_of_each(user, count: int) -> None:
                 "month": 1 + n % 12,
                 **facts.get(kinds[n % len(kinds)], {}),
             },
-            created_at=timezone.now() - timedelta(minutes=n),
+            created_at=TOLD_AT - timedelta(minutes=n),
         )
         for n in range(count)
     )
@@ -198,7 +198,7 @@ def bell(html: str) -> str:
 def test_the_bell_shows_the_unread_count_and_says_it_in_words(cast):
     for _ in range(3):
         tell(cast.companion)
-    Notification.objects.filter(pk=tell(cast.companion).pk).update(read_at=timezone.now())
+    Notification.objects.filter(pk=tell(cast.companion).pk).update(read_at=TOLD_AT)
     tell(cast.other_companion)
     html = cast.client_for(cast.companion).get(reverse("home")).content.decode()
     shown = bell(html)
@@ -210,7 +210,7 @@ def test_the_bell_shows_the_unread_count_and_says_it_in_words(cast):
 
 def test_the_bell_says_99_plus_past_99_and_the_label_the_number(cast):
     Notification.objects.bulk_create(
-        Notification(recipient=cast.companion, kind=Kind.PLAN_APPROVED, link="/", created_at=timezone.now())
+        Notification(recipient=cast.companion, kind=Kind.PLAN_APPROVED, link="/", created_at=TOLD_AT)
         for _ in range(100)
     )
     shown = bell(cast.client_for(cast.companion).get(reverse("home")).content.decode())
@@ -219,7 +219,7 @@ def test_the_bell_says_99_plus_past_99_and_the_label_the_number(cast):
 
 
 def test_the_bell_shows_no_count_when_everything_is_read(cast):
-    Notification.objects.filter(pk=tell(cast.companion).pk).update(read_at=timezone.now())
+    Notification.objects.filter(pk=tell(cast.companion).pk).update(read_at=TOLD_AT)
     shown = bell(cast.client_for(cast.companion).get(reverse("home")).content.decode())
     assert 'aria-label="Notifications"' in shown
     assert "badge" not in shown
