@@ -41,6 +41,23 @@ def _wants_email(user, kind: str, preferences: dict[int, Preferences]) -> bool:
     return bool(user.email) and user.is_active and chosen.wants_email(kind)
 
 
+def _row(
+    user, kind: str, link: str, params: dict, now, preferences: dict, *, actor=None, key: str = ""
+) -> Notification:
+    """One notification, waiting for its e-mail if the person has an address and chose e-mail for ``kind``."""
+    wanted = _wants_email(user, kind, preferences)
+    return Notification(
+        recipient=user,
+        kind=kind,
+        actor=actor,
+        link=link,
+        params=params,
+        key=key,
+        created_at=now,
+        email=Notification.Email.WAITING if wanted else Notification.Email.NONE,
+    )
+
+
 def notify(recipients: Iterable, kind: str, *, link: str, params: dict, actor=None) -> list[Notification]:
     """Record a notification of ``kind`` for each of ``recipients`` (users; the actor and inactive people left out),
     and send the e-mails of those who chose them once the transaction commits."""
@@ -52,16 +69,7 @@ def notify(recipients: Iterable, kind: str, *, link: str, params: dict, actor=No
     preferences = {p.user_id: p for p in Preferences.objects.filter(user__in=list(people))}
     now = timezone.now()
     rows = Notification.objects.bulk_create(
-        Notification(
-            recipient=user,
-            kind=kind,
-            actor=actor,
-            link=link,
-            params=params,
-            created_at=now,
-            email=Notification.Email.WAITING if _wants_email(user, kind, preferences) else Notification.Email.NONE,
-        )
-        for user in people.values()
+        _row(user, kind, link, params, now, preferences, actor=actor) for user in people.values()
     )
     _send_after_commit([row.pk for row in rows if row.email == Notification.Email.WAITING])
     return rows
@@ -83,20 +91,7 @@ def notify_once(kind: str, messages: list[tuple], *, now=None) -> int:
         fresh = [message for message in chunk if (message[0].pk, message[1]) not in recorded]
         preferences = {p.user_id: p for p in Preferences.objects.filter(user__in=people)}
         Notification.objects.bulk_create(
-            [
-                Notification(
-                    recipient=user,
-                    kind=kind,
-                    link=link,
-                    params=params,
-                    key=key,
-                    created_at=now,
-                    email=Notification.Email.WAITING
-                    if _wants_email(user, kind, preferences)
-                    else Notification.Email.NONE,
-                )
-                for user, key, link, params in fresh
-            ],
+            [_row(user, kind, link, params, now, preferences, key=key) for user, key, link, params in fresh],
             ignore_conflicts=True,
         )
         waiting = Notification.objects.filter(kind=kind, key__in=keys, email=Notification.Email.WAITING)
