@@ -637,6 +637,29 @@ class Evidence(models.Model):
         return (taken.year, taken.month) != (year, month)
 
 
+class OfflineSave(models.Model):
+    """A save a phone queued offline and sent later, by the key it sent with it (the ``Idempotency-Key`` header):
+    a resend of the same key, its first answer lost on the way, is answered with the entry already saved instead
+    of being saved twice. Keys are the sender's own; the day's round forgets them after RKT_OFFLINE_KEY_DAYS."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.UUIDField(_("key"))
+    progress = models.ForeignKey(
+        MonthlyProgress, verbose_name=_("progress"), on_delete=models.CASCADE, related_name="offline_saves"
+    )
+    created_at = models.DateTimeField(_("saved"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("offline save")
+        verbose_name_plural = _("offline saves")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="offline_save_one_per_user_key")]
+
+    def __str__(self) -> str:
+        return str(self.key)
+
+
 class MonthlyReport(models.Model):
     """A companion's report for one month of an approved plan."""
 

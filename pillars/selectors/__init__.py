@@ -27,6 +27,7 @@ from pillars.selectors.months import (
     month_row,
     month_rows,
     next_month_activities,
+    offline_saved,
 )
 from pillars.selectors.plans import (
     PillarSection,
@@ -71,6 +72,7 @@ __all__ = [
     "month_row",
     "month_rows",
     "next_month_activities",
+    "offline_saved",
     "plan_cells",
     "plan_changes",
     "plan_history_rows",

@@ -1,15 +1,16 @@
 """What a month's page, its report and the monthly documents read: each activity of the month with its entry and
-figures, in the plan's order, and the activities a sent report recorded.
+figures, in the plan's order, the activities a sent report recorded, and the entry a phone's offline save stored.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
 from pillars import figures
-from pillars.models import Activity, Evidence, MonthlyProgress, MonthlyReport, Pillar, WorkPlan
+from pillars.models import Activity, Evidence, MonthlyProgress, MonthlyReport, OfflineSave, Pillar, WorkPlan
 from villages.models import Region
 
 
@@ -163,6 +164,13 @@ def month_row(plan: WorkPlan, month: int, activity_pk: int) -> ActivityMonth:
     if page.all:
         return page.all[0]
     return _rows([plan.activities.select_related("pillar", "village").get(pk=activity_pk)], month, plan.year)[0]
+
+
+def offline_saved(user, key: uuid.UUID) -> MonthlyProgress | None:
+    """The entry ``user``'s save sent with ``key`` stored (:class:`~pillars.models.OfflineSave`); None: the key is
+    new to them, whoever else sent it."""
+    saved = OfflineSave.objects.filter(user=user, key=key).select_related("progress").first()
+    return saved.progress if saved else None
 
 
 def next_month_activities(plan: WorkPlan, month: int, report: MonthlyReport | None = None) -> list[Activity]:

@@ -13,6 +13,7 @@ from pillars.services.locking import locked_current
 from pillars.services.months import (
     evidence_delete,
     mark_postponed,
+    offline_saves_prune,
     progress_save,
     report_acknowledge,
     report_reopen,
@@ -44,6 +45,7 @@ __all__ = [
     "evidence_delete",
     "locked_current",
     "mark_postponed",
+    "offline_saves_prune",
     "plan_approve",
     "plan_create",
     "plan_reopen",

@@ -1,13 +1,16 @@
 """Monthly progress and monthly reports: the transitions.
 
-Save an entry, mark entries postponed, delete evidence, submit, acknowledge, return, reopen: keyword-only
-functions run in a transaction. Each first locks the plan row, so a save and a submission of the same month
-cannot interleave, then checks who acts on which month in which state; report transitions write one
-:class:`WorkflowEvent`. The month and report pages write through these alone.
+Save an entry (a phone's offline save once per key), mark entries postponed, delete evidence, submit, acknowledge,
+return, reopen: keyword-only functions run in a transaction. Each first locks the plan row, so a save and a
+submission of the same month cannot interleave, then checks who acts on which month in which state; report
+transitions write one :class:`WorkflowEvent`. The month and report pages write through these alone, and the day's
+round forgets the old offline keys (:func:`offline_saves_prune`).
 """
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -29,24 +32,36 @@ from pillars.models import (
     Evidence,
     MonthlyProgress,
     MonthlyReport,
+    OfflineSave,
     WorkflowEvent,
     WorkPlan,
 )
 from pillars.rules import month_lock_reason
-from pillars.selectors.months import freeze
+from pillars.selectors.months import freeze, offline_saved
 
 ENTRY_FIELDS = ("status", "quantity", "description", "problems", "follow_up")
 
 
-def _lock_month(plan: WorkPlan, month: int, by) -> tuple[WorkPlan, MonthlyReport | None]:
-    """Lock the plan row, then check the owner may still change ``month``."""
+def _lock_plan(plan: WorkPlan, by) -> WorkPlan:
+    """Lock the plan row (its writes run one at a time), then check ``by`` owns it."""
     plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
     require_owner(plan, by)
+    return plan
+
+
+def _lock_month(plan: WorkPlan, month: int, by) -> tuple[WorkPlan, MonthlyReport | None]:
+    """Lock the plan row, then check the owner may still change ``month``."""
+    plan = _lock_plan(plan, by)
+    return plan, _open_month(plan, month)
+
+
+def _open_month(plan: WorkPlan, month: int) -> MonthlyReport | None:
+    """``month``'s report, after checking the month may still be changed."""
     report = MonthlyReport.objects.filter(plan=plan, month=month).first()
     reason = month_lock_reason(plan, month, report)
     if reason:
         raise WorkflowError(reason)
-    return plan, report
+    return report
 
 
 @transaction.atomic
@@ -59,6 +74,7 @@ def progress_save(
     files: list[CheckedFile] = (),
     device_place: tuple[Decimal, Decimal] | None = None,
     by,
+    key: uuid.UUID | None = None,
 ) -> MonthlyProgress:
     """Create or update the entry of ``activity`` for ``month`` and attach ``files``.
 
@@ -67,8 +83,18 @@ def progress_save(
 
     ``version`` is the entry's version when the form was opened (0: there was none); if the entry
     has moved on since, nothing is written and :class:`ProgressConflict` carries the current entry.
+
+    ``key`` is a phone's key for a save it queued offline: a save ``by`` already sent with it is not made again,
+    its entry is returned as it is now, nothing written. It is looked up with the plan locked, so a key sent twice
+    at once is saved once, and before any rule: the first send may have been saved, its answer lost, before the
+    version moved on or the month was submitted, and the resend is still answered with that save.
     """
-    _lock_month(activity.plan, month, by)
+    plan = _lock_plan(activity.plan, by)
+    if key is not None and (saved := offline_saved(by, key)) is not None:
+        if (saved.activity_id, saved.month) != (activity.pk, month):
+            raise WorkflowError(_("This save's key was sent before with another entry; nothing was saved."))
+        return saved
+    _open_month(plan, month)
     if activity.pending:
         raise WorkflowError(
             _("This activity is part of a revision not approved yet; progress is recorded on the approved plan.")
@@ -95,7 +121,16 @@ def progress_save(
         entry.save()
         entry.refresh_from_db()
     _attach(entry, files, by, device_place)
+    if key is not None:
+        OfflineSave.objects.create(user=by, key=key, progress=entry)
     return entry
+
+
+def offline_saves_prune(*, now: datetime) -> int:
+    """Forget the offline saves' keys older than RKT_OFFLINE_KEY_DAYS; a phone resends its queue long before."""
+    old = OfflineSave.objects.filter(created_at__lt=now - timedelta(days=settings.RKT_OFFLINE_KEY_DAYS))
+    removed, _by_model = old.delete()
+    return removed
 
 
 def _place_of(checked: CheckedFile, device_place: tuple[Decimal, Decimal] | None) -> dict:
