@@ -2,18 +2,19 @@
 made on an old version, one for a refusal; a refused transition as a message beside the plan; a conflict as the
 form with the saved values beside what was typed; a form with errors posted to an action URL of its own, kept
 for the page it came from (:func:`keep_form`, :func:`kept_form_data`), with the errors summed up at the top
-(:func:`error_summary`).
+(:func:`error_summary`); what became of a save, in a header for a phone sending its offline queue (:class:`Outcome`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from http import HTTPStatus
 
 from django.contrib import messages
 from django.forms import Form, RadioSelect
 from django.forms.forms import NON_FIELD_ERRORS
-from django.http import HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect
 
 from pillars import services
@@ -23,6 +24,27 @@ from pillars.models import Pillar, WorkPlan
 INVALID = HTTPStatus.UNPROCESSABLE_ENTITY  # a form with errors, shown again with its messages
 CONFLICT = HTTPStatus.CONFLICT  # a save made on a version that is no longer current; the form shows both
 REFUSED = HTTPStatus.FORBIDDEN  # a transition the plan's state or the person's role does not allow
+BAD_KEY = HTTPStatus.BAD_REQUEST  # an offline save's key that is not a UUID
+
+
+class Outcome(StrEnum):
+    """What became of a save, in the ``RKT-Outcome`` header of its answer: a phone sending its offline queue tells
+    a rule's answer (a locked month's 403) from a failed CSRF check or a login redirect, which carry none."""
+
+    SAVED = "saved"
+    CONFLICT = "conflict"  # 409
+    INVALID = "invalid"  # 422
+    REFUSED = "refused"  # 403
+    REPLAYED = "replayed"  # a save already made with this key: answered as saved, nothing written again
+    BAD_KEY = "bad-key"  # 400
+
+
+OUTCOME_HEADER = "RKT-Outcome"
+
+
+def with_outcome(response: HttpResponse, outcome: Outcome) -> HttpResponse:
+    response[OUTCOME_HEADER] = outcome
+    return response
 
 
 def form_status(request) -> int:

@@ -1,11 +1,15 @@
 """A plan's months: the month view, its per-activity cards (posted on their own, by htmx answered with the card
-only, or as a plain form answered with a redirect), evidence, postponing, and sending the month's report.
+only, or as a plain form answered with a redirect), evidence, postponing, and sending the month's report. A save
+a phone queued offline comes with a key and is made once, however often it is sent; every answer to a save says
+what became of it in its ``RKT-Outcome`` header.
 
 Every object is loaded through ``visible_to`` (404 outside scope); writes are :mod:`pillars.services`.
 """
 
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -22,9 +26,20 @@ from pillars import evidence as evidence_rules
 from pillars import rules, selectors, services
 from pillars.access import month_access, require_owner, visible_plan
 from pillars.forms.months import PostponeForm, ProgressForm, ReportSubmitForm
-from pillars.models import Evidence, MonthlyProgress, WorkPlan
+from pillars.models import Activity, Evidence, MonthlyProgress, WorkPlan
 from pillars.services import WorkflowError
-from pillars.views.answers import CONFLICT, INVALID, REFUSED, error_summary, is_htmx, keep_form, kept_form_data
+from pillars.views.answers import (
+    BAD_KEY,
+    CONFLICT,
+    INVALID,
+    REFUSED,
+    Outcome,
+    error_summary,
+    is_htmx,
+    keep_form,
+    kept_form_data,
+    with_outcome,
+)
 from rkt.storage import open_stream
 
 
@@ -44,7 +59,9 @@ class Card:
     """One activity in one month. The entry form is built on first use: a month the companion cannot edit
     (locked, or a reviewer reading it) shows entries only, and twenty unused forms cost a fifth of the page."""
 
-    CLEAN, SAVED, INVALID, CONFLICT, REFUSED = "clean", "saved", "invalid", "conflict", "refused"
+    # A save's states are its outcomes (the answer's header); "clean" is a card no save was tried from.
+    CLEAN = "clean"
+    SAVED, INVALID, CONFLICT, REFUSED = Outcome.SAVED, Outcome.INVALID, Outcome.CONFLICT, Outcome.REFUSED
 
     row: selectors.ActivityMonth
     bound_form: ProgressForm | None = None
@@ -53,6 +70,8 @@ class Card:
     current: MonthlyProgress | None = None
     # Files refused from a save that stored the rest of the entry: one message each, naming the file and why.
     refused_files: list[str] = field(default_factory=list)
+    # Saved by an earlier send of the same offline key: shown as saved, told apart in the answer's header only.
+    replayed: bool = False
 
     @property
     def is_clean(self) -> bool:
@@ -80,6 +99,11 @@ class Card:
     def save_failed(self) -> bool:
         """A save was tried and nothing was written (invalid, conflict or refused)."""
         return self.state in (self.INVALID, self.CONFLICT, self.REFUSED)
+
+    @property
+    def outcome(self) -> Outcome:
+        """What the answer's ``RKT-Outcome`` header says of the save tried from this card."""
+        return Outcome.REPLAYED if self.replayed else Outcome(self.state)
 
     @property
     def form(self) -> ProgressForm:
@@ -134,11 +158,42 @@ def month_detail(request, pk: int, month: int):
 def _render_card(request, plan: WorkPlan, month: int, card: Card, status: int = 200) -> HttpResponse:
     if is_htmx(request):
         access = month_access(request.user, plan, month)
-        return render(
-            request, "pillars/_progress_card.html", {"card": card, "plan": plan, "access": access}, status=status
-        )
-    return render(
-        request, "pillars/month_detail.html", _month_context(request, plan, month, replace=card), status=status
+        context = {"card": card, "plan": plan, "access": access}
+        response = render(request, "pillars/_progress_card.html", context, status=status)
+    else:
+        context = _month_context(request, plan, month, replace=card)
+        response = render(request, "pillars/month_detail.html", context, status=status)
+    return with_outcome(response, card.outcome)
+
+
+# A UUID's text as RFC 4122 writes it (crypto.randomUUID() in the browser), in either case.
+_UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+
+
+def _offline_key(request) -> uuid.UUID | None:
+    """The key a phone sends with a save it queued offline (``Idempotency-Key``); None without one.
+
+    ValueError: the header is there, but not a UUID."""
+    text = request.headers.get("Idempotency-Key")
+    if text is None:
+        return None
+    if not _UUID_TEXT.fullmatch(text):
+        raise ValueError(f"not a UUID: {text!r}")
+    return uuid.UUID(text)
+
+
+def _answer_saved(
+    request, plan: WorkPlan, month: int, activity: Activity, refused_files: list[str], *, replayed: bool
+) -> HttpResponse:
+    if not is_htmx(request):
+        messages.success(request, _("Saved: %(title)s") % {"title": activity.title})
+        for refusal in refused_files:
+            messages.warning(request, refusal)
+        response = redirect(_month_url(plan, month, f"activity-{activity.pk}"))
+        return with_outcome(response, Outcome.REPLAYED if replayed else Outcome.SAVED)
+    row = selectors.month_row(plan, month, activity.pk)
+    return _render_card(
+        request, plan, month, Card(row, state=Card.SAVED, refused_files=refused_files, replayed=replayed)
     )
 
 
@@ -150,7 +205,19 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
     # Any activity of the plan (404 otherwise); the service says why one not in force cannot be reported.
     activity = get_object_or_404(plan.activities.all(), pk=activity_pk)
     require_owner(plan, request.user)  # 403 for a reviewer before any form is read
+    try:
+        key = _offline_key(request)
+    except ValueError:
+        text = _("This save's key is not valid; nothing was saved.")
+        response = HttpResponse(text, status=BAD_KEY, content_type="text/plain; charset=utf-8")
+        return with_outcome(response, Outcome.BAD_KEY)
     row = selectors.month_row(plan, month, activity.pk)
+    # A resend of a save already made: answered before the form is read, as its files would be counted again on
+    # top of themselves. The service looks again with the plan locked: of two sends at once one saves, and the other
+    # (its form read before the first was stored) is answered "saved" with that entry.
+    saved = selectors.offline_saved(request.user, key) if key is not None else None
+    if saved is not None and saved == row.entry:
+        return _answer_saved(request, plan, month, activity, [], replayed=True)
     entry = row.entry or MonthlyProgress(activity=activity, month=month)
     form = ProgressForm(
         request.POST,
@@ -170,6 +237,7 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
             files=form.checked_files,
             device_place=form.device_place(),
             by=request.user,
+            key=key,
         )
     except services.ProgressConflict as conflict:
         current = conflict.current
@@ -182,13 +250,7 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
     except (WorkflowError, PermissionDenied) as refusal:
         message = "; ".join(refusal.problems) if isinstance(refusal, WorkflowError) else str(refusal)
         return _render_card(request, plan, month, Card(row, form, Card.REFUSED, message), REFUSED)
-    if not is_htmx(request):
-        messages.success(request, _("Saved: %(title)s") % {"title": activity.title})
-        for refusal in form.refused_files:
-            messages.warning(request, refusal)
-        return redirect(_month_url(plan, month, f"activity-{activity.pk}"))
-    saved = Card(selectors.month_row(plan, month, activity.pk), state=Card.SAVED, refused_files=form.refused_files)
-    return _render_card(request, plan, month, saved)
+    return _answer_saved(request, plan, month, activity, form.refused_files, replayed=False)
 
 
 @require_GET
