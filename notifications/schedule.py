@@ -22,6 +22,7 @@ from django.utils import timezone
 from notifications import delivery
 from notifications.models import Kind, Notification, Round
 from notifications.notify import notify_once
+from pillars import services
 from pillars.models import MonthlyReport, WorkPlan
 from pillars.rules import ANSWERED, month_is_over, report_deadline_day
 from pillars.selectors.completeness import Completeness, owing_month
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 def tick(now: datetime | None = None) -> dict[str, int]:
     """One round: e-mails due again, then the reminders and digests whose time has come today, and once a day the
-    notifications past RKT_NOTIFICATION_DAYS removed."""
+    notifications past RKT_NOTIFICATION_DAYS removed (and the offline saves' keys past RKT_OFFLINE_KEY_DAYS)."""
     now = now or timezone.now()
     counts = delivery.send_waiting(now=now)
     counts["reminders"] = send_reminders(now)
@@ -78,13 +79,15 @@ def tick_if_due() -> None:
 
 def prune(now: datetime) -> int:
     """Once a day, the notifications older than RKT_NOTIFICATION_DAYS go (read or not): the list and the bell stay
-    the size of a year's work."""
+    the size of a year's work. The offline saves' keys past RKT_OFFLINE_KEY_DAYS go in the same round. Returns how
+    many notifications went."""
     with transaction.atomic():
         if not claim(f"prune:{timezone.localdate(now).isoformat()}"):
             return 0
         old = Notification.objects.filter(created_at__lt=now - timedelta(days=settings.RKT_NOTIFICATION_DAYS))
         removed, _by_model = old.delete()
         Round.objects.filter(done_at__lt=now - timedelta(days=settings.RKT_NOTIFICATION_DAYS)).delete()
+        services.offline_saves_prune(now=now)
     return removed
 
 

@@ -362,6 +362,9 @@ RKT_EVIDENCE_MAX_FILES = env_int("RKT_EVIDENCE_MAX_FILES", 10, minimum=1, maximu
 RKT_EVIDENCE_MAX_PIXELS = env_int("RKT_EVIDENCE_MAX_PIXELS", 40_000_000, minimum=1_000_000, maximum=200_000_000)
 RKT_EVIDENCE_IMAGE_SIDE = env_int("RKT_EVIDENCE_IMAGE_SIDE", 1600, minimum=320, maximum=8000)
 RKT_EVIDENCE_KEEP_ORIGINALS = env_bool("RKT_EVIDENCE_KEEP_ORIGINALS", False)
+# A save a phone queued offline carries a key, so a resend is not saved twice; keys are kept this many days, then
+# removed by the day's round (a resend after that would be saved as new, or meet a conflict).
+RKT_OFFLINE_KEY_DAYS = env_int("RKT_OFFLINE_KEY_DAYS", 30, minimum=1)
 # The largest request body the app reads: a save with every evidence file at its limit, and a megabyte for the
 # form and the multipart framing (10 × 5 MB + 1 MB = 51 MB by default; a village-data file is at most 20 MB).
 # A larger body is answered 413 before it is read (rkt.middleware.RequestSizeLimitMiddleware); set the reverse

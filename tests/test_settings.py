@@ -44,6 +44,7 @@ def test_debug_off_requires_a_secret_key():
         ({"RKT_SESSION_REFRESH": "0"}, "RKT_SESSION_REFRESH must be from 1 to 28800"),
         ({"DJANGO_SESSION_AGE": "600", "RKT_SESSION_REFRESH": "900"}, "RKT_SESSION_REFRESH must be from 1 to 600"),
         ({"RKT_REPORT_DEADLINE_DAY": "40"}, "RKT_REPORT_DEADLINE_DAY must be from 1 to 28"),
+        ({"RKT_OFFLINE_KEY_DAYS": "0"}, "RKT_OFFLINE_KEY_DAYS must be from 1"),
         ({"DJANGO_LOG_LEVEL": "LOUD"}, "DJANGO_LOG_LEVEL must be"),
     ],
 )
