@@ -130,6 +130,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "rkt.middleware.PageOwnerMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -365,6 +366,9 @@ RKT_EVIDENCE_KEEP_ORIGINALS = env_bool("RKT_EVIDENCE_KEEP_ORIGINALS", False)
 # A save a phone queued offline carries a key, so a resend is not saved twice; keys are kept this many days, then
 # removed by the day's round (a resend after that would be saved as new, or meet a conflict).
 RKT_OFFLINE_KEY_DAYS = env_int("RKT_OFFLINE_KEY_DAYS", 30, minimum=1)
+# What a phone may hold of photos saved offline and not yet sent (static/js/offline.js), in MB: about 130 photos
+# made smaller on the phone (some 390 KB each). Past it a save is refused with a message; nothing is dropped.
+RKT_OFFLINE_PHOTO_MB = env_int("RKT_OFFLINE_PHOTO_MB", 50, minimum=5, maximum=1024)
 # The largest request body the app reads: a save with every evidence file at its limit, and a megabyte for the
 # form and the multipart framing (10 × 5 MB + 1 MB = 51 MB by default; a village-data file is at most 20 MB).
 # A larger body is answered 413 before it is read (rkt.middleware.RequestSizeLimitMiddleware); set the reverse

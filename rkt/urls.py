@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications import password_reset
 from notifications import views as notification_views
 from reports.views import home as home_views
+from rkt import offline
 from rkt.login_throttle import AdminLoginForm, LoginForm
 from rkt.views import set_language
 
@@ -18,6 +19,10 @@ admin.site.index_title = _("Reference data, people and plans")
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("offline/", offline.offline_page, name="offline"),
+    path("offline/pages/", offline.kept_pages, name="offline-pages"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),

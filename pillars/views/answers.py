@@ -43,7 +43,8 @@ OUTCOME_HEADER = "RKT-Outcome"
 
 
 def with_outcome(response: HttpResponse, outcome: Outcome) -> HttpResponse:
-    response[OUTCOME_HEADER] = outcome
+    # The plain text: a WSGI server takes a header value of type str only, not a subclass.
+    response[OUTCOME_HEADER] = outcome.value
     return response
 
 

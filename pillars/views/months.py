@@ -12,6 +12,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -131,6 +132,7 @@ def _month_context(request, plan: WorkPlan, month: int, *, replace: Card | None 
         "scheduled": [cards[row.activity.pk] for row in page.scheduled],
         "others": [cards[row.activity.pk] for row in page.others],
         "unreported": page.unreported,
+        "offline_budget": settings.RKT_OFFLINE_PHOTO_MB * 1024 * 1024,
     }
 
 

@@ -319,7 +319,7 @@
 
   showLocateButtons(document);
   // A card answered by htmx comes with its button hidden again.
-  document.addEventListener("htmx:afterSwap", function () {
+  document.addEventListener("htmx:load", function () {
     showLocateButtons(document);
   });
 })();

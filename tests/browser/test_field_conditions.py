@@ -92,6 +92,8 @@ class Load:
     path: str
     rows: list[tuple[str, str, int, str, str]] = field(default_factory=list)  # type, path, bytes, encoding, cache
     html_uncompressed: int = 0
+    # What the service worker fetched after the page had loaded (itself, the static files and pages it keeps).
+    worker: int = 0
 
     @property
     def total(self) -> int:
@@ -111,6 +113,11 @@ class Meter:
         load = Load(path)
         for request in self.requests:
             sizes = request.sizes()
+            # A page the worker asked the network for is the page's own HTML; the rest is the worker's own.
+            by_worker = request.service_worker is not None and request.resource_type != "document"
+            if by_worker or urlsplit(request.url).path == reverse("service-worker"):
+                load.worker += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+                continue
             response = request.response()
             headers = response.headers if response else {}
             if request.resource_type == "document" and response is not None:
@@ -166,7 +173,9 @@ def test_first_loads_stay_under_300_kb_and_later_pages_under_60_kb_of_html(produ
             reverse("pillars:completeness"),
         ],
     }
-    report = [f"{'page':<44} {'first load':>10} {'of it HTML':>10} {'later HTML':>10} {'(unzipped)':>10}"]
+    report = [
+        f"{'page':<44} {'first load':>10} {'of it HTML':>10} {'later HTML':>10} {'(unzipped)':>10} {'worker':>10}"
+    ]
     too_heavy = []
     for username, paths in people.items():
         state = logged_in_state(new_context, production, username) if username else None
@@ -191,7 +200,7 @@ def test_first_loads_stay_under_300_kb_and_later_pages_under_60_kb_of_html(produ
             label = f"{username or 'anonymous'} {path}"
             report.append(
                 f"{label:<44} {kb(load.total):>10} {kb(load.html):>10} {kb(again.html):>10} "
-                f"{kb(again.html_uncompressed):>10}"
+                f"{kb(again.html_uncompressed):>10} {kb(load.worker):>10}"
             )
             for kind, file, _size, encoding, cache in load.rows:
                 if kind in ("stylesheet", "script"):
@@ -208,7 +217,10 @@ def test_first_loads_stay_under_300_kb_and_later_pages_under_60_kb_of_html(produ
             if load.total > FIRST_LOAD_BUDGET or again.html > LATER_HTML_BUDGET:
                 too_heavy.append(label)
         later.close()
-    say("\nPage weight on a phone (bytes Chromium received: encoded bodies + headers)\n" + "\n".join(report))
+    say(
+        "\nPage weight on a phone (bytes Chromium received: encoded bodies + headers; the worker's fetches, made "
+        "after the page has loaded, apart)\n" + "\n".join(report)
+    )
     assert not too_heavy, f"over budget (first load ≤ 300 KB, later HTML ≤ 60 KB): {too_heavy}"
 
 
@@ -285,30 +297,24 @@ def test_a_dropped_connection_loses_nothing_and_the_entry_is_stored_once(visit, 
     card.locator(f"input[name=a{activity.pk}-quantity]").fill("1")
     description.fill(typed)
 
-    page.context.set_offline(True)
+    # The phone believes it has signal, but the save never arrives: the entry is kept on the phone.
     save = reverse("pillars:progress-save", args=[plan.pk, month, activity.pk])
+    page.route(f"**{save}", lambda route: route.abort())
     # htmx reports the failed request on the console; that is the failure this test provokes.
     with companion.watch.allowing(save), companion.watch.allowing(r"^htmx:(sendError|afterRequest)"):
         card.locator("button[type=submit]").click()
-        state = card.locator(".save-state .text-danger")
-        state.wait_for()
+        note = card.locator(".outbox-note")
+        note.wait_for()
         page.wait_for_timeout(200)  # let htmx finish reporting before the allowance ends
-    message = state.inner_text()
+    message = note.inner_text()
     assert description.input_value() == typed, "the typed text stays on the screen"
     assert MonthlyProgress.objects.count() == 0
-    companion.screenshot("offline-not-saved")
-    say(f"\nOffline save: the card says {message!r}; the text stays.")
+    companion.screenshot("offline-kept")
+    say(f"\nA save without an answer: the card says {message!r}; the text stays.")
 
-    page.context.set_offline(False)
+    # The next page load with a connection sends it, once.
+    page.unroute(f"**{save}")
     page.reload()
-    description = page.locator(f"textarea[name=a{activity.pk}-description]")
-    assert description.input_value() == typed, "the local draft survives a reload"
-    assert page.locator(f"#activity-{activity.pk} .draft-note").is_visible()
-    companion.look("draft-restored")
-
-    with page.expect_response(lambda response: response.url.endswith(save)) as answer:
-        page.locator(f"#activity-{activity.pk} button[type=submit]").click()
-    assert answer.value.status == 200
     page.locator(f"#activity-{activity.pk}.state-saved").wait_for()
     entries = list(MonthlyProgress.objects.filter(activity=activity, month=month))
     assert len(entries) == 1 and entries[0].description == typed and entries[0].version == 1
@@ -316,7 +322,7 @@ def test_a_dropped_connection_loses_nothing_and_the_entry_is_stored_once(visit, 
 
     page.reload()
     assert page.locator(f"textarea[name=a{activity.pk}-description]").input_value() == typed
-    assert page.locator(".draft-note").count() == 0, "the draft is gone once the server has the entry"
+    assert page.locator(".draft-note, .outbox-note").count() == 0, "nothing is kept once the server has the entry"
     assert MonthlyProgress.objects.filter(activity=activity).count() == 1
 
 

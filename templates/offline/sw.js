@@ -1,0 +1,237 @@
+{% load static %}// RKT Pendampingan's service worker: the app opens without signal once it has been opened online.
+// - Static files (fingerprinted, never changing) come from the cache first.
+// - Pages are asked of the network first; a page drawn for a signed-in person is kept in that person's cache
+//   (rkt-pages-<id>, the id the server names in RKT-User) and shown from there when the network fails.
+// - A page drawn for nobody (the login page) means nobody is signed in on this phone: every person's pages go.
+// - The pages to keep ready (home, the plan in force, its months) are listed by the server for the person.
+// - Waiting month entries (outbox-core.js) are sent by Background Sync when the connection returns.
+"use strict";
+
+var STATIC_CACHE = "rkt-static-{{ version }}";
+var PAGES_PREFIX = "rkt-pages-";
+var PRECACHE = {{ precache|safe }};
+var OFFLINE_URL = "{% url 'offline' %}";
+var KEEP_URL = "{% url 'offline-pages' %}";
+var STATIC_PREFIX = "{% get_static_prefix %}";
+var MAX_PAGES = {{ max_pages }};
+var WARM_EVERY = {{ warm_every_ms }};
+
+importScripts("{% static 'js/outbox-core.js' %}");
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(STATIC_CACHE).then(function (cache) {
+    return cache.addAll(PRECACHE.concat([OFFLINE_URL]));
+  }).then(function () {
+    return self.skipWaiting();
+  }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf("rkt-static-") === 0 && name !== STATIC_CACHE;
+    }).map(function (name) {
+      return caches.delete(name);
+    }));
+  }).then(function () {
+    return self.clients.claim();
+  }));
+});
+
+function pagesOf(user) {
+  return caches.open(PAGES_PREFIX + user);
+}
+
+function forgetEveryone() {
+  return caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf(PAGES_PREFIX) === 0;
+    }).map(function (name) {
+      return caches.delete(name);
+    }));
+  });
+}
+
+// Keeps a page if it was drawn for a signed-in person, oldest pages going past MAX_PAGES.
+function keep(request, response) {
+  var user = response.headers.get("RKT-User");
+  var type = response.headers.get("Content-Type") || "";
+  if (!response.ok || response.redirected || type.indexOf("text/html") !== 0) {
+    return Promise.resolve();
+  }
+  if (!user) {
+    return self.RKTOutbox.setMeta("user", "").then(forgetEveryone);
+  }
+  // The new copy is read whole before it replaces the kept one: a connection lost halfway keeps the old copy.
+  return response.blob().then(function (body) {
+    var whole = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+    return self.RKTOutbox.setMeta("user", user).then(function () {
+      return pagesOf(user);
+    }).then(function (cache) {
+      return cache.put(request, whole);
+    });
+  }).then(function () {
+    return pagesOf(user);
+  }).then(function (cache) {
+    return cache.keys().then(function (keys) {
+      return Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_PAGES)).map(function (old) {
+        return cache.delete(old);
+      }));
+    });
+  });
+}
+
+function fromPages(request) {
+  return self.RKTOutbox.getMeta("user").then(function (user) {
+    if (!user) {
+      return undefined;
+    }
+    return pagesOf(user).then(function (cache) {
+      return cache.match(request, { ignoreVary: true });
+    });
+  });
+}
+
+function page(event) {
+  var request = event.request;
+  return fetch(request).then(function (response) {
+    event.waitUntil(keep(new Request(request.url), response.clone()).catch(function () {}));
+    return response;
+  }, function () {
+    return fromPages(new Request(request.url)).then(function (kept) {
+      return kept || caches.match(OFFLINE_URL);
+    });
+  });
+}
+
+function staticFile(request) {
+  return caches.match(request).then(function (kept) {
+    return kept || fetch(request).then(function (response) {
+      if (response.ok) {
+        var copy = response.clone();
+        caches.open(STATIC_CACHE).then(function (cache) {
+          cache.put(request, copy);
+        });
+      }
+      return response;
+    });
+  });
+}
+
+// A photo's thumbnail on a kept month page: the network's when there is one, else the copy kept with the page.
+function thumbnail(event) {
+  var request = event.request;
+  return fetch(request).then(function (response) {
+    if (response.ok) {
+      var copy = response.clone();
+      event.waitUntil(self.RKTOutbox.getMeta("user").then(function (user) {
+        return user ? pagesOf(user).then(function (cache) { return cache.put(request, copy); }) : undefined;
+      }));
+    }
+    return response;
+  }, function () {
+    return fromPages(request).then(function (kept) {
+      return kept || Response.error();
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  var url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) {
+    return;
+  }
+  if (request.mode === "navigate") {
+    event.respondWith(page(event));
+  } else if (url.pathname.indexOf(STATIC_PREFIX) === 0) {
+    event.respondWith(staticFile(request));
+  } else if (/\/evidence\/\d+\/thumbnail\/?$/.test(url.pathname)) {
+    event.respondWith(thumbnail(event));
+  }
+});
+
+// The pages a person needs without signal, fetched again once the last round is older than WARM_EVERY (a round is
+// marked when it starts, so pages opened one after another do not start one each).
+var warming = {};
+
+function warm(user, force) {
+  var outbox = self.RKTOutbox;
+  function fetchAll() {
+    return fetch(KEEP_URL, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.json() : { user: null, pages: [] };
+    }).then(function (answer) {
+      if (String(answer.user) !== String(user)) {
+        return undefined;
+      }
+      return caches.open(STATIC_CACHE).then(function (cache) {
+        return cache.add(OFFLINE_URL);
+      }).then(function () {
+        return Promise.all(answer.pages.map(function (address) {
+          var request = new Request(address, { credentials: "same-origin" });
+          return fetch(request).then(function (response) {
+            return keep(request, response);
+          });
+        }));
+      });
+    });
+  }
+  if (warming[user]) {
+    return warming[user];
+  }
+  warming[user] = outbox.getMeta("warmed:" + user).then(function (when) {
+    if (!force && when && Date.now() - when < WARM_EVERY) {
+      return undefined;
+    }
+    return outbox.setMeta("warmed:" + user, Date.now()).then(fetchAll).catch(function () {
+      // Not all fetched (the connection went): the next page opened online tries again.
+      return outbox.setMeta("warmed:" + user, 0);
+    });
+  }).catch(function () {}).then(function () {
+    delete warming[user];
+  });
+  return warming[user];
+}
+
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (data.type === "warm" && data.user) {
+    event.waitUntil(warm(String(data.user), Boolean(data.force)));
+  } else if (data.type === "refresh" && data.user && data.url) {
+    var request = new Request(data.url, { credentials: "same-origin" });
+    event.waitUntil(fetch(request).then(function (response) {
+      return keep(request, response);
+    }).catch(function () {}));
+  }
+});
+
+function tellPages() {
+  return self.clients.matchAll({ type: "window" }).then(function (windows) {
+    windows.forEach(function (client) {
+      client.postMessage({ type: "outbox" });
+    });
+  });
+}
+
+function csrfToken() {
+  if (!self.cookieStore) {
+    return Promise.resolve("");
+  }
+  return self.cookieStore.get("{{ csrf_cookie }}").then(function (cookie) {
+    return cookie ? cookie.value : "";
+  }, function () {
+    return "";
+  });
+}
+
+self.addEventListener("sync", function (event) {
+  if (event.tag !== "rkt-outbox") {
+    return;
+  }
+  event.waitUntil(Promise.all([self.RKTOutbox.getMeta("user"), csrfToken()]).then(function (facts) {
+    if (!facts[0]) {
+      return 0;
+    }
+    return self.RKTOutbox.flush(facts[0], facts[1]);
+  }).then(tellPages));
+});
