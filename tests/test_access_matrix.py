@@ -177,6 +177,12 @@ EXPECTED = {
     "password_reset_complete": ((200, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
     "profile": ((L, 200, 200, 200, 200, 200), (L, 422, 422, 422, 422, 422)),
     "set_language": ((R, R, R, R, R, R), (R, R, R, R, R, R)),
+    # The installable app: the worker, the manifest and the page shown offline name nobody; the list of pages a
+    # phone keeps is the person's own.
+    "service-worker": ((200, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "manifest": ((200, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "offline": ((200, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
+    "offline-pages": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
     "pillars:plan-list": ((L, 200, 200, 200, 200, 200), (405, 405, 405, 405, 405, 405)),
     "pillars:plan-detail": ((L, 200, 404, 200, 404, 200), (405, 405, 405, 405, 405, 405)),
     "pillars:plan-start": ((405, 405, 405, 405, 405, 405), (L, R, R, 403, 403, 403)),

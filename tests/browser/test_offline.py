@@ -106,7 +106,13 @@ def record(page, activity, *, status, quantity, text, photo_path=None) -> None:
     card.locator(f"textarea[name=a{activity.pk}-description]").fill(text)
     if photo_path:
         card.locator(f"input[name=a{activity.pk}-files]").set_input_files(photo_path)
-        card.locator(".photo-status .text-body-secondary").wait_for()  # made smaller on the phone
+        # A photo is made smaller on the phone first (a PDF goes as it is).
+        ready = (
+            "form:not([data-preparing]) .photo-status span"
+            if photo_path.endswith(".jpg")
+            else "form:not([data-preparing])"
+        )
+        card.locator(ready).wait_for()
     card.locator("button[type=submit]").click()
 
 
@@ -362,3 +368,44 @@ def test_an_install_needs_a_manifest_and_the_offline_page_names_nobody(visit, pl
         text = companion.page.inner_text("main")
         assert "Rina" not in text
         companion.look("offline-page")
+
+
+def test_photos_past_the_phones_budget_are_refused_with_a_message_and_nothing_typed_is_lost(
+    visit, plan_in_force, settings, tmp_path
+):
+    plan, month, (first, second) = plan_in_force
+    settings.RKT_OFFLINE_PHOTO_MB = 1
+    scans = []
+    for name in ("notulen.pdf", "daftar-hadir.pdf"):
+        # A scanned page, as a PDF of some 600 KB (a PDF goes as it is: the phone only makes photos smaller).
+        buffer = io.BytesIO()
+        Image.effect_noise((1040, 1040), 80).convert("RGB").save(buffer, "PDF", resolution=100)
+        path = tmp_path / name
+        path.write_bytes(buffer.getvalue())
+        scans.append(str(path))
+    companion: Visitor = visit("pld")
+    page, context = companion.page, companion.page.context
+    open_online(companion, plan, month)
+    companion.go(month_url(plan, month))
+    context.set_offline(True)
+    with companion.watch.allowing(r".*"):
+        record(page, first, status=MonthlyProgress.Status.ONGOING, quantity="1", text="Rapat.", photo_path=scans[0])
+        kept_note(page, first).wait_for()
+        record(
+            page, second, status=MonthlyProgress.Status.ONGOING, quantity="1", text="Pelatihan.", photo_path=scans[1]
+        )
+        refusal = page.locator(f"#activity-{second.pk} .outbox-note.alert-danger")
+        refusal.wait_for()
+        assert "1" in refusal.inner_text() and "MB" in refusal.inner_text(), "the message names the budget"
+        assert page.locator(f"textarea[name=a{second.pk}-description]").input_value() == "Pelatihan."
+        assert page.locator(f"input[name=a{second.pk}-files]").evaluate("(input) => input.files.length") == 1
+        companion.screenshot("budget-reached")
+        assert [entry["files"] for entry in page.evaluate(KEPT_ENTRIES)] == [1]
+
+    # Once what waited is sent, the budget is free again and the same save is kept, then sent.
+    context.set_offline(False)
+    wait_until_sent(page)
+    page.locator(f"#activity-{second.pk} button[type=submit]").click()
+    page.locator(f"#activity-{second.pk}.state-saved").wait_for()
+    assert MonthlyProgress.objects.filter(month=month).count() == 2
+    assert Evidence.objects.count() == 2
