@@ -183,8 +183,9 @@
     return Promise.resolve(entry);
   }
 
-  // Sends the user's waiting entries one after another; stops at the first without an answer (no connection).
-  // An entry that needs the companion's choice (conflict, refused, invalid) is left for its month page.
+  // Sends the user's waiting entries one after another; stops at the first that finds no connection. An answer
+  // that is not the save's (a plan no longer the person's, a login page) leaves that entry waiting and goes on
+  // with the next. An entry that needs the companion's choice (conflict, refused, invalid) waits for its page.
   function flush(user, token) {
     var sent = 0;
     return list(user).then(function (entries) {
@@ -197,8 +198,11 @@
         }
         var entry = waiting[index];
         return send(entry, token).then(function (answer) {
-          if (answer.outcome === "offline" || answer.outcome === "not-sent") {
+          if (answer.outcome === "offline") {
             return sent;
+          }
+          if (answer.outcome === "not-sent") {
+            return next(index + 1);
           }
           sent += 1;
           return settle(entry, answer.outcome).then(function () {

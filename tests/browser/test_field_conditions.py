@@ -111,25 +111,31 @@ class Meter:
 
     def take(self, path: str) -> Load:
         load = Load(path)
+        page_seen = False
         for request in self.requests:
             sizes = request.sizes()
-            # A page the worker asked the network for is the page's own HTML; the rest is the worker's own.
-            by_worker = request.service_worker is not None and request.resource_type != "document"
-            if by_worker or urlsplit(request.url).path == reverse("service-worker"):
-                load.worker += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            # Chromium gives an answer the worker took from its cache a negative body size: nothing came over the
+            # network (the headers it counts are the worker's own).
+            body = sizes["responseBodySize"]
+            size = 0 if body < 0 else body + sizes["responseHeadersSize"]
+            address = urlsplit(request.url).path
+            kind = request.resource_type
+            if request.service_worker is not None:
+                # Once the worker looks after the page, the page's HTML is what it asked the network for.
+                if address == path and not page_seen:
+                    kind, page_seen = "document", True
+                else:
+                    load.worker += size
+                    continue
+            elif address == reverse("service-worker"):
+                load.worker += size
                 continue
             response = request.response()
             headers = response.headers if response else {}
-            if request.resource_type == "document" and response is not None:
+            if kind == "document" and response is not None and size:
                 load.html_uncompressed += len(response.body())
             load.rows.append(
-                (
-                    request.resource_type,
-                    urlsplit(request.url).path,
-                    sizes["responseBodySize"] + sizes["responseHeadersSize"],
-                    headers.get("content-encoding", ""),
-                    headers.get("cache-control", ""),
-                )
+                (kind, address, size, headers.get("content-encoding", ""), headers.get("cache-control", ""))
             )
         self.requests.clear()
         return load
