@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -28,6 +29,8 @@ def navigation(request) -> dict:
     name = match.url_name if match else None
     return {
         "language_next": page_url(request),
+        # Where offline.js reads the CSRF token of a save it sends later.
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
         "nav": {
             "home": name == "home",
             "pillars": bool(match) and match.app_name == "pillars",  # a companion's "My plans": all of their work

@@ -29,7 +29,8 @@
   }
 
   function csrfToken() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    var name = body.getAttribute("data-csrf-cookie") || "csrftoken";
+    var match = document.cookie.match(new RegExp("(?:^|;\\s*)" + name + "=([^;]+)"));
     if (match) {
       return decodeURIComponent(match[1]);
     }
@@ -187,7 +188,9 @@
         action: form.action,
         page: location.pathname + "#" + card.id,
         title: (card.querySelector("h3") || {}).textContent || "",
-        base: taken.base,
+        // A card showing a kept entry's text still has the page's version: the entry stays based on the version
+        // it was typed on (a conflict card carries the version saved meanwhile: saving it replaces that one).
+        base: earlier && earlier.state !== "conflict" ? earlier.base : taken.base,
         versionField: taken.versionField,
         fields: taken.fields,
         shown: taken.shown,
@@ -389,7 +392,9 @@
       return here.reduce(function (chain, pair) {
         return chain.then(function () { return sendFrom(pair[0], pair[1]); });
       }, Promise.resolve()).then(function () {
-        return elsewhere.length ? Outbox.flush(user, csrfToken()) : 0;
+        return elsewhere.length ? Outbox.flush(user, csrfToken(), function (entry) {
+          tellWorker({ type: "refresh", user: user, url: entry.page.split("#")[0] });
+        }) : 0;
       });
     }).catch(function () {}).then(function () {
       sending = null;

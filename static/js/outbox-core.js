@@ -186,7 +186,8 @@
   // Sends the user's waiting entries one after another; stops at the first that finds no connection. An answer
   // that is not the save's (a plan no longer the person's, a login page) leaves that entry waiting and goes on
   // with the next. An entry that needs the companion's choice (conflict, refused, invalid) waits for its page.
-  function flush(user, token) {
+  // Resolves with { sent, offline }; ``stored(entry)`` is told of each entry the server now has.
+  function flush(user, token, stored) {
     var sent = 0;
     return list(user).then(function (entries) {
       var waiting = entries.filter(function (entry) {
@@ -194,18 +195,21 @@
       });
       function next(index) {
         if (index >= waiting.length) {
-          return sent;
+          return { sent: sent, offline: false };
         }
         var entry = waiting[index];
         return send(entry, token).then(function (answer) {
           if (answer.outcome === "offline") {
-            return sent;
+            return { sent: sent, offline: true };
           }
           if (answer.outcome === "not-sent") {
             return next(index + 1);
           }
           sent += 1;
-          return settle(entry, answer.outcome).then(function () {
+          return settle(entry, answer.outcome).then(function (left) {
+            if (!left && stored) {
+              stored(entry);
+            }
             return next(index + 1);
           });
         });

@@ -26,13 +26,23 @@ self.addEventListener("install", function (event) {
   }));
 });
 
+// The static cache of the worker before this one is kept: pages kept before an update still name its files, until
+// the next round online fetches them again (started at once: the round's throttle is reset).
 self.addEventListener("activate", function (event) {
-  event.waitUntil(caches.keys().then(function (names) {
-    return Promise.all(names.filter(function (name) {
-      return name.indexOf("rkt-static-") === 0 && name !== STATIC_CACHE;
-    }).map(function (name) {
-      return caches.delete(name);
-    }));
+  var outbox = self.RKTOutbox;
+  event.waitUntil(outbox.getMeta("static-caches").then(function (names) {
+    var kept = (names || []).filter(function (name) { return name !== STATIC_CACHE; }).slice(-1).concat([STATIC_CACHE]);
+    return outbox.setMeta("static-caches", kept).then(function () {
+      return outbox.setMeta("warm-after", Date.now());
+    }).then(function () {
+      return caches.keys();
+    }).then(function (all) {
+      return Promise.all(all.filter(function (name) {
+        return name.indexOf("rkt-static-") === 0 && kept.indexOf(name) === -1;
+      }).map(function (name) {
+        return caches.delete(name);
+      }));
+    });
   }).then(function () {
     return self.clients.claim();
   }));
@@ -52,31 +62,38 @@ function forgetEveryone() {
   });
 }
 
-// Keeps a page if it was drawn for a signed-in person, oldest pages going past MAX_PAGES.
-function keep(request, response) {
+// Keeps a page drawn for a signed-in person (never one its server says not to store), the oldest going past
+// MAX_PAGES. Only a page the person opened says who is signed in: a page fetched in the background for someone
+// who is no longer the phone's person is dropped, so a round that outlives a logout brings nobody back.
+function keep(request, response, opened) {
   var user = response.headers.get("RKT-User");
   var type = response.headers.get("Content-Type") || "";
-  if (!response.ok || response.redirected || type.indexOf("text/html") !== 0) {
+  var rules = response.headers.get("Cache-Control") || "";
+  if (!response.ok || response.redirected || type.indexOf("text/html") !== 0 || rules.indexOf("no-store") !== -1) {
     return Promise.resolve();
   }
+  var outbox = self.RKTOutbox;
   if (!user) {
-    return self.RKTOutbox.setMeta("user", "").then(forgetEveryone);
+    return opened ? outbox.setMeta("user", "").then(forgetEveryone) : Promise.resolve();
   }
-  // The new copy is read whole before it replaces the kept one: a connection lost halfway keeps the old copy.
-  return response.blob().then(function (body) {
-    var whole = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-    return self.RKTOutbox.setMeta("user", user).then(function () {
-      return pagesOf(user);
-    }).then(function (cache) {
-      return cache.put(request, whole);
-    });
-  }).then(function () {
-    return pagesOf(user);
-  }).then(function (cache) {
-    return cache.keys().then(function (keys) {
-      return Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_PAGES)).map(function (old) {
-        return cache.delete(old);
-      }));
+  return (opened ? outbox.setMeta("user", user) : Promise.resolve()).then(function () {
+    return outbox.getMeta("user");
+  }).then(function (current) {
+    if (current !== user) {
+      return undefined;
+    }
+    // The new copy is read whole before it replaces the kept one: a connection lost halfway keeps the old copy.
+    return response.blob().then(function (body) {
+      var whole = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      return pagesOf(user).then(function (cache) {
+        return cache.put(request, whole).then(function () {
+          return cache.keys();
+        }).then(function (keys) {
+          return Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_PAGES)).map(function (old) {
+            return cache.delete(old);
+          }));
+        });
+      });
     });
   });
 }
@@ -95,7 +112,7 @@ function fromPages(request) {
 function page(event) {
   var request = event.request;
   return fetch(request).then(function (response) {
-    event.waitUntil(keep(new Request(request.url), response.clone()).catch(function () {}));
+    event.waitUntil(keep(new Request(request.url), response.clone(), true).catch(function () {}));
     return response;
   }, function () {
     return fromPages(new Request(request.url)).then(function (kept) {
@@ -179,8 +196,9 @@ function warm(user, force) {
   if (warming[user]) {
     return warming[user];
   }
-  warming[user] = outbox.getMeta("warmed:" + user).then(function (when) {
-    if (!force && when && Date.now() - when < WARM_EVERY) {
+  warming[user] = Promise.all([outbox.getMeta("warmed:" + user), outbox.getMeta("warm-after")]).then(function (facts) {
+    var when = facts[0];
+    if (!force && when && when > (facts[1] || 0) && Date.now() - when < WARM_EVERY) {
       return undefined;
     }
     return outbox.setMeta("warmed:" + user, Date.now()).then(fetchAll).catch(function () {
@@ -232,6 +250,18 @@ self.addEventListener("sync", function (event) {
     if (!facts[0]) {
       return 0;
     }
-    return self.RKTOutbox.flush(facts[0], facts[1]);
-  }).then(tellPages));
+    // Each entry stored: its month page is fetched again, so the copy kept offline shows it (and its version).
+    return self.RKTOutbox.flush(facts[0], facts[1], function (entry) {
+      var request = new Request(entry.page.split("#")[0], { credentials: "same-origin" });
+      fetch(request).then(function (response) {
+        return keep(request, response);
+      }).catch(function () {});
+    });
+  }).then(function (result) {
+    return tellPages().then(function () {
+      if (result && result.offline) {
+        throw new Error("no connection yet"); // the browser tries the sync again later
+      }
+    });
+  }));
 });

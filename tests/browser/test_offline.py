@@ -169,7 +169,7 @@ def test_a_month_recorded_offline_with_photos_arrives_once_when_the_signal_retur
     context.set_offline(False)
     later = context.new_page()
     later.goto(companion.url(reverse("home")))
-    later.wait_for_function("() => document.getElementById('outbox').hidden", timeout=20_000)
+    wait_until_sent(later)
     entries = {entry.activity_id: entry for entry in MonthlyProgress.objects.filter(month=month)}
     assert set(entries) == {first.pk, second.pk}
     assert entries[first.pk].quantity == Decimal("2.5"), "2,5 typed on an Indonesian page is two and a half"
@@ -210,21 +210,21 @@ def test_an_answer_lost_on_the_way_does_not_store_the_entry_twice(visit, plan_in
 
     # The context's route sees the worker's requests too (its Background Sync sends as the page does).
     context.route(f"**{save}", lose_the_answer)
-    context.set_offline(False)
     with companion.watch.allowing(r".*"):
-        page.locator("#outbox .outbox-send").click()
+        context.set_offline(False)  # back online, the page sends what waits
         for _tick in range(100):
             if lost:
                 break
             page.wait_for_timeout(100)
-        page.wait_for_timeout(300)  # the phone takes the failure in
-    assert lost, "the save was sent"
-    assert MonthlyProgress.objects.get(activity=first, month=month).version == 1
-    assert page.evaluate(KEPT_ENTRIES)[0]["key"] == lost[0], "unanswered, the entry waits with its key"
+        assert lost, "the save was sent"
+        assert MonthlyProgress.objects.get(activity=first, month=month).version == 1
+        assert page.evaluate(KEPT_ENTRIES)[0]["key"] == lost[0], "unanswered, the entry waits with its key"
+        assert set(lost) == {lost[0]}, "every try carries the same key"
 
-    context.unroute(f"**{save}")
-    page.reload()
-    wait_until_sent(page)
+        # Sent again (the next page opened online): answered as the save already made.
+        context.unroute(f"**{save}")
+        page.reload()
+        wait_until_sent(page)
     entry = MonthlyProgress.objects.get(activity=first, month=month)
     assert entry.version == 1 and entry.description == "Sekali saja."
     assert entry.evidence.count() == 1
@@ -285,7 +285,7 @@ def test_a_conflict_made_on_the_server_meanwhile_is_shown_and_resolved_without_l
     assert saved.description == "Dari ponsel." and saved.version == 2
     assert saved.evidence.count() == 1
     assert "Dari laptop." in {row.description for row in saved.history.all()}
-    page.wait_for_function("() => document.getElementById('outbox').hidden")
+    wait_until_sent(page)
     assert page.evaluate(KEPT_ENTRIES) == []
 
 
@@ -311,7 +311,7 @@ def test_a_month_is_not_submitted_offline_and_waits_for_its_entries(visit, plan_
     # Back online the entry goes first; then the report can be sent.
     context.set_offline(False)
     page.goto(companion.url(report))
-    page.wait_for_function("() => document.getElementById('outbox').hidden")
+    wait_until_sent(page)
     assert MonthlyProgress.objects.filter(activity=first, month=month).exists()
     assert submit.is_enabled()
 
@@ -330,10 +330,20 @@ def test_logging_out_with_entries_unsent_warns_then_clears_what_the_phone_kept(v
         kept_note(page, first).wait_for()
     # The connection is back but the server cannot be reached: the entry stays unsent.
     save = reverse("pillars:progress-save", args=[plan.pk, month, first.pk])
-    context.route(f"**{save}", lambda route: route.abort())
+    refused = []
+
+    def unreachable(route):
+        refused.append(route.request.url)
+        route.abort()
+
+    context.route(f"**{save}", unreachable)
     with companion.watch.allowing(save):
-        context.set_offline(False)
-        page.wait_for_timeout(500)
+        context.set_offline(False)  # the page tries to send it at once
+        for _tick in range(100):
+            if refused:
+                break
+            page.wait_for_timeout(100)
+        assert refused, "the phone tried to send the entry"
         assert page.evaluate(KEPT_ENTRIES)[0]["state"] == "waiting"
         companion.open_menu()
         with page.expect_navigation():
