@@ -39,6 +39,8 @@ PRECACHED = (
 )
 # A person's kept pages: the pages to keep plus those opened lately, the oldest going first.
 MAX_PAGES = 60
+# How long a page may take over the network before the copy kept on the phone is shown instead.
+PATIENCE_MS = 8000
 # The kept pages are fetched again in the background when the kept copy is older than this.
 WARM_EVERY_MS = 15 * 60 * 1000
 
@@ -54,6 +56,7 @@ def service_worker(request):
         "version": version,
         "max_pages": MAX_PAGES,
         "warm_every_ms": WARM_EVERY_MS,
+        "patience_ms": PATIENCE_MS,
         "csrf_cookie": settings.CSRF_COOKIE_NAME,
     }
     response = render(request, "offline/sw.js", context, content_type="text/javascript; charset=utf-8")

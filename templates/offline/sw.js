@@ -15,6 +15,7 @@ var KEEP_URL = "{% url 'offline-pages' %}";
 var STATIC_PREFIX = "{% get_static_prefix %}";
 var MAX_PAGES = {{ max_pages }};
 var WARM_EVERY = {{ warm_every_ms }};
+var PATIENCE = {{ patience_ms }};
 
 importScripts("{% static 'js/outbox-core.js' %}");
 
@@ -109,16 +110,32 @@ function fromPages(request) {
   });
 }
 
+// A page comes from the network; from the phone when there is none, or when the network has not answered within
+// PATIENCE (a weak signal can hang for minutes). A late answer still replaces the kept copy.
 function page(event) {
   var request = event.request;
-  return fetch(request).then(function (response) {
-    event.waitUntil(keep(new Request(request.url), response.clone(), true).catch(function () {}));
+  var kept = new Request(request.url);
+  var stored = Promise.resolve();
+  var network = fetch(request).then(function (response) {
+    stored = keep(kept, response.clone(), true).catch(function () {});
     return response;
-  }, function () {
-    return fromPages(new Request(request.url)).then(function (kept) {
-      return kept || caches.match(OFFLINE_URL);
-    });
   });
+  event.waitUntil(network.then(function () { return stored; }, function () {}));
+  var fallback = function () {
+    return fromPages(kept).then(function (copy) {
+      return copy || caches.match(OFFLINE_URL);
+    });
+  };
+  var impatient = new Promise(function (resolve) {
+    setTimeout(function () {
+      fromPages(kept).then(function (copy) {
+        if (copy) {
+          resolve(copy);
+        }
+      });
+    }, PATIENCE);
+  });
+  return Promise.race([network.catch(fallback), impatient]);
 }
 
 function staticFile(request) {

@@ -10,6 +10,7 @@ connection; logging out with entries unsent warns, then clears what the phone ke
 from __future__ import annotations
 
 import io
+import time
 from decimal import Decimal
 
 import pytest
@@ -20,6 +21,7 @@ from PIL import Image
 from pillars import services
 from pillars.models import Evidence, MonthlyProgress, MonthlyReport, WorkPlan
 from pillars.selectors.offline import pages_to_keep
+from rkt.offline import PATIENCE_MS
 from tests.browser.helpers import Visitor
 from tests.clock import local
 from tests.factories import ActivityFactory, PlanFactory
@@ -419,3 +421,21 @@ def test_photos_past_the_phones_budget_are_refused_with_a_message_and_nothing_ty
     page.locator(f"#activity-{second.pk}.state-saved").wait_for()
     assert MonthlyProgress.objects.filter(month=month).count() == 2
     assert Evidence.objects.count() == 2
+
+
+def test_a_page_the_network_does_not_answer_opens_from_the_phone_after_its_patience(visit, plan_in_force):
+    """A weak signal can leave a request hanging for minutes: the kept copy is shown after PATIENCE_MS."""
+    plan, month, (first, _second) = plan_in_force
+    companion: Visitor = visit("pld")
+    page, context = companion.page, companion.page.context
+    open_online(companion, plan, month)
+    hanging = []
+    context.route(f"**{month_url(plan, month)}", lambda route: hanging.append(route))  # never answered
+    started = time.monotonic()
+    with companion.watch.allowing(r".*"):
+        page.goto(companion.url(month_url(plan, month)), timeout=30_000)
+        page.locator(f"#activity-{first.pk}").wait_for()
+        waited = time.monotonic() - started
+        assert hanging, "the network was asked first"
+        assert PATIENCE_MS / 1000 <= waited < PATIENCE_MS / 1000 + 10
+        context.unroute(f"**{month_url(plan, month)}")
