@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import io
 import time
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from PIL import Image
 
 from pillars import services
@@ -80,7 +80,8 @@ def month_url(plan, month) -> str:
 def open_online(companion: Visitor, plan, month) -> None:
     """The first visit with signal: the worker is installed and keeps the pages of the plan in force."""
     companion.go(reverse("home"))
-    for path in pages_to_keep(plan.companion.user, timezone.localdate()):
+    # The month shown is the test clock's: the pages kept are those of that day.
+    for path in pages_to_keep(plan.companion.user, date(plan.year, month, 1)):
         wait_until_kept(companion.page, path)
 
 
@@ -120,6 +121,16 @@ def record(page, activity, *, status, quantity, text, photo_path=None) -> None:
 
 def kept_note(page, activity):
     return page.locator(f"#activity-{activity.pk} .outbox-note")
+
+
+def saved_offline(companion: Visitor, plan, month, activity, **entry) -> None:
+    """Opened online, then the month's entry of ``activity`` saved without signal: kept on the phone, still offline."""
+    open_online(companion, plan, month)
+    companion.go(month_url(plan, month))
+    companion.page.context.set_offline(True)
+    with companion.watch.allowing(r".*"):
+        record(companion.page, activity, **entry)
+        kept_note(companion.page, activity).wait_for()
 
 
 def test_a_month_recorded_offline_with_photos_arrives_once_when_the_signal_returns(
@@ -187,19 +198,16 @@ def test_an_answer_lost_on_the_way_does_not_store_the_entry_twice(visit, plan_in
     plan, month, (first, _second) = plan_in_force
     companion: Visitor = visit("pld")
     page, context = companion.page, companion.page.context
-    open_online(companion, plan, month)
-    companion.go(month_url(plan, month))
-    context.set_offline(True)
-    with companion.watch.allowing(r".*"):
-        record(
-            page,
-            first,
-            status=MonthlyProgress.Status.ONGOING,
-            quantity="1",
-            text="Sekali saja.",
-            photo_path=photo(tmp_path / "a.jpg", (10, 200, 10)),
-        )
-        kept_note(page, first).wait_for()
+    saved_offline(
+        companion,
+        plan,
+        month,
+        first,
+        status=MonthlyProgress.Status.ONGOING,
+        quantity="1",
+        text="Sekali saja.",
+        photo_path=photo(tmp_path / "a.jpg", (10, 200, 10)),
+    )
 
     # The server stores the save, but its answer never reaches the phone.
     save = reverse("pillars:progress-save", args=[plan.pk, month, first.pk])
@@ -239,19 +247,16 @@ def test_a_conflict_made_on_the_server_meanwhile_is_shown_and_resolved_without_l
     plan, month, (first, _second) = plan_in_force
     companion: Visitor = visit("pld")
     page, context = companion.page, companion.page.context
-    open_online(companion, plan, month)
-    companion.go(month_url(plan, month))
-    context.set_offline(True)
-    with companion.watch.allowing(r".*"):
-        record(
-            page,
-            first,
-            status=MonthlyProgress.Status.DONE,
-            quantity="3",
-            text="Dari ponsel.",
-            photo_path=photo(tmp_path / "b.jpg", (200, 200, 10)),
-        )
-        kept_note(page, first).wait_for()
+    saved_offline(
+        companion,
+        plan,
+        month,
+        first,
+        status=MonthlyProgress.Status.DONE,
+        quantity="3",
+        text="Dari ponsel.",
+        photo_path=photo(tmp_path / "b.jpg", (200, 200, 10)),
+    )
     # Meanwhile the same entry is saved from another device.
     services.progress_save(
         activity=first,
@@ -397,12 +402,17 @@ def test_photos_past_the_phones_budget_are_refused_with_a_message_and_nothing_ty
         scans.append(str(path))
     companion: Visitor = visit("pld")
     page, context = companion.page, companion.page.context
-    open_online(companion, plan, month)
-    companion.go(month_url(plan, month))
-    context.set_offline(True)
+    saved_offline(
+        companion,
+        plan,
+        month,
+        first,
+        status=MonthlyProgress.Status.ONGOING,
+        quantity="1",
+        text="Rapat.",
+        photo_path=scans[0],
+    )
     with companion.watch.allowing(r".*"):
-        record(page, first, status=MonthlyProgress.Status.ONGOING, quantity="1", text="Rapat.", photo_path=scans[0])
-        kept_note(page, first).wait_for()
         record(
             page, second, status=MonthlyProgress.Status.ONGOING, quantity="1", text="Pelatihan.", photo_path=scans[1]
         )
