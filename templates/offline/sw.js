@@ -198,7 +198,11 @@ function warm(user, force) {
       if (String(answer.user) !== String(user)) {
         return undefined;
       }
-      return caches.open(STATIC_CACHE).then(function (cache) {
+      // The server has just said who is signed in: the person the pages are kept for (a page opened before the
+      // worker took charge said nothing).
+      return outbox.setMeta("user", String(user)).then(function () {
+        return caches.open(STATIC_CACHE);
+      }).then(function (cache) {
         return cache.add(OFFLINE_URL);
       }).then(function () {
         return Promise.all(answer.pages.map(function (address) {
