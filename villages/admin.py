@@ -23,8 +23,8 @@ class ScopedAdmin(admin.ModelAdmin):
 
 @admin.register(Region)
 class RegionAdmin(ScopedAdmin):
-    list_display = ["code", "name", "kind", "parent"]
-    list_filter = ["level", "kind"]
+    list_display = ["code", "name", "kind", "parent", "time_zone"]
+    list_filter = ["level", "kind", "time_zone"]
     search_fields = ["=code", "code__startswith", "name"]
     autocomplete_fields = ["parent"]
     list_select_related = ["parent"]

@@ -56,6 +56,13 @@ class Region(models.Model):
         KELURAHAN = "kelurahan", _("Urban village (kelurahan)")
         DESA_ADAT = "desa_adat", _("Customary village (desa adat)")
 
+    class TimeZone(models.TextChoices):
+        """Indonesia's three time zones, by their IANA names (what :mod:`zoneinfo` reads)."""
+
+        WIB = "Asia/Jakarta", _("WIB (UTC+7)")
+        WITA = "Asia/Makassar", _("WITA (UTC+8)")
+        WIT = "Asia/Jayapura", _("WIT (UTC+9)")
+
     # Kemendagri codes have fixed widths: 34 / 34.03 / 34.03.01 / 34.03.01.2001.
     CODE_LENGTH = {Level.PROVINCE: 2, Level.REGENCY: 5, Level.DISTRICT: 8, Level.VILLAGE: 13}
 
@@ -70,6 +77,14 @@ class Region(models.Model):
         null=True,
         blank=True,
         related_name="children",
+    )
+    # Only provinces carry it; everything below has its province's (villages.zones.zone_of).
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=20,
+        choices=TimeZone,
+        blank=True,
+        help_text=_("For provinces: the local time of deadlines, reminders and printed dates."),
     )
 
     objects = RegionQuerySet.as_manager()
@@ -91,10 +106,18 @@ class Region(models.Model):
                 condition=Q(level=1, parent__isnull=True) | Q(level__gt=1, parent__isnull=False),
                 name="region_parent_iff_not_province",
             ),
+            models.CheckConstraint(condition=Q(level=1) | Q(time_zone=""), name="region_time_zone_only_province"),
         ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.level == self.Level.PROVINCE and not self.time_zone:
+            raise ValidationError({"time_zone": _("A province needs its time zone.")})
+        if self.level != self.Level.PROVINCE and self.time_zone:
+            raise ValidationError({"time_zone": _("Only a province has a time zone; the rest keep their province's.")})
 
     @staticmethod
     def level_of(code: str) -> int:

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from villages.batches import LOOKUP_SIZE, chunks
 from villages.models import Region
+from villages.zones import province_time_zone
 
 SHIPPED_REGIONS = Path(__file__).resolve().parent / "data" / "wilayah-kemendagri-2025.csv.gz"
 CODE_SHAPE = re.compile(r"\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?")
@@ -202,7 +203,17 @@ def import_regions(
     for row in sorted(rows, key=lambda r: (r.level, r.code)):
         current = existing.get(row.code)
         if current is None:
-            new.append(Region(code=row.code, name=row.name, level=row.level, kind=row.kind, parent_id=row.parent_code))
+            zone = province_time_zone(row.code) if row.level == Region.Level.PROVINCE else ""
+            new.append(
+                Region(
+                    code=row.code,
+                    name=row.name,
+                    level=row.level,
+                    kind=row.kind,
+                    parent_id=row.parent_code,
+                    time_zone=zone,
+                )
+            )
             result.created[row.level] += 1
         elif current != row.name:
             renamed.append(Region(code=row.code, name=row.name))
