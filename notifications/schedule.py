@@ -4,7 +4,8 @@ app runs it itself, at most once a minute (:func:`tick_if_due`); ``manage.py not
 
 Each message has a key for its person (the plan, month and day of a reminder; the date of a digest), and a key is
 recorded once (:func:`notifications.notify.notify_once`): a tick that runs twice, two beats at once or a retried
-task send nothing twice. All times are the deadline's local time (settings.TIME_ZONE).
+task send nothing twice. All times are local: a reminder goes out at the hour of the plan's kabupaten
+(:attr:`pillars.models.WorkPlan.zone`), a digest at the hour of the coordinator's scope, each zone's round on its own.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +29,7 @@ from pillars.models import MonthlyReport, WorkPlan
 from pillars.rules import ANSWERED, month_is_over, report_deadline_day
 from pillars.selectors.completeness import Completeness, owing_month
 from villages.models import Companion
+from villages.zones import Zones
 
 logger = logging.getLogger(__name__)
 
@@ -104,21 +107,23 @@ def reminders_due(today: date) -> list[tuple[int, int, int, date]]:
 
 
 def send_reminders(now: datetime) -> int:
-    """Remind each companion whose report is due and not sent, from RKT_REMINDER_HOUR on the reminder's day."""
-    local = timezone.localtime(now)
-    if local.hour < settings.RKT_REMINDER_HOUR:
-        return 0
+    """Remind each companion whose report is due and not sent, from RKT_REMINDER_HOUR on the reminder's day, both
+    in the local time of the plan's kabupaten: each zone has its own round."""
     sent = 0
-    for year, month, days, deadline in reminders_due(local.date()):
-        with transaction.atomic():
-            if claim(f"reminders:{year}-{month:02d}:{days}"):
-                sent += notify_once(Kind.REPORT_REMINDER, messages(year, month, days, deadline, now), now=now)
+    for zone in Zones.read().in_use():
+        local = timezone.localtime(now, zone)
+        if local.hour < settings.RKT_REMINDER_HOUR:
+            continue
+        for year, month, days, deadline in reminders_due(local.date()):
+            with transaction.atomic():
+                if claim(f"reminders:{zone.key}:{year}-{month:02d}:{days}"):
+                    sent += notify_once(Kind.REPORT_REMINDER, messages(year, month, days, deadline, now, zone), now=now)
     return sent
 
 
-def messages(year: int, month: int, days: int, deadline: date, now: datetime) -> list[tuple]:
+def messages(year: int, month: int, days: int, deadline: date, now: datetime, zone: ZoneInfo) -> list[tuple]:
     """The reminders of ``month``, ``days`` before its deadline day: one per companion whose report is due and not
-    sent."""
+    sent, among the plans whose kabupaten keeps the local time ``zone``."""
     return [
         (
             plan.companion.user,
@@ -126,7 +131,7 @@ def messages(year: int, month: int, days: int, deadline: date, now: datetime) ->
             reverse("pillars:plan-month", args=[plan.pk, month]),
             {"plan": plan.pk, "year": year, "month": month, "days": days, "deadline": deadline.isoformat()},
         )
-        for plan in owing_month(year, month, now)
+        for plan in owing_month(year, month, now, zone=zone)
         if plan.companion.user.is_active
     ]
 
@@ -145,14 +150,22 @@ def digest_facts(user, today: date, now: datetime) -> dict:
 
 
 def send_digests(now: datetime) -> int:
-    """One digest a day for each coordinator with something waiting, from RKT_DIGEST_HOUR; none when nothing does."""
-    local = timezone.localtime(now)
-    if local.hour < settings.RKT_DIGEST_HOUR:
-        return 0
-    today = local.date()
+    """One digest a day for each coordinator with something waiting, from RKT_DIGEST_HOUR in the local time of
+    the coordinator's scope (the app's own for a national one); none when nothing waits."""
+    zones = Zones.read()
+    sent = 0
+    for zone in zones.in_use():
+        local = timezone.localtime(now, zone)
+        if local.hour >= settings.RKT_DIGEST_HOUR:
+            sent += _send_digests_of(zone, local.date(), now, zones)
+    return sent
+
+
+def _send_digests_of(zone: ZoneInfo, today: date, now: datetime, zones: Zones) -> int:
+    """The digests of ``today`` for the coordinators whose scope keeps the local time ``zone``."""
     key = f"digest:{today.isoformat()}"
     with transaction.atomic():
-        if not claim(f"digests:{today.isoformat()}"):
+        if not claim(f"digests:{zone.key}:{today.isoformat()}"):
             return 0  # done today (with nothing to say to some: they are not asked again every minute)
         coordinators = (
             Companion.objects.filter(role__in=Companion.COORDINATOR_ROLES, user__is_active=True)
@@ -161,6 +174,8 @@ def send_digests(now: datetime) -> int:
         )
         digests = []
         for coordinator in coordinators:
+            if zones.of(coordinator.scope_region_id) != zone:
+                continue
             facts = digest_facts(coordinator.user, today, now)
             if facts["plans"] or facts["reports"] or facts["late"]:
                 digests.append((coordinator.user, key, reverse("home"), facts))

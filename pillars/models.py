@@ -9,12 +9,15 @@ progress, evidence, reports, the workflow log) is visible exactly when its plan 
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,7 @@ from simple_history.models import HistoricalRecords
 from pillars.fields import FULL_MASK, MonthsField
 from villages.models import Companion, Region, active_in_year
 from villages.scope import viewer_for, within
+from villages.zones import zone_of
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 MONTH_VALIDATORS = [MinValueValidator(1), MaxValueValidator(12)]
@@ -216,6 +220,19 @@ class WorkPlan(models.Model):
         """Reopened after approval, the revision not approved yet: the approved version stays in force."""
         return self.revision > 0 and self.status != self.Status.APPROVED
 
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        """The local time of the plan's kabupaten: its deadlines, reminders and printed dates. The province of the
+        plan's villages, or of the companion's while the plan has none. Twin of :func:`plan_province`."""
+        code = (
+            self.villages.order_by("code").values_list("code", flat=True).first()
+            or Companion.villages.through.objects.filter(companion_id=self.companion_id)
+            .order_by("region_id")
+            .values_list("region_id", flat=True)
+            .first()
+        )
+        return zone_of(code)
+
     def written_activities(self) -> ActivityQuerySet:
         """The activities of the version being written or reviewed: the revision's while one is under way,
         otherwise the plan's own. The plan page, its checks, the workbook upload and review work on these."""
@@ -226,6 +243,23 @@ class WorkPlan(models.Model):
         if not self.is_in_force:
             return self.activities.none()
         return self.activities.filter(pending=False)
+
+
+def plan_province(plan: OuterRef | Q | None = None, *, companion: OuterRef, year: OuterRef | int | None = None):
+    """The province code of a plan's kabupaten, for the database: the first of the plan's villages, else of the
+    companion's (``villages.zones.Zones`` turns it into a zone). The plan is ``plan`` (a reference to its pk), or
+    the companion's plan of ``year``. Twin of :attr:`WorkPlan.zone`."""
+    links = WorkPlan.villages.through.objects
+    if plan is not None:
+        links = links.filter(workplan_id=plan)
+    else:
+        links = links.filter(workplan__companion_id=companion, workplan__year=year)
+    assigned = Companion.villages.through.objects.filter(companion_id=companion)
+    first = Coalesce(
+        Subquery(links.order_by("region_id").values("region_id")[:1]),
+        Subquery(assigned.order_by("region_id").values("region_id")[:1]),
+    )
+    return Substr(first, 1, 2)
 
 
 class ActivityQuerySet(PlanChildQuerySet):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.conf import settings
 from django.db.models import Q
@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from pillars.errors import SubmitProblem
 from pillars.models import Activity, MonthlyProgress, MonthlyReport, WorkPlan
 from villages.formats import format_date
+from villages.zones import default_zone
 
 
 def plan_lock_reason(plan: WorkPlan) -> str | None:
@@ -77,16 +78,22 @@ def report_deadline_day(year: int, month: int) -> date:
     return date(next_year, next_month, day)
 
 
-def report_deadline(year: int, month: int) -> datetime:
-    """The first moment a report for ``month`` counts as late: the day after :func:`report_deadline_day`, local
-    time."""
+def report_deadline(year: int, month: int, zone: tzinfo | None = None) -> datetime:
+    """The first moment a report for ``month`` counts as late: midnight after :func:`report_deadline_day` in
+    ``zone``, the plan's local time (:attr:`WorkPlan.zone`); without one, the app's (WIB)."""
     last_day = report_deadline_day(year, month)
-    return timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+    return datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone or default_zone())
 
 
-def is_late(year: int, month: int, first_sent: datetime | None) -> bool:
-    """A report is late when first submitted after the deadline day of the next month (local time)."""
-    return is_late_by(first_sent, report_deadline(year, month))
+def is_late(year: int, month: int, first_sent: datetime | None, zone: tzinfo | None = None) -> bool:
+    """A report is late when first submitted after the deadline day of the next month, in the plan's local time
+    ``zone`` (:func:`report_deadline`)."""
+    return is_late_by(first_sent, report_deadline(year, month, zone))
+
+
+def local_today(plan: WorkPlan, now: datetime | None = None) -> date:
+    """The date at ``now`` (the clock's, without one) where ``plan``'s kabupaten is."""
+    return timezone.localdate(now or timezone.now(), plan.zone)
 
 
 def is_late_by(first_sent: datetime | None, deadline: datetime) -> bool:
@@ -101,8 +108,8 @@ def month_is_over(year: int, month: int, today: date) -> bool:
 def submit_warnings(plan: WorkPlan, month: int, unreported: list[Activity], today: date | None = None) -> list[str]:
     """What the companion is asked to confirm before submitting ``month`` (submitting locks it): the month is not
     over yet, or activities scheduled in it (``unreported``, from :func:`pillars.selectors.month_rows`) have no
-    entry. Empty when there is nothing to warn about."""
-    today = today or timezone.localdate()
+    entry. Empty when there is nothing to warn about. ``today``: by default the plan's local date."""
+    today = today or local_today(plan)
     warnings = []
     if not month_is_over(plan.year, month, today):
         last_day = date(plan.year, month, calendar.monthrange(plan.year, month)[1])
@@ -123,11 +130,11 @@ def submit_warnings(plan: WorkPlan, month: int, unreported: list[Activity], toda
 
 
 def why_not_reportable(plan: WorkPlan, month: int, today: date | None = None) -> str | None:
-    """Why ``month`` of ``plan`` cannot be reported now; None when it can."""
-    today = today or timezone.localdate()
+    """Why ``month`` of ``plan`` cannot be reported now (``today``: by default the plan's local date); None when it
+    can."""
     if not plan.is_in_force:
         return _("The plan is not approved, so its months cannot be reported yet.")
-    if month_start(plan.year, month) > today:
+    if month_start(plan.year, month) > (today or local_today(plan)):
         return _("This month has not started yet; it cannot be reported.")
     return None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from datetime import tzinfo
 from decimal import Decimal
 
 from django.conf import settings
@@ -123,11 +124,12 @@ class Approval:
         return _("%(label)s on %(day)s by %(name)s") % {"label": self.label, "day": self.day, "name": self.by}
 
 
-def _approval(label: str, moment, user) -> Approval | None:
+def _approval(label: str, moment, user, zone: tzinfo) -> Approval | None:
+    """Who approved or acknowledged, and on which day in the plan's local time ``zone``."""
     if moment is None:
         return None
     name = (user.get_full_name() or user.get_username()) if user is not None else "–"
-    return Approval(label, indonesian_date(timezone.localdate(moment)), name)
+    return Approval(label, indonesian_date(timezone.localdate(moment, zone)), name)
 
 
 @dataclass
@@ -201,8 +203,9 @@ class ToDate:
         return _("January to %(month)s %(year)s") % {"month": month_name(self.month), "year": self.year}
 
 
-def to_date(year: int) -> ToDate:
-    return ToDate(year, figures.last_complete_month(year, timezone.localdate()))
+def to_date(year: int, zone: tzinfo) -> ToDate:
+    """The last month of ``year`` over today in the local time ``zone`` (of the plan or village counted)."""
+    return ToDate(year, figures.last_complete_month(year, timezone.localdate(timezone.now(), zone)))
 
 
 def _totals(activities: list[Activity]) -> SectionTotals:
@@ -265,9 +268,9 @@ def identity_for(plan: WorkPlan, villages: list[Region]) -> Identity:
     )
 
 
-def _signed_on(moment: datetime.datetime | None) -> str:
-    day = timezone.localdate(moment) if moment else timezone.localdate()
-    return indonesian_date(day)
+def _signed_on(moment: datetime.datetime | None, zone: tzinfo) -> str:
+    """The day of ``moment`` (a submission; now, without one) in the plan's local time ``zone``."""
+    return indonesian_date(timezone.localdate(moment or timezone.now(), zone))
 
 
 def plan_document(plan: WorkPlan) -> PlanDocument:
@@ -294,12 +297,14 @@ def plan_document(plan: WorkPlan) -> PlanDocument:
         villages=village_rows,
         sections=sections,
         totals=_totals(everything),
-        signed_on=_signed_on(plan.submitted_at),
+        signed_on=_signed_on(plan.submitted_at, plan.zone),
         priorities=narrative["priorities"],
         data_basis=narrative["data_basis"],
-        to_date=to_date(plan.year),
+        to_date=to_date(plan.year, plan.zone),
         letterhead=letterhead_for(villages),
-        approval=_approval(gettext_lazy("Approved"), approved.approved_at, approved.approved_by) if approved else None,
+        approval=_approval(gettext_lazy("Approved"), approved.approved_at, approved.approved_by, plan.zone)
+        if approved
+        else None,
     )
 
 
@@ -356,10 +361,10 @@ def month_document(plan: WorkPlan, month: int) -> MonthDocument:
         next_month=next_month,
         next_month_name=names[1],
         next_activities=next_month_activities(plan, month, report),
-        signed_on=_signed_on(signed),
+        signed_on=_signed_on(signed, plan.zone),
         as_submitted=page.frozen,
         letterhead=letterhead_for(villages),
-        approval=_approval(gettext_lazy("Acknowledged"), report.reviewed_at, report.reviewed_by)
+        approval=_approval(gettext_lazy("Acknowledged"), report.reviewed_at, report.reviewed_by, plan.zone)
         if report is not None and report.status == MonthlyReport.Status.ACKNOWLEDGED
         else None,
     )

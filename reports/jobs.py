@@ -50,7 +50,7 @@ def _plan(job: Job):
 def _render(template: str, doc, *, inline, progress: Progress, seconds: float) -> bytes:
     progress.during(15, 95, seconds, _("Laying out the pages"))
     try:
-        return pdf.render_pdf(template, {"doc": doc}, inline=inline)
+        return pdf.render_pdf(template, {"doc": doc}, inline=inline, zone=doc.plan.zone)
     except pdf.PdfUnavailable:
         raise JobFailed(pdf.unavailable_message()) from None
 

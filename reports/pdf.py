@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import functools
 import mimetypes
+from datetime import tzinfo
 from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -83,13 +85,20 @@ def make_fetcher(inline: dict[str, tuple[bytes, str]] | None = None):
         raise PdfUnavailable(str(exc)) from exc
 
 
-def render_pdf(template: str, context: dict, *, inline: dict[str, tuple[bytes, str]] | None = None) -> bytes:
-    """Render ``template`` in the document language and return the PDF bytes."""
+def render_pdf(
+    template: str,
+    context: dict,
+    *,
+    inline: dict[str, tuple[bytes, str]] | None = None,
+    zone: tzinfo | None = None,
+) -> bytes:
+    """Render ``template`` in the document language, its times in ``zone`` (the plan's local time; the app's
+    without one), and return the PDF bytes."""
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as exc:  # OSError: the Pango/cairo libraries are missing
         raise PdfUnavailable(str(exc)) from exc
-    with override(DOCUMENT_LANGUAGE):
+    with override(DOCUMENT_LANGUAGE), timezone.override(zone or timezone.get_default_timezone()):
         html = render_to_string(template, context)
     fetcher = make_fetcher(inline)
     return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -124,7 +125,7 @@ def sample_context() -> dict:
 def monthly_docx(doc: MonthDocument, template_content: bytes | None = None) -> bytes:
     """The .docx bytes of the month in ``template_content`` (the office's) or the app's default template."""
     template = _template(io.BytesIO(template_content) if template_content else str(DEFAULT_TEMPLATE))
-    with override(DOCUMENT_LANGUAGE):
+    with override(DOCUMENT_LANGUAGE), timezone.override(doc.plan.zone):  # times in the plan's local time
         context = _context(doc, template)
     return _render(template, context)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
@@ -14,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from pillars import figures
-from pillars.models import MonthlyReport, WorkPlan, in_force_condition
+from pillars.models import MonthlyReport, WorkPlan, in_force_condition, plan_province
 from pillars.rules import ANSWERED, is_answered, is_late_by, month_is_over, report_deadline
 from villages.batches import chunks
 from villages.models import Companion
 from villages.scope import below
+from villages.zones import Zones, default_zone
 
 
 class Cell:
@@ -113,13 +115,42 @@ class _MonthClock:
     deadline_passed: bool
 
 
-def _clocks(year: int, now: datetime) -> list[_MonthClock]:
-    today = timezone.localdate(now)
+def _clocks(year: int, now: datetime, zone: ZoneInfo) -> list[_MonthClock]:
+    """The twelve months of ``year`` at ``now`` in the local time ``zone`` (of a plan's kabupaten)."""
+    today = timezone.localdate(now, zone)
     clocks = []
     for month in range(1, 13):
-        deadline = report_deadline(year, month)
+        deadline = report_deadline(year, month, zone)
         clocks.append(_MonthClock(year, month, month_is_over(year, month, today), deadline, now >= deadline))
     return clocks
+
+
+class _ZoneClocks:
+    """The months' clocks of each zone a grid's rows lie in (at most three sets of twelve), from the provinces'
+    zones read once for the grid."""
+
+    def __init__(self, year: int, now: datetime):
+        self.year, self.now, self.zones = year, now, Zones.read()
+        self._by_zone: dict[ZoneInfo, list[_MonthClock]] = {}
+
+    def of_zone(self, zone: ZoneInfo) -> list[_MonthClock]:
+        if zone not in self._by_zone:
+            self._by_zone[zone] = _clocks(self.year, self.now, zone)
+        return self._by_zone[zone]
+
+    def of(self, province: str | None) -> list[_MonthClock]:
+        """The clocks of a row whose plan lies in ``province`` (:func:`pillars.models.plan_province`)."""
+        return self.of_zone(self.zones.of(province))
+
+    def groups(self) -> list[tuple[Q | None, list[_MonthClock]]]:
+        """Each zone the provinces are in, with the condition on a ``province`` annotation that picks its rows;
+        the app's own zone last, taking the rest (rows of no province or an unknown one): None when that is all."""
+        home = default_zone()
+        zones = sorted({self.zones.of(code) for code in self.zones.by_province} - {home}, key=str)
+        elsewhere = [code for zone in zones for code in self.zones.provinces_in(zone)]
+        groups = [(Q(province__in=self.zones.provinces_in(zone)), self.of_zone(zone)) for zone in zones]
+        at_home = Q(province__isnull=True) | ~Q(province__in=elsewhere) if elsewhere else None
+        return [*groups, (at_home, self.of_zone(home))]
 
 
 def _cell(
@@ -187,7 +218,7 @@ class Completeness:
     def __init__(self, user, year: int, now: datetime | None = None, *, role: str = "", area_code: str | None = None):
         self.user, self.year, self.role, self.area_code = user, year, role, area_code
         self.now = now or timezone.now()
-        self.clocks = _clocks(year, self.now)
+        self.clocks = _ZoneClocks(year, self.now)
 
     @cached_property
     def companions(self):
@@ -208,6 +239,7 @@ class Completeness:
             .annotate(
                 plan_status=Subquery(plans.order_by("pk").values("status")[:1]),
                 owes=Exists(plans.filter(in_force_condition())),
+                province=plan_province(companion=OuterRef("pk"), year=self.year),
             )
             .order_by("user__last_name", "user__first_name", "user__username", "pk")
         )
@@ -225,14 +257,21 @@ class Completeness:
         return self.owing.count()
 
     def _reports(self):
-        return MonthlyReport.objects.visible_to(self.user).filter(plan__year=self.year)
+        """The scope's reports of the year, each with the ``province`` of its plan (whose zone its clocks are)."""
+        return (
+            MonthlyReport.objects.visible_to(self.user)
+            .filter(plan__year=self.year)
+            .annotate(province=plan_province(OuterRef("plan_id"), companion=OuterRef("plan__companion_id")))
+        )
 
     def rows(self, companions) -> list[CompletenessRow]:
         """The rows of ``companions`` (annotated as :attr:`companions`: a page of it, or all of it), in order."""
         companions = list(companions)
         found: dict[int, dict[int, tuple]] = {companion.pk: {} for companion in companions}
         for chunk in chunks(list(found), figures.CHUNK):
-            reports = self._reports().filter(plan__companion__in=chunk)
+            reports = MonthlyReport.objects.visible_to(self.user).filter(
+                plan__year=self.year, plan__companion__in=chunk
+            )
             for companion_id, month, status, pk, first_sent in reports.values_list(
                 "plan__companion_id", "month", "status", "pk", "submitted_at"
             ):
@@ -240,7 +279,8 @@ class Completeness:
         rows = []
         for companion in companions:
             owes, reports = bool(companion.owes), found[companion.pk]
-            cells = [_cell_of_report(clock, owes, reports.get(clock.month)) for clock in self.clocks]
+            clocks = self.clocks.of(companion.province)
+            cells = [_cell_of_report(clock, owes, reports.get(clock.month)) for clock in clocks]
             rows.append(CompletenessRow(companion, companion.plan_status, owes, cells))
         return rows
 
@@ -251,7 +291,11 @@ class Completeness:
     def totals(self) -> list[MonthTotals]:
         """Per month, over the companions who owe reports: reported, late, due, missing and returned."""
         late = Case(
-            *[When(month=clock.month, submitted_at__gte=clock.deadline, then=Value(True)) for clock in self.clocks],
+            *[
+                When(condition or Q(), month=clock.month, submitted_at__gte=clock.deadline, then=Value(True))
+                for condition, clocks in self.clocks.groups()
+                for clock in clocks
+            ],
             default=Value(False),
             output_field=BooleanField(),
         )
@@ -260,37 +304,50 @@ class Completeness:
             self._reports()
             .filter(plan__companion__in=self.owing.values("pk"))
             .annotate(sent=sent, late=late)
-            .values_list("month", "status", "sent", "late")
+            .values_list("province", "month", "status", "sent", "late")
             .annotate(companions=Count("pk"))
             .order_by()
         )
-        totals = [MonthTotals() for _ in self.clocks]
-        without_report = [self.owing_count] * len(self.clocks)
-        for month, status, was_sent, was_late, companions in groups:
-            clock = self.clocks[month - 1]
+        totals = [MonthTotals() for _ in range(12)]
+        # Per zone (the rows' clocks), the owing companions still without a report of each month.
+        without_report: dict[ZoneInfo, list[int]] = {}
+        for province, count in self.owing.order_by().values_list("province").annotate(companions=Count("pk")):
+            zone = self.clocks.zones.of(province)
+            counts = without_report.setdefault(zone, [0] * 12)
+            without_report[zone] = [owing + count for owing in counts]
+        for province, month, status, was_sent, was_late, companions in groups:
+            zone = self.clocks.zones.of(province)
+            without_report.setdefault(zone, [0] * 12)
+            clock = self.clocks.of_zone(zone)[month - 1]
             totals[month - 1].count(_cell(clock, True, status, None, was_sent, was_late), companions)
-            without_report[month - 1] -= companions
-        for clock, total, count in zip(self.clocks, totals, without_report, strict=True):
-            total.count(_cell(clock, True, None, None, False, False), count)
+            without_report[zone][month - 1] -= companions
+        for zone, counts in without_report.items():
+            for clock, total, count in zip(self.clocks.of_zone(zone), totals, counts, strict=True):
+                total.count(_cell(clock, True, None, None, False, False), count)
         return totals
 
     def most_behind(self, limit: int) -> list[CompletenessRow]:
         """The ``limit`` owing companions with the most missing months, then by name.
 
-        A missing month is one whose deadline has passed (they are the first months of the year, in order)
-        without an answered report (:data:`ANSWERED`), so the database orders by how many of those months
-        have one."""
-        closed = sum(1 for clock in self.clocks if clock.deadline_passed)
+        A missing month is one whose deadline has passed (they are the first months of the year, in order, on the
+        clocks of the row's zone) without an answered report (:data:`ANSWERED`), so the database orders by how many
+        of those months have one."""
+        groups = self.clocks.groups()
+        closed = {condition: sum(1 for clock in clocks if clock.deadline_passed) for condition, clocks in groups}
+        closed = Case(
+            *[When(condition, then=Value(count)) for condition, count in closed.items() if condition is not None],
+            default=Value(closed.get(None, 0)),
+        )
         answered = (
-            self._reports()
-            .filter(ANSWERED, plan__companion=OuterRef("pk"), month__lte=closed)
+            MonthlyReport.objects.visible_to(self.user)
+            .filter(ANSWERED, plan__year=self.year, plan__companion=OuterRef("pk"), month__lte=OuterRef("closed"))
             .values("plan__companion")
             .annotate(count=Count("pk"))
             .values("count")
         )
-        ordered = self.owing.annotate(answered=Coalesce(Subquery(answered), 0), name=_display_name()).order_by(
-            "answered", "name", "pk"
-        )
+        ordered = self.owing.annotate(
+            closed=closed, answered=Coalesce(Subquery(answered), 0), name=_display_name()
+        ).order_by("answered", "name", "pk")
         return self.rows(ordered[:limit])
 
 
@@ -314,27 +371,36 @@ def plan_cells(plan: WorkPlan, now: datetime | None = None) -> list[Completeness
         for month, status, pk, sent in plan.reports.values_list("month", "status", "pk", "submitted_at")
     }
     owes = plan.is_in_force and plan.is_counted
-    return [_cell_of_report(clock, owes, found.get(clock.month)) for clock in _clocks(plan.year, now or timezone.now())]
+    clocks = _clocks(plan.year, now or timezone.now(), plan.zone)
+    return [_cell_of_report(clock, owes, found.get(clock.month)) for clock in clocks]
 
 
-def owing_month(year: int, month: int, now: datetime | None = None) -> list[WorkPlan]:
+def owing_month(year: int, month: int, now: datetime | None = None, *, zone: ZoneInfo | None = None) -> list[WorkPlan]:
     """The plans (with their companion's user) whose report for ``month`` is due and not sent at ``now``: whom the
-    reminders are for. The grid's own rule decides (:func:`_cell`, an open cell), on every plan in force of a
-    companion active in the year that has no answered report for the month."""
+    reminders are for; with ``zone``, only the plans whose kabupaten keeps that local time. The grid's own rule
+    decides (:func:`_cell`, an open cell, on the plan's own clock), on every plan in force of a companion active
+    in the year that has no answered report for the month."""
     now = now or timezone.now()
-    clock = _clocks(year, now)[month - 1]
+    clocks = _ZoneClocks(year, now)
     answered = MonthlyReport.objects.filter(ANSWERED, plan=OuterRef("pk"), month=month)
-    plans = list(
-        WorkPlan.objects.filter(year=year, companion__role__in=Companion.COMPANION_ROLES)
+    plans = [
+        plan
+        for plan in WorkPlan.objects.filter(year=year, companion__role__in=Companion.COMPANION_ROLES)
         .in_force()
         .counted()
         .exclude(Exists(answered))
+        .annotate(province=plan_province(OuterRef("pk"), companion=OuterRef("companion_id")))
         .select_related("companion__user")
         .order_by("pk")
-    )
+        if zone is None or clocks.zones.of(plan.province) == zone
+    ]
     found = {}
     for chunk in chunks([plan.pk for plan in plans], figures.CHUNK):
         reports = MonthlyReport.objects.filter(plan__in=chunk, month=month)
         for plan_id, status, pk, first_sent in reports.values_list("plan_id", "status", "pk", "submitted_at"):
             found[plan_id] = (status, pk, first_sent)
-    return [plan for plan in plans if _cell_of_report(clock, True, found.get(plan.pk)).state == Cell.OPEN]
+    return [
+        plan
+        for plan in plans
+        if _cell_of_report(clocks.of(plan.province)[month - 1], True, found.get(plan.pk)).state == Cell.OPEN
+    ]

@@ -19,7 +19,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -137,7 +136,7 @@ def _month_context(request, plan: WorkPlan, month: int, *, replace: Card | None 
 
 
 def default_month(plan: WorkPlan) -> int:
-    today = timezone.localdate()
+    today = rules.local_today(plan)
     if plan.year == today.year:
         return today.month
     return 12 if plan.year < today.year else 1

@@ -48,7 +48,7 @@ def _report_page_context(request, report: MonthlyReport, **forms) -> dict:
         "next_activities": selectors.next_month_activities(plan, report.month, report),
         "events": report.events.select_related("actor")[:50],
         "access": report_access(request.user, report),
-        "late": rules.is_late(plan.year, report.month, report.submitted_at),
+        "late": rules.is_late(plan.year, report.month, report.submitted_at, plan.zone),
         **{name: form_class() for name, form_class in DECISION_FORMS.items()},
     }
     kept = kept_form_data(request, _kept_key(report)) if request.method == "GET" else None

@@ -34,7 +34,7 @@ def _file_stem(plan: WorkPlan, *parts: object) -> str:
 
 def _pdf_response(request, template: str, doc, filename: str, inline=None) -> HttpResponse:
     try:
-        content = pdf.render_pdf(template, {"doc": doc}, inline=inline)
+        content = pdf.render_pdf(template, {"doc": doc}, inline=inline, zone=doc.plan.zone)
     except pdf.PdfUnavailable:
         return render(request, "reports/pdf/unavailable.html", {"message": pdf.unavailable_message()}, status=503)
     response = HttpResponse(content, content_type="application/pdf")

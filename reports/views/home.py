@@ -24,6 +24,7 @@ from pillars.selectors import written_count
 from reports import dashboard
 from villages.formats import month_name
 from villages.scope import viewer_for
+from villages.zones import companion_zone
 
 HEATMAP_ROWS = 30
 NOT_OWING_ROWS = 50  # the companions without a plan in force named on the home; the rest counted
@@ -223,7 +224,7 @@ class NextStep:
 
 
 def _companion_context(request, viewer) -> dict:
-    user, today = request.user, timezone.localdate()
+    user, today = request.user, timezone.localdate(timezone.now(), companion_zone(viewer.companion))
     year = today.year
     plans = WorkPlan.objects.visible_to(user)
     my_plans = list(plans.annotate(activity_count=written_count()).order_by("-year"))

@@ -28,6 +28,7 @@ from pillars.models import ACTIVITY_ORDER, Activity, WorkPlan
 from reports.documents import ToDate, to_date
 from villages.formats import format_number, format_rupiah
 from villages.models import Region, VillageData
+from villages.zones import zone_of
 
 # Rows of the data-over-the-years table: (field, how to show it).
 DATA_ROWS = (
@@ -133,9 +134,9 @@ def planned_here(user, village: Region) -> list[PlannedYear]:
     by_year: dict[int, list[Activity]] = {}
     for activity in activities:
         by_year.setdefault(activity.plan.year, []).append(activity)
-    planned = []
+    planned, zone = [], zone_of(village.code)  # the village's own local time
     for year, rows in by_year.items():
-        cut_off = to_date(year)
+        cut_off = to_date(year, zone)
         numbers = figures.figures_for(rows, through=cut_off.month)
         planned.append(PlannedYear(year, cut_off, [(activity, numbers[activity.pk]) for activity in rows]))
     return planned
