@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from pillars.models import Activity, MonthlyProgress, Pillar, PlanYear, WorkPlan
 from villages.models import Companion, Region, VillageData
 from villages.regions import classify
+from villages.zones import province_time_zone
 
 PASSWORD = "test-pass-123"
 
@@ -28,6 +29,7 @@ def region(code: str, name: str | None = None) -> Region:
                 "level": level,
                 "kind": kind,
                 "parent": parent,
+                "time_zone": province_time_zone(current) if level == Region.Level.PROVINCE else "",
             },
         )
     return parent

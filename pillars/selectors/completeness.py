@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -331,7 +331,7 @@ class Completeness:
 
         A missing month is one whose deadline has passed (they are the first months of the year, in order, on the
         clocks of the row's zone) without an answered report (:data:`ANSWERED`), so the database orders by how many
-        of those months have one."""
+        of those months have one, less how many are closed on the row's clocks."""
         groups = self.clocks.groups()
         closed = {condition: sum(1 for clock in clocks if clock.deadline_passed) for condition, clocks in groups}
         closed = Case(
@@ -345,9 +345,8 @@ class Completeness:
             .annotate(count=Count("pk"))
             .values("count")
         )
-        ordered = self.owing.annotate(
-            closed=closed, answered=Coalesce(Subquery(answered), 0), name=_display_name()
-        ).order_by("answered", "name", "pk")
+        ordered = self.owing.annotate(closed=closed, answered=Coalesce(Subquery(answered), 0), name=_display_name())
+        ordered = ordered.annotate(missing=F("closed") - F("answered")).order_by("-missing", "name", "pk")
         return self.rows(ordered[:limit])
 
 
