@@ -8,6 +8,7 @@ progress, evidence, reports, the workflow log) is visible exactly when its plan 
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from decimal import Decimal
 from functools import cached_property
 from zoneinfo import ZoneInfo
@@ -663,11 +664,12 @@ class Evidence(models.Model):
             return ""
         return f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}#map=17/{self.latitude}/{self.longitude}"
 
-    def taken_outside(self, year: int, month: int) -> bool:
-        """Whether the photo says it was taken in another month than the entry's (False when it does not say)."""
+    def taken_outside(self, year: int, month: int, zone: tzinfo | None = None) -> bool:
+        """Whether the photo says it was taken in another month than the entry's (False when it does not say), read
+        in ``zone``, the plan's local time (the current zone without one)."""
         if self.taken_at is None:
             return False
-        taken = timezone.localtime(self.taken_at)
+        taken = timezone.localtime(self.taken_at, zone)
         return (taken.year, taken.month) != (year, month)
 
 

@@ -21,6 +21,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from pillars.selectors.offline import pages_to_keep
+from villages.scope import viewer_for
+from villages.zones import companion_zone
 
 # Every static file a page of the app loads: fetched once by the worker, after the page that registered it.
 PRECACHED = (
@@ -98,4 +100,7 @@ def offline_page(request):
 @login_required
 @never_cache
 def kept_pages(request):
-    return JsonResponse({"user": request.user.pk, "pages": pages_to_keep(request.user, timezone.localdate())})
+    viewer = viewer_for(request.user)
+    zone = companion_zone(viewer.companion) if viewer.is_companion else None  # the months of the companion's day
+    today = timezone.localdate(timezone.now(), zone)
+    return JsonResponse({"user": request.user.pk, "pages": pages_to_keep(request.user, today)})

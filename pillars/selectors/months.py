@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from decimal import Decimal
 from functools import cached_property
 
@@ -23,6 +24,7 @@ class ActivityMonth:
     entry: MonthlyProgress | None
     figures: figures.ActivityFigures
     year: int = 0
+    zone: tzinfo | None = None  # the plan's local time (WorkPlan.zone), in which a photo's month is read
 
     @property
     def scheduled(self) -> bool:
@@ -55,7 +57,7 @@ class ActivityMonth:
         says ``outside_month``: its photo was taken in another month than the entry's."""
         files = list(self.entry.evidence.all()) if self.entry is not None else []
         for item in files:
-            item.outside_month = item.taken_outside(self.year, self.month)
+            item.outside_month = item.taken_outside(self.year, self.month, self.zone)
         return files
 
 
@@ -142,12 +144,12 @@ def month_rows(plan: WorkPlan, month: int, activity_ids: list[int] | None = None
     if activity_ids is not None:
         activities = [a for a in activities if a.pk in activity_ids]
     page = MonthPage(frozen=frozen)
-    for row in _rows(activities, month, plan.year):
+    for row in _rows(activities, month, plan.year, plan.zone):
         (page.scheduled if row.scheduled else page.others).append(row)
     return page
 
 
-def _rows(activities: list[Activity], month: int, year: int) -> list[ActivityMonth]:
+def _rows(activities: list[Activity], month: int, year: int, zone: tzinfo) -> list[ActivityMonth]:
     entries = {
         entry.activity_id: entry
         for entry in MonthlyProgress.objects.filter(activity__in=[a.pk for a in activities], month=month)
@@ -155,7 +157,7 @@ def _rows(activities: list[Activity], month: int, year: int) -> list[ActivityMon
         .prefetch_related("evidence")
     }
     numbers = figures.figures_for(activities, through=month)
-    return [ActivityMonth(a, month, entries.get(a.pk), numbers[a.pk], year) for a in activities]
+    return [ActivityMonth(a, month, entries.get(a.pk), numbers[a.pk], year, zone) for a in activities]
 
 
 def month_row(plan: WorkPlan, month: int, activity_pk: int) -> ActivityMonth:
@@ -163,7 +165,8 @@ def month_row(plan: WorkPlan, month: int, activity_pk: int) -> ActivityMonth:
     page = month_rows(plan, month, [activity_pk])
     if page.all:
         return page.all[0]
-    return _rows([plan.activities.select_related("pillar", "village").get(pk=activity_pk)], month, plan.year)[0]
+    activity = plan.activities.select_related("pillar", "village").get(pk=activity_pk)
+    return _rows([activity], month, plan.year, plan.zone)[0]
 
 
 def offline_saved(user, key: uuid.UUID) -> MonthlyProgress | None:

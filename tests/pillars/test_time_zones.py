@@ -17,7 +17,7 @@ from django.urls import reverse
 from notifications import schedule
 from notifications.models import Kind, Notification
 from pillars import rules, selectors, services
-from pillars.models import MonthlyReport, WorkPlan
+from pillars.models import Evidence, MonthlyReport, WorkPlan
 from pillars.selectors import Cell, plan_cells
 from reports import documents
 from tests.admin_helpers import change_form_data
@@ -260,3 +260,9 @@ def test_the_monthly_pdf_prints_the_day_of_the_submission_where_the_plan_is(
     text = " ".join(pdf_text(response.content).split())
     other = "6 April 2026" if day == "5 April 2026" else "5 April 2026"
     assert day in text and other not in text
+
+
+def test_a_photos_month_is_read_in_the_plans_local_time():
+    photo = Evidence(taken_at=at(WIB, YEAR, 3, 31, 23, 30))  # 1 April, 01:30 in Papua
+    assert photo.taken_outside(YEAR, 4, WIT) is False
+    assert photo.taken_outside(YEAR, 4, WIB) is True
