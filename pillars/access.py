@@ -12,13 +12,14 @@ Who sees what at all is one queryset per model (``visible_to``, :mod:`villages.s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from pillars.models import MonthlyReport, WorkPlan
-from pillars.rules import month_lock_reason
+from pillars.models import MonthlyReport, QuarterReport, WorkPlan
+from pillars.rules import month_lock_reason, quarter_submit_refusal
 from villages.scope import Viewer, viewer_for
 
 
@@ -147,6 +148,42 @@ class ReportAccess:
 
 def report_access(user, report: MonthlyReport) -> ReportAccess:
     return ReportAccess(report, viewer_for(user))
+
+
+@dataclass(frozen=True)
+class QuarterAccess:
+    """What the viewer may do with one quarter of a plan they can see: write and submit its narrative (the
+    companion, once the quarter is over), acknowledge or return it (a coordinator in scope, once submitted)."""
+
+    plan: PlanAccess
+    report: QuarterReport | None
+    refusal: str | None  # why the narrative cannot be submitted now (pillars.rules.quarter_submit_refusal)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.plan.is_owner
+
+    @property
+    def can_submit(self) -> bool:
+        return self.is_owner and self.refusal is None
+
+    @property
+    def can_decide(self) -> bool:
+        """Acknowledge it or return it. Twin of the check in :mod:`pillars.services.quarters`."""
+        return (
+            self.plan.is_reviewer and self.report is not None and self.report.status == QuarterReport.Status.SUBMITTED
+        )
+
+    @property
+    def is_waiting(self) -> bool:
+        """Submitted and not decided yet: the companion waits."""
+        return self.report is not None and self.report.status == QuarterReport.Status.SUBMITTED
+
+
+def quarter_access(user, plan: WorkPlan, quarter: int, today: date) -> QuarterAccess:
+    """What ``user`` may do with ``quarter`` of ``plan`` (a plan read through ``visible_to``) on ``today``."""
+    report = plan.quarter_reports.filter(quarter=quarter).first()
+    return QuarterAccess(_plan_access(user, plan), report, quarter_submit_refusal(plan, quarter, report, today))
 
 
 def require_owner(plan: WorkPlan, by) -> None:

@@ -193,6 +193,113 @@ def figures_for(activities: Iterable, through: int) -> dict[int, ActivityFigures
     }
 
 
+# --- A period of months: a quarter (triwulan) or the year ------------------------------------------------
+
+QUARTERS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
+YEAR = tuple(range(1, 13))
+
+
+def quarter_months(quarter: int) -> tuple[int, ...]:
+    """The months of ``quarter`` (1–4): the second quarter is April, May and June."""
+    return QUARTERS[quarter]
+
+
+def quarter_of(month: int) -> int:
+    """The quarter ``month`` lies in."""
+    return (month - 1) // 3 + 1
+
+
+def planned_in_months(target, months: tuple[int, ...], period: tuple[int, ...]) -> Decimal | None:
+    """What an activity plans for the months of ``period``: the sum of :func:`planned_in_month` over them; None when
+    it is scheduled in none of them. A period that holds every scheduled month plans the whole target (the months'
+    rounded shares may add up to a hundredth less)."""
+    scheduled = [m for m in period if m in months]
+    if not scheduled:
+        return None
+    if len(scheduled) == len(months):
+        return Decimal(target)
+    return sum((planned_in_month(target, months, m) for m in scheduled), ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    """One activity's figures for a period of months: what it planned then (:func:`planned_in_months`), what it
+    achieved then (the sum of its quantities in those months: its achievement through the period's last month less
+    its achievement before the first), and its :class:`ActivityFigures` through the period's last month."""
+
+    period: tuple[int, ...]
+    planned: Decimal | None
+    achieved: Decimal
+    to_date: ActivityFigures
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The period's realisation against the period's plan, not capped."""
+        return percent(self.achieved, self.planned)
+
+    @property
+    def share(self) -> Decimal | None:
+        """What it adds to a pillar's or the plan's mean for the period: capped at 1; None (left out) when not
+        scheduled in the period, or cancelled."""
+        return None if self.to_date.is_cancelled else share(self.achieved, self.planned)
+
+    @property
+    def over_plan(self) -> bool:
+        return bool(self.planned) and self.achieved > self.planned
+
+
+def period_figures_for(activities: Iterable, period: tuple[int, ...]) -> dict[int, PeriodFigures]:
+    """:class:`PeriodFigures` of each activity for ``period`` (consecutive months): two grouped progress reads per
+    :data:`CHUNK` activities (one for a period starting in January)."""
+    activities = list(activities)
+    first, last = period[0], period[-1]
+    through_end = figures_for(activities, last)
+    before = progress_through((a.pk for a in activities), first - 1)
+    return {
+        a.pk: PeriodFigures(
+            period=period,
+            planned=planned_in_months(a.target_quantity, tuple(a.months), period),
+            achieved=through_end[a.pk].achieved - before.get(a.pk, NO_PROGRESS).achieved,
+            to_date=through_end[a.pk],
+        )
+        for a in activities
+    }
+
+
+@dataclass
+class PeriodTally:
+    """An aggregate (a pillar, a plan) for a period: the mean of its activities' capped period shares, and the
+    :class:`Tally` of their figures through the period's last month."""
+
+    to_date: Tally
+    shares: list[Decimal]
+    left_out: int = 0
+
+    @classmethod
+    def of(cls, rows: Iterable[PeriodFigures]) -> PeriodTally:
+        total = cls(Tally(), [])
+        for row in rows:
+            total.to_date.add(row.to_date)
+            if row.share is None:
+                total.left_out += 1
+            else:
+                total.shares.append(row.share)
+        return total
+
+    @property
+    def activities(self) -> int:
+        return self.to_date.activities
+
+    @property
+    def achievement_pct(self) -> Decimal | None:
+        """The period's realisation against its plan: the mean of the capped shares."""
+        return mean_percent(self.shares)
+
+    @property
+    def achievement_bar(self) -> int:
+        return Tally.bar_width(self.achievement_pct)
+
+
 @dataclass
 class Tally:
     """An aggregate of activities (a pillar, an area, a village, a companion, the whole scope): the set form of

@@ -733,6 +733,63 @@ class MonthlyReport(models.Model):
         return self.status == self.Status.DRAFT and bool(self.coordinator_note)
 
 
+QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+
+
+class QuarterReport(models.Model):
+    """A companion's narrative of one quarter (triwulan) of a plan, reviewed like a monthly report: submitted once
+    the quarter's last month is over, then acknowledged or returned with a note. The quarter's figures are not
+    stored: they are the months' (:func:`pillars.figures.period_figures_for`)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Open")
+        SUBMITTED = "submitted", _("Submitted")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RETURNED = "returned", _("Returned")
+
+    LOCKED = (Status.SUBMITTED, Status.ACKNOWLEDGED)
+    NARRATIVE_LENGTH = 2000
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="quarter_reports")
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
+    narrative = models.TextField(_("narrative"), blank=True, max_length=NARRATIVE_LENGTH)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("coordinator's note"), blank=True, max_length=4000)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = PlanChildQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("quarter report")
+        verbose_name_plural = _("quarter reports")
+        ordering = ["plan_id", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "quarter"], name="quarter_report_one_per_plan_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_report_quarter_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} – Q{self.quarter}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pillars:plan-quarter", args=[self.plan_id, self.quarter])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in self.LOCKED
+
+
 class WorkflowEvent(models.Model):
     """One workflow transition of a plan or a monthly report, with who, when and why."""
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pillars.views import activities, comments, completeness, history, months, plans, reports
+from pillars.views import activities, comments, completeness, history, months, plans, quarters, reports
 
 app_name = "pillars"
 
@@ -35,6 +35,11 @@ urlpatterns = [
     ),
     path("<int:pk>/months/<int:month>/report/", months.month_report, name="month-report"),
     path("<int:pk>/months/<int:month>/postpone/", months.month_postpone, name="month-postpone"),
+    path("<int:pk>/quarters/<int:quarter>/", quarters.quarter_detail, name="plan-quarter"),
+    path("<int:pk>/quarters/<int:quarter>/submit/", quarters.quarter_submit, name="quarter-submit"),
+    path("<int:pk>/quarters/<int:quarter>/acknowledge/", quarters.quarter_acknowledge, name="quarter-acknowledge"),
+    path("<int:pk>/quarters/<int:quarter>/return/", quarters.quarter_return, name="quarter-return"),
+    path("<int:pk>/year/", quarters.year_detail, name="plan-year"),
     path("evidence/<int:pk>/", months.evidence_file, name="evidence-file"),
     path("evidence/<int:pk>/thumbnail/", months.evidence_thumbnail, name="evidence-thumbnail"),
     path("evidence/<int:pk>/delete/", months.evidence_delete, name="evidence-delete"),

@@ -43,6 +43,16 @@ from pillars.selectors.plans import (
     with_pillar_counts,
     written_count,
 )
+from pillars.selectors.quarters import (
+    MonthNote,
+    PeriodReport,
+    PeriodRow,
+    PillarBlock,
+    period_label,
+    period_of,
+    period_report,
+    period_tallies,
+)
 from pillars.selectors.snapshots import CONTENT_FIELDS, REVISED_FIELDS, activity_snapshot, plan_snapshot_data
 
 __all__ = [
@@ -54,7 +64,11 @@ __all__ = [
     "CompletenessCell",
     "CompletenessRow",
     "MonthPage",
+    "MonthNote",
     "MonthTotals",
+    "PeriodReport",
+    "PeriodRow",
+    "PillarBlock",
     "PillarSection",
     "REPORTED",
     "REVISED_FIELDS",
@@ -73,6 +87,10 @@ __all__ = [
     "month_rows",
     "next_month_activities",
     "offline_saved",
+    "period_label",
+    "period_of",
+    "period_report",
+    "period_tallies",
     "plan_cells",
     "plan_changes",
     "plan_history_rows",

@@ -30,6 +30,7 @@ from pillars.services.plans import (
     plan_touch,
     plan_update_narrative,
 )
+from pillars.services.quarters import quarter_acknowledge, quarter_return, quarter_submit
 
 __all__ = [
     "ProgressConflict",
@@ -55,6 +56,9 @@ __all__ = [
     "plan_touch",
     "plan_update_narrative",
     "progress_save",
+    "quarter_acknowledge",
+    "quarter_return",
+    "quarter_submit",
     "report_acknowledge",
     "report_reopen",
     "report_return",
