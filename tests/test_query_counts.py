@@ -65,6 +65,13 @@ PAGES = [
     Page("reports:month-docx", "companion", ("plan", 1)),
     Page("reports:plan-xlsx", "companion", ("plan",)),
     Page("reports:recap-xlsx", "coordinator", (YEAR,)),
+    Page("pillars:plan-quarter", "companion", ("plan", 1)),
+    Page("pillars:plan-quarter", "coordinator", ("plan", 1)),
+    Page("pillars:plan-year", "companion", ("plan",)),
+    Page("reports:quarter-pdf", "companion", ("plan", 1)),
+    Page("reports:quarter-xlsx", "companion", ("plan", 1)),
+    Page("reports:year-xlsx", "companion", ("plan",)),
+    Page("reports:quarter-recap", "coordinator", (YEAR, 1)),
     Page("admin:villages_region_changelist", "admin", query="q=Desa"),
     Page("notifications:list", "companion"),
 ]
