@@ -118,6 +118,10 @@ class PeriodReport:
     quarter_reports: dict[int, QuarterReport]
 
     @property
+    def is_year(self) -> bool:
+        return self.quarter is None
+
+    @property
     def rows(self) -> list[PeriodRow]:
         return [row for block in self.pillars for row in block.rows]
 
