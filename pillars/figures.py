@@ -12,6 +12,10 @@
 - **Slots**: an activity in force × a month it is scheduled in, up to the cut-off, and before the month it
   was cancelled (the first month whose entry says cancelled). A slot is *reported* when that month has an
   entry and *done* when the entry says done. Entries outside the schedule count towards the quantity only.
+- **A period** (a quarter, the year): :class:`PeriodFigures`. What an activity plans in it is the sum of its months'
+  :func:`planned_in_month` (the whole target when the period holds all its months); what it achieved is the sum of
+  its quantities in those months. An aggregate's percent is the mean of the capped shares of the period's plan, as
+  above, leaving out activities not scheduled in the period and cancelled ones (:class:`PeriodTally`).
 
 The progress of the activities given is read in one grouped query per :data:`CHUNK` of them
 (:func:`progress_through`), whatever the size of the scope, and Python adds the figures up (:class:`Tally`), so
