@@ -176,3 +176,22 @@ def test_the_recap_page_runs_the_same_queries_for_more_companions(quarter_world,
     small = queries_of(lambda: client.get(recap_url()))
     grow(2, 18)
     assert queries_of(lambda: client.get(recap_url())) == small
+
+
+def test_the_page_the_pdf_the_workbook_and_the_months_agree(quarter_world, cast):
+    plan, client = quarter_world.plan, cast.client_for(cast.companion)
+    page = client.get(reverse("pillars:plan-quarter", args=[plan.pk, 1])).context["doc"]
+    sheet = sheet_rows(client.get(reverse("reports:quarter-xlsx", args=[plan.pk, 1])).content)
+    text = pdf_text(client.get(reverse("reports:quarter-pdf", args=[plan.pk, 1])).content)
+    months = [selectors.month_rows(plan, m) for m in (1, 2, 3)]
+    for row in page.rows:
+        from_months = sum(
+            (r.entry.quantity for month in months for r in month.all if r.activity.pk == row.activity.pk and r.entry),
+            start=0,
+        )
+        assert row.achieved == from_months
+        assert sheet[row.activity.title][periods.ACHIEVED_COLUMN - 1] == float(from_months)
+    total = page.total.achievement_pct
+    assert in_documents(total, percent) in text
+    figure = next(line for title, line in sheet.items() if title.startswith("Total"))[periods.PERCENT_COLUMN - 1]
+    assert figure == pytest.approx(percent_value(total))
