@@ -52,6 +52,7 @@ from pillars.selectors.quarters import (
     period_of,
     period_report,
     period_tallies,
+    quarter_trail,
 )
 from pillars.selectors.snapshots import CONTENT_FIELDS, REVISED_FIELDS, activity_snapshot, plan_snapshot_data
 
@@ -91,6 +92,7 @@ __all__ = [
     "period_of",
     "period_report",
     "period_tallies",
+    "quarter_trail",
     "plan_cells",
     "plan_changes",
     "plan_history_rows",

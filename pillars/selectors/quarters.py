@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -167,6 +168,34 @@ def period_report(plan: WorkPlan, quarter: int | None) -> PeriodReport:
         total=PeriodTally.of(numbers.values()),
         quarter_reports={r.quarter: r for r in plan.quarter_reports.select_related("reviewed_by")},
     )
+
+
+@dataclass(frozen=True)
+class TrailStep:
+    """One step of a quarter narrative's history: when, by whom, to which status."""
+
+    when: datetime
+    who: str
+    status: str
+    status_label: str
+
+
+def quarter_trail(report: QuarterReport | None, limit: int = 50) -> list[TrailStep]:
+    """Who moved the quarter's narrative to which status, and when, newest first (its history records)."""
+    if report is None:
+        return []
+    records = report.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit]
+    return [
+        TrailStep(
+            when=record.history_date,
+            who=(record.history_user.get_full_name() or record.history_user.get_username())
+            if record.history_user
+            else "–",
+            status=record.status,
+            status_label=str(QuarterReport.Status(record.status).label),
+        )
+        for record in records
+    ]
 
 
 def period_tallies(plans: Iterable[WorkPlan], period: tuple[int, ...]) -> dict[int, PeriodTally]:

@@ -18,7 +18,8 @@ from pillars.models import QuarterReport, WorkPlan
 from pillars.rules import quarter_submit_refusal
 
 
-def _save(report: QuarterReport, *fields: str) -> None:
+def _save(report: QuarterReport, by, *fields: str) -> None:
+    report._history_user = by  # the history says who acted, in a request or not
     report.version = F("version") + 1
     report.save(update_fields=[*fields, "version"])
     report.refresh_from_db(fields=["version"])
@@ -40,11 +41,15 @@ def quarter_submit(*, plan: WorkPlan, quarter: int, narrative: str, by, now: dat
     if refusal:
         raise WorkflowError(refusal)
     if report is None:
-        report = QuarterReport.objects.create(plan=plan, quarter=quarter)
+        report = QuarterReport(
+            plan=plan, quarter=quarter, status=QuarterReport.Status.SUBMITTED, narrative=narrative, submitted_at=now
+        )
+        report._history_user = by  # the history says who acted, in a request or not
+        report.save()
+        return report
     report.status = QuarterReport.Status.SUBMITTED
     report.narrative = narrative
-    report.submitted_at = report.submitted_at or now
-    _save(report, "status", "narrative", "submitted_at")
+    _save(report, by, "status", "narrative")  # the first submission's time is kept
     return report
 
 
@@ -64,7 +69,7 @@ def quarter_acknowledge(*, report: QuarterReport, by, now: datetime, comment: st
     report.reviewed_at, report.reviewed_by = now, by
     if comment.strip():
         report.note = comment.strip()
-    _save(report, "status", "reviewed_at", "reviewed_by", "note")
+    _save(report, by, "status", "reviewed_at", "reviewed_by", "note")
     return report
 
 
@@ -76,5 +81,5 @@ def quarter_return(*, report: QuarterReport, by, now: datetime, note: str) -> Qu
         raise WorkflowError(_("Say what must change: a note is required to return a quarter."))
     report.status = QuarterReport.Status.RETURNED
     report.reviewed_at, report.reviewed_by, report.note = now, by, note
-    _save(report, "status", "reviewed_at", "reviewed_by", "note")
+    _save(report, by, "status", "reviewed_at", "reviewed_by", "note")
     return report

@@ -38,6 +38,7 @@ def _page(request, pk: int, quarter: int | None, **forms) -> HttpResponse:
         report = quarter_rights.report
         context |= {
             "quarter_access": quarter_rights,
+            "trail": selectors.quarter_trail(report),
             "narrative_form": forms.get("narrative_form") or QuarterNarrativeForm(instance=report),
             "acknowledge_form": forms.get("acknowledge_form") or AcknowledgeForm(),
             "return_form": forms.get("return_form") or ReportReturnForm(),

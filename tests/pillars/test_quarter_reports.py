@@ -230,6 +230,9 @@ def test_the_coordinator_returns_a_quarter_with_a_note_and_the_companion_sends_i
     services.quarter_submit(plan=submitted.plan, quarter=1, narrative="Lagi", by=cast.companion, now=clock.now)
     submitted.refresh_from_db()
     assert (submitted.status, submitted.submitted_at) == (QuarterReport.Status.SUBMITTED, first_sent)
+    trail = selectors.quarter_trail(submitted)
+    assert [step.status for step in trail] == ["submitted", "returned", "submitted"]
+    assert [step.who for step in trail][:2] == [cast.companion.get_full_name(), cast.coordinator.get_full_name()]
 
 
 def test_the_companion_may_not_decide_on_their_own_quarter(submitted, cast):
