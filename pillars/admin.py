@@ -15,6 +15,7 @@ from pillars.fields import MonthsField
 from pillars.models import (
     Activity,
     ActivityComment,
+    DimensionFocus,
     Evidence,
     MonthlyProgress,
     MonthlyReport,
@@ -213,6 +214,15 @@ class PillarAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["code", "name"]
+
+
+@admin.register(DimensionFocus)
+class DimensionFocusAdmin(admin.ModelAdmin):
+    """What counts as an activity aimed at an Indeks Desa dimension, for the weakest-dimension plan check."""
+
+    list_display = ["dimension", "pillar", "target_group"]
+    list_filter = ["dimension", "pillar", "target_group"]
+    list_select_related = ["pillar"]
 
 
 @admin.register(PlanYear)

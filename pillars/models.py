@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pillars.fields import FULL_MASK, MonthsField
-from villages.models import Companion, Region, active_in_year
+from villages.models import Companion, Region, VillageData, active_in_year
 from villages.scope import viewer_for, within
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -948,3 +948,49 @@ class PlanSnapshot(models.Model):
     def is_behind(self, plan: WorkPlan) -> bool:
         """The plan has moved on from this approved version: a later revision, or not approved as it stands."""
         return self.revision < plan.revision or plan.status != WorkPlan.Status.APPROVED
+
+
+class DimensionFocus(models.Model):
+    """An Indeks Desa dimension and what an activity aimed at it looks like: its pillar, its target group, or both.
+
+    Rows an admin edits; the plan-quality check of a village's weakest dimension (:mod:`pillars.checks`) reads them.
+    """
+
+    dimension = models.CharField(_("Indeks Desa dimension"), max_length=20, choices=VillageData.Dimension)
+    pillar = models.ForeignKey(
+        Pillar,
+        verbose_name=_("pillar"),
+        help_text=_("Empty: any pillar."),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="dimension_focuses",
+    )
+    target_group = models.CharField(
+        _("target group"), max_length=20, choices=Activity.TargetGroup, blank=True, help_text=_("Empty: any group.")
+    )
+
+    class Meta:
+        verbose_name = _("dimension focus")
+        verbose_name_plural = _("dimension focuses")
+        ordering = ["dimension", "pillar_id", "target_group"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pillar__isnull=False) | ~Q(target_group=""), name="dimensionfocus_pillar_or_target_group"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        aimed = " · ".join(str(part) for part in (self.pillar, self.get_target_group_display()) if part)
+        return f"{self.get_dimension_display()}: {aimed}"
+
+    def clean(self) -> None:
+        if self.pillar_id is None and not self.target_group:
+            raise ValidationError(_("Give a pillar, a target group or both."))
+
+    def aims(self, activity: Activity) -> bool:
+        """``activity`` is aimed at this row's dimension: its pillar and its target group match where this row names
+        them."""
+        return (self.pillar_id is None or activity.pillar_id == self.pillar_id) and (
+            not self.target_group or activity.target_group == self.target_group
+        )

@@ -7,6 +7,7 @@ Kemendagri code prefix: a coordinator of ``34.03`` sees ``34.03`` and everything
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -266,15 +267,103 @@ class VillageDataQuerySet(models.QuerySet):
         return self.filter(year__lte=year, pk=models.Subquery(latest))
 
 
+# Permendesa PDTT 9/2024: from this year a village's index is the Indeks Desa; up to the year before it is the IDM.
+INDEKS_DESA_FROM = 2025
+INDEKS_DESA_PLACES = 4
+SCORE_0_TO_100 = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    dimension: str
+    label: str
+    score: Decimal | None
+
+
+@dataclass(frozen=True)
+class VillageIndex:
+    """The index that applies to one row of village data, ready to show: the IDM or the Indeks Desa."""
+
+    is_indeks_desa: bool
+    name: str
+    score: Decimal | None
+    status: str
+    status_label: str
+    dimensions: tuple[DimensionScore, ...] = ()  # the Indeks Desa's six, in their order; none for the IDM
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.score is not None or bool(self.status) or any(d.score is not None for d in self.dimensions)
+
+    @property
+    def weakest(self) -> DimensionScore | None:
+        """The dimension with the lowest score (the first of equals, in the regulation's order); None without scores."""
+        scored = [d for d in self.dimensions if d.score is not None]
+        return min(scored, key=lambda d: d.score) if scored else None
+
+
+def uses_indeks_desa(year: int) -> bool:
+    """Whether the data of ``year`` is measured by the Indeks Desa (else by the IDM). The one rule of which index
+    applies: :attr:`VillageData.index` and :func:`index_status` ask it."""
+    return year >= INDEKS_DESA_FROM
+
+
+def index_status(prefix: str = "") -> models.Case:
+    """The status of the index that applies, as a column of VillageData reached through ``prefix``: twin of
+    ``VillageData.index.status`` for querysets."""
+    return models.Case(
+        models.When(**{f"{prefix}year__gte": INDEKS_DESA_FROM}, then=models.F(f"{prefix}indeks_desa_status")),
+        default=models.F(f"{prefix}idm_status"),
+    )
+
+
+def index_score(prefix: str = "") -> models.Case:
+    """The score of the index that applies (IDM 0–1, Indeks Desa 0–100): twin of ``VillageData.index.score``."""
+    return models.Case(
+        models.When(**{f"{prefix}year__gte": INDEKS_DESA_FROM}, then=models.F(f"{prefix}indeks_desa_score")),
+        default=models.F(f"{prefix}idm_score"),
+        output_field=models.DecimalField(max_digits=7, decimal_places=INDEKS_DESA_PLACES),
+    )
+
+
+# The field of each Indeks Desa dimension (VillageData.Dimension values).
+DIMENSION_FIELDS = {
+    "layanan_dasar": "basic_services_score",
+    "sosial": "social_score",
+    "ekonomi": "economic_score",
+    "lingkungan": "environment_score",
+    "aksesibilitas": "accessibility_score",
+    "tata_kelola": "governance_score",
+}
+
+
+def _indeks_desa_score(label) -> models.DecimalField:
+    return models.DecimalField(
+        label, max_digits=7, decimal_places=INDEKS_DESA_PLACES, null=True, blank=True, validators=SCORE_0_TO_100
+    )
+
+
 class VillageData(models.Model):
     """One village's figures for one year: the basis of data-based planning."""
 
     class IdmStatus(models.TextChoices):
+        """The five statuses; the IDM and the Indeks Desa share them (PRODUCT.md)."""
+
         SANGAT_TERTINGGAL = "sangat_tertinggal", _("Sangat Tertinggal")
         TERTINGGAL = "tertinggal", _("Tertinggal")
         BERKEMBANG = "berkembang", _("Berkembang")
         MAJU = "maju", _("Maju")
         MANDIRI = "mandiri", _("Mandiri")
+
+    class Dimension(models.TextChoices):
+        """The six dimensions of the Indeks Desa, in the regulation's order."""
+
+        BASIC_SERVICES = "layanan_dasar", _("Basic services")
+        SOCIAL = "sosial", _("Social")
+        ECONOMIC = "ekonomi", _("Economic")
+        ENVIRONMENT = "lingkungan", _("Environment")
+        ACCESSIBILITY = "aksesibilitas", _("Accessibility")
+        GOVERNANCE = "tata_kelola", _("Village governance")
 
     class BumdesStatus(models.TextChoices):
         NONE = "none", _("No BUMDes")
@@ -301,6 +390,20 @@ class VillageData(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
     idm_status = models.CharField(_("IDM status"), max_length=20, choices=IdmStatus, blank=True)
+    indeks_desa_score = _indeks_desa_score(_("Indeks Desa score"))
+    indeks_desa_status = models.CharField(
+        _("Indeks Desa status"),
+        max_length=20,
+        choices=IdmStatus,
+        blank=True,
+        help_text=_("As published; the thresholds are not computed from the score."),
+    )
+    basic_services_score = _indeks_desa_score(_("basic services score"))
+    social_score = _indeks_desa_score(_("social score"))
+    economic_score = _indeks_desa_score(_("economic score"))
+    environment_score = _indeks_desa_score(_("environment score"))
+    accessibility_score = _indeks_desa_score(_("accessibility score"))
+    governance_score = _indeks_desa_score(_("village governance score"))
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     poor_households = models.PositiveIntegerField(_("poor households"), null=True, blank=True)
@@ -331,6 +434,13 @@ class VillageData(models.Model):
                 condition=Q(idm_score__isnull=True) | Q(idm_score__gte=0, idm_score__lte=1),
                 name="villagedata_idm_score_0_to_1",
             ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0, f"{name}__lte": 100}),
+                    name=f"villagedata_{name}_0_to_100",
+                )
+                for name in ("indeks_desa_score", *DIMENSION_FIELDS.values())
+            ),
             models.CheckConstraint(
                 condition=Q(poor_households__isnull=True)
                 | Q(households__isnull=True)
@@ -352,6 +462,24 @@ class VillageData(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} {self.year}"
+
+    @property
+    def index(self) -> VillageIndex:
+        """The index that applies to this row's year (:func:`uses_indeks_desa`), with its score, status and name:
+        every page, PDF and check asks this."""
+        if uses_indeks_desa(self.year):
+            return VillageIndex(
+                True,
+                str(_("Indeks Desa")),
+                self.indeks_desa_score,
+                self.indeks_desa_status,
+                self.get_indeks_desa_status_display(),
+                tuple(
+                    DimensionScore(dimension, str(label), getattr(self, DIMENSION_FIELDS[dimension]))
+                    for dimension, label in self.Dimension.choices
+                ),
+            )
+        return VillageIndex(False, str(_("IDM")), self.idm_score, self.idm_status, self.get_idm_status_display())
 
     @classmethod
     def status_for_score(cls, score: Decimal) -> str:

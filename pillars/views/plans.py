@@ -154,7 +154,7 @@ def _plan_page_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> 
             )
         )[:50]
     )
-    checks = plan_checks(sections, villages)
+    checks = plan_checks(sections, villages, selectors.dimension_focus(villages))
     returned_by = next((e for e in events if e.to_status == WorkPlan.Status.RETURNED), None)
     snapshots = list(plan.snapshots.select_related("approved_by"))
     snapshot = snapshots[0] if snapshots else None

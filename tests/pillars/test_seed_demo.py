@@ -68,6 +68,22 @@ def test_it_builds_the_regions_and_demo_village_data_of_both_kabupaten(seeded):
     assert VillageData.objects.filter(village__code__startswith="34.03.", year=2026).count() == 144
 
 
+def test_the_demo_villages_have_the_indeks_desa_for_2025_and_2026_and_a_plan_shows_it(seeded, client, settings):
+    settings.LANGUAGE_CODE = "en"
+    for year in (2025, 2026):
+        data = VillageData.objects.filter(village__code__startswith="34.03.", year=year)
+        assert data.count() == 144
+        assert not data.filter(is_demo=False).exists()
+        assert not data.filter(indeks_desa_score__isnull=True).exists()
+        assert not data.filter(environment_score__isnull=True).exists()
+        assert not data.filter(indeks_desa_status="").exists()
+        assert all(0 <= score <= 100 for score in data.values_list("governance_score", flat=True))
+    plan = WorkPlan.objects.filter(year=2026, companion__user__username="pendamping1").get()
+    client.force_login(plan.companion.user)
+    body = client.get(plan.get_absolute_url()).content.decode()
+    assert "Indeks Desa" in body and "weakest dimension" in body
+
+
 def test_running_it_twice_duplicates_nothing(seeded):
     before = counts()
     DemoBuilder(say=lambda message: None).build()
