@@ -122,7 +122,7 @@ def test_a_focus_needs_a_pillar_or_a_target_group():
 
 
 def test_the_default_mapping_is_seeded_and_can_be_removed_and_seeded_again():
-    migration = import_module("pillars.migrations.0013_dimension_focus")
+    migration = import_module("pillars.migrations.0014_dimension_focus")
     seeded = set(DimensionFocus.objects.values_list("dimension", "pillar__code", "target_group"))
     assert {dimension for dimension, _, _ in seeded} == {
         "layanan_dasar",

@@ -38,7 +38,7 @@ def remove_focus(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pillars", "0012_offline_saves"),
+        ("pillars", "0013_quarter_reports"),
     ]
 
     operations = [
