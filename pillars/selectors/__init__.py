@@ -45,7 +45,7 @@ from pillars.selectors.plans import (
     written_count,
 )
 from pillars.selectors.quarters import (
-    MonthNote,
+    MonthWriteUp,
     PeriodReport,
     PeriodRow,
     PillarBlock,
@@ -66,7 +66,7 @@ __all__ = [
     "CompletenessCell",
     "CompletenessRow",
     "MonthPage",
-    "MonthNote",
+    "MonthWriteUp",
     "MonthTotals",
     "PeriodReport",
     "PeriodRow",

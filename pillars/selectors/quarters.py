@@ -38,7 +38,7 @@ def period_label(quarter: int | None, year: int) -> str:
 
 
 @dataclass(frozen=True)
-class MonthNote:
+class MonthWriteUp:
     """What one month's entry of an activity says, for the period's narrative."""
 
     month: int
@@ -63,7 +63,7 @@ class PeriodRow:
 
     activity: Activity
     figures: PeriodFigures
-    notes: list[MonthNote] = field(default_factory=list)
+    notes: list[MonthWriteUp] = field(default_factory=list)
 
     @property
     def planned(self) -> Decimal | None:
@@ -94,7 +94,7 @@ class PeriodRow:
         return self.figures.to_date.is_cancelled
 
     @property
-    def written_notes(self) -> list[MonthNote]:
+    def written_notes(self) -> list[MonthWriteUp]:
         """The months whose entry says something in words."""
         return [note for note in self.notes if note.description or note.problems or note.follow_up]
 
@@ -143,14 +143,14 @@ def period_report(plan: WorkPlan, quarter: int | None) -> PeriodReport:
     period = period_of(quarter)
     activities = list(plan.activities_in_force().select_related("pillar", "village").in_plan_order())
     numbers = figures.period_figures_for(activities, period)
-    notes: dict[int, list[MonthNote]] = defaultdict(list)
+    notes: dict[int, list[MonthWriteUp]] = defaultdict(list)
     entries = (
         MonthlyProgress.objects.filter(activity__in=[a.pk for a in activities], month__in=period)
         .order_by("month")
         .values_list("activity_id", "month", "quantity", "status", "description", "problems", "follow_up")
     )
     for activity_id, *values in entries:
-        notes[activity_id].append(MonthNote(*values))
+        notes[activity_id].append(MonthWriteUp(*values))
     blocks: list[PillarBlock] = []
     for activity in activities:
         row = PeriodRow(activity, numbers[activity.pk], notes.get(activity.pk, []))
