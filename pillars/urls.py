@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("<int:pk>/months/<int:month>/report/", months.month_report, name="month-report"),
     path("<int:pk>/months/<int:month>/postpone/", months.month_postpone, name="month-postpone"),
+    path("<int:pk>/months/<int:month>/notes/", months.month_note, name="month-note"),
     path("evidence/<int:pk>/", months.evidence_file, name="evidence-file"),
     path("evidence/<int:pk>/thumbnail/", months.evidence_thumbnail, name="evidence-thumbnail"),
     path("evidence/<int:pk>/delete/", months.evidence_delete, name="evidence-delete"),
