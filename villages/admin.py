@@ -39,6 +39,8 @@ class RegionAdmin(ScopedAdmin):
             queryset = queryset.filter(level=Region.Level.VILLAGE)
         elif request.GET.get("field_name") == "scope_region":
             queryset = queryset.filter(level__lte=Region.Level.DISTRICT)
+        elif request.GET.get("field_name") == "region":  # a village official's village or kecamatan
+            queryset = queryset.filter(level__in=[Region.Level.DISTRICT, Region.Level.VILLAGE])
         return queryset, may_have_duplicates
 
 

@@ -395,3 +395,24 @@ def test_the_home_runs_as_many_queries_for_50_plans_as_for_5(village, cast):
     _grow(45, 4, cast)
     assert len(visible_plans(village.camat)) == 50
     assert _queries(client) == small
+
+
+# --- Programme staff make the accounts ------------------------------------------------------------------------------
+
+
+def test_programme_staff_create_an_official_in_the_admin_and_a_misfit_region_is_refused(village, cast):
+    client = cast.client_for(cast.admin)
+    add = reverse("admin:villages_villageofficial_add")
+    assert client.get(reverse("admin:villages_villageofficial_changelist")).status_code == 200
+    user = UserFactory(username="lurah")
+    misfit = client.post(add, {"user": user.pk, "kind": "CAMAT", "region": "34.03.01.2001", "phone": ""})
+    assert misfit.status_code == 200 and "A Camat heads a kecamatan" in misfit.content.decode()
+    assert not VillageOfficial.objects.filter(user=user).exists()
+    made = client.post(add, {"user": user.pk, "kind": "LURAH", "region": "34.03.01.2002", "phone": "0812 3456 7890"})
+    assert made.status_code == 302
+    assert VillageOfficial.objects.get(user=user).region_id == "34.03.01.2002"
+
+
+def test_the_profile_names_the_office(village, cast):
+    page = cast.client_for(village.kades).get(reverse("profile")).content.decode()
+    assert "Kepala Desa Bleberan" in page
