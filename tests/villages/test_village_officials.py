@@ -416,3 +416,12 @@ def test_programme_staff_create_an_official_in_the_admin_and_a_misfit_region_is_
 def test_the_profile_names_the_office(village, cast):
     page = cast.client_for(village.kades).get(reverse("profile")).content.decode()
     assert "Kepala Desa Bleberan" in page
+
+
+def test_the_completeness_page_offers_an_official_no_recap_they_may_not_make(village, cast):
+    page = cast.client_for(village.camat).get(reverse("pillars:completeness")).content.decode()
+    assert reverse("reports:recap-xlsx", args=[2026]) not in page
+    assert (
+        reverse("reports:recap-xlsx", args=[2026])
+        in cast.client_for(cast.coordinator).get(reverse("pillars:completeness")).content.decode()
+    )
