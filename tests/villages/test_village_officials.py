@@ -67,14 +67,14 @@ def village(cast, clock) -> Village:
     activity = ActivityFactory(plan=cast.plan, village=region("34.03.01.2001"), months=(1, 2, 3, 4))
     approve(cast.plan, cast)
     ProgressFactory(activity=activity, month=1)
+    Region.objects.filter(code="34.03.01.2001").update(name="Bleberan")
+    Region.objects.filter(code="34.03.01").update(name="Playen")
     kades = VillageOfficialFactory(user=UserFactory(username="kades", first_name="Sugeng", last_name="Riyanto"))
     camat = VillageOfficialFactory(
         user=UserFactory(username="camat", first_name="Endang", last_name="Purwaningsih"),
         kind=VillageOfficial.Kind.CAMAT,
         region=region("34.03.01"),
     )
-    Region.objects.filter(code="34.03.01.2001").update(name="Bleberan")
-    Region.objects.filter(code="34.03.01").update(name="Playen")
     return Village(kades=kades.user, camat=camat.user, plan=cast.plan, activity=activity)
 
 
@@ -425,3 +425,12 @@ def test_the_completeness_page_offers_an_official_no_recap_they_may_not_make(vil
         reverse("reports:recap-xlsx", args=[2026])
         in cast.client_for(cast.coordinator).get(reverse("pillars:completeness")).content.decode()
     )
+
+
+def test_the_companion_reads_the_note_in_their_notifications(village, cast, clock):
+    clock.set("2026-02-20 09:30")
+    services.month_note_add(plan=village.plan, month=2, text="Mohon dilanjutkan.", by=village.kades)
+    page = cast.client_for(cast.companion).get(reverse("notifications:list")).content.decode()
+    assert "Sugeng Riyanto, Kepala Desa Bleberan, left a note on February 2026" in page
+    assert "Mohon dilanjutkan." in page
+    assert not Notification.objects.filter(recipient=cast.coordinator, kind=Kind.MONTH_NOTE).exists()
