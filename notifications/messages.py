@@ -134,6 +134,16 @@ def _comment_reply(p: dict) -> Message:
     )
 
 
+def _month_note(p: dict) -> Message:
+    values = {**_month(p), "office": p.get("office", "")}
+    return Message(
+        _("%(actor)s, %(office)s, left a note on %(month)s %(year)s") % values,
+        [_("On your monthly progress for %(month)s %(year)s.") % values],
+        quote=p.get("text", ""),
+        action=_("Open the month"),
+    )
+
+
 def _job_finished(p: dict) -> Message:
     values = {"title": p.get("title", "")}
     if p.get("failed"):
@@ -210,6 +220,7 @@ WRITERS = {
     Kind.JOB_FINISHED: _job_finished,
     Kind.REPORT_REMINDER: _report_reminder,
     Kind.DIGEST: _digest,
+    Kind.MONTH_NOTE: _month_note,
 }
 
 

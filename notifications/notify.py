@@ -194,6 +194,15 @@ def comment_reply(reply: ActivityComment) -> list[Notification]:
     return notify(recipients, Kind.COMMENT_REPLY, link=link, params=facts, actor=reply.author)
 
 
+def month_note(note) -> list[Notification]:
+    """Tell the plan's companion that a village official left a note on one of their months."""
+    plan = WorkPlan.objects.select_related("companion__user").get(pk=note.plan_id)
+    official = note.author.village_official
+    facts = {**_plan_facts(plan, note.author), "month": note.month, "office": official.office, "text": note.text}
+    link = reverse("pillars:plan-month", args=[plan.pk, note.month]) + f"#note-{note.pk}"
+    return notify([plan.companion.user], Kind.MONTH_NOTE, link=link, params=facts, actor=note.author)
+
+
 def job_finished(job) -> list[Notification]:
     """Tell a job's owner it is done or failed."""
     from jobs.models import Job

@@ -73,6 +73,18 @@ class PlanAccess:
         review, whatever the plan's state. Twin of :func:`require_discussant`."""
         return self.is_owner or self.is_reviewer
 
+    @property
+    def can_note(self) -> bool:
+        """Leave a dated note on one of its months: a village official reading it (every other flag is false for
+        them). Twin of :func:`require_noter`."""
+        return self.viewer.is_village_official
+
+    @property
+    def reads_approved_version(self) -> bool:
+        """Shown the approved version of a plan under revision instead of the revision being written: a village
+        official reads the plan in force, never a draft."""
+        return self.viewer.is_village_official and self.plan.under_revision
+
 
 def _plan_access(user, plan: WorkPlan) -> PlanAccess:
     # Only for a plan read through ``visible_to``: the access takes its scope for granted.
@@ -117,6 +129,10 @@ class MonthAccess:
     @property
     def can_edit(self) -> bool:
         return self.is_owner and self.reason is None
+
+    @property
+    def can_note(self) -> bool:
+        return self.plan.can_note
 
 
 def month_access(user, plan: WorkPlan, month: int) -> MonthAccess:
@@ -211,6 +227,15 @@ def may_discuss(plan: WorkPlan, user) -> bool:
     except PermissionDenied:
         return False
     return True
+
+
+def require_noter(plan: WorkPlan, by) -> None:
+    """Only a village official who reads the plan (its plan in force has a village of theirs) notes its months. Twin
+    of :attr:`PlanAccess.can_note`."""
+    if not viewer_for(by).is_village_official:
+        raise PermissionDenied(_("Only the village's or kecamatan's head may leave a note on a month."))
+    if not WorkPlan.objects.visible_to(by).filter(pk=plan.pk).exists():
+        raise PermissionDenied(_("This plan is outside your village or kecamatan."))
 
 
 def require_reviewer(plan: WorkPlan, by) -> None:

@@ -32,7 +32,7 @@ from simple_history.utils import bulk_create_with_history
 from pillars import services
 from pillars.models import Activity, MonthlyProgress, Pillar, PlanYear, WorkPlan
 from villages.columns import normalise_code
-from villages.models import INDEKS_DESA_FROM, Companion, Region, VillageData, uses_indeks_desa
+from villages.models import INDEKS_DESA_FROM, Companion, Region, VillageData, VillageOfficial, uses_indeks_desa
 from villages.regions import existing_codes, import_regions, open_region_file, read_regions
 from villages.village_data import Table, import_village_data, read_table
 
@@ -150,6 +150,7 @@ class DemoBuilder:
             self.plan(person, users, number)
         first = next(p for p in PEOPLE if p.story.get("previous_year_plan"))
         self.previous_year_plan(first, users)
+        users |= self.officials()
         self.addresses(users)
 
     def addresses(self, users: dict) -> None:
@@ -288,6 +289,40 @@ class DemoBuilder:
             users[person.username] = user
         self.say(f"Accounts: admin, {', '.join(p.username for p in PEOPLE)} (password {DEMO_PASSWORD}).")
         return users
+
+    def officials(self) -> dict[str, object]:
+        """The Kepala Desa of a village with an approved plan and progress, and the Camat of its kecamatan; the Kepala
+        Desa has left a note on the last month that is over (once: a second run finds it)."""
+        User = get_user_model()
+        users = {}
+        for row in DATA["officials"]:
+            user, created = User.objects.get_or_create(
+                username=row["username"],
+                defaults={
+                    "first_name": row["first_name"],
+                    "last_name": row["last_name"],
+                    "date_joined": self.at(date(self.year - 1, 1, 5), 9),
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            VillageOfficial.objects.get_or_create(
+                user=user, defaults={"kind": row["kind"], "region_id": row["region"], "phone": row["phone"]}
+            )
+            users[row["username"]] = user
+            if row.get("note_on"):
+                self.official_note(user, row)
+        self.say(f"Village officials: {', '.join(users)} (password {DEMO_PASSWORD}).")
+        return users
+
+    def official_note(self, user, row: dict) -> None:
+        plan = WorkPlan.objects.filter(companion__user__username=row["note_on"], year=self.year).first()
+        month = self.today.month - 1  # the last month that is over (none in January)
+        if plan is None or not plan.is_in_force or month < 1 or plan.month_notes.filter(author=user).exists():
+            return
+        with acting(user, self.at(date(self.year, month, 25), 11)):
+            services.month_note_add(plan=plan, month=month, text=row["note"], by=user)
 
     # ----------------------------------------------------------------------------------------------
     # Plans

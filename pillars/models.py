@@ -41,6 +41,11 @@ def plan_scope(user, path: str = "") -> Q | None:
         return Q(**{f"{path}pk__in": plans_in_scope.values("workplan_id")})
     if viewer.is_companion:
         return Q(**{f"{path}companion": viewer.companion})
+    if viewer.is_village_official:
+        # The whole plan in force of a companion working in the official's village or kecamatan (its documents are
+        # the plan's, so its other villages' activities are read too); never a plan before its first approval.
+        plans_there = WorkPlan.villages.through.objects.filter(within("region__code", viewer.watches))
+        return Q(**{f"{path}pk__in": plans_there.values("workplan_id")}) & in_force_condition(path)
     return None
 
 
@@ -921,6 +926,51 @@ class ActivityComment(models.Model):
     def clean(self) -> None:
         if not self.is_marking and not self.text.strip():
             raise ValidationError({"text": _("A comment cannot be empty.")})
+
+
+class MonthNote(models.Model):
+    """A village official's dated note on one month of a plan they read: what the Kepala Desa, Lurah or Camat, the
+    users of the companion's service, say of it. Shown on the month to everyone who sees the month."""
+
+    MAX_LENGTH = 1000
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="month_notes")
+    month = models.PositiveSmallIntegerField(_("month"), validators=MONTH_VALIDATORS)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("note"), max_length=MAX_LENGTH)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = PlanChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("month note")
+        verbose_name_plural = _("month notes")
+        ordering = ["plan_id", "month", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="month_note_month_1_to_12"),
+        ]
+        indexes = [models.Index(fields=["plan", "month"], name="month_note_plan_month_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def author_name(self) -> str:
+        if self.author is None:
+            return str(_("a former user"))
+        return self.author.get_full_name() or self.author.get_username()
+
+    @property
+    def author_office(self) -> str:
+        """ "Kepala Desa Bleberan", "Camat Playen": the office the author holds now (empty if none)."""
+        official = getattr(self.author, "village_official", None) if self.author is not None else None
+        return official.office if official is not None else ""
+
+    def clean(self) -> None:
+        if not self.text.strip():
+            raise ValidationError({"text": _("A note cannot be empty.")})
 
 
 class PlanSnapshot(models.Model):

@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("<int:pk>/months/<int:month>/report/", months.month_report, name="month-report"),
     path("<int:pk>/months/<int:month>/postpone/", months.month_postpone, name="month-postpone"),
+    path("<int:pk>/months/<int:month>/notes/", months.month_note, name="month-note"),
     path("<int:pk>/quarters/<int:quarter>/", quarters.quarter_detail, name="plan-quarter"),
     path("<int:pk>/quarters/<int:quarter>/submit/", quarters.quarter_submit, name="quarter-submit"),
     path("<int:pk>/quarters/<int:quarter>/acknowledge/", quarters.quarter_acknowledge, name="quarter-acknowledge"),

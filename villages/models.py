@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from villages.scope import viewer_for, within
@@ -29,6 +31,8 @@ class RegionQuerySet(models.QuerySet):
             return self.filter(within("code", viewer.prefix))
         if viewer.is_companion:
             return self.filter(companions=viewer.companion)
+        if viewer.is_village_official:
+            return self.filter(within("code", viewer.watches))
         return self.none()
 
     def villages(self) -> RegionQuerySet:
@@ -125,6 +129,10 @@ class CompanionQuerySet(models.QuerySet):
             return self.filter(pk__in=ids)
         if viewer.is_companion:
             return self.filter(pk=viewer.companion.pk)
+        if viewer.is_village_official:
+            # The companions working there: assigned to a village within the official's village or kecamatan.
+            assigned = Companion.villages.through.objects.filter(within("region__code", viewer.watches))
+            return self.filter(pk__in=assigned.values("companion_id"))
         return self.none()
 
     def active_in(self, year: int, path: str = "") -> CompanionQuerySet:
@@ -251,6 +259,83 @@ class Companion(models.Model):
         return (self.active_from is None or self.active_from <= year) and (
             self.active_until is None or year <= self.active_until
         )
+
+
+PHONE_VALIDATOR = RegexValidator(r"^\+?[0-9][0-9 -]{5,18}$", _("Enter a phone number of digits, e.g. 0812 3456 7890."))
+
+
+class VillageOfficialQuerySet(models.QuerySet):
+    def visible_to(self, user) -> VillageOfficialQuerySet:
+        viewer = viewer_for(user)
+        if viewer.is_admin:
+            return self.all()
+        if viewer.is_coordinator:
+            return self.filter(within("region__code", viewer.prefix))
+        return self.none()
+
+
+class VillageOfficial(models.Model):
+    """A user of the companions' service who rates it: the head of a village (Kepala Desa, Lurah) or of a kecamatan
+    (Camat). Reads the plans in force of their village or kecamatan, its months and documents, and leaves notes on
+    months; writes nothing else. Programme staff create these accounts in the admin."""
+
+    class Kind(models.TextChoices):
+        KADES = "KADES", _("Kepala Desa")
+        LURAH = "LURAH", _("Lurah")
+        CAMAT = "CAMAT", _("Camat")
+
+    # The level of region each kind heads: a village for a Kepala Desa or Lurah, a kecamatan for a Camat.
+    LEVEL = {Kind.KADES: Region.Level.VILLAGE, Kind.LURAH: Region.Level.VILLAGE, Kind.CAMAT: Region.Level.DISTRICT}
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="village_official",
+    )
+    kind = models.CharField(_("office"), max_length=5, choices=Kind)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("village or kecamatan"),
+        help_text=_("A village for a Kepala Desa or Lurah, a kecamatan for a Camat."),
+        on_delete=models.PROTECT,
+        related_name="officials",
+        limit_choices_to={"level__in": [Region.Level.DISTRICT, Region.Level.VILLAGE]},
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[PHONE_VALIDATOR])
+
+    objects = VillageOfficialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("village official")
+        verbose_name_plural = _("village officials")
+        ordering = ["region_id", "kind"]
+        constraints = [
+            # The region's code is its key, and its width says its level (Region.CODE_LENGTH).
+            models.CheckConstraint(
+                condition=Q(Exact(Length("region"), 8), kind="CAMAT")
+                | Q(Exact(Length("region"), 13), kind__in=["KADES", "LURAH"]),
+                name="village_official_region_fits_office",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.office})"
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def office(self) -> str:
+        """The office as a signature names it: "Kepala Desa Bleberan", "Camat Playen" (the region loaded)."""
+        return f"{self.get_kind_display()} {self.region.name}"
+
+    def clean(self) -> None:
+        if self.kind and self.region_id and Region.level_of(self.region_id) != self.LEVEL[self.kind]:
+            if self.kind == self.Kind.CAMAT:
+                raise ValidationError({"region": _("A Camat heads a kecamatan: choose a kecamatan.")})
+            raise ValidationError({"region": _("A Kepala Desa or Lurah heads a village: choose a village.")})
 
 
 class VillageDataQuerySet(models.QuerySet):

@@ -16,6 +16,7 @@ from pillars.selectors.completeness import (
     completeness,
     plan_cells,
     plan_status_label,
+    plans_cells,
 )
 from pillars.selectors.history import history_page, plan_history_rows
 from pillars.selectors.months import (
@@ -24,6 +25,7 @@ from pillars.selectors.months import (
     freeze,
     frozen_activities,
     month_activities,
+    month_notes,
     month_row,
     month_rows,
     next_month_activities,
@@ -86,6 +88,7 @@ __all__ = [
     "frozen_activities",
     "history_page",
     "month_activities",
+    "month_notes",
     "month_row",
     "month_rows",
     "next_month_activities",
@@ -101,6 +104,7 @@ __all__ = [
     "plan_sections",
     "plan_snapshot_data",
     "plan_status_label",
+    "plans_cells",
     "plan_villages",
     "snapshot_sections",
     "status_counts",

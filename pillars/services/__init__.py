@@ -20,6 +20,7 @@ from pillars.services.months import (
     report_return,
     report_submit,
 )
+from pillars.services.notes import month_note_add
 from pillars.services.plans import (
     plan_approve,
     plan_create,
@@ -46,6 +47,7 @@ __all__ = [
     "evidence_delete",
     "locked_current",
     "mark_postponed",
+    "month_note_add",
     "offline_saves_prune",
     "plan_approve",
     "plan_create",

@@ -218,6 +218,10 @@ def _kept_key(plan: WorkPlan) -> str:
 @login_required
 def plan_detail(request, pk: int):
     plan, access = plan_for(request.user, pk)
+    if access.reads_approved_version:
+        approved = plan.snapshots.order_by("-revision").values_list("revision", flat=True).first()
+        if approved is not None:
+            return redirect("pillars:plan-version", pk=plan.pk, revision=approved)
     return render(request, "pillars/plan_detail.html", _plan_page_context(request, plan, access))
 
 

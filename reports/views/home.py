@@ -22,6 +22,7 @@ from pillars import figures, selectors
 from pillars.models import ActivityComment, WorkflowEvent, WorkPlan
 from pillars.selectors import written_count
 from reports import dashboard
+from reports.views.official_home import official_context
 from villages.formats import month_name
 from villages.scope import viewer_for
 
@@ -38,6 +39,8 @@ def home(request):
         return render(request, "reports/home_coordinator.html", _coordinator_context(request, viewer))
     if viewer.is_companion:
         return render(request, "reports/home_companion.html", _companion_context(request, viewer))
+    if viewer.is_village_official:
+        return render(request, "reports/home_official.html", official_context(request, viewer))
     return render(request, "reports/home_nobody.html")
 
 
