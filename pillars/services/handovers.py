@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from notifications import notify
 from pillars.access import require_reviewer
 from pillars.errors import WorkflowError
 from pillars.models import Handover, MonthlyReport, WorkflowEvent, WorkPlan
@@ -43,6 +44,7 @@ def plan_hand_over(*, plan: WorkPlan, successor: Companion, from_month: int, rea
             to_status=plan.status,
             comment=handover_line(handover) + f": {handover.reason}",
         )
+        notify.plan_handed_over(handover)
     return handover
 
 

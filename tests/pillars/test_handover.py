@@ -11,13 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext, override
 
+from notifications import messages
+from notifications.models import Kind, Notification
 from pillars import figures, selectors, services
 from pillars.access import month_access
 from pillars.models import Handover, MonthlyProgress, MonthlyReport, WorkflowEvent, WorkPlan
 from pillars.selectors import Cell
 from pillars.selectors.completeness import MonthTotals
 from reports import documents, recap
-from tests.factories import ActivityFactory, CompanionFactory, UserFactory, region
+from tests.factories import ActivityFactory, CompanionFactory, CoordinatorFactory, UserFactory, region
 from tests.reports.exports_helpers import recap_bytes, workbook
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -413,3 +415,26 @@ def test_a_refused_handover_is_shown_beside_the_form_and_changes_nothing(cast, p
     assert response.status_code == 422
     assert response.context["form"].errors.keys() >= {"from_month", "reason"}
     unchanged(plan, cast.companion.companion)
+
+
+def test_a_province_home_the_stored_tallies_on_postgresql_is_the_two_parts_added(cast, handed_year):
+    """A province is summed from each plan's stored tallies (PostgreSQL): they are per plan, the whole plan, and
+    the per-companion figures are read one activity at a time; the two agree."""
+    province = CoordinatorFactory(user=UserFactory(username="koord_diy"), scope_region=region("34"))
+    whole = home_of(cast, province.user)["total"]
+    before = home_of(cast, cast.companion)["total"]
+    after = home_of(cast, handed_year.successor.user)["total"]
+    assert [a + b for a, b in zip(parts(before), parts(after), strict=True)] == list(parts(whole))
+    assert whole.activities == 3
+
+
+def test_both_companions_are_told(cast, plan, successor, clock):
+    clock.set("2026-07-10 09:00")
+    hand_over(plan, successor, 7, cast.coordinator)
+    told = Notification.objects.filter(kind=Kind.PLAN_HANDED_OVER)
+    assert set(told.values_list("recipient", flat=True)) == {cast.companion.pk, successor.user.pk}
+    with override("en"):
+        words = messages.message(told.get(recipient=successor.user))
+    assert "from July on" in words.lines[0] and words.quote == "Dismissed in June"
+    page = cast.client_for(cast.companion).get(reverse("notifications:list")).content.decode()
+    assert "is handed over to" in page
