@@ -72,11 +72,6 @@ class PlanAccess:
         return self.is_reviewer and self.plan.is_in_force
 
     @property
-    def handed_away(self) -> bool:
-        """The viewer held this plan once and handed it over: they read it, they no longer write or report in it."""
-        return self.viewer.is_companion and not self.is_owner
-
-    @property
     def can_discuss(self) -> bool:
         """Answer a comment on one of its activities, mark it resolved or open it again: the two sides of the
         review, whatever the plan's state. Twin of :func:`require_discussant`."""

@@ -8,8 +8,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Greatest, Least, Lower, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -335,18 +348,28 @@ class Completeness:
         """The ``limit`` owing companions with the most missing months, then by name.
 
         A missing month is one whose deadline has passed (they are the first months of the year, in order)
-        without an answered report (:data:`ANSWERED`), so the database orders by how many of those months
-        have one."""
+        without an answered report (:data:`ANSWERED`), so the database orders by how many of those months are
+        accounted for: answered, or held by another companion (a plan handed over is held by one companion from a
+        first month to a last one, :meth:`pillars.models.WorkPlan.holder_of`)."""
         closed = sum(1 for clock in self.clocks if clock.deadline_passed)
+        year_handovers = Handover.objects.filter(plan__year=self.year)
+        first = Coalesce(Subquery(year_handovers.filter(successor=OuterRef("pk")).values("from_month")[:1]), 1)
+        last = Coalesce(Subquery(year_handovers.filter(predecessor=OuterRef("pk")).values("from_month")[:1]) - 1, 12)
+        handed = Handover.objects.filter(plan=OuterRef("plan_id"), predecessor=OuterRef(OuterRef("pk")))
         answered = (
             self._reports()
-            .filter(ANSWERED, plan__companion=OuterRef("pk"), month__lte=closed)
-            .values("plan__companion")
-            .annotate(count=Count("pk"))
+            .filter(Q(plan__companion=OuterRef("pk")) | Exists(handed), ANSWERED, month__lte=closed)
+            .filter(month__gte=OuterRef("first"), month__lte=OuterRef("last"))
+            .order_by()
+            .annotate(count=Func(F("pk"), function="COUNT"))
             .values("count")
         )
-        ordered = self.owing.annotate(answered=Coalesce(Subquery(answered), 0), name=_display_name()).order_by(
-            "answered", "name", "pk"
+        # The closed months another companion held: before their first month, after their last.
+        elsewhere = Least(F("first") - 1, closed) + Greatest(closed - F("last"), 0)
+        ordered = (
+            self.owing.annotate(first=first, last=last)
+            .annotate(accounted=Coalesce(Subquery(answered), 0) + elsewhere, name=_display_name())
+            .order_by("accounted", "name", "pk")
         )
         return self.rows(ordered[:limit])
 

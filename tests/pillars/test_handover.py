@@ -438,3 +438,15 @@ def test_both_companions_are_told(cast, plan, successor, clock):
     assert "from July on" in words.lines[0] and words.quote == "Dismissed in June"
     page = cast.client_for(cast.companion).get(reverse("notifications:list")).content.decode()
     assert "is handed over to" in page
+
+
+def test_the_most_behind_count_each_companion_on_the_months_they_held(cast, handed_year, clock):
+    other = approve(cast.other_plan)
+    for month in range(2, 12):  # everything sent but January
+        MonthlyReport.objects.create(
+            plan=other, month=month, status=MonthlyReport.Status.SUBMITTED, submitted_at=clock.now
+        )
+    grid = selectors.Completeness(cast.coordinator, YEAR)
+    behind = grid.most_behind(3)
+    assert behind[0].companion == cast.other_companion.companion
+    assert [row.missing for row in behind] == [1, 0, 0]
