@@ -47,7 +47,13 @@ from villages.scope import viewer_for
 
 def _open_years_without_plan(companion) -> list[int]:
     taken = companion.plans.values_list("year", flat=True)
-    years = PlanYear.objects.filter(is_open=True).exclude(year__in=taken).values_list("year", flat=True)
+    handed = companion.plans_handed_over.values_list("plan__year", flat=True)
+    years = (
+        PlanYear.objects.filter(is_open=True)
+        .exclude(year__in=taken)
+        .exclude(year__in=handed)
+        .values_list("year", flat=True)
+    )
     return [year for year in years.order_by("year") if companion.is_active_in(year)]
 
 

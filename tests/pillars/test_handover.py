@@ -450,3 +450,14 @@ def test_the_most_behind_count_each_companion_on_the_months_they_held(cast, hand
     behind = grid.most_behind(3)
     assert behind[0].companion == cast.other_companion.companion
     assert [row.missing for row in behind] == [1, 0, 0]
+
+
+def test_the_predecessor_cannot_start_another_plan_for_the_year(cast, plan, successor, clock):
+    clock.set("2026-07-10 09:00")
+    predecessor = cast.companion.companion
+    predecessor.villages.add(region("34.03.02.2003"))  # still assigned a village, besides the plan's
+    hand_over(plan, successor, 7, cast.coordinator)
+    with pytest.raises(services.WorkflowError, match="was handed over"):
+        services.plan_create(companion=predecessor, year=YEAR, by=cast.companion)
+    page = cast.client_for(cast.companion).get(reverse("pillars:plan-list"))
+    assert page.context["start_form"] is None  # 2026, the one open year, is not offered
