@@ -207,6 +207,28 @@ def _digest(p: dict) -> Message:
     )
 
 
+def _plan_handed_over(p: dict) -> Message:
+    facts = {
+        **_plan(p),
+        "predecessor": p.get("predecessor", ""),
+        "successor": p.get("successor", ""),
+        "month": month_name(p.get("from_month", 2)),
+    }
+    return Message(
+        _("Plan %(year)s of %(predecessor)s is handed over to %(successor)s") % facts,
+        [
+            _(
+                "%(actor)s handed the annual plan for %(year)s and its villages from %(predecessor)s to %(successor)s "
+                "from %(month)s on. %(successor)s reports that month and the ones after it; the months before stay "
+                "with %(predecessor)s."
+            )
+            % facts
+        ],
+        quote=p.get("comment", ""),
+        action=_("Open the plan"),
+    )
+
+
 WRITERS = {
     Kind.PLAN_SUBMITTED: _plan_submitted,
     Kind.PLAN_RETURNED: _plan_returned,
@@ -221,6 +243,7 @@ WRITERS = {
     Kind.REPORT_REMINDER: _report_reminder,
     Kind.DIGEST: _digest,
     Kind.MONTH_NOTE: _month_note,
+    Kind.PLAN_HANDED_OVER: _plan_handed_over,
 }
 
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Kind, Notification, Preferences
-from pillars.models import ActivityComment, MonthlyReport, WorkflowEvent, WorkPlan
+from pillars.models import ActivityComment, Handover, MonthlyReport, WorkflowEvent, WorkPlan
 from villages.batches import chunks
 from villages.models import Companion, Region
 
@@ -176,6 +176,20 @@ def workflow_event(event: WorkflowEvent) -> list[Notification]:
     to_reviewers = kind in (Kind.PLAN_SUBMITTED, Kind.REPORT_SUBMITTED)
     recipients = reviewers_of(plan) if to_reviewers else [plan.companion.user]
     return notify(recipients, kind, link=link, params=facts, actor=event.actor)
+
+
+def plan_handed_over(handover: Handover) -> list[Notification]:
+    """Tell the companion who handed the plan over and the one who takes it (called where it is logged)."""
+    plan = handover.plan
+    facts = {
+        **_plan_facts(plan, handover.by, handover.reason),
+        "predecessor": handover.predecessor.display_name,
+        "successor": handover.successor.display_name,
+        "from_month": handover.from_month,
+    }
+    recipients = [handover.predecessor.user, handover.successor.user]
+    link = reverse("pillars:plan-detail", args=[plan.pk])
+    return notify(recipients, Kind.PLAN_HANDED_OVER, link=link, params=facts, actor=handover.by)
 
 
 def comment_reply(reply: ActivityComment) -> list[Notification]:

@@ -68,6 +68,11 @@ class PlanAccess:
         return self.is_reviewer and self.plan.status == WorkPlan.Status.APPROVED
 
     @property
+    def can_hand_over(self) -> bool:
+        """Hand it, from a month on, to another companion (:func:`pillars.services.plan_hand_over` checks the rest)."""
+        return self.is_reviewer and self.plan.is_in_force
+
+    @property
     def can_discuss(self) -> bool:
         """Answer a comment on one of its activities, mark it resolved or open it again: the two sides of the
         review, whatever the plan's state. Twin of :func:`require_discussant`."""

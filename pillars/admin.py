@@ -17,6 +17,7 @@ from pillars.models import (
     ActivityComment,
     DimensionFocus,
     Evidence,
+    Handover,
     MonthlyProgress,
     MonthlyReport,
     Pillar,
@@ -440,3 +441,14 @@ class PlanSnapshotAdmin(WorkflowEventAdmin):
     list_filter = []
     search_fields = ["plan__companion__user__username"]
     list_select_related = ["plan__companion__user", "approved_by"]
+
+
+@admin.register(Handover)
+class HandoverAdmin(WorkflowEventAdmin):
+    """Handovers are history, read here; a plan is handed over from its page (``services.plan_hand_over``), which
+    also moves the plan's villages and logs the event."""
+
+    list_display = ["plan", "predecessor", "successor", "from_month", "by", "at"]
+    list_filter = []
+    search_fields = ["predecessor__user__username", "successor__user__username", "reason"]
+    list_select_related = ["plan__companion__user", "predecessor__user", "successor__user", "by"]

@@ -129,6 +129,28 @@ class ActivityFigures:
             share=None if cancelled else share(progress.achieved, target),
         )
 
+    def part(self, months: range, achieved: Decimal) -> ActivityFigures:
+        """The part of these figures of a companion who held the activity's plan in ``months`` only (a plan handed
+        over): ``achieved`` is its quantity in those months, its slots the scheduled ones among them. The parts of
+        a plan's holders add up to the whole in quantity, slots, reported and done."""
+        progress = Progress(
+            achieved,
+            frozenset(m for m in self.progress.entry_months if m in months),
+            frozenset(m for m in self.progress.done_months if m in months),
+            self.progress.cancelled_from,
+        )
+        slots = tuple(m for m in self.slots if m in months)
+        return ActivityFigures(
+            target=self.target,
+            months=self.months,
+            through=self.through,
+            progress=progress,
+            slots=slots,
+            reported=sum(1 for m in slots if m in progress.entry_months),
+            done=sum(1 for m in slots if m in progress.done_months),
+            share=None if self.is_cancelled else share(achieved, self.target),
+        )
+
     @property
     def percent(self) -> Decimal | None:
         """The activity's own achievement, not capped: 150 % shows as 150 %."""
@@ -181,6 +203,39 @@ def progress_through(activity_ids: Iterable[int], through: int) -> dict[int, Pro
                 achieved or ZERO, MONTH_SETS[entries or 0], MONTH_SETS[done or 0], cancelled_from
             )
     return found
+
+
+def quantities_by_month(activity_ids: Iterable[int], through: int) -> dict[int, dict[int, Decimal]]:
+    """Each activity's quantity per month up to ``through``: for the parts of plans handed over (few), whose
+    holders each count their own months."""
+    ids = list(activity_ids)
+    found: dict[int, dict[int, Decimal]] = {}
+    if through < 1:
+        return found
+    for chunk in chunks(ids, CHUNK):
+        rows = MonthlyProgress.objects.filter(activity_id__in=chunk, month__lte=through)
+        for activity_id, month, quantity in rows.values_list("activity_id", "month", "quantity"):
+            found.setdefault(activity_id, {})[month] = quantity or ZERO
+    return found
+
+
+def held_parts(activities: Iterable, numbers: dict[int, ActivityFigures], holdings: dict) -> Iterable[tuple]:
+    """``(activity, companion_id, figures)`` for each holder of each activity (anything with ``pk`` and
+    ``plan_id``): the whole figures for a plan one companion held all year, each holder's part
+    (:meth:`ActivityFigures.part`) for a plan handed over (``holdings``: :class:`pillars.models.Holding` per plan)."""
+    activities = list(activities)
+    shared = [a.pk for a in activities if holdings[a.plan_id].is_shared]
+    through = max((numbers[pk].through for pk in shared), default=0)
+    quantities = quantities_by_month(shared, through) if shared else {}
+    for activity in activities:
+        holding, whole = holdings[activity.plan_id], numbers[activity.pk]
+        if not holding.is_shared:
+            yield activity, holding.spans[0].companion_id, whole
+            continue
+        months = quantities.get(activity.pk, {})
+        for span in holding.spans:
+            achieved = sum((q for m, q in months.items() if m in span), ZERO)
+            yield activity, span.companion_id, whole.part(span.months, achieved)
 
 
 # The set of months of each 12-bit mask, made once: a scope's progress is thousands of masks.

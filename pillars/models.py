@@ -8,6 +8,7 @@ progress, evidence, reports, the workflow log) is visible exactly when its plan 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -40,7 +41,9 @@ def plan_scope(user, path: str = "") -> Q | None:
         plans_in_scope = WorkPlan.villages.through.objects.filter(within("region__code", viewer.prefix))
         return Q(**{f"{path}pk__in": plans_in_scope.values("workplan_id")})
     if viewer.is_companion:
-        return Q(**{f"{path}companion": viewer.companion})
+        # A companion who handed a plan over keeps reading it: the months they held are their history.
+        handed = Handover.objects.filter(predecessor=viewer.companion).values("plan_id")
+        return Q(**{f"{path}companion": viewer.companion}) | Q(**{f"{path}pk__in": handed})
     if viewer.is_village_official:
         # The whole plan in force of a companion working in the official's village or kecamatan (its documents are
         # the plan's, so its other villages' activities are read too); never a plan before its first approval.
@@ -231,6 +234,18 @@ class WorkPlan(models.Model):
         if not self.is_in_force:
             return self.activities.none()
         return self.activities.filter(pending=False)
+
+    def holding(self) -> Holding:
+        """Who held the plan in each month of its year (read once per plan object). Twin of
+        :meth:`HandoverQuerySet.holdings` for one plan."""
+        if getattr(self, "_holding", None) is None:
+            self._holding = self.handovers.holdings({self.pk: self.companion_id})[self.pk]
+        return self._holding
+
+    def holder_of(self, month: int) -> int:
+        """The id of the companion who held the plan in ``month``: who owes its report, whose part of the figures
+        the month is. Its set twin is :meth:`HandoverQuerySet.holdings`."""
+        return self.holding().holder_of(month)
 
 
 class ActivityQuerySet(PlanChildQuerySet):
@@ -1044,3 +1059,106 @@ class DimensionFocus(models.Model):
         return (self.pillar_id is None or activity.pillar_id == self.pillar_id) and (
             not self.target_group or activity.target_group == self.target_group
         )
+
+
+class HandoverQuerySet(PlanChildQuerySet):
+    def holdings(self, companions: dict[int, int] | None = None) -> dict[int, Holding]:
+        """Who held each plan in each month (:class:`Holding`), from the handovers of this queryset read in one
+        query (filter it to the plans first, ``plan__in=...``). With ``companions`` (plan id -> the plan's companion
+        id now), one for each of those plans, handed over or not; without, one for each plan handed over. Twin of
+        :meth:`WorkPlan.holding` for many plans."""
+        found: dict[int, list[Handover]] = {plan_id: [] for plan_id in companions or ()}
+        if companions is None or found:
+            for handover in self.order_by("plan_id", "from_month"):
+                if companions is None or handover.plan_id in found:
+                    found.setdefault(handover.plan_id, []).append(handover)
+        now = companions or {plan_id: rows[-1].successor_id for plan_id, rows in found.items()}
+        return {plan_id: Holding.of(now[plan_id], rows) for plan_id, rows in found.items()}
+
+
+class Handover(models.Model):
+    """A plan in force handed from one companion to another from a month on (``services.plan_hand_over``).
+
+    The successor holds the plan from ``from_month``, the predecessor held it before: who owes a month's report and
+    whose part of the figures a month is follows :meth:`WorkPlan.holder_of`. What was done stays with whoever did it.
+    A plan may be handed over more than once in its year, one month after another.
+    """
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="handovers")
+    predecessor = models.ForeignKey(
+        Companion, verbose_name=_("handed over by"), on_delete=models.PROTECT, related_name="plans_handed_over"
+    )
+    successor = models.ForeignKey(
+        Companion, verbose_name=_("handed over to"), on_delete=models.PROTECT, related_name="plans_taken_over"
+    )
+    from_month = models.PositiveSmallIntegerField(
+        _("from month"), validators=[MinValueValidator(2), MaxValueValidator(12)]
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = HandoverQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["plan_id", "from_month"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "from_month"], name="handover_one_per_plan_month"),
+            models.CheckConstraint(condition=Q(from_month__gte=2, from_month__lte=12), name="handover_month_2_to_12"),
+            models.CheckConstraint(condition=~Q(predecessor=F("successor")), name="handover_to_someone_else"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} – {self.from_month}"
+
+
+@dataclass(frozen=True)
+class Span:
+    """The months ``first``–``last`` of a plan's year one companion held it."""
+
+    companion_id: int
+    first: int
+    last: int
+
+    def __contains__(self, month: int) -> bool:
+        return self.first <= month <= self.last
+
+    @property
+    def months(self) -> range:
+        return range(self.first, self.last + 1)
+
+
+@dataclass(frozen=True)
+class Holding:
+    """Who held a plan in each month of its year: one :class:`Span` per holder, in order, covering 1–12."""
+
+    spans: tuple[Span, ...]
+
+    @classmethod
+    def of(cls, companion_id: int, handovers: list[Handover]) -> Holding:
+        """From the plan's companion now and its handovers in month order."""
+        if not handovers:
+            return cls((Span(companion_id, 1, 12),))
+        spans, first = [], 1
+        for handover in handovers:
+            spans.append(Span(handover.predecessor_id, first, handover.from_month - 1))
+            first = handover.from_month
+        spans.append(Span(handovers[-1].successor_id, first, 12))
+        return cls(tuple(spans))
+
+    @property
+    def is_shared(self) -> bool:
+        """Handed over: more than one companion held the plan this year."""
+        return len(self.spans) > 1
+
+    def holder_of(self, month: int) -> int:
+        """The id of the companion who held the plan in ``month``."""
+        return next(span.companion_id for span in self.spans if month in span)
+
+    def span_of(self, companion_id: int) -> Span | None:
+        """The months ``companion_id`` held the plan; None if they never did."""
+        return next((span for span in self.spans if span.companion_id == companion_id), None)

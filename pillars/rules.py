@@ -130,6 +130,8 @@ def why_not_reportable(plan: WorkPlan, month: int, today: date | None = None) ->
         return _("The plan is not approved, so its months cannot be reported yet.")
     if month_start(plan.year, month) > today:
         return _("This month has not started yet; it cannot be reported.")
+    if plan.holder_of(month) != plan.companion_id:
+        return _("This month was held by the companion before the handover; it stays as they left it.")
     return None
 
 

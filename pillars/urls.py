@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/approve/", plans.plan_approve, name="plan-approve"),
     path("<int:pk>/return/", plans.plan_return, name="plan-return"),
     path("<int:pk>/reopen/", plans.plan_reopen, name="plan-reopen"),
+    path("<int:pk>/handover/", plans.plan_handover, name="plan-handover"),
     path("<int:pk>/versions/<int:revision>/", plans.plan_version, name="plan-version"),
     path("<int:pk>/activities/new/", activities.activity_add, name="activity-add"),
     path("<int:pk>/activities/<int:activity_pk>/edit/", activities.activity_edit, name="activity-edit"),

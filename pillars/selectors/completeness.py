@@ -8,13 +8,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 
-from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Greatest, Least, Lower, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from pillars import figures
-from pillars.models import MonthlyReport, WorkPlan, in_force_condition
+from pillars.models import Handover, MonthlyReport, Span, WorkPlan, in_force_condition
 from pillars.rules import ANSWERED, is_answered, is_late_by, month_is_over, report_deadline
 from villages.batches import chunks
 from villages.models import Companion
@@ -30,6 +43,7 @@ class Cell:
     MISSING = "missing"  # owed, deadline passed, nothing submitted
     NOT_DUE = "not_due"  # month not over yet
     NOT_OWED = "not_owed"  # no plan in force: nothing to report
+    NOT_HELD = "not_held"  # the plan was handed over: another companion held it this month
 
 
 REPORTED = (Cell.SUBMITTED, Cell.ACKNOWLEDGED, Cell.RETURNED, Cell.REOPENED)
@@ -47,6 +61,7 @@ CELL_LABELS = {
     Cell.MISSING: gettext_lazy("missing"),
     Cell.NOT_DUE: gettext_lazy("not due yet"),
     Cell.NOT_OWED: gettext_lazy("no approved plan"),
+    Cell.NOT_HELD: gettext_lazy("held by another companion"),
 }
 
 
@@ -142,6 +157,24 @@ def _cell(
     return CompletenessCell(month, Cell.OPEN, report_id=report_id)
 
 
+def _held_cells(clocks: list[_MonthClock], owes: bool, reports: dict[int, tuple], span: Span | None) -> list:
+    """A companion's twelve cells of a plan they held in ``span`` (None: all year): another holder's months are
+    not theirs (:attr:`Cell.NOT_HELD`), whatever was reported in them."""
+    return [
+        _cell_of_report(clock, owes, reports.get(clock.month))
+        if span is None or clock.month in span
+        else CompletenessCell(clock.month, Cell.NOT_HELD)
+        for clock in clocks
+    ]
+
+
+def _held_plans(companions, year: int):
+    """The plans of ``year`` the ``companions`` (ids, or a queryset of them) held in some month: their own, and
+    the ones they handed over."""
+    handed = Handover.objects.filter(predecessor__in=companions).values("plan_id")
+    return WorkPlan.objects.filter(Q(companion__in=companions) | Q(pk__in=handed), year=year)
+
+
 def _cell_of_report(clock: _MonthClock, owes: bool, report: tuple | None) -> CompletenessCell:
     """A cell from the month's report read as (status, pk, first submission time), or from no report."""
     if report is None:
@@ -163,7 +196,7 @@ class MonthTotals:
 
     def count(self, cell: CompletenessCell, companions: int = 1) -> None:
         """Add ``companions`` owing companions whose cell this month is ``cell``."""
-        if cell.state in (Cell.NOT_DUE, Cell.NOT_OWED):
+        if cell.state in (Cell.NOT_DUE, Cell.NOT_OWED, Cell.NOT_HELD):
             return
         self.owed += companions
         self.reported += companions * cell.is_reported
@@ -194,15 +227,29 @@ class Completeness:
         """The companions, each with ``plan_status`` (their plan of the year, if any) and ``owes`` (it is in
         force), by name. Subqueries rather than a grouping, so a page of a country's companions reads only its
         own plans."""
-        plans = WorkPlan.objects.filter(companion=OuterRef("pk"), year=self.year)
-        companions = (
-            Companion.objects.visible_to(self.user)
-            .active_in(self.year)
-            .filter(role__in=[self.role] if self.role else Companion.COMPANION_ROLES)
-        )
+        # Their plan of the year: their own, or the one they handed over (a companion holds one plan a year).
+        handed = Handover.objects.filter(plan=OuterRef("pk"), predecessor=OuterRef(OuterRef("pk")))
+        plans = WorkPlan.objects.filter(Q(companion=OuterRef("pk")) | Exists(handed), year=self.year)
+        # Who handed a plan of the scope over keeps their row, whether or not villages in it are still theirs.
+        scope_plans = WorkPlan.objects.visible_to(self.user).filter(year=self.year)
+        if self.area_code:
+            scope_plans = scope_plans.filter(
+                Exists(
+                    WorkPlan.villages.through.objects.filter(
+                        below("region_id", self.area_code), workplan_id=OuterRef("pk")
+                    )
+                )
+            )
+        handed = Handover.objects.filter(plan__in=scope_plans).values("predecessor_id")
+        companions = Companion.objects.visible_to(self.user)
         if self.area_code:
             links = Companion.villages.through.objects.filter(below("region_id", self.area_code))
             companions = companions.filter(Exists(links.filter(companion_id=OuterRef("pk"))))
+        companions = (
+            Companion.objects.filter(Q(pk__in=companions.values("pk")) | Q(pk__in=handed))
+            .active_in(self.year)
+            .filter(role__in=[self.role] if self.role else Companion.COMPANION_ROLES)
+        )
         return (
             companions.select_related("user")
             .annotate(
@@ -230,18 +277,24 @@ class Completeness:
     def rows(self, companions) -> list[CompletenessRow]:
         """The rows of ``companions`` (annotated as :attr:`companions`: a page of it, or all of it), in order."""
         companions = list(companions)
-        found: dict[int, dict[int, tuple]] = {companion.pk: {} for companion in companions}
-        for chunk in chunks(list(found), figures.CHUNK):
-            reports = self._reports().filter(plan__companion__in=chunk)
-            for companion_id, month, status, pk, first_sent in reports.values_list(
-                "plan__companion_id", "month", "status", "pk", "submitted_at"
+        held: dict[int, tuple[int, Span | None]] = {}  # companion -> (their plan, the months they held it)
+        found: dict[int, dict[int, tuple]] = {}  # plan -> month -> report
+        for chunk in chunks([companion.pk for companion in companions], figures.CHUNK):
+            plans = _held_plans(chunk, self.year)
+            for plan_id, holding in Handover.objects.filter(plan__in=plans).holdings().items():
+                for span in holding.spans:
+                    held[span.companion_id] = (plan_id, span)
+            reports = self._reports().filter(plan__in=plans)
+            for plan_id, companion_id, month, status, pk, first_sent in reports.values_list(
+                "plan_id", "plan__companion_id", "month", "status", "pk", "submitted_at"
             ):
-                found[companion_id][month] = (status, pk, first_sent)
+                held.setdefault(companion_id, (plan_id, None))
+                found.setdefault(plan_id, {})[month] = (status, pk, first_sent)
         rows = []
         for companion in companions:
-            owes, reports = bool(companion.owes), found[companion.pk]
-            cells = [_cell_of_report(clock, owes, reports.get(clock.month)) for clock in self.clocks]
-            rows.append(CompletenessRow(companion, companion.plan_status, owes, cells))
+            plan_id, span = held.get(companion.pk, (None, None))
+            cells = _held_cells(self.clocks, bool(companion.owes), found.get(plan_id, {}), span)
+            rows.append(CompletenessRow(companion, companion.plan_status, bool(companion.owes), cells))
         return rows
 
     def all_rows(self) -> list[CompletenessRow]:
@@ -256,40 +309,67 @@ class Completeness:
             output_field=BooleanField(),
         )
         sent = ExpressionWrapper(Q(submitted_at__isnull=False), output_field=BooleanField())
+        # The plans handed over are few: their months are counted one by one, each for the companion who held it.
+        holdings = Handover.objects.filter(plan__in=_held_plans(self.owing.values("pk"), self.year)).holdings()
+        holders = {span.companion_id for holding in holdings.values() for span in holding.spans}
+        owing_holders = set(self.owing.filter(pk__in=holders).values_list("pk", flat=True)) if holders else set()
         groups = (
             self._reports()
             .filter(plan__companion__in=self.owing.values("pk"))
+            .exclude(plan__in=list(holdings))
             .annotate(sent=sent, late=late)
             .values_list("month", "status", "sent", "late")
             .annotate(companions=Count("pk"))
             .order_by()
         )
         totals = [MonthTotals() for _ in self.clocks]
-        without_report = [self.owing_count] * len(self.clocks)
+        without_report = [self.owing_count - len(owing_holders)] * len(self.clocks)
         for month, status, was_sent, was_late, companions in groups:
             clock = self.clocks[month - 1]
             totals[month - 1].count(_cell(clock, True, status, None, was_sent, was_late), companions)
             without_report[month - 1] -= companions
         for clock, total, count in zip(self.clocks, totals, without_report, strict=True):
             total.count(_cell(clock, True, None, None, False, False), count)
+        reports: dict[int, dict[int, tuple]] = {plan_id: {} for plan_id in holdings}
+        if holdings:
+            rows = self._reports().filter(plan__in=list(holdings))
+            for plan_id, month, status, pk, first_sent in rows.values_list(
+                "plan_id", "month", "status", "pk", "submitted_at"
+            ):
+                reports[plan_id][month] = (status, pk, first_sent)
+        for plan_id, holding in holdings.items():
+            for span in holding.spans:
+                if span.companion_id in owing_holders:
+                    for cell in _held_cells(self.clocks, True, reports[plan_id], span):
+                        totals[cell.month - 1].count(cell)
         return totals
 
     def most_behind(self, limit: int) -> list[CompletenessRow]:
         """The ``limit`` owing companions with the most missing months, then by name.
 
         A missing month is one whose deadline has passed (they are the first months of the year, in order)
-        without an answered report (:data:`ANSWERED`), so the database orders by how many of those months
-        have one."""
+        without an answered report (:data:`ANSWERED`), so the database orders by how many of those months are
+        accounted for: answered, or held by another companion (a plan handed over is held by one companion from a
+        first month to a last one, :meth:`pillars.models.WorkPlan.holder_of`)."""
         closed = sum(1 for clock in self.clocks if clock.deadline_passed)
+        year_handovers = Handover.objects.filter(plan__year=self.year)
+        first = Coalesce(Subquery(year_handovers.filter(successor=OuterRef("pk")).values("from_month")[:1]), 1)
+        last = Coalesce(Subquery(year_handovers.filter(predecessor=OuterRef("pk")).values("from_month")[:1]) - 1, 12)
+        handed = Handover.objects.filter(plan=OuterRef("plan_id"), predecessor=OuterRef(OuterRef("pk")))
         answered = (
             self._reports()
-            .filter(ANSWERED, plan__companion=OuterRef("pk"), month__lte=closed)
-            .values("plan__companion")
-            .annotate(count=Count("pk"))
+            .filter(Q(plan__companion=OuterRef("pk")) | Exists(handed), ANSWERED, month__lte=closed)
+            .filter(month__gte=OuterRef("first"), month__lte=OuterRef("last"))
+            .order_by()
+            .annotate(count=Func(F("pk"), function="COUNT"))
             .values("count")
         )
-        ordered = self.owing.annotate(answered=Coalesce(Subquery(answered), 0), name=_display_name()).order_by(
-            "answered", "name", "pk"
+        # The closed months another companion held: before their first month, after their last.
+        elsewhere = Least(F("first") - 1, closed) + Greatest(closed - F("last"), 0)
+        ordered = (
+            self.owing.annotate(first=first, last=last)
+            .annotate(accounted=Coalesce(Subquery(answered), 0) + elsewhere, name=_display_name())
+            .order_by("accounted", "name", "pk")
         )
         return self.rows(ordered[:limit])
 
@@ -306,15 +386,20 @@ def completeness(user, year: int, now: datetime | None = None) -> list[Completen
     return Completeness(user, year, now).all_rows()
 
 
-def plan_cells(plan: WorkPlan, now: datetime | None = None) -> list[CompletenessCell]:
+def plan_cells(
+    plan: WorkPlan, now: datetime | None = None, *, companion_id: int | None = None
+) -> list[CompletenessCell]:
     """One plan's row of the completeness grid from its own reports (at most twelve rows): the companion's
-    home shows only this row, so it need not group the whole scope's reports."""
+    home shows only this row, so it need not group the whole scope's reports. With ``companion_id``, the row of
+    that companion: a handed-over plan's months another companion held are not theirs."""
     found = {
         month: (status, pk, sent)
         for month, status, pk, sent in plan.reports.values_list("month", "status", "pk", "submitted_at")
     }
     owes = plan.is_in_force and plan.is_counted
-    return [_cell_of_report(clock, owes, found.get(clock.month)) for clock in _clocks(plan.year, now or timezone.now())]
+    holding = plan.holding() if companion_id is not None else None
+    span = holding.span_of(companion_id) if holding is not None and holding.is_shared else None
+    return _held_cells(_clocks(plan.year, now or timezone.now()), owes, found, span)
 
 
 def plans_cells(plans: list[WorkPlan], now: datetime | None = None) -> dict[int, list[CompletenessCell]]:
@@ -349,6 +434,8 @@ def owing_month(year: int, month: int, now: datetime | None = None) -> list[Work
         .in_force()
         .counted()
         .exclude(Exists(answered))
+        # A month before a handover is the predecessor's, who no longer writes in the plan: nobody to remind.
+        .exclude(Exists(Handover.objects.filter(plan=OuterRef("pk"), from_month__gt=month)))
         .select_related("companion__user")
         .order_by("pk")
     )

@@ -9,6 +9,7 @@ version check the admin's own saves make.
 from pillars.errors import ProgressConflict, SubmitProblem, VersionConflict, WorkflowError
 from pillars.services.activities import activity_delete, activity_move, activity_save
 from pillars.services.comments import comment_reopen, comment_reply, comment_resolve
+from pillars.services.handovers import handover_line, plan_hand_over
 from pillars.services.locking import locked_current
 from pillars.services.months import (
     evidence_delete,
@@ -45,12 +46,14 @@ __all__ = [
     "comment_reply",
     "comment_resolve",
     "evidence_delete",
+    "handover_line",
     "locked_current",
     "mark_postponed",
     "month_note_add",
     "offline_saves_prune",
     "plan_approve",
     "plan_create",
+    "plan_hand_over",
     "plan_reopen",
     "plan_return",
     "plan_start_next",
