@@ -134,6 +134,16 @@ def _comment_reply(p: dict) -> Message:
     )
 
 
+def _month_note(p: dict) -> Message:
+    values = {**_month(p), "office": p.get("office", "")}
+    return Message(
+        _("%(actor)s, %(office)s, left a note on %(month)s %(year)s") % values,
+        [_("On your monthly progress for %(month)s %(year)s.") % values],
+        quote=p.get("text", ""),
+        action=_("Open the month"),
+    )
+
+
 def _job_finished(p: dict) -> Message:
     values = {"title": p.get("title", "")}
     if p.get("failed"):
@@ -197,6 +207,28 @@ def _digest(p: dict) -> Message:
     )
 
 
+def _plan_handed_over(p: dict) -> Message:
+    facts = {
+        **_plan(p),
+        "predecessor": p.get("predecessor", ""),
+        "successor": p.get("successor", ""),
+        "month": month_name(p.get("from_month", 2)),
+    }
+    return Message(
+        _("Plan %(year)s of %(predecessor)s is handed over to %(successor)s") % facts,
+        [
+            _(
+                "%(actor)s handed the annual plan for %(year)s and its villages from %(predecessor)s to %(successor)s "
+                "from %(month)s on. %(successor)s reports that month and the ones after it; the months before stay "
+                "with %(predecessor)s."
+            )
+            % facts
+        ],
+        quote=p.get("comment", ""),
+        action=_("Open the plan"),
+    )
+
+
 WRITERS = {
     Kind.PLAN_SUBMITTED: _plan_submitted,
     Kind.PLAN_RETURNED: _plan_returned,
@@ -210,6 +242,8 @@ WRITERS = {
     Kind.JOB_FINISHED: _job_finished,
     Kind.REPORT_REMINDER: _report_reminder,
     Kind.DIGEST: _digest,
+    Kind.MONTH_NOTE: _month_note,
+    Kind.PLAN_HANDED_OVER: _plan_handed_over,
 }
 
 

@@ -29,6 +29,8 @@ class Kind(models.TextChoices):
     JOB_FINISHED = "job_finished", _("A background job of mine is finished")
     REPORT_REMINDER = "report_reminder", _("Reminder: a monthly report is due")
     DIGEST = "digest", _("Daily digest of what waits for my review")
+    MONTH_NOTE = "month_note", _("The village head leaves a note on one of my months")
+    PLAN_HANDED_OVER = "plan_handed_over", _("A plan is handed over to me or from me")
 
 
 # What a person gets by e-mail until they choose otherwise: everything but the end of a job they usually watch.
@@ -43,6 +45,8 @@ COMPANION_KINDS = (
     Kind.REPORT_RETURNED,
     Kind.REPORT_REOPENED,
     Kind.REPORT_REMINDER,
+    Kind.MONTH_NOTE,
+    Kind.PLAN_HANDED_OVER,
 )
 
 

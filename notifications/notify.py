@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Kind, Notification, Preferences
-from pillars.models import ActivityComment, MonthlyReport, WorkflowEvent, WorkPlan
+from pillars.models import ActivityComment, Handover, MonthlyReport, WorkflowEvent, WorkPlan
 from villages.batches import chunks
 from villages.models import Companion, Region
 
@@ -178,6 +178,20 @@ def workflow_event(event: WorkflowEvent) -> list[Notification]:
     return notify(recipients, kind, link=link, params=facts, actor=event.actor)
 
 
+def plan_handed_over(handover: Handover) -> list[Notification]:
+    """Tell the companion who handed the plan over and the one who takes it (called where it is logged)."""
+    plan = handover.plan
+    facts = {
+        **_plan_facts(plan, handover.by, handover.reason),
+        "predecessor": handover.predecessor.display_name,
+        "successor": handover.successor.display_name,
+        "from_month": handover.from_month,
+    }
+    recipients = [handover.predecessor.user, handover.successor.user]
+    link = reverse("pillars:plan-detail", args=[plan.pk])
+    return notify(recipients, Kind.PLAN_HANDED_OVER, link=link, params=facts, actor=handover.by)
+
+
 def comment_reply(reply: ActivityComment) -> list[Notification]:
     """Tell the people of a thread that it was answered: whoever wrote in it and the plan's companion, if they may
     still discuss the plan (a coordinator moved out of scope is not told)."""
@@ -192,6 +206,15 @@ def comment_reply(reply: ActivityComment) -> list[Notification]:
     facts = {**_plan_facts(plan, reply.author), "activity": thread.activity.title, "text": reply.text}
     link = reverse("pillars:plan-detail", args=[plan.pk]) + f"#comment-{thread.pk}"
     return notify(recipients, Kind.COMMENT_REPLY, link=link, params=facts, actor=reply.author)
+
+
+def month_note(note) -> list[Notification]:
+    """Tell the plan's companion that a village official left a note on one of their months."""
+    plan = WorkPlan.objects.select_related("companion__user").get(pk=note.plan_id)
+    official = note.author.village_official
+    facts = {**_plan_facts(plan, note.author), "month": note.month, "office": official.office, "text": note.text}
+    link = reverse("pillars:plan-month", args=[plan.pk, note.month]) + f"#note-{note.pk}"
+    return notify([plan.companion.user], Kind.MONTH_NOTE, link=link, params=facts, actor=note.author)
 
 
 def job_finished(job) -> list[Notification]:

@@ -78,6 +78,16 @@ def notification_read_all(request):
     return redirect("notifications:list")
 
 
+def _role(viewer) -> str:
+    """The person's role in words: their companion role, their office (a village official's, "Kepala Desa Bleberan"),
+    or Administrator."""
+    if viewer.companion:
+        return viewer.companion.get_role_display()
+    if viewer.official:
+        return viewer.official.office
+    return _("Administrator") if viewer.is_admin else ""
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def profile(request):
@@ -95,7 +105,7 @@ def profile(request):
         "form": form,
         "kind_fields": form.kind_fields(),
         "companion": companion,
-        "role": companion.get_role_display() if companion else (_("Administrator") if viewer.is_admin else ""),
+        "role": _role(viewer),
         "scope": companion.scope_region if companion and companion.scope_region_id else None,
         "villages": list(companion.villages.order_by("code")) if companion else [],
         "email_on": settings.EMAIL_BACKEND != "django.core.mail.backends.console.EmailBackend",

@@ -12,13 +12,14 @@ Who sees what at all is one queryset per model (``visible_to``, :mod:`villages.s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from pillars.models import MonthlyReport, WorkPlan
-from pillars.rules import month_lock_reason
+from pillars.models import MonthlyReport, QuarterReport, WorkPlan
+from pillars.rules import month_lock_reason, quarter_submit_refusal
 from villages.scope import Viewer, viewer_for
 
 
@@ -67,10 +68,27 @@ class PlanAccess:
         return self.is_reviewer and self.plan.status == WorkPlan.Status.APPROVED
 
     @property
+    def can_hand_over(self) -> bool:
+        """Hand it, from a month on, to another companion (:func:`pillars.services.plan_hand_over` checks the rest)."""
+        return self.is_reviewer and self.plan.is_in_force
+
+    @property
     def can_discuss(self) -> bool:
         """Answer a comment on one of its activities, mark it resolved or open it again: the two sides of the
         review, whatever the plan's state. Twin of :func:`require_discussant`."""
         return self.is_owner or self.is_reviewer
+
+    @property
+    def can_note(self) -> bool:
+        """Leave a dated note on one of its months: a village official reading it (every other flag is false for
+        them). Twin of :func:`require_noter`."""
+        return self.viewer.is_village_official
+
+    @property
+    def reads_approved_version(self) -> bool:
+        """Shown the approved version of a plan under revision instead of the revision being written: a village
+        official reads the plan in force, never a draft."""
+        return self.viewer.is_village_official and self.plan.under_revision
 
 
 def _plan_access(user, plan: WorkPlan) -> PlanAccess:
@@ -117,6 +135,10 @@ class MonthAccess:
     def can_edit(self) -> bool:
         return self.is_owner and self.reason is None
 
+    @property
+    def can_note(self) -> bool:
+        return self.plan.can_note
+
 
 def month_access(user, plan: WorkPlan, month: int) -> MonthAccess:
     """What ``user`` may do with ``month`` of ``plan``, a plan read through ``visible_to``."""
@@ -149,6 +171,42 @@ def report_access(user, report: MonthlyReport) -> ReportAccess:
     return ReportAccess(report, viewer_for(user))
 
 
+@dataclass(frozen=True)
+class QuarterAccess:
+    """What the viewer may do with one quarter of a plan they can see: write and submit its narrative (the
+    companion, once the quarter is over), acknowledge or return it (a coordinator in scope, once submitted)."""
+
+    plan: PlanAccess
+    report: QuarterReport | None
+    refusal: str | None  # why the narrative cannot be submitted now (pillars.rules.quarter_submit_refusal)
+
+    @property
+    def is_owner(self) -> bool:
+        return self.plan.is_owner
+
+    @property
+    def can_submit(self) -> bool:
+        return self.is_owner and self.refusal is None
+
+    @property
+    def can_decide(self) -> bool:
+        """Acknowledge it or return it. Twin of the check in :mod:`pillars.services.quarters`."""
+        return (
+            self.plan.is_reviewer and self.report is not None and self.report.status == QuarterReport.Status.SUBMITTED
+        )
+
+    @property
+    def is_waiting(self) -> bool:
+        """Submitted and not decided yet: the companion waits."""
+        return self.report is not None and self.report.status == QuarterReport.Status.SUBMITTED
+
+
+def quarter_access(user, plan: WorkPlan, quarter: int, today: date) -> QuarterAccess:
+    """What ``user`` may do with ``quarter`` of ``plan`` (a plan read through ``visible_to``) on ``today``."""
+    report = plan.quarter_reports.filter(quarter=quarter).first()
+    return QuarterAccess(_plan_access(user, plan), report, quarter_submit_refusal(plan, quarter, report, today))
+
+
 def require_owner(plan: WorkPlan, by) -> None:
     """Only the plan's own companion writes in it (its activities, its monthly progress)."""
     if not owns(viewer_for(by), plan):
@@ -174,6 +232,15 @@ def may_discuss(plan: WorkPlan, user) -> bool:
     except PermissionDenied:
         return False
     return True
+
+
+def require_noter(plan: WorkPlan, by) -> None:
+    """Only a village official who reads the plan (its plan in force has a village of theirs) notes its months. Twin
+    of :attr:`PlanAccess.can_note`."""
+    if not viewer_for(by).is_village_official:
+        raise PermissionDenied(_("Only the village's or kecamatan's head may leave a note on a month."))
+    if not WorkPlan.objects.visible_to(by).filter(pk=plan.pk).exists():
+        raise PermissionDenied(_("This plan is outside your village or kecamatan."))
 
 
 def require_reviewer(plan: WorkPlan, by) -> None:

@@ -15,7 +15,9 @@ from pillars.fields import MonthsField
 from pillars.models import (
     Activity,
     ActivityComment,
+    DimensionFocus,
     Evidence,
+    Handover,
     MonthlyProgress,
     MonthlyReport,
     Pillar,
@@ -213,6 +215,15 @@ class PillarAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "order", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["code", "name"]
+
+
+@admin.register(DimensionFocus)
+class DimensionFocusAdmin(admin.ModelAdmin):
+    """What counts as an activity aimed at an Indeks Desa dimension, for the weakest-dimension plan check."""
+
+    list_display = ["dimension", "pillar", "target_group"]
+    list_filter = ["dimension", "pillar", "target_group"]
+    list_select_related = ["pillar"]
 
 
 @admin.register(PlanYear)
@@ -430,3 +441,14 @@ class PlanSnapshotAdmin(WorkflowEventAdmin):
     list_filter = []
     search_fields = ["plan__companion__user__username"]
     list_select_related = ["plan__companion__user", "approved_by"]
+
+
+@admin.register(Handover)
+class HandoverAdmin(WorkflowEventAdmin):
+    """Handovers are history, read here; a plan is handed over from its page (``services.plan_hand_over``), which
+    also moves the plan's villages and logs the event."""
+
+    list_display = ["plan", "predecessor", "successor", "from_month", "by", "at"]
+    list_filter = []
+    search_fields = ["predecessor__user__username", "successor__user__username", "reason"]
+    list_select_related = ["plan__companion__user", "predecessor__user", "successor__user", "by"]

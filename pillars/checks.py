@@ -1,7 +1,8 @@
 """Plan-quality checks: does the plan rest on the village data? (PRODUCT.md, workflow 4.)
 
 They warn and never block submission. They work on what the plan page has already loaded (its
-pillar sections and village rows), so showing them costs no query.
+pillar sections and village rows, and the dimension mapping read once with them by
+:func:`pillars.selectors.dimension_focus`), so showing them costs no query of their own.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from pillars.models import Activity
+from pillars.models import Activity, DimensionFocus
 from pillars.selectors import PillarSection, VillageRow
+from villages.formats import format_number
 
 QUARTERS = ((1, 2, 3), (4, 5, 6), (7, 8, 9), (10, 11, 12))
 
@@ -45,8 +47,12 @@ class Check:
         return urlencode(self.suggest)
 
 
-def plan_checks(sections: Iterable[PillarSection], villages: Iterable[VillageRow]) -> list[Check]:
-    """Every check of the plan, the ones that hold too, in the order the checklist shows them."""
+def plan_checks(
+    sections: Iterable[PillarSection], villages: Iterable[VillageRow], focus: Iterable[DimensionFocus] = ()
+) -> list[Check]:
+    """Every check of the plan, the ones that hold too, in the order the checklist shows them. ``focus``: what
+    aims an activity at an Indeks Desa dimension (every row of :class:`DimensionFocus`, pillars loaded)."""
+    focus = list(focus)
     sections = list(sections)
     activities = [activity for section in sections for activity in section.activities]
     checks = [
@@ -91,6 +97,9 @@ def plan_checks(sections: Iterable[PillarSection], villages: Iterable[VillageRow
                     (("village", code), ("target_group", Activity.TargetGroup.POOR), ("poor_priority", "on")),
                 )
             )
+        weakest = row.data.index.weakest
+        if weakest is not None:
+            checks.append(_weakest_dimension_check(code, name, weakest, mine, focus))
         if organising_id is not None and row.data.needs_bumdes_organising:
             checks.append(
                 Check(
@@ -116,3 +125,23 @@ def plan_checks(sections: Iterable[PillarSection], villages: Iterable[VillageRow
         )
     # What needs attention comes first; a short phone screen should not hide it below the passes.
     return sorted(checks, key=lambda check: check.ok)
+
+
+def _weakest_dimension_check(code: str, name: str, weakest, mine: list[Activity], focus: list[DimensionFocus]) -> Check:
+    """A village whose data has the Indeks Desa: is an activity covering it aimed at its weakest dimension?"""
+    aims = [row for row in focus if row.dimension == weakest.dimension]
+    words = {"village": name, "dimension": weakest.label, "score": format_number(weakest.score)}
+    suggest: list[tuple[str, str]] = [("village", code)]
+    if aims:
+        if aims[0].pillar is not None:
+            suggest.append(("pillar", aims[0].pillar.code))
+        if aims[0].target_group:
+            suggest.append(("target_group", aims[0].target_group))
+    return Check(
+        "dimension",
+        _("%(village)s: weakest dimension %(dimension)s (%(score)s) has an activity aimed at it") % words,
+        _("%(village)s: weakest dimension %(dimension)s (%(score)s) has no activity aimed at it") % words,
+        any(row.aims(activity) for row in aims for activity in mine),
+        f"village-{code}",
+        tuple(suggest),
+    )

@@ -32,7 +32,7 @@ from simple_history.utils import bulk_create_with_history
 from pillars import services
 from pillars.models import Activity, MonthlyProgress, Pillar, PlanYear, WorkPlan
 from villages.columns import normalise_code
-from villages.models import Companion, Region, VillageData
+from villages.models import INDEKS_DESA_FROM, Companion, Region, VillageData, VillageOfficial, uses_indeks_desa
 from villages.regions import existing_codes, import_regions, open_region_file, read_regions
 from villages.village_data import Table, import_village_data, read_table
 
@@ -150,6 +150,7 @@ class DemoBuilder:
             self.plan(person, users, number)
         first = next(p for p in PEOPLE if p.story.get("previous_year_plan"))
         self.previous_year_plan(first, users)
+        users |= self.officials()
         self.addresses(users)
 
     def addresses(self, users: dict) -> None:
@@ -185,6 +186,7 @@ class DemoBuilder:
             ),
         }
         for year, table in tables.items():
+            table = _with_indeks_desa(table, year)
             real = set(VillageData.objects.filter(year=year, is_demo=False).values_list("village_id", flat=True))
             table.rows = [row for row in table.rows if normalise_code(row[1][0]) not in real]
             report = import_village_data(table, year=year, is_demo=True)
@@ -287,6 +289,40 @@ class DemoBuilder:
             users[person.username] = user
         self.say(f"Accounts: admin, {', '.join(p.username for p in PEOPLE)} (password {DEMO_PASSWORD}).")
         return users
+
+    def officials(self) -> dict[str, object]:
+        """The Kepala Desa of a village with an approved plan and progress, and the Camat of its kecamatan; the Kepala
+        Desa has left a note on the last month that is over (once: a second run finds it)."""
+        User = get_user_model()
+        users = {}
+        for row in DATA["officials"]:
+            user, created = User.objects.get_or_create(
+                username=row["username"],
+                defaults={
+                    "first_name": row["first_name"],
+                    "last_name": row["last_name"],
+                    "date_joined": self.at(date(self.year - 1, 1, 5), 9),
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            VillageOfficial.objects.get_or_create(
+                user=user, defaults={"kind": row["kind"], "region_id": row["region"], "phone": row["phone"]}
+            )
+            users[row["username"]] = user
+            if row.get("note_on"):
+                self.official_note(user, row)
+        self.say(f"Village officials: {', '.join(users)} (password {DEMO_PASSWORD}).")
+        return users
+
+    def official_note(self, user, row: dict) -> None:
+        plan = WorkPlan.objects.filter(companion__user__username=row["note_on"], year=self.year).first()
+        month = self.today.month - 1  # the last month that is over (none in January)
+        if plan is None or not plan.is_in_force or month < 1 or plan.month_notes.filter(author=user).exists():
+            return
+        with acting(user, self.at(date(self.year, month, 25), 11)):
+            services.month_note_add(plan=plan, month=month, text=row["note"], by=user)
 
     # ----------------------------------------------------------------------------------------------
     # Plans
@@ -534,6 +570,48 @@ class DemoBuilder:
         )
         # December's plan for the next month belongs to next year's plan.
         return {"summary": summary, "next_month_plan": words["next_month_plan"] if month < 12 else ""}
+
+
+# The Indeks Desa columns as a Kemendesa file heads them: total, status, then the six dimensions.
+INDEKS_DESA_HEADERS = [
+    "Nilai Indeks Desa",
+    "Status Indeks Desa",
+    "Layanan Dasar",
+    "Sosial",
+    "Ekonomi",
+    "Lingkungan",
+    "Aksesibilitas",
+    "Tata Kelola Pemerintahan Desa",
+]
+# Made-up bands for made-up totals, so that a demo village's status reads plausibly beside its score. The app
+# itself never derives an Indeks Desa status: it is imported as published.
+DEMO_INDEKS_DESA_BANDS = (
+    (Decimal("45"), "Sangat Tertinggal"),
+    (Decimal("55"), "Tertinggal"),
+    (Decimal("65"), "Berkembang"),
+    (Decimal("75"), "Maju"),
+)
+
+
+def _with_indeks_desa(table: Table, year: int) -> Table:
+    """``table`` with made-up Indeks Desa columns when ``year`` is measured by it: each village keeps its strong and
+    weak dimensions from year to year and rises a little."""
+    if not uses_indeks_desa(year):
+        return table
+    rows = []
+    for number, cells in table.rows:
+        rng = random.Random(f"{normalise_code(cells[0])}-indeks-desa")
+        level = rng.uniform(48, 80)
+        rise = Decimal(year - INDEKS_DESA_FROM) * Decimal(rng.uniform(0.4, 2.2))
+        dimensions = [
+            min(Decimal(100), max(Decimal(0), Decimal(level + rng.uniform(-16, 12)) + rise)).quantize(Decimal("0.01"))
+            for _ in range(6)
+        ]
+        total = (sum(dimensions) / 6).quantize(Decimal("0.01"))
+        status = next((name for upper, name in DEMO_INDEKS_DESA_BANDS if total < upper), "Mandiri")
+        shown = [str(number).replace(".", ",") for number in (total, *dimensions)]
+        rows.append((number, [*cells, shown[0], status, *shown[1:]]))
+    return _table([*table.headers, *INDEKS_DESA_HEADERS], rows)
 
 
 def _table(headers: list[str], rows: list[tuple[int, list]]) -> Table:

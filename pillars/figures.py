@@ -12,6 +12,10 @@
 - **Slots**: an activity in force × a month it is scheduled in, up to the cut-off, and before the month it
   was cancelled (the first month whose entry says cancelled). A slot is *reported* when that month has an
   entry and *done* when the entry says done. Entries outside the schedule count towards the quantity only.
+- **A period** (a quarter, the year): :class:`PeriodFigures`. What an activity plans in it is the sum of its months'
+  :func:`planned_in_month` (the whole target when the period holds all its months); what it achieved is the sum of
+  its quantities in those months. An aggregate's percent is the mean of the capped shares of the period's plan, as
+  above, leaving out activities not scheduled in the period and cancelled ones (:class:`PeriodTally`).
 
 The progress of the activities given is read in one grouped query per :data:`CHUNK` of them
 (:func:`progress_through`), whatever the size of the scope, and Python adds the figures up (:class:`Tally`), so
@@ -125,6 +129,28 @@ class ActivityFigures:
             share=None if cancelled else share(progress.achieved, target),
         )
 
+    def part(self, months: range, achieved: Decimal) -> ActivityFigures:
+        """The part of these figures of a companion who held the activity's plan in ``months`` only (a plan handed
+        over): ``achieved`` is its quantity in those months, its slots the scheduled ones among them. The parts of
+        a plan's holders add up to the whole in quantity, slots, reported and done."""
+        progress = Progress(
+            achieved,
+            frozenset(m for m in self.progress.entry_months if m in months),
+            frozenset(m for m in self.progress.done_months if m in months),
+            self.progress.cancelled_from,
+        )
+        slots = tuple(m for m in self.slots if m in months)
+        return ActivityFigures(
+            target=self.target,
+            months=self.months,
+            through=self.through,
+            progress=progress,
+            slots=slots,
+            reported=sum(1 for m in slots if m in progress.entry_months),
+            done=sum(1 for m in slots if m in progress.done_months),
+            share=None if self.is_cancelled else share(achieved, self.target),
+        )
+
     @property
     def percent(self) -> Decimal | None:
         """The activity's own achievement, not capped: 150 % shows as 150 %."""
@@ -179,6 +205,39 @@ def progress_through(activity_ids: Iterable[int], through: int) -> dict[int, Pro
     return found
 
 
+def quantities_by_month(activity_ids: Iterable[int], through: int) -> dict[int, dict[int, Decimal]]:
+    """Each activity's quantity per month up to ``through``: for the parts of plans handed over (few), whose
+    holders each count their own months."""
+    ids = list(activity_ids)
+    found: dict[int, dict[int, Decimal]] = {}
+    if through < 1:
+        return found
+    for chunk in chunks(ids, CHUNK):
+        rows = MonthlyProgress.objects.filter(activity_id__in=chunk, month__lte=through)
+        for activity_id, month, quantity in rows.values_list("activity_id", "month", "quantity"):
+            found.setdefault(activity_id, {})[month] = quantity or ZERO
+    return found
+
+
+def held_parts(activities: Iterable, numbers: dict[int, ActivityFigures], holdings: dict) -> Iterable[tuple]:
+    """``(activity, companion_id, figures)`` for each holder of each activity (anything with ``pk`` and
+    ``plan_id``): the whole figures for a plan one companion held all year, each holder's part
+    (:meth:`ActivityFigures.part`) for a plan handed over (``holdings``: :class:`pillars.models.Holding` per plan)."""
+    activities = list(activities)
+    shared = [a.pk for a in activities if holdings[a.plan_id].is_shared]
+    through = max((numbers[pk].through for pk in shared), default=0)
+    quantities = quantities_by_month(shared, through) if shared else {}
+    for activity in activities:
+        holding, whole = holdings[activity.plan_id], numbers[activity.pk]
+        if not holding.is_shared:
+            yield activity, holding.spans[0].companion_id, whole
+            continue
+        months = quantities.get(activity.pk, {})
+        for span in holding.spans:
+            achieved = sum((q for m, q in months.items() if m in span), ZERO)
+            yield activity, span.companion_id, whole.part(span.months, achieved)
+
+
 # The set of months of each 12-bit mask, made once: a scope's progress is thousands of masks.
 MONTH_SETS = tuple(frozenset(m for m in range(1, 13) if mask & (1 << (m - 1))) for mask in range(1 << 12))
 
@@ -191,6 +250,113 @@ def figures_for(activities: Iterable, through: int) -> dict[int, ActivityFigures
         a.pk: ActivityFigures.of(a.target_quantity, tuple(a.months), through, found.get(a.pk, NO_PROGRESS))
         for a in activities
     }
+
+
+# --- A period of months: a quarter (triwulan) or the year ------------------------------------------------
+
+QUARTERS = {1: (1, 2, 3), 2: (4, 5, 6), 3: (7, 8, 9), 4: (10, 11, 12)}
+YEAR = tuple(range(1, 13))
+
+
+def quarter_months(quarter: int) -> tuple[int, ...]:
+    """The months of ``quarter`` (1–4): the second quarter is April, May and June."""
+    return QUARTERS[quarter]
+
+
+def quarter_of(month: int) -> int:
+    """The quarter ``month`` lies in."""
+    return (month - 1) // 3 + 1
+
+
+def planned_in_months(target, months: tuple[int, ...], period: tuple[int, ...]) -> Decimal | None:
+    """What an activity plans for the months of ``period``: the sum of :func:`planned_in_month` over them; None when
+    it is scheduled in none of them. A period that holds every scheduled month plans the whole target (the months'
+    rounded shares may add up to a hundredth less)."""
+    scheduled = [m for m in period if m in months]
+    if not scheduled:
+        return None
+    if len(scheduled) == len(months):
+        return Decimal(target)
+    return sum((planned_in_month(target, months, m) for m in scheduled), ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    """One activity's figures for a period of months: what it planned then (:func:`planned_in_months`), what it
+    achieved then (the sum of its quantities in those months: its achievement through the period's last month less
+    its achievement before the first), and its :class:`ActivityFigures` through the period's last month."""
+
+    period: tuple[int, ...]
+    planned: Decimal | None
+    achieved: Decimal
+    to_date: ActivityFigures
+
+    @property
+    def percent(self) -> Decimal | None:
+        """The period's realisation against the period's plan, not capped."""
+        return percent(self.achieved, self.planned)
+
+    @property
+    def share(self) -> Decimal | None:
+        """What it adds to a pillar's or the plan's mean for the period: capped at 1; None (left out) when not
+        scheduled in the period, or cancelled."""
+        return None if self.to_date.is_cancelled else share(self.achieved, self.planned)
+
+    @property
+    def over_plan(self) -> bool:
+        return bool(self.planned) and self.achieved > self.planned
+
+
+def period_figures_for(activities: Iterable, period: tuple[int, ...]) -> dict[int, PeriodFigures]:
+    """:class:`PeriodFigures` of each activity for ``period`` (consecutive months): two grouped progress reads per
+    :data:`CHUNK` activities (one for a period starting in January)."""
+    activities = list(activities)
+    first, last = period[0], period[-1]
+    through_end = figures_for(activities, last)
+    before = progress_through((a.pk for a in activities), first - 1)
+    return {
+        a.pk: PeriodFigures(
+            period=period,
+            planned=planned_in_months(a.target_quantity, tuple(a.months), period),
+            achieved=through_end[a.pk].achieved - before.get(a.pk, NO_PROGRESS).achieved,
+            to_date=through_end[a.pk],
+        )
+        for a in activities
+    }
+
+
+@dataclass
+class PeriodTally:
+    """An aggregate (a pillar, a plan) for a period: the mean of its activities' capped period shares, and the
+    :class:`Tally` of their figures through the period's last month."""
+
+    to_date: Tally
+    shares: list[Decimal]
+    left_out: int = 0
+
+    @classmethod
+    def of(cls, rows: Iterable[PeriodFigures]) -> PeriodTally:
+        total = cls(Tally(), [])
+        for row in rows:
+            total.to_date.add(row.to_date)
+            if row.share is None:
+                total.left_out += 1
+            else:
+                total.shares.append(row.share)
+        return total
+
+    @property
+    def activities(self) -> int:
+        return self.to_date.activities
+
+    @property
+    def achievement_pct(self) -> Decimal | None:
+        """The period's realisation against its plan: the mean of the capped shares."""
+        return mean_percent(self.shares)
+
+    @property
+    def achievement_bar(self) -> int:
+        return Tally.bar_width(self.achievement_pct)
 
 
 @dataclass

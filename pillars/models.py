@@ -8,6 +8,7 @@ progress, evidence, reports, the workflow log) is visible exactly when its plan 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import tzinfo
 from decimal import Decimal
 from functools import cached_property
@@ -25,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pillars.fields import FULL_MASK, MonthsField
-from villages.models import Companion, Region, active_in_year
+from villages.models import Companion, Region, VillageData, active_in_year
 from villages.scope import viewer_for, within
 from villages.zones import zone_of
 
@@ -45,7 +46,14 @@ def plan_scope(user, path: str = "") -> Q | None:
         plans_in_scope = WorkPlan.villages.through.objects.filter(within("region__code", viewer.prefix))
         return Q(**{f"{path}pk__in": plans_in_scope.values("workplan_id")})
     if viewer.is_companion:
-        return Q(**{f"{path}companion": viewer.companion})
+        # A companion who handed a plan over keeps reading it: the months they held are their history.
+        handed = Handover.objects.filter(predecessor=viewer.companion).values("plan_id")
+        return Q(**{f"{path}companion": viewer.companion}) | Q(**{f"{path}pk__in": handed})
+    if viewer.is_village_official:
+        # The whole plan in force of a companion working in the official's village or kecamatan (its documents are
+        # the plan's, so its other villages' activities are read too); never a plan before its first approval.
+        plans_there = WorkPlan.villages.through.objects.filter(within("region__code", viewer.watches))
+        return Q(**{f"{path}pk__in": plans_there.values("workplan_id")}) & in_force_condition(path)
     return None
 
 
@@ -245,16 +253,30 @@ class WorkPlan(models.Model):
             return self.activities.none()
         return self.activities.filter(pending=False)
 
+    def holding(self) -> Holding:
+        """Who held the plan in each month of its year (read once per plan object). Twin of
+        :meth:`HandoverQuerySet.holdings` for one plan."""
+        if getattr(self, "_holding", None) is None:
+            self._holding = self.handovers.holdings({self.pk: self.companion_id})[self.pk]
+        return self._holding
+
+    def holder_of(self, month: int) -> int:
+        """The id of the companion who held the plan in ``month``: who owes its report, whose part of the figures
+        the month is. Its set twin is :meth:`HandoverQuerySet.holdings`."""
+        return self.holding().holder_of(month)
+
 
 def plan_province(plan: OuterRef | Q | None = None, *, companion: OuterRef, year: OuterRef | int | None = None):
     """The province code of a plan's kabupaten, for the database: the first of the plan's villages, else of the
     companion's (``villages.zones.Zones`` turns it into a zone). The plan is ``plan`` (a reference to its pk), or
-    the companion's plan of ``year``. Twin of :attr:`WorkPlan.zone`."""
+    the plan of ``year`` the companion held: their own, or the one they handed over. Twin of :attr:`WorkPlan.zone`."""
     links = WorkPlan.villages.through.objects
     if plan is not None:
         links = links.filter(workplan_id=plan)
     else:
-        links = links.filter(workplan__companion_id=companion, workplan__year=year)
+        # Their own plan of the year, or the one they handed over (a companion holds one plan a year).
+        held = Q(workplan__companion_id=companion) | Q(workplan__handovers__predecessor_id=companion)
+        links = links.filter(held, workplan__year=year)
     assigned = Companion.villages.through.objects.filter(companion_id=companion)
     first = Coalesce(
         Subquery(links.order_by("region_id").values("region_id")[:1]),
@@ -769,6 +791,63 @@ class MonthlyReport(models.Model):
         return self.status == self.Status.DRAFT and bool(self.coordinator_note)
 
 
+QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
+
+
+class QuarterReport(models.Model):
+    """A companion's narrative of one quarter (triwulan) of a plan, reviewed like a monthly report: submitted once
+    the quarter's last month is over, then acknowledged or returned with a note. The quarter's figures are not
+    stored: they are the months' (:func:`pillars.figures.period_figures_for`)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Open")
+        SUBMITTED = "submitted", _("Submitted")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        RETURNED = "returned", _("Returned")
+
+    LOCKED = (Status.SUBMITTED, Status.ACKNOWLEDGED)
+    NARRATIVE_LENGTH = 2000
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="quarter_reports")
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER_VALIDATORS)
+    narrative = models.TextField(_("narrative"), blank=True, max_length=NARRATIVE_LENGTH)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("coordinator's note"), blank=True, max_length=4000)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = PlanChildQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("quarter report")
+        verbose_name_plural = _("quarter reports")
+        ordering = ["plan_id", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "quarter"], name="quarter_report_one_per_plan_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_report_quarter_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} – Q{self.quarter}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pillars:plan-quarter", args=[self.plan_id, self.quarter])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in self.LOCKED
+
+
 class WorkflowEvent(models.Model):
     """One workflow transition of a plan or a monthly report, with who, when and why."""
 
@@ -902,6 +981,51 @@ class ActivityComment(models.Model):
             raise ValidationError({"text": _("A comment cannot be empty.")})
 
 
+class MonthNote(models.Model):
+    """A village official's dated note on one month of a plan they read: what the Kepala Desa, Lurah or Camat, the
+    users of the companion's service, say of it. Shown on the month to everyone who sees the month."""
+
+    MAX_LENGTH = 1000
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="month_notes")
+    month = models.PositiveSmallIntegerField(_("month"), validators=MONTH_VALIDATORS)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("author"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("note"), max_length=MAX_LENGTH)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = PlanChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("month note")
+        verbose_name_plural = _("month notes")
+        ordering = ["plan_id", "month", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="month_note_month_1_to_12"),
+        ]
+        indexes = [models.Index(fields=["plan", "month"], name="month_note_plan_month_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def author_name(self) -> str:
+        if self.author is None:
+            return str(_("a former user"))
+        return self.author.get_full_name() or self.author.get_username()
+
+    @property
+    def author_office(self) -> str:
+        """ "Kepala Desa Bleberan", "Camat Playen": the office the author holds now (empty if none)."""
+        official = getattr(self.author, "village_official", None) if self.author is not None else None
+        return official.office if official is not None else ""
+
+    def clean(self) -> None:
+        if not self.text.strip():
+            raise ValidationError({"text": _("A note cannot be empty.")})
+
+
 class PlanSnapshot(models.Model):
     """The plan as it was approved, kept at each approval (one per revision): what a later revision is compared with."""
 
@@ -927,3 +1051,152 @@ class PlanSnapshot(models.Model):
     def is_behind(self, plan: WorkPlan) -> bool:
         """The plan has moved on from this approved version: a later revision, or not approved as it stands."""
         return self.revision < plan.revision or plan.status != WorkPlan.Status.APPROVED
+
+
+class DimensionFocus(models.Model):
+    """An Indeks Desa dimension and what an activity aimed at it looks like: its pillar, its target group, or both.
+
+    Rows an admin edits; the plan-quality check of a village's weakest dimension (:mod:`pillars.checks`) reads them.
+    """
+
+    dimension = models.CharField(_("Indeks Desa dimension"), max_length=20, choices=VillageData.Dimension)
+    pillar = models.ForeignKey(
+        Pillar,
+        verbose_name=_("pillar"),
+        help_text=_("Empty: any pillar."),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="dimension_focuses",
+    )
+    target_group = models.CharField(
+        _("target group"), max_length=20, choices=Activity.TargetGroup, blank=True, help_text=_("Empty: any group.")
+    )
+
+    class Meta:
+        verbose_name = _("dimension focus")
+        verbose_name_plural = _("dimension focuses")
+        ordering = ["dimension", "pillar_id", "target_group"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pillar__isnull=False) | ~Q(target_group=""), name="dimensionfocus_pillar_or_target_group"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        aimed = " · ".join(str(part) for part in (self.pillar, self.get_target_group_display()) if part)
+        return f"{self.get_dimension_display()}: {aimed}"
+
+    def clean(self) -> None:
+        if self.pillar_id is None and not self.target_group:
+            raise ValidationError(_("Give a pillar, a target group or both."))
+
+    def aims(self, activity: Activity) -> bool:
+        """``activity`` is aimed at this row's dimension: its pillar and its target group match where this row names
+        them."""
+        return (self.pillar_id is None or activity.pillar_id == self.pillar_id) and (
+            not self.target_group or activity.target_group == self.target_group
+        )
+
+
+class HandoverQuerySet(PlanChildQuerySet):
+    def holdings(self, companions: dict[int, int] | None = None) -> dict[int, Holding]:
+        """Who held each plan in each month (:class:`Holding`), from the handovers of this queryset read in one
+        query (filter it to the plans first, ``plan__in=...``). With ``companions`` (plan id -> the plan's companion
+        id now), one for each of those plans, handed over or not; without, one for each plan handed over. Twin of
+        :meth:`WorkPlan.holding` for many plans."""
+        found: dict[int, list[Handover]] = {plan_id: [] for plan_id in companions or ()}
+        if companions is None or found:
+            for handover in self.order_by("plan_id", "from_month"):
+                if companions is None or handover.plan_id in found:
+                    found.setdefault(handover.plan_id, []).append(handover)
+        now = companions or {plan_id: rows[-1].successor_id for plan_id, rows in found.items()}
+        return {plan_id: Holding.of(now[plan_id], rows) for plan_id, rows in found.items()}
+
+
+class Handover(models.Model):
+    """A plan in force handed from one companion to another from a month on (``services.plan_hand_over``).
+
+    The successor holds the plan from ``from_month``, the predecessor held it before: who owes a month's report and
+    whose part of the figures a month is follows :meth:`WorkPlan.holder_of`. What was done stays with whoever did it.
+    A plan may be handed over more than once in its year, one month after another.
+    """
+
+    plan = models.ForeignKey(WorkPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="handovers")
+    predecessor = models.ForeignKey(
+        Companion, verbose_name=_("handed over by"), on_delete=models.PROTECT, related_name="plans_handed_over"
+    )
+    successor = models.ForeignKey(
+        Companion, verbose_name=_("handed over to"), on_delete=models.PROTECT, related_name="plans_taken_over"
+    )
+    from_month = models.PositiveSmallIntegerField(
+        _("from month"), validators=[MinValueValidator(2), MaxValueValidator(12)]
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = HandoverQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+        ordering = ["plan_id", "from_month"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "from_month"], name="handover_one_per_plan_month"),
+            models.CheckConstraint(condition=Q(from_month__gte=2, from_month__lte=12), name="handover_month_2_to_12"),
+            models.CheckConstraint(condition=~Q(predecessor=F("successor")), name="handover_to_someone_else"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} – {self.from_month}"
+
+
+@dataclass(frozen=True)
+class Span:
+    """The months ``first``–``last`` of a plan's year one companion held it."""
+
+    companion_id: int
+    first: int
+    last: int
+
+    def __contains__(self, month: int) -> bool:
+        return self.first <= month <= self.last
+
+    @property
+    def months(self) -> range:
+        return range(self.first, self.last + 1)
+
+
+@dataclass(frozen=True)
+class Holding:
+    """Who held a plan in each month of its year: one :class:`Span` per holder, in order, covering 1–12."""
+
+    spans: tuple[Span, ...]
+
+    @classmethod
+    def of(cls, companion_id: int, handovers: list[Handover]) -> Holding:
+        """From the plan's companion now and its handovers in month order."""
+        if not handovers:
+            return cls((Span(companion_id, 1, 12),))
+        spans, first = [], 1
+        for handover in handovers:
+            spans.append(Span(handover.predecessor_id, first, handover.from_month - 1))
+            first = handover.from_month
+        spans.append(Span(handovers[-1].successor_id, first, 12))
+        return cls(tuple(spans))
+
+    @property
+    def is_shared(self) -> bool:
+        """Handed over: more than one companion held the plan this year."""
+        return len(self.spans) > 1
+
+    def holder_of(self, month: int) -> int:
+        """The id of the companion who held the plan in ``month``."""
+        return next(span.companion_id for span in self.spans if month in span)
+
+    def span_of(self, companion_id: int) -> Span | None:
+        """The months ``companion_id`` held the plan; None if they never did."""
+        return next((span for span in self.spans if span.companion_id == companion_id), None)

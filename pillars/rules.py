@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pillars.errors import SubmitProblem
-from pillars.models import Activity, MonthlyProgress, MonthlyReport, WorkPlan
+from pillars.figures import quarter_months
+from pillars.models import Activity, MonthlyProgress, MonthlyReport, QuarterReport, WorkPlan
 from villages.formats import format_date
 from villages.zones import default_zone
 
@@ -136,6 +137,8 @@ def why_not_reportable(plan: WorkPlan, month: int, today: date | None = None) ->
         return _("The plan is not approved, so its months cannot be reported yet.")
     if month_start(plan.year, month) > (today or local_today(plan)):
         return _("This month has not started yet; it cannot be reported.")
+    if plan.holder_of(month) != plan.companion_id:
+        return _("This month was held by the companion before the handover; it stays as they left it.")
     return None
 
 
@@ -171,3 +174,19 @@ def is_answered(status: str | None, first_sent: datetime | None) -> bool:
 
 # The reports :func:`is_answered` accepts, for the database (the grid's "most behind first" order).
 ANSWERED = ~Q(status=MonthlyReport.Status.DRAFT) | Q(submitted_at__isnull=False)
+
+
+def quarter_submit_refusal(plan: WorkPlan, quarter: int, report: QuarterReport | None, today: date) -> str | None:
+    """Why the companion cannot submit the narrative of ``quarter`` now: the plan is not in force, the quarter's
+    last month is not over yet, or it is submitted or acknowledged already. None when they can."""
+    if not plan.is_in_force:
+        return _("The plan is not approved, so its quarters cannot be reported yet.")
+    last = quarter_months(quarter)[-1]
+    if not month_is_over(plan.year, last, today):
+        last_day = date(plan.year, last, calendar.monthrange(plan.year, last)[1])
+        return _("The quarter is not over yet: it can be submitted after %(day)s.") % {"day": format_date(last_day)}
+    if report is not None and report.is_locked:
+        return _("This quarter's narrative is %(status)s; the coordinator acknowledges or returns it.") % {
+            "status": report.get_status_display().lower()
+        }
+    return None

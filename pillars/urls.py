@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from pillars.views import activities, comments, completeness, history, months, plans, reports
+from pillars.views import activities, comments, completeness, history, months, plans, quarters, reports
 
 app_name = "pillars"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/approve/", plans.plan_approve, name="plan-approve"),
     path("<int:pk>/return/", plans.plan_return, name="plan-return"),
     path("<int:pk>/reopen/", plans.plan_reopen, name="plan-reopen"),
+    path("<int:pk>/handover/", plans.plan_handover, name="plan-handover"),
     path("<int:pk>/versions/<int:revision>/", plans.plan_version, name="plan-version"),
     path("<int:pk>/activities/new/", activities.activity_add, name="activity-add"),
     path("<int:pk>/activities/<int:activity_pk>/edit/", activities.activity_edit, name="activity-edit"),
@@ -35,6 +36,12 @@ urlpatterns = [
     ),
     path("<int:pk>/months/<int:month>/report/", months.month_report, name="month-report"),
     path("<int:pk>/months/<int:month>/postpone/", months.month_postpone, name="month-postpone"),
+    path("<int:pk>/months/<int:month>/notes/", months.month_note, name="month-note"),
+    path("<int:pk>/quarters/<int:quarter>/", quarters.quarter_detail, name="plan-quarter"),
+    path("<int:pk>/quarters/<int:quarter>/submit/", quarters.quarter_submit, name="quarter-submit"),
+    path("<int:pk>/quarters/<int:quarter>/acknowledge/", quarters.quarter_acknowledge, name="quarter-acknowledge"),
+    path("<int:pk>/quarters/<int:quarter>/return/", quarters.quarter_return, name="quarter-return"),
+    path("<int:pk>/year/", quarters.year_detail, name="plan-year"),
     path("evidence/<int:pk>/", months.evidence_file, name="evidence-file"),
     path("evidence/<int:pk>/thumbnail/", months.evidence_thumbnail, name="evidence-thumbnail"),
     path("evidence/<int:pk>/delete/", months.evidence_delete, name="evidence-delete"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from jobs.models import Job
 from jobs.runner import JobFailed, Outcome, Progress, register
 from pillars.access import visible_plan
-from reports import documents, pdf, recap
+from reports import documents, pdf, quarter_recap, recap
 from villages.scope import viewer_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -87,3 +87,20 @@ def make_month_pdf(job: Job, progress: Progress) -> Outcome:
     seconds = 0.3 + SECONDS_PER_ACTIVITY * len(doc.rows) + SECONDS_PER_PHOTO * photo_count(doc)
     content = _render("reports/pdf/monthly.html", doc, inline=inline, progress=progress, seconds=seconds)
     return Outcome(filename=job.params["filename"], content_type="application/pdf", content=content)
+
+
+@register("quarter_recap")
+def make_quarter_recap(job: Job, progress: Progress) -> Outcome:
+    if not viewer_for(job.owner).is_reviewer:
+        raise JobFailed(_("You may no longer make the recap of an area."))
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (the runner stores it, then it is closed with the job's file)
+    quarter_recap.write_quarter_recap(
+        job.owner,
+        year=job.params["year"],
+        quarter=job.params["quarter"],
+        today=date.fromisoformat(job.params["today"]),
+        out=out,
+        progress=progress,
+    )
+    out.seek(0)
+    return Outcome(filename=job.params["filename"], content_type=XLSX, content=out)

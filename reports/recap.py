@@ -288,6 +288,9 @@ def _tally_cells(ws, tally: Tally) -> list:
     ]
 
 
+UNOWED = (selectors.Cell.NOT_DUE, selectors.Cell.NOT_HELD)
+
+
 def _companion_sheet(wb, plans: QuerySet[WorkPlan], numbers: dashboard.Progress, grid: dict, heading: Heading) -> None:
     ws = wb.create_sheet(COMPANION_SHEET)
     for index, width in enumerate((24, 10, 12, 10, 11, 11, 11, 12, 10, 10, 10, 10), start=1):
@@ -312,16 +315,15 @@ def _companion_sheet(wb, plans: QuerySet[WorkPlan], numbers: dashboard.Progress,
     )
     roles = dict(Companion.Role.choices)
     plan_statuses = dict(WorkPlan.Status.choices)
-    by_companion = {plan.companion_id: plan for plan in plans}
+    # A companion's row counts the months they held their plan (a plan handed over is split at the handover).
     for companion_id, row in sorted(grid.items(), key=lambda item: item[1].companion.user.username):
-        plan = by_companion.get(companion_id)
-        tally = numbers.plans.get(plan.pk, Tally()) if plan else Tally()
-        owed = [cell for cell in row.cells if row.owes and cell.state != selectors.Cell.NOT_DUE]
+        tally = numbers.companions.get(companion_id, Tally())
+        owed = [cell for cell in row.cells if row.owes and cell.state not in UNOWED]
         ws.append(
             [
                 _text(ws, row.companion.display_name),
                 str(roles.get(row.companion.role, row.companion.role)),
-                str(plan_statuses.get(plan.status, plan.status)) if plan else _("no plan"),
+                str(plan_statuses.get(row.plan_status, row.plan_status)) if row.plan_status else _("no plan"),
                 *_tally_cells(ws, tally),
                 len(owed),
                 sum(1 for cell in owed if cell.is_reported),
@@ -349,7 +351,7 @@ def _pillar_sheet(wb, numbers: dashboard.Progress, heading: Heading) -> None:
     ws.append(_header(ws, [_("Code"), _("Pillar"), *(_(label) for label in COUNTED_HEADERS), _("Companions")]))
     companions: dict[int, set[int]] = defaultdict(set)
     for activity in numbers.activities:
-        companions[activity.pillar_id].add(activity.companion_id)
+        companions[activity.pillar_id] |= numbers.holders[activity.plan_id]
     pillars = {pillar.code: pillar for pillar in Pillar.objects.all()}
     for row in numbers.pillars:
         pillar = pillars[row.key]

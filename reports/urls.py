@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports.views import exports, villages
+from reports.views import exports, quarters, villages
 
 app_name = "reports"
 
@@ -15,7 +15,13 @@ urlpatterns = [
     path("plans/<int:pk>/months/<int:month>/pdf/", exports.month_pdf, name="month-pdf"),
     path("plans/<int:pk>/months/<int:month>/pdf/job/", exports.month_pdf_job, name="month-pdf-job"),
     path("plans/<int:pk>/months/<int:month>/docx/", exports.month_docx, name="month-docx"),
+    path("plans/<int:pk>/quarters/<int:quarter>/pdf/", exports.quarter_pdf, name="quarter-pdf"),
+    path("plans/<int:pk>/quarters/<int:quarter>/xlsx/", exports.quarter_xlsx, name="quarter-xlsx"),
+    path("plans/<int:pk>/year/pdf/", exports.year_pdf, name="year-pdf"),
+    path("plans/<int:pk>/year/xlsx/", exports.year_xlsx, name="year-xlsx"),
     path("plans/<int:pk>/upload/", exports.plan_upload, name="plan-upload"),
     path("plans/<int:pk>/upload/confirm/", exports.plan_upload_confirm, name="plan-upload-confirm"),
     path("recap/<int:year>/xlsx/", exports.recap_xlsx, name="recap-xlsx"),
+    path("recap/<int:year>/quarters/<int:quarter>/", quarters.quarter_recap_page, name="quarter-recap"),
+    path("recap/<int:year>/quarters/<int:quarter>/xlsx/", quarters.quarter_recap_xlsx, name="quarter-recap-xlsx"),
 ]

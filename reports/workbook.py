@@ -452,8 +452,8 @@ def write_village_sheet(ws: Worksheet, doc: PlanDocument) -> None:
         (_("Village"), 18),
         (_("District (kecamatan)"), 18),
         (_("Data year"), 9),
-        (_("IDM score"), 9),
-        (_("IDM status"), 16),
+        (_("Index score"), 9),
+        (_("Index status"), 22),
         (_("Population"), 11),
         (_("Households"), 11),
         (_("Poor households"), 11),
@@ -471,10 +471,11 @@ def write_village_sheet(ws: Worksheet, doc: PlanDocument) -> None:
         village, data = village_row.village, village_row.data
         values = [village.code, village.name, village.parent.name if village.parent_id else ""]
         if data is not None:
+            applies = data.index  # the IDM up to 2024, the Indeks Desa from 2025
             values += [
                 data.year,
-                _number(data.idm_score),
-                data.get_idm_status_display(),
+                _number(applies.score),
+                f"{applies.name}: {applies.status_label or '–'}",
                 data.population,
                 data.households,
                 data.poor_households,

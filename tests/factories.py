@@ -8,7 +8,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from pillars.models import Activity, MonthlyProgress, Pillar, PlanYear, WorkPlan
-from villages.models import Companion, Region, VillageData
+from villages.models import Companion, Region, VillageData, VillageOfficial
 from villages.regions import classify
 from villages.zones import province_time_zone
 
@@ -69,6 +69,17 @@ class CompanionFactory(factory.django.DjangoModelFactory):
 class CoordinatorFactory(CompanionFactory):
     role = Companion.Role.KOORDINATOR
     scope_region = factory.LazyFunction(lambda: region("34.03"))
+
+
+class VillageOfficialFactory(factory.django.DjangoModelFactory):
+    """A Kepala Desa of Region 34.03.01.2001 unless told otherwise (a Camat: ``kind=CAMAT``, a kecamatan)."""
+
+    class Meta:
+        model = VillageOfficial
+
+    user = factory.SubFactory(UserFactory)
+    kind = VillageOfficial.Kind.KADES
+    region = factory.LazyFunction(lambda: region("34.03.01.2001"))
 
 
 class PlanFactory(factory.django.DjangoModelFactory):

@@ -26,8 +26,10 @@ from tests.factories import (
     ProgressFactory,
     UserFactory,
     VillageDataFactory,
+    VillageOfficialFactory,
     region,
 )
+from villages.models import VillageOfficial
 
 YEAR = 2026
 SMALL = 3
@@ -50,11 +52,13 @@ PAGES = [
     Page("home", "companion"),
     Page("home", "coordinator", query=f"year={YEAR}"),
     Page("home", "admin", query=f"year={YEAR}"),
+    Page("home", "camat", query=f"year={YEAR}"),
     Page("pillars:plan-list", "companion"),
     Page("pillars:plan-list", "coordinator"),
     Page("pillars:plan-detail", "companion", ("plan",)),
     Page("pillars:plan-detail", "coordinator", ("plan",)),
     Page("pillars:plan-month", "companion", ("plan", 1)),
+    Page("pillars:plan-month", "camat", ("plan", 1)),
     Page("pillars:completeness", "coordinator"),
     Page("pillars:report-queue", "coordinator"),
     Page("pillars:report-detail", "coordinator", ("report",)),
@@ -65,6 +69,13 @@ PAGES = [
     Page("reports:month-docx", "companion", ("plan", 1)),
     Page("reports:plan-xlsx", "companion", ("plan",)),
     Page("reports:recap-xlsx", "coordinator", (YEAR,)),
+    Page("pillars:plan-quarter", "companion", ("plan", 1)),
+    Page("pillars:plan-quarter", "coordinator", ("plan", 1)),
+    Page("pillars:plan-year", "companion", ("plan",)),
+    Page("reports:quarter-pdf", "companion", ("plan", 1)),
+    Page("reports:quarter-xlsx", "companion", ("plan", 1)),
+    Page("reports:year-xlsx", "companion", ("plan",)),
+    Page("reports:quarter-recap", "coordinator", (YEAR, 1)),
     Page("admin:villages_region_changelist", "admin", query="q=Desa"),
     Page("notifications:list", "companion"),
 ]
@@ -111,6 +122,10 @@ def approved(cast, clock):
     cast.report = MonthlyReport.objects.create(
         plan=cast.plan, month=1, status=MonthlyReport.Status.SUBMITTED, submitted_at=local(YEAR, 2, 3, 9)
     )
+    # The Camat of 34.03.01: the cast's plan and a third of the grown ones are in the kecamatan.
+    cast.camat = VillageOfficialFactory(
+        user=UserFactory(username="camat"), kind=VillageOfficial.Kind.CAMAT, region=region("34.03.01")
+    ).user
     grow(cast, SMALL, 0)
     return cast
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from villages import jobs as village_jobs
 from villages.formats import format_number, format_rupiah
 from villages.forms import TemplateForm, VillageDataImportForm
-from villages.models import Companion, Region, VillageData
+from villages.models import Companion, Region, VillageData, VillageOfficial
 from villages.number_fields import NumberFieldsAdmin
 
 
@@ -39,6 +39,8 @@ class RegionAdmin(ScopedAdmin):
             queryset = queryset.filter(level=Region.Level.VILLAGE)
         elif request.GET.get("field_name") == "scope_region":
             queryset = queryset.filter(level__lte=Region.Level.DISTRICT)
+        elif request.GET.get("field_name") == "region":  # a village official's village or kecamatan
+            queryset = queryset.filter(level__in=[Region.Level.DISTRICT, Region.Level.VILLAGE])
         return queryset, may_have_duplicates
 
 
@@ -61,6 +63,22 @@ class CompanionAdmin(ScopedAdmin):
         if obj.active_from is None and obj.active_until is None:
             return "-"
         return f"{obj.active_from or ''}–{obj.active_until or ''}"
+
+
+@admin.register(VillageOfficial)
+class VillageOfficialAdmin(ScopedAdmin):
+    """Kepala Desa, Lurah and Camat accounts: they read their village's or kecamatan's plans in force and leave
+    notes on months (the user is made first, under Users, with no staff rights)."""
+
+    list_display = ["user", "display_name", "kind", "region", "phone"]
+    list_filter = ["kind"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "region__name", "=region__code"]
+    autocomplete_fields = ["user", "region"]
+    list_select_related = ["user", "region"]
+
+    @admin.display(description=_("name"))
+    def display_name(self, obj: VillageOfficial) -> str:
+        return obj.display_name
 
 
 @admin.register(VillageData)

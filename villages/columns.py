@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from villages.cells import CellError, cell_text, read_number, read_yes_no
 from villages.formats import format_number
-from villages.models import VillageData
+from villages.models import DIMENSION_FIELDS, INDEKS_DESA_PLACES, VillageData, uses_indeks_desa
 
 DIGITS_ONLY = re.compile(r"\d{10}")
 DOTTED = re.compile(r"\d{2}\.\d{2}\.\d{2}\.\d{4}")
@@ -78,14 +78,75 @@ COLUMNS = (
         "Skor IDM",
         "IDM score",
         _("Indeks Desa Membangun score between 0 and 1, e.g. 0,6512."),
-        ("nilai idm", "idm", "skor", "score", "idm value", "indeks desa membangun"),
+        ("nilai idm", "idm", "idm value", "indeks desa membangun"),
     ),
     Column(
         "idm_status",
         "Status IDM",
         "IDM status",
         _("Sangat Tertinggal, Tertinggal, Berkembang, Maju or Mandiri; empty: taken from the score."),
-        ("status desa", "status", "klasifikasi idm", "village status"),
+        ("klasifikasi idm", "status desa idm"),
+    ),
+    Column(
+        "indeks_desa_score",
+        "Nilai Indeks Desa",
+        "Indeks Desa score",
+        _("From 2025: the Indeks Desa total between 0 and 100, e.g. 68,19."),
+        ("skor indeks desa", "indeks desa", "nilai id", "skor id", "total indeks desa", "nilai total", "total"),
+    ),
+    Column(
+        "indeks_desa_status",
+        "Status Indeks Desa",
+        "Indeks Desa status",
+        _("From 2025: Sangat Tertinggal, Tertinggal, Berkembang, Maju or Mandiri, as published."),
+        ("status id", "status indeks", "klasifikasi indeks desa", "status desa id"),
+    ),
+    *(
+        Column(
+            key, header_id, header_en, _("From 2025: this Indeks Desa dimension's score between 0 and 100."), aliases
+        )
+        for key, header_id, header_en, aliases in (
+            (
+                "basic_services_score",
+                "Layanan Dasar",
+                "Basic services",
+                ("skor layanan dasar", "nilai layanan dasar", "dimensi layanan dasar", "ild", "basic services score"),
+            ),
+            ("social_score", "Sosial", "Social", ("skor sosial", "nilai sosial", "dimensi sosial", "social score")),
+            (
+                "economic_score",
+                "Ekonomi",
+                "Economic",
+                ("skor ekonomi", "nilai ekonomi", "dimensi ekonomi", "economy", "economic score"),
+            ),
+            (
+                "environment_score",
+                "Lingkungan",
+                "Environment",
+                ("skor lingkungan", "nilai lingkungan", "dimensi lingkungan", "environment score"),
+            ),
+            (
+                "accessibility_score",
+                "Aksesibilitas",
+                "Accessibility",
+                ("skor aksesibilitas", "nilai aksesibilitas", "dimensi aksesibilitas", "accessibility score"),
+            ),
+            (
+                "governance_score",
+                "Tata Kelola Pemerintahan Desa",
+                "Village governance",
+                (
+                    "tata kelola",
+                    "tata kelola pemerintahan",
+                    "skor tata kelola pemerintahan desa",
+                    "nilai tata kelola pemerintahan desa",
+                    "dimensi tata kelola pemerintahan desa",
+                    "tkpd",
+                    "governance",
+                    "village governance score",
+                ),
+            ),
+        )
     ),
     Column(
         "population",
@@ -166,14 +227,38 @@ COLUMNS = (
 # The VillageData fields a file can set, in the order of the template.
 FIELDS = [column.key for column in COLUMNS if column.key not in {"code", "name", "district", "year"}]
 COUNT_FIELDS = {"population", "households", "poor_households", "blt_households"}
-# The template's columns: everything but the optional year.
-TEMPLATE_COLUMNS = tuple(column for column in COLUMNS if column.key != "year")
+IDM_FIELDS = ("idm_score", "idm_status")
+INDEKS_DESA_FIELDS = ("indeks_desa_score", "indeks_desa_status", *DIMENSION_FIELDS.values())
+INDEKS_DESA_SCORES = {"indeks_desa_score", *DIMENSION_FIELDS.values()}
 
 _BY_NAME = {name: column for column in COLUMNS for name in column.names()}
+_BY_KEY = {column.key: column for column in COLUMNS}
+# Headings that name "the" score or status: the IDM's up to 2024, the Indeks Desa's from 2025 (a Kemendesa file
+# of 2025 heads its status column "Status").
+_INDEX_HEADINGS = {
+    "skor": ("idm_score", "indeks_desa_score"),
+    "score": ("idm_score", "indeks_desa_score"),
+    "nilai": ("idm_score", "indeks_desa_score"),
+    "status": ("idm_status", "indeks_desa_status"),
+    "status desa": ("idm_status", "indeks_desa_status"),
+    "village status": ("idm_status", "indeks_desa_status"),
+}
 
 
-def column_for_header(header: str) -> Column | None:
-    return _BY_NAME.get(normalise(header))
+def column_for_header(header: str, year: int | None = None) -> Column | None:
+    """The column a heading names; a bare "score" or "status" is the index that applies to ``year`` (the IDM's
+    when no year is given)."""
+    name = normalise(header)
+    if name in _INDEX_HEADINGS:
+        idm, indeks_desa = _INDEX_HEADINGS[name]
+        return _BY_KEY[indeks_desa if year is not None and uses_indeks_desa(year) else idm]
+    return _BY_NAME.get(name)
+
+
+def template_columns(year: int) -> tuple[Column, ...]:
+    """The blank template's columns for ``year``: everything but the optional year, with the index that applies."""
+    other = IDM_FIELDS if uses_indeks_desa(year) else INDEKS_DESA_FIELDS
+    return tuple(column for column in COLUMNS if column.key != "year" and column.key not in other)
 
 
 # Cells: each parser returns the stored value or raises CellError with a message for the user; the
@@ -203,6 +288,16 @@ def parse_score(value: Any, language: str = "id") -> Decimal | None:
     if score is not None and not Decimal(0) <= score <= Decimal(1):
         raise CellError(
             gettext("The IDM score must be between 0 and 1, not %(value)s.")
+            % {"value": format_number(score, language=language)}
+        )
+    return score
+
+
+def parse_indeks_desa_score(value: Any, language: str = "id") -> Decimal | None:
+    score = read_number(value, language=language, negative=True, decimal_places=INDEKS_DESA_PLACES)
+    if score is not None and not Decimal(0) <= score <= Decimal(100):
+        raise CellError(
+            gettext("An Indeks Desa score must be between 0 and 100, not %(value)s.")
             % {"value": format_number(score, language=language)}
         )
     return score
@@ -272,7 +367,9 @@ def parse_cell(key: str, value: Any, language: str = "id") -> Any:
         return parse_count(value, language)
     if key == "idm_score":
         return parse_score(value, language)
-    if key == "idm_status":
+    if key in INDEKS_DESA_SCORES:
+        return parse_indeks_desa_score(value, language)
+    if key in ("idm_status", "indeks_desa_status"):
         return parse_choice(value, idm_names(), VillageData.IdmStatus)
     if key == "bumdes_status":
         return parse_choice(value, bumdes_names(), VillageData.BumdesStatus)

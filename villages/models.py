@@ -7,6 +7,7 @@ Kemendagri code prefix: a coordinator of ``34.03`` sees ``34.03`` and everything
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from villages.scope import viewer_for, within
@@ -28,6 +31,8 @@ class RegionQuerySet(models.QuerySet):
             return self.filter(within("code", viewer.prefix))
         if viewer.is_companion:
             return self.filter(companions=viewer.companion)
+        if viewer.is_village_official:
+            return self.filter(within("code", viewer.watches))
         return self.none()
 
     def villages(self) -> RegionQuerySet:
@@ -147,6 +152,10 @@ class CompanionQuerySet(models.QuerySet):
             return self.filter(pk__in=ids)
         if viewer.is_companion:
             return self.filter(pk=viewer.companion.pk)
+        if viewer.is_village_official:
+            # The companions working there: assigned to a village within the official's village or kecamatan.
+            assigned = Companion.villages.through.objects.filter(within("region__code", viewer.watches))
+            return self.filter(pk__in=assigned.values("companion_id"))
         return self.none()
 
     def active_in(self, year: int, path: str = "") -> CompanionQuerySet:
@@ -275,6 +284,83 @@ class Companion(models.Model):
         )
 
 
+PHONE_VALIDATOR = RegexValidator(r"^\+?[0-9][0-9 -]{5,18}$", _("Enter a phone number of digits, e.g. 0812 3456 7890."))
+
+
+class VillageOfficialQuerySet(models.QuerySet):
+    def visible_to(self, user) -> VillageOfficialQuerySet:
+        viewer = viewer_for(user)
+        if viewer.is_admin:
+            return self.all()
+        if viewer.is_coordinator:
+            return self.filter(within("region__code", viewer.prefix))
+        return self.none()
+
+
+class VillageOfficial(models.Model):
+    """A user of the companions' service who rates it: the head of a village (Kepala Desa, Lurah) or of a kecamatan
+    (Camat). Reads the plans in force of their village or kecamatan, its months and documents, and leaves notes on
+    months; writes nothing else. Programme staff create these accounts in the admin."""
+
+    class Kind(models.TextChoices):
+        KADES = "KADES", _("Kepala Desa")
+        LURAH = "LURAH", _("Lurah")
+        CAMAT = "CAMAT", _("Camat")
+
+    # The level of region each kind heads: a village for a Kepala Desa or Lurah, a kecamatan for a Camat.
+    LEVEL = {Kind.KADES: Region.Level.VILLAGE, Kind.LURAH: Region.Level.VILLAGE, Kind.CAMAT: Region.Level.DISTRICT}
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="village_official",
+    )
+    kind = models.CharField(_("office"), max_length=5, choices=Kind)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("village or kecamatan"),
+        help_text=_("A village for a Kepala Desa or Lurah, a kecamatan for a Camat."),
+        on_delete=models.PROTECT,
+        related_name="officials",
+        limit_choices_to={"level__in": [Region.Level.DISTRICT, Region.Level.VILLAGE]},
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[PHONE_VALIDATOR])
+
+    objects = VillageOfficialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("village official")
+        verbose_name_plural = _("village officials")
+        ordering = ["region_id", "kind"]
+        constraints = [
+            # The region's code is its key, and its width says its level (Region.CODE_LENGTH).
+            models.CheckConstraint(
+                condition=Q(Exact(Length("region"), 8), kind="CAMAT")
+                | Q(Exact(Length("region"), 13), kind__in=["KADES", "LURAH"]),
+                name="village_official_region_fits_office",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.office})"
+
+    @property
+    def display_name(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def office(self) -> str:
+        """The office as a signature names it: "Kepala Desa Bleberan", "Camat Playen" (the region loaded)."""
+        return f"{self.get_kind_display()} {self.region.name}"
+
+    def clean(self) -> None:
+        if self.kind and self.region_id and Region.level_of(self.region_id) != self.LEVEL[self.kind]:
+            if self.kind == self.Kind.CAMAT:
+                raise ValidationError({"region": _("A Camat heads a kecamatan: choose a kecamatan.")})
+            raise ValidationError({"region": _("A Kepala Desa or Lurah heads a village: choose a village.")})
+
+
 class VillageDataQuerySet(models.QuerySet):
     def visible_to(self, user) -> VillageDataQuerySet:
         return self.filter(village__in=Region.objects.visible_to(user).villages())
@@ -289,15 +375,103 @@ class VillageDataQuerySet(models.QuerySet):
         return self.filter(year__lte=year, pk=models.Subquery(latest))
 
 
+# Permendesa PDTT 9/2024: from this year a village's index is the Indeks Desa; up to the year before it is the IDM.
+INDEKS_DESA_FROM = 2025
+INDEKS_DESA_PLACES = 4
+SCORE_0_TO_100 = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    dimension: str
+    label: str
+    score: Decimal | None
+
+
+@dataclass(frozen=True)
+class VillageIndex:
+    """The index that applies to one row of village data, ready to show: the IDM or the Indeks Desa."""
+
+    is_indeks_desa: bool
+    name: str
+    score: Decimal | None
+    status: str
+    status_label: str
+    dimensions: tuple[DimensionScore, ...] = ()  # the Indeks Desa's six, in their order; none for the IDM
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.score is not None or bool(self.status) or any(d.score is not None for d in self.dimensions)
+
+    @property
+    def weakest(self) -> DimensionScore | None:
+        """The dimension with the lowest score (the first of equals, in the regulation's order); None without scores."""
+        scored = [d for d in self.dimensions if d.score is not None]
+        return min(scored, key=lambda d: d.score) if scored else None
+
+
+def uses_indeks_desa(year: int) -> bool:
+    """Whether the data of ``year`` is measured by the Indeks Desa (else by the IDM). The one rule of which index
+    applies: :attr:`VillageData.index` and :func:`index_status` ask it."""
+    return year >= INDEKS_DESA_FROM
+
+
+def index_status(prefix: str = "") -> models.Case:
+    """The status of the index that applies, as a column of VillageData reached through ``prefix``: twin of
+    ``VillageData.index.status`` for querysets."""
+    return models.Case(
+        models.When(**{f"{prefix}year__gte": INDEKS_DESA_FROM}, then=models.F(f"{prefix}indeks_desa_status")),
+        default=models.F(f"{prefix}idm_status"),
+    )
+
+
+def index_score(prefix: str = "") -> models.Case:
+    """The score of the index that applies (IDM 0–1, Indeks Desa 0–100): twin of ``VillageData.index.score``."""
+    return models.Case(
+        models.When(**{f"{prefix}year__gte": INDEKS_DESA_FROM}, then=models.F(f"{prefix}indeks_desa_score")),
+        default=models.F(f"{prefix}idm_score"),
+        output_field=models.DecimalField(max_digits=7, decimal_places=INDEKS_DESA_PLACES),
+    )
+
+
+# The field of each Indeks Desa dimension (VillageData.Dimension values).
+DIMENSION_FIELDS = {
+    "layanan_dasar": "basic_services_score",
+    "sosial": "social_score",
+    "ekonomi": "economic_score",
+    "lingkungan": "environment_score",
+    "aksesibilitas": "accessibility_score",
+    "tata_kelola": "governance_score",
+}
+
+
+def _indeks_desa_score(label) -> models.DecimalField:
+    return models.DecimalField(
+        label, max_digits=7, decimal_places=INDEKS_DESA_PLACES, null=True, blank=True, validators=SCORE_0_TO_100
+    )
+
+
 class VillageData(models.Model):
     """One village's figures for one year: the basis of data-based planning."""
 
     class IdmStatus(models.TextChoices):
+        """The five statuses; the IDM and the Indeks Desa share them (PRODUCT.md)."""
+
         SANGAT_TERTINGGAL = "sangat_tertinggal", _("Sangat Tertinggal")
         TERTINGGAL = "tertinggal", _("Tertinggal")
         BERKEMBANG = "berkembang", _("Berkembang")
         MAJU = "maju", _("Maju")
         MANDIRI = "mandiri", _("Mandiri")
+
+    class Dimension(models.TextChoices):
+        """The six dimensions of the Indeks Desa, in the regulation's order."""
+
+        BASIC_SERVICES = "layanan_dasar", _("Basic services")
+        SOCIAL = "sosial", _("Social")
+        ECONOMIC = "ekonomi", _("Economic")
+        ENVIRONMENT = "lingkungan", _("Environment")
+        ACCESSIBILITY = "aksesibilitas", _("Accessibility")
+        GOVERNANCE = "tata_kelola", _("Village governance")
 
     class BumdesStatus(models.TextChoices):
         NONE = "none", _("No BUMDes")
@@ -324,6 +498,20 @@ class VillageData(models.Model):
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
     idm_status = models.CharField(_("IDM status"), max_length=20, choices=IdmStatus, blank=True)
+    indeks_desa_score = _indeks_desa_score(_("Indeks Desa score"))
+    indeks_desa_status = models.CharField(
+        _("Indeks Desa status"),
+        max_length=20,
+        choices=IdmStatus,
+        blank=True,
+        help_text=_("As published; the thresholds are not computed from the score."),
+    )
+    basic_services_score = _indeks_desa_score(_("basic services score"))
+    social_score = _indeks_desa_score(_("social score"))
+    economic_score = _indeks_desa_score(_("economic score"))
+    environment_score = _indeks_desa_score(_("environment score"))
+    accessibility_score = _indeks_desa_score(_("accessibility score"))
+    governance_score = _indeks_desa_score(_("village governance score"))
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     poor_households = models.PositiveIntegerField(_("poor households"), null=True, blank=True)
@@ -354,6 +542,13 @@ class VillageData(models.Model):
                 condition=Q(idm_score__isnull=True) | Q(idm_score__gte=0, idm_score__lte=1),
                 name="villagedata_idm_score_0_to_1",
             ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0, f"{name}__lte": 100}),
+                    name=f"villagedata_{name}_0_to_100",
+                )
+                for name in ("indeks_desa_score", *DIMENSION_FIELDS.values())
+            ),
             models.CheckConstraint(
                 condition=Q(poor_households__isnull=True)
                 | Q(households__isnull=True)
@@ -375,6 +570,24 @@ class VillageData(models.Model):
 
     def __str__(self) -> str:
         return f"{self.village_id} {self.year}"
+
+    @property
+    def index(self) -> VillageIndex:
+        """The index that applies to this row's year (:func:`uses_indeks_desa`), with its score, status and name:
+        every page, PDF and check asks this."""
+        if uses_indeks_desa(self.year):
+            return VillageIndex(
+                True,
+                str(_("Indeks Desa")),
+                self.indeks_desa_score,
+                self.indeks_desa_status,
+                self.get_indeks_desa_status_display(),
+                tuple(
+                    DimensionScore(dimension, str(label), getattr(self, DIMENSION_FIELDS[dimension]))
+                    for dimension, label in self.Dimension.choices
+                ),
+            )
+        return VillageIndex(False, str(_("IDM")), self.idm_score, self.idm_status, self.get_idm_status_display())
 
     @classmethod
     def status_for_score(cls, score: Decimal) -> str:

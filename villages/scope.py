@@ -2,7 +2,8 @@
 
 Every ``visible_to(user)`` queryset method starts from :func:`viewer_for`, so the rule is written
 once: an admin (superuser) sees everything, a coordinator sees every region whose code starts with
-their scope region's code, a companion sees their own villages and plans, anyone else sees nothing.
+their scope region's code, a companion sees their own villages and plans, a village official (Kepala Desa, Lurah,
+Camat) reads the plans in force of their village or kecamatan, anyone else sees nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.db import connection
 from django.db.models import Q
 
 if TYPE_CHECKING:
-    from villages.models import Companion
+    from villages.models import Companion, VillageOfficial
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,9 @@ class Viewer:
     is_admin: bool = False
     companion: Companion | None = None
     prefix: str | None = None
+    # A village official's village or kecamatan code: they read what lies within it, and write nothing but notes.
+    watches: str | None = None
+    official: VillageOfficial | None = None
 
     @property
     def is_coordinator(self) -> bool:
@@ -35,6 +39,11 @@ class Viewer:
     @property
     def is_companion(self) -> bool:
         return self.companion is not None and self.prefix is None
+
+    @property
+    def is_village_official(self) -> bool:
+        """A Kepala Desa, Lurah or Camat: reads plans in force within ``watches``; neither reviewer nor companion."""
+        return self.watches is not None
 
 
 NOBODY = Viewer()
@@ -51,7 +60,8 @@ def viewer_for(user) -> Viewer:
     if user.is_superuser:
         viewer = Viewer(is_admin=True, companion=companion)
     elif companion is None:
-        viewer = NOBODY
+        official = _official_of(user)
+        viewer = NOBODY if official is None else Viewer(watches=official.region_id, official=official)
     elif companion.is_coordinator:
         viewer = Viewer(companion=companion, prefix=companion.scope_region_id)
     else:
@@ -66,6 +76,15 @@ def _companion_of(user) -> Companion | None:
     try:
         return user.companion
     except Companion.DoesNotExist:
+        return None
+
+
+def _official_of(user) -> VillageOfficial | None:
+    from villages.models import VillageOfficial
+
+    try:
+        return user.village_official
+    except VillageOfficial.DoesNotExist:
         return None
 
 

@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from villages.batches import LOOKUP_SIZE, chunks
 from villages.cells import CellError, cell_text
-from villages.columns import FIELDS, Column, column_for_header, normalise, parse_cell
+from villages.columns import FIELDS, INDEKS_DESA_FIELDS, Column, column_for_header, normalise, parse_cell
 from villages.formats import format_number, format_rupiah
-from villages.models import Region, VillageData
+from villages.models import INDEKS_DESA_FROM, Region, VillageData, uses_indeks_desa
 from villages.spreadsheet import Table, VillageDataFileError, read_table
 
 __all__ = ["ImportReport", "Issue", "Change", "Table", "VillageDataFileError", "import_village_data", "read_table"]
@@ -209,7 +209,7 @@ def _map_columns(table: Table, report: ImportReport) -> dict[int, Column]:
     for index, header in enumerate(table.headers):
         if not header:
             continue
-        column = column_for_header(header)
+        column = column_for_header(header, report.year)
         if column is None:
             report.unknown_columns.append(header)
         elif column.key in seen:
@@ -246,6 +246,18 @@ def _parse_rows(table: Table, columns: dict[int, Column], report: ImportReport, 
                 report.errors.append(Issue(number, table.headers[index], str(exc)))
                 failed = True
         code = values.pop("code", "")
+        if not uses_indeks_desa(report.year):
+            for key in INDEKS_DESA_FIELDS:
+                if values.get(key) not in (None, ""):
+                    report.errors.append(
+                        Issue(
+                            number,
+                            headers[key],
+                            _("The Indeks Desa applies from %(first)s; data of %(year)s gives the IDM.")
+                            % {"first": INDEKS_DESA_FROM, "year": report.year},
+                        )
+                    )
+                    failed = True
         if "year" in values and values["year"] not in (None, report.year):
             report.errors.append(
                 Issue(

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from villages.columns import TEMPLATE_COLUMNS
+from villages.columns import INDEKS_DESA_SCORES, template_columns
 from villages.models import VillageData
 
 WIDTHS = {"code": 16, "name": 24, "district": 20, "priority_problems": 48}
@@ -31,12 +31,13 @@ def template_workbook(villages: Iterable[tuple[str, str, str]], *, year: int, ar
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Village data"))
     sheet.freeze_panes = "D2"
-    keys = [column.key for column in TEMPLATE_COLUMNS]
+    columns = template_columns(year)
+    keys = [column.key for column in columns]
     for index, key in enumerate(keys, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(key, 14)
 
     header = []
-    for column in TEMPLATE_COLUMNS:
+    for column in columns:
         cell = WriteOnlyCell(sheet, value=column.header)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
@@ -60,7 +61,7 @@ def template_workbook(villages: Iterable[tuple[str, str, str]], *, year: int, ar
     notes.append([_("Village data %(year)s – %(area)s") % {"year": year, "area": area}])
     notes.append([_("One row per village. Keep the header row; columns may be moved, removed or added.")])
     notes.append([])
-    for column in TEMPLATE_COLUMNS:
+    for column in columns:
         notes.append([column.header, str(column.help)])
     output = io.BytesIO()
     workbook.save(output)
@@ -80,6 +81,11 @@ def _validations(keys: list[str], last: int) -> list[DataValidation]:
             "idm_status",
             DataValidation(type="list", formula1=choice_list(VillageData.IdmStatus.labels), allow_blank=True),
             _("Choose an IDM status from the list."),
+        ),
+        (
+            "indeks_desa_status",
+            DataValidation(type="list", formula1=choice_list(VillageData.IdmStatus.labels), allow_blank=True),
+            _("Choose an Indeks Desa status from the list."),
         ),
         (
             "bumdes_status",
@@ -110,8 +116,18 @@ def _validations(keys: list[str], last: int) -> list[DataValidation]:
                 _("A whole number, not negative."),
             )
         )
+    for key in sorted(INDEKS_DESA_SCORES):
+        rules.append(
+            (
+                key,
+                DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True),
+                _("An Indeks Desa score is a number between 0 and 100."),
+            )
+        )
     validations = []
     for key, validation, message in rules:
+        if key not in keys:
+            continue  # the other index's column: not in this year's template
         validation.error = message
         validation.errorTitle = _("Not accepted")
         validation.showErrorMessage = True

@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from pillars.evidence import check_uploads, max_bytes, max_files
-from pillars.models import Activity, MonthlyProgress, MonthlyReport
+from pillars.models import Activity, MonthlyProgress, MonthlyReport, MonthNote
 from villages.number_fields import NumberField, ShownLanguageForm
 
 
@@ -225,3 +225,17 @@ class YearForm(forms.Form):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].widget.choices = [(year, year) for year in years]
+
+
+class MonthNoteForm(forms.Form):
+    """A village official's note on a month."""
+
+    text = forms.CharField(
+        label=_("Your note on this month"),
+        max_length=MonthNote.MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("Write the note first: it cannot be empty."),
+            "max_length": _("A note can be at most %(limit_value)d characters long; this one has %(show_value)d."),
+        },
+    )

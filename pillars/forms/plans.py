@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from pillars.fields import MonthsFormField
 from pillars.models import PILLAR_ORDER, Activity, Pillar, WorkPlan
 from pillars.rules import narrative_digest
+from villages.formats import month_name
+from villages.models import Companion
 from villages.number_fields import NumberField, RupiahField, ShownLanguageForm
 
 
@@ -271,3 +273,31 @@ class PlanReviewForm(forms.Form):
 
 class MoveForm(forms.Form):
     direction = forms.TypedChoiceField(choices=(("-1", _("Up")), ("1", _("Down"))), coerce=int)
+
+
+class PlanHandoverForm(forms.Form):
+    """Hand a plan in force to another companion from a month on, with the reason."""
+
+    successor = forms.ModelChoiceField(label=_("Successor"), queryset=Companion.objects.none())
+    from_month = forms.TypedChoiceField(
+        label=_("From month"),
+        coerce=int,
+        help_text=_(
+            "The successor reports this month and the ones after it; the months before stay with the companion."
+        ),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, plan, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = (
+            Companion.objects.visible_to(user)
+            .active_in(plan.year)
+            .filter(role__in=Companion.COMPANION_ROLES)
+            .exclude(pk=plan.companion_id)
+            .select_related("user")
+            .order_by("user__first_name", "user__last_name", "user__username")
+        )
+        self.fields["successor"].label_from_instance = lambda companion: str(companion)
+        self.fields["from_month"].choices = [(m, month_name(m)) for m in range(2, 13)]
+        self.fields["reason"].error_messages["required"] = _("Say why the plan is handed over.")

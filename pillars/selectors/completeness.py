@@ -9,13 +9,27 @@ from datetime import datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, Greatest, Least, Lower, NullIf, Trim
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from pillars import figures
-from pillars.models import MonthlyReport, WorkPlan, in_force_condition, plan_province
+from pillars.models import Handover, MonthlyReport, Span, WorkPlan, in_force_condition, plan_province
 from pillars.rules import ANSWERED, is_answered, is_late_by, month_is_over, report_deadline
 from villages.batches import chunks
 from villages.models import Companion
@@ -32,6 +46,7 @@ class Cell:
     MISSING = "missing"  # owed, deadline passed, nothing submitted
     NOT_DUE = "not_due"  # month not over yet
     NOT_OWED = "not_owed"  # no plan in force: nothing to report
+    NOT_HELD = "not_held"  # the plan was handed over: another companion held it this month
 
 
 REPORTED = (Cell.SUBMITTED, Cell.ACKNOWLEDGED, Cell.RETURNED, Cell.REOPENED)
@@ -49,6 +64,7 @@ CELL_LABELS = {
     Cell.MISSING: gettext_lazy("missing"),
     Cell.NOT_DUE: gettext_lazy("not due yet"),
     Cell.NOT_OWED: gettext_lazy("no approved plan"),
+    Cell.NOT_HELD: gettext_lazy("held by another companion"),
 }
 
 
@@ -129,8 +145,8 @@ class _ZoneClocks:
     """The months' clocks of each zone a grid's rows lie in (at most three sets of twelve), from the provinces'
     zones read once for the grid."""
 
-    def __init__(self, year: int, now: datetime):
-        self.year, self.now, self.zones = year, now, Zones.read()
+    def __init__(self, year: int, now: datetime, zones: Zones | None = None):
+        self.year, self.now, self.zones = year, now, zones or Zones.read()
         self._by_zone: dict[ZoneInfo, list[_MonthClock]] = {}
 
     def of_zone(self, zone: ZoneInfo) -> list[_MonthClock]:
@@ -173,6 +189,24 @@ def _cell(
     return CompletenessCell(month, Cell.OPEN, report_id=report_id)
 
 
+def _held_cells(clocks: list[_MonthClock], owes: bool, reports: dict[int, tuple], span: Span | None) -> list:
+    """A companion's twelve cells of a plan they held in ``span`` (None: all year): another holder's months are
+    not theirs (:attr:`Cell.NOT_HELD`), whatever was reported in them."""
+    return [
+        _cell_of_report(clock, owes, reports.get(clock.month))
+        if span is None or clock.month in span
+        else CompletenessCell(clock.month, Cell.NOT_HELD)
+        for clock in clocks
+    ]
+
+
+def _held_plans(companions, year: int):
+    """The plans of ``year`` the ``companions`` (ids, or a queryset of them) held in some month: their own, and
+    the ones they handed over."""
+    handed = Handover.objects.filter(predecessor__in=companions).values("plan_id")
+    return WorkPlan.objects.filter(Q(companion__in=companions) | Q(pk__in=handed), year=year)
+
+
 def _cell_of_report(clock: _MonthClock, owes: bool, report: tuple | None) -> CompletenessCell:
     """A cell from the month's report read as (status, pk, first submission time), or from no report."""
     if report is None:
@@ -194,7 +228,7 @@ class MonthTotals:
 
     def count(self, cell: CompletenessCell, companions: int = 1) -> None:
         """Add ``companions`` owing companions whose cell this month is ``cell``."""
-        if cell.state in (Cell.NOT_DUE, Cell.NOT_OWED):
+        if cell.state in (Cell.NOT_DUE, Cell.NOT_OWED, Cell.NOT_HELD):
             return
         self.owed += companions
         self.reported += companions * cell.is_reported
@@ -225,15 +259,29 @@ class Completeness:
         """The companions, each with ``plan_status`` (their plan of the year, if any) and ``owes`` (it is in
         force), by name. Subqueries rather than a grouping, so a page of a country's companions reads only its
         own plans."""
-        plans = WorkPlan.objects.filter(companion=OuterRef("pk"), year=self.year)
-        companions = (
-            Companion.objects.visible_to(self.user)
-            .active_in(self.year)
-            .filter(role__in=[self.role] if self.role else Companion.COMPANION_ROLES)
-        )
+        # Their plan of the year: their own, or the one they handed over (a companion holds one plan a year).
+        handed = Handover.objects.filter(plan=OuterRef("pk"), predecessor=OuterRef(OuterRef("pk")))
+        plans = WorkPlan.objects.filter(Q(companion=OuterRef("pk")) | Exists(handed), year=self.year)
+        # Who handed a plan of the scope over keeps their row, whether or not villages in it are still theirs.
+        scope_plans = WorkPlan.objects.visible_to(self.user).filter(year=self.year)
+        if self.area_code:
+            scope_plans = scope_plans.filter(
+                Exists(
+                    WorkPlan.villages.through.objects.filter(
+                        below("region_id", self.area_code), workplan_id=OuterRef("pk")
+                    )
+                )
+            )
+        handed = Handover.objects.filter(plan__in=scope_plans).values("predecessor_id")
+        companions = Companion.objects.visible_to(self.user)
         if self.area_code:
             links = Companion.villages.through.objects.filter(below("region_id", self.area_code))
             companions = companions.filter(Exists(links.filter(companion_id=OuterRef("pk"))))
+        companions = (
+            Companion.objects.filter(Q(pk__in=companions.values("pk")) | Q(pk__in=handed))
+            .active_in(self.year)
+            .filter(role__in=[self.role] if self.role else Companion.COMPANION_ROLES)
+        )
         return (
             companions.select_related("user")
             .annotate(
@@ -257,31 +305,36 @@ class Completeness:
         return self.owing.count()
 
     def _reports(self):
-        """The scope's reports of the year, each with the ``province`` of its plan (whose zone its clocks are)."""
-        return (
-            MonthlyReport.objects.visible_to(self.user)
-            .filter(plan__year=self.year)
-            .annotate(province=plan_province(OuterRef("plan_id"), companion=OuterRef("plan__companion_id")))
+        return MonthlyReport.objects.visible_to(self.user).filter(plan__year=self.year)
+
+    def _reports_in_zones(self):
+        """:meth:`_reports`, each with the ``province`` of its plan (whose zone its clocks are)."""
+        return self._reports().annotate(
+            province=plan_province(OuterRef("plan_id"), companion=OuterRef("plan__companion_id"))
         )
 
     def rows(self, companions) -> list[CompletenessRow]:
         """The rows of ``companions`` (annotated as :attr:`companions`: a page of it, or all of it), in order."""
         companions = list(companions)
-        found: dict[int, dict[int, tuple]] = {companion.pk: {} for companion in companions}
-        for chunk in chunks(list(found), figures.CHUNK):
-            reports = MonthlyReport.objects.visible_to(self.user).filter(
-                plan__year=self.year, plan__companion__in=chunk
-            )
-            for companion_id, month, status, pk, first_sent in reports.values_list(
-                "plan__companion_id", "month", "status", "pk", "submitted_at"
+        held: dict[int, tuple[int, Span | None]] = {}  # companion -> (their plan, the months they held it)
+        found: dict[int, dict[int, tuple]] = {}  # plan -> month -> report
+        for chunk in chunks([companion.pk for companion in companions], figures.CHUNK):
+            plans = _held_plans(chunk, self.year)
+            for plan_id, holding in Handover.objects.filter(plan__in=plans).holdings().items():
+                for span in holding.spans:
+                    held[span.companion_id] = (plan_id, span)
+            reports = self._reports().filter(plan__in=plans)
+            for plan_id, companion_id, month, status, pk, first_sent in reports.values_list(
+                "plan_id", "plan__companion_id", "month", "status", "pk", "submitted_at"
             ):
-                found[companion_id][month] = (status, pk, first_sent)
+                held.setdefault(companion_id, (plan_id, None))
+                found.setdefault(plan_id, {})[month] = (status, pk, first_sent)
         rows = []
         for companion in companions:
-            owes, reports = bool(companion.owes), found[companion.pk]
-            clocks = self.clocks.of(companion.province)
-            cells = [_cell_of_report(clock, owes, reports.get(clock.month)) for clock in clocks]
-            rows.append(CompletenessRow(companion, companion.plan_status, owes, cells))
+            plan_id, span = held.get(companion.pk, (None, None))
+            clocks = self.clocks.of(companion.province)  # the row's own zone: of the plan it held
+            cells = _held_cells(clocks, bool(companion.owes), found.get(plan_id, {}), span)
+            rows.append(CompletenessRow(companion, companion.plan_status, bool(companion.owes), cells))
         return rows
 
     def all_rows(self) -> list[CompletenessRow]:
@@ -300,9 +353,15 @@ class Completeness:
             output_field=BooleanField(),
         )
         sent = ExpressionWrapper(Q(submitted_at__isnull=False), output_field=BooleanField())
+        # The plans handed over are few: their months are counted one by one, each for the companion who held it.
+        holdings = Handover.objects.filter(plan__in=_held_plans(self.owing.values("pk"), self.year)).holdings()
+        holders = {span.companion_id for holding in holdings.values() for span in holding.spans}
+        # The owing holders, each with the province of the plan they held: their row's clocks.
+        owing_holders = dict(self.owing.filter(pk__in=holders).values_list("pk", "province")) if holders else {}
         groups = (
-            self._reports()
+            self._reports_in_zones()
             .filter(plan__companion__in=self.owing.values("pk"))
+            .exclude(plan__in=list(holdings))
             .annotate(sent=sent, late=late)
             .values_list("province", "month", "status", "sent", "late")
             .annotate(companions=Count("pk"))
@@ -311,7 +370,8 @@ class Completeness:
         totals = [MonthTotals() for _ in range(12)]
         # Per zone (the rows' clocks), the owing companions still without a report of each month.
         without_report: dict[ZoneInfo, list[int]] = {}
-        for province, count in self.owing.order_by().values_list("province").annotate(companions=Count("pk")):
+        others = self.owing.exclude(pk__in=list(owing_holders)).order_by()
+        for province, count in others.values_list("province").annotate(companions=Count("pk")):
             zone = self.clocks.zones.of(province)
             counts = without_report.setdefault(zone, [0] * 12)
             without_report[zone] = [owing + count for owing in counts]
@@ -324,6 +384,19 @@ class Completeness:
         for zone, counts in without_report.items():
             for clock, total, count in zip(self.clocks.of_zone(zone), totals, counts, strict=True):
                 total.count(_cell(clock, True, None, None, False, False), count)
+        reports: dict[int, dict[int, tuple]] = {plan_id: {} for plan_id in holdings}
+        if holdings:
+            rows = self._reports().filter(plan__in=list(holdings))
+            for plan_id, month, status, pk, first_sent in rows.values_list(
+                "plan_id", "month", "status", "pk", "submitted_at"
+            ):
+                reports[plan_id][month] = (status, pk, first_sent)
+        for plan_id, holding in holdings.items():
+            for span in holding.spans:
+                if span.companion_id in owing_holders:
+                    clocks = self.clocks.of(owing_holders[span.companion_id])
+                    for cell in _held_cells(clocks, True, reports[plan_id], span):
+                        totals[cell.month - 1].count(cell)
         return totals
 
     def most_behind(self, limit: int) -> list[CompletenessRow]:
@@ -331,22 +404,36 @@ class Completeness:
 
         A missing month is one whose deadline has passed (they are the first months of the year, in order, on the
         clocks of the row's zone) without an answered report (:data:`ANSWERED`), so the database orders by how many
-        of those months have one, less how many are closed on the row's clocks."""
+        of those months are missing: closed on the row's clocks, less those accounted for, answered or held by
+        another companion (a plan handed over is held by one companion from a first month to a last one,
+        :meth:`pillars.models.WorkPlan.holder_of`)."""
         groups = self.clocks.groups()
         closed = {condition: sum(1 for clock in clocks if clock.deadline_passed) for condition, clocks in groups}
         closed = Case(
             *[When(condition, then=Value(count)) for condition, count in closed.items() if condition is not None],
             default=Value(closed.get(None, 0)),
+            output_field=IntegerField(),
         )
+        year_handovers = Handover.objects.filter(plan__year=self.year)
+        first = Coalesce(Subquery(year_handovers.filter(successor=OuterRef("pk")).values("from_month")[:1]), 1)
+        last = Coalesce(Subquery(year_handovers.filter(predecessor=OuterRef("pk")).values("from_month")[:1]) - 1, 12)
+        handed = Handover.objects.filter(plan=OuterRef("plan_id"), predecessor=OuterRef(OuterRef("pk")))
         answered = (
-            MonthlyReport.objects.visible_to(self.user)
-            .filter(ANSWERED, plan__year=self.year, plan__companion=OuterRef("pk"), month__lte=OuterRef("closed"))
-            .values("plan__companion")
-            .annotate(count=Count("pk"))
+            self._reports()
+            .filter(Q(plan__companion=OuterRef("pk")) | Exists(handed), ANSWERED, month__lte=OuterRef("closed"))
+            .filter(month__gte=OuterRef("first"), month__lte=OuterRef("last"))
+            .order_by()
+            .annotate(count=Func(F("pk"), function="COUNT"))
             .values("count")
         )
-        ordered = self.owing.annotate(closed=closed, answered=Coalesce(Subquery(answered), 0), name=_display_name())
-        ordered = ordered.annotate(missing=F("closed") - F("answered")).order_by("-missing", "name", "pk")
+        # The closed months another companion held: before their first month, after their last.
+        elsewhere = Least(F("first") - 1, F("closed")) + Greatest(F("closed") - F("last"), 0)
+        ordered = (
+            self.owing.annotate(closed=closed, first=first, last=last)
+            .annotate(accounted=Coalesce(Subquery(answered), 0) + elsewhere, name=_display_name())
+            .annotate(missing=F("closed") - F("accounted"))
+            .order_by("-missing", "name", "pk")
+        )
         return self.rows(ordered[:limit])
 
 
@@ -362,16 +449,46 @@ def completeness(user, year: int, now: datetime | None = None) -> list[Completen
     return Completeness(user, year, now).all_rows()
 
 
-def plan_cells(plan: WorkPlan, now: datetime | None = None) -> list[CompletenessCell]:
+def plan_cells(
+    plan: WorkPlan, now: datetime | None = None, *, companion_id: int | None = None
+) -> list[CompletenessCell]:
     """One plan's row of the completeness grid from its own reports (at most twelve rows): the companion's
-    home shows only this row, so it need not group the whole scope's reports."""
+    home shows only this row, so it need not group the whole scope's reports. With ``companion_id``, the row of
+    that companion: a handed-over plan's months another companion held are not theirs."""
     found = {
         month: (status, pk, sent)
         for month, status, pk, sent in plan.reports.values_list("month", "status", "pk", "submitted_at")
     }
     owes = plan.is_in_force and plan.is_counted
-    clocks = _clocks(plan.year, now or timezone.now(), plan.zone)
-    return [_cell_of_report(clock, owes, found.get(clock.month)) for clock in clocks]
+    holding = plan.holding() if companion_id is not None else None
+    span = holding.span_of(companion_id) if holding is not None and holding.is_shared else None
+    return _held_cells(_clocks(plan.year, now or timezone.now(), plan.zone), owes, found, span)
+
+
+def plans_cells(plans: list[WorkPlan], now: datetime | None = None) -> dict[int, list[CompletenessCell]]:
+    """:func:`plan_cells` of many plans (their companions loaded) from one read of their reports and their
+    provinces, each on its own zone's clocks: a village official's home shows a row for each plan in force there."""
+    found: dict[int, dict] = {plan.pk: {} for plan in plans}
+    provinces: dict[int, str | None] = {}
+    for chunk in chunks(list(found), figures.CHUNK):
+        rows = MonthlyReport.objects.filter(plan__in=chunk).values_list(
+            "plan_id", "month", "status", "pk", "submitted_at"
+        )
+        for plan_id, month, status, pk, sent in rows:
+            found[plan_id][month] = (status, pk, sent)
+        province = plan_province(OuterRef("pk"), companion=OuterRef("companion_id"))
+        located = WorkPlan.objects.filter(pk__in=chunk).annotate(province=province)
+        provinces |= dict(located.values_list("pk", "province"))
+    now, zones = now or timezone.now(), Zones.read()
+    clocks = {year: _ZoneClocks(year, now, zones) for year in {plan.year for plan in plans}}
+    cells = {}
+    for plan in plans:
+        owes = plan.is_in_force and plan.is_counted
+        cells[plan.pk] = [
+            _cell_of_report(clock, owes, found[plan.pk].get(clock.month))
+            for clock in clocks[plan.year].of(provinces.get(plan.pk))
+        ]
+    return cells
 
 
 def owing_month(year: int, month: int, now: datetime | None = None, *, zone: ZoneInfo | None = None) -> list[WorkPlan]:
@@ -388,6 +505,8 @@ def owing_month(year: int, month: int, now: datetime | None = None, *, zone: Zon
         .in_force()
         .counted()
         .exclude(Exists(answered))
+        # A month before a handover is the predecessor's, who no longer writes in the plan: nobody to remind.
+        .exclude(Exists(Handover.objects.filter(plan=OuterRef("pk"), from_month__gt=month)))
         .annotate(province=plan_province(OuterRef("pk"), companion=OuterRef("companion_id")))
         .select_related("companion__user")
         .order_by("pk")

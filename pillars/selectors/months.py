@@ -11,7 +11,16 @@ from decimal import Decimal
 from functools import cached_property
 
 from pillars import figures
-from pillars.models import Activity, Evidence, MonthlyProgress, MonthlyReport, OfflineSave, Pillar, WorkPlan
+from pillars.models import (
+    Activity,
+    Evidence,
+    MonthlyProgress,
+    MonthlyReport,
+    MonthNote,
+    OfflineSave,
+    Pillar,
+    WorkPlan,
+)
 from villages.models import Region
 
 
@@ -183,3 +192,9 @@ def next_month_activities(plan: WorkPlan, month: int, report: MonthlyReport | No
         return []
     activities, _frozen = month_activities(plan, month, report)
     return [a for a in activities if month + 1 in a.months]
+
+
+def month_notes(plan: WorkPlan, month: int) -> list[MonthNote]:
+    """The village officials' notes on ``month`` of ``plan``, oldest first, each with its author and their office
+    loaded (``note.author.village_official.office``)."""
+    return list(MonthNote.objects.filter(plan=plan, month=month).select_related("author__village_official__region"))

@@ -14,6 +14,7 @@ from pillars.models import (
     PILLAR_ORDER,
     Activity,
     ActivityComment,
+    DimensionFocus,
     MonthlyProgress,
     Pillar,
     WorkflowEvent,
@@ -80,6 +81,14 @@ def plan_villages(plan: WorkPlan) -> list[VillageRow]:
     villages = list(plan.villages.select_related("parent__parent").order_by("code"))
     data = {row.village_id: row for row in VillageData.objects.filter(village__in=villages).for_year(plan.year)}
     return [VillageRow(village, data.get(village.code), plan.year) for village in villages]
+
+
+def dimension_focus(villages: list[VillageRow]) -> list[DimensionFocus]:
+    """What aims an activity at each Indeks Desa dimension, for the plan's weakest-dimension checks: one query, and
+    none when no village of the plan has Indeks Desa scores."""
+    if not any(row.data is not None and row.data.index.weakest is not None for row in villages):
+        return []
+    return list(DimensionFocus.objects.select_related("pillar"))
 
 
 def status_counts(plans: QuerySet[WorkPlan]) -> dict[str, int]:

@@ -9,6 +9,7 @@ version check the admin's own saves make.
 from pillars.errors import ProgressConflict, SubmitProblem, VersionConflict, WorkflowError
 from pillars.services.activities import activity_delete, activity_move, activity_save
 from pillars.services.comments import comment_reopen, comment_reply, comment_resolve
+from pillars.services.handovers import handover_line, plan_hand_over
 from pillars.services.locking import locked_current
 from pillars.services.months import (
     evidence_delete,
@@ -20,6 +21,7 @@ from pillars.services.months import (
     report_return,
     report_submit,
 )
+from pillars.services.notes import month_note_add
 from pillars.services.plans import (
     plan_approve,
     plan_create,
@@ -30,6 +32,7 @@ from pillars.services.plans import (
     plan_touch,
     plan_update_narrative,
 )
+from pillars.services.quarters import quarter_acknowledge, quarter_return, quarter_submit
 
 __all__ = [
     "ProgressConflict",
@@ -43,11 +46,14 @@ __all__ = [
     "comment_reply",
     "comment_resolve",
     "evidence_delete",
+    "handover_line",
     "locked_current",
     "mark_postponed",
+    "month_note_add",
     "offline_saves_prune",
     "plan_approve",
     "plan_create",
+    "plan_hand_over",
     "plan_reopen",
     "plan_return",
     "plan_start_next",
@@ -55,6 +61,9 @@ __all__ = [
     "plan_touch",
     "plan_update_narrative",
     "progress_save",
+    "quarter_acknowledge",
+    "quarter_return",
+    "quarter_submit",
     "report_acknowledge",
     "report_reopen",
     "report_return",

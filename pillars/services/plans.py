@@ -20,7 +20,16 @@ from notifications import notify
 from pillars import figures
 from pillars.access import require_owner, require_reviewer
 from pillars.errors import WorkflowError
-from pillars.models import Activity, ActivityComment, MonthlyProgress, PlanSnapshot, PlanYear, WorkflowEvent, WorkPlan
+from pillars.models import (
+    Activity,
+    ActivityComment,
+    Handover,
+    MonthlyProgress,
+    PlanSnapshot,
+    PlanYear,
+    WorkflowEvent,
+    WorkPlan,
+)
 from pillars.rules import narrative_digest, plan_lock_reason, submit_problems
 from pillars.selectors.snapshots import CONTENT_FIELDS, REVISED_FIELDS, plan_snapshot_data
 from pillars.services.locking import check_version
@@ -73,6 +82,10 @@ def plan_create(*, companion: Companion, year: int, by) -> WorkPlan:
         raise WorkflowError(_("Coordinators do not write annual plans."))
     if not PlanYear.objects.filter(year=year, is_open=True).exists():
         raise WorkflowError(_("The year %(year)s is not open for planning.") % {"year": year})
+    if Handover.objects.filter(predecessor=companion, plan__year=year).exists():
+        raise WorkflowError(
+            _("Your plan for %(year)s was handed over; a companion holds one plan a year.") % {"year": year}
+        )
     villages = list(companion.villages.all())
     if not villages:
         raise WorkflowError(_("You have no assigned villages yet; ask an admin to assign them."))

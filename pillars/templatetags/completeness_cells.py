@@ -25,6 +25,7 @@ SYMBOLS = {
     Cell.OPEN: "○",
     Cell.MISSING: "✗",
     Cell.NOT_OWED: "–",
+    Cell.NOT_HELD: "–",
 }
 _SENTINEL = 987654321  # a report id no database reaches, replaced by the cell's own
 

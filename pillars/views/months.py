@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pillars import evidence as evidence_rules
 from pillars import rules, selectors, services
 from pillars.access import month_access, require_owner, visible_plan
-from pillars.forms.months import PostponeForm, ProgressForm, ReportSubmitForm
+from pillars.forms.months import MonthNoteForm, PostponeForm, ProgressForm, ReportSubmitForm
 from pillars.models import Activity, Evidence, MonthlyProgress, WorkPlan
 from pillars.services import WorkflowError
 from pillars.views.answers import (
@@ -115,8 +115,11 @@ class Card:
         return self.bound_form
 
 
-def _month_context(request, plan: WorkPlan, month: int, *, replace: Card | None = None) -> dict:
+def _month_context(
+    request, plan: WorkPlan, month: int, *, replace: Card | None = None, note_form: MonthNoteForm | None = None
+) -> dict:
     page = selectors.month_rows(plan, month)
+    access = month_access(request.user, plan, month)
     cards = {row.activity.pk: Card(row) for row in page.all}
     if replace is not None:
         cards[replace.row.activity.pk] = replace
@@ -127,7 +130,9 @@ def _month_context(request, plan: WorkPlan, month: int, *, replace: Card | None 
         "months": cells,
         "cell": cells[month - 1],
         "page": page,
-        "access": month_access(request.user, plan, month),
+        "access": access,
+        "notes": selectors.month_notes(plan, month),
+        "note_form": (note_form or MonthNoteForm()) if access.can_note else None,
         "scheduled": [cards[row.activity.pk] for row in page.scheduled],
         "others": [cards[row.activity.pk] for row in page.others],
         "unreported": page.unreported,
@@ -154,6 +159,29 @@ def month_redirect(request, pk: int):
 def month_detail(request, pk: int, month: int):
     plan = visible_plan(request.user, pk)
     return render(request, "pillars/month_detail.html", _month_context(request, plan, _check_month(month)))
+
+
+@require_POST
+@login_required
+def month_note(request, pk: int, month: int):
+    """A village official leaves a dated note on the month (anyone else: 403)."""
+    plan = visible_plan(request.user, pk)
+    month = _check_month(month)
+    if not month_access(request.user, plan, month).can_note:
+        raise PermissionDenied(_("Only the village's or kecamatan's head may leave a note on a month."))
+    form = MonthNoteForm(request.POST)
+    if not form.is_valid():
+        context = _month_context(request, plan, month, note_form=form)
+        return render(request, "pillars/month_detail.html", context, status=INVALID)
+    try:
+        note = services.month_note_add(plan=plan, month=month, text=form.cleaned_data["text"], by=request.user)
+    except WorkflowError as refusal:
+        for problem in refusal.problems:
+            form.add_error("text", problem)
+        context = _month_context(request, plan, month, note_form=form)
+        return render(request, "pillars/month_detail.html", context, status=INVALID)
+    messages.success(request, _("Your note is added to the month; the companion is told of it."))
+    return redirect(_month_url(plan, month, f"note-{note.pk}"))
 
 
 def _render_card(request, plan: WorkPlan, month: int, card: Card, status: int = 200) -> HttpResponse:

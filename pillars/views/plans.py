@@ -21,7 +21,14 @@ from pillars.changes import FieldDisplay
 from pillars.checks import plan_checks
 from pillars.filters import PlanReviewFilter, review_order
 from pillars.forms.comments import PLAN_PAGE, with_thread_forms
-from pillars.forms.plans import ActivityForm, PlanNarrativeEditForm, PlanReopenForm, PlanReviewForm, StartPlanForm
+from pillars.forms.plans import (
+    ActivityForm,
+    PlanHandoverForm,
+    PlanNarrativeEditForm,
+    PlanReopenForm,
+    PlanReviewForm,
+    StartPlanForm,
+)
 from pillars.models import ActivityComment, Pillar, PlanSnapshot, PlanYear, WorkPlan
 from pillars.selectors import plan_changes, plan_sections, plan_villages, snapshot_sections, with_pillar_counts
 from pillars.views.answers import (
@@ -40,7 +47,13 @@ from villages.scope import viewer_for
 
 def _open_years_without_plan(companion) -> list[int]:
     taken = companion.plans.values_list("year", flat=True)
-    years = PlanYear.objects.filter(is_open=True).exclude(year__in=taken).values_list("year", flat=True)
+    handed = companion.plans_handed_over.values_list("plan__year", flat=True)
+    years = (
+        PlanYear.objects.filter(is_open=True)
+        .exclude(year__in=taken)
+        .exclude(year__in=handed)
+        .values_list("year", flat=True)
+    )
     return [year for year in years.order_by("year") if companion.is_active_in(year)]
 
 
@@ -154,7 +167,7 @@ def _plan_page_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> 
             )
         )[:50]
     )
-    checks = plan_checks(sections, villages)
+    checks = plan_checks(sections, villages, selectors.dimension_focus(villages))
     returned_by = next((e for e in events if e.to_status == WorkPlan.Status.RETURNED), None)
     snapshots = list(plan.snapshots.select_related("approved_by"))
     snapshot = snapshots[0] if snapshots else None
@@ -170,6 +183,7 @@ def _plan_page_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> 
     since_return = selectors.changes_since_return(plan, answered, activities, display) if answered else None
     context = {
         "plan": plan,
+        "handover_lines": handover_lines(plan),
         "sections": sections,
         "villages": villages,
         "events": events,
@@ -218,6 +232,10 @@ def _kept_key(plan: WorkPlan) -> str:
 @login_required
 def plan_detail(request, pk: int):
     plan, access = plan_for(request.user, pk)
+    if access.reads_approved_version:
+        approved = plan.snapshots.order_by("-revision").values_list("revision", flat=True).first()
+        if approved is not None:
+            return redirect("pillars:plan-version", pk=plan.pk, revision=approved)
     return render(request, "pillars/plan_detail.html", _plan_page_context(request, plan, access))
 
 
@@ -336,3 +354,43 @@ def plan_reopen(request, pk: int):
         return refused(request, plan, error)
     messages.success(request, _("Plan reopened as a draft revision; the approved version stays viewable."))
     return redirect(plan)
+
+
+def handover_lines(plan: WorkPlan) -> list[str]:
+    """ "Handed over from X to Y from Juli 2026", one line per handover of the plan, in month order."""
+    handovers = plan.handovers.select_related("predecessor__user", "successor__user", "plan")
+    return [services.handover_line(handover) for handover in handovers]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_handover(request, pk: int):
+    """Hand the plan, its villages and its months from one on to another companion (a coordinator in scope, an
+    admin)."""
+    plan, access = plan_for(request.user, pk)
+    if not access.can_hand_over:
+        if not access.is_reviewer:
+            raise PermissionDenied(_("Only a coordinator may hand a plan over."))
+        return refused(request, plan, services.WorkflowError(_("Only a plan in force (approved) can be handed over.")))
+    form = PlanHandoverForm(request.POST or None, plan=plan, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_hand_over(
+                plan=plan,
+                successor=form.cleaned_data["successor"],
+                from_month=form.cleaned_data["from_month"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except services.WorkflowError as error:
+            for problem in error.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, _("The plan is handed over."))
+            return redirect(plan)
+    return render(
+        request,
+        "pillars/plan_handover.html",
+        {"plan": plan, "form": form, "handover_lines": handover_lines(plan)},
+        status=form_status(request),
+    )

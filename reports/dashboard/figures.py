@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from pillars import figures, tallies
 from pillars.figures import Tally
-from pillars.models import PILLAR_ORDER, Activity, Pillar, WorkPlan
+from pillars.models import PILLAR_ORDER, Activity, Handover, Pillar, WorkPlan
 from reports.dashboard.filters import PlanVillage, ScopeActivity, Selection, activities_in_force
 from reports.dashboard.table import ProgressRow, area_rows, sort_rows, village_rows
 from villages.models import Region
@@ -33,6 +33,9 @@ class Progress:
     activities: list[ScopeActivity] = field(default_factory=list)
     figures: dict[int, figures.ActivityFigures] = field(default_factory=dict)
     plans: dict[int, Tally] = field(default_factory=dict)
+    # Per companion, each counting the months they held a plan handed over (read one activity at a time).
+    companions: dict[int, Tally] = field(default_factory=dict)
+    holders: dict[int, set[int]] = field(default_factory=dict)  # per plan, the companions who held it this year
 
 
 @dataclass
@@ -46,6 +49,8 @@ class Counted:
     activities: list[ScopeActivity] = field(default_factory=list)
     figures: dict[int, figures.ActivityFigures] = field(default_factory=dict)
     plans: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    companions: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    holders: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
 
 
 def shows_villages(selection: Selection) -> bool:
@@ -62,6 +67,7 @@ def progress(
     plan_url: str = "",
     by_area: bool = True,
     per_activity: bool = False,
+    held_by: int | None = None,
 ) -> Progress:
     """Progress through the selection's last complete month: the total, per pillar, per area (one level below
     the scope) and per village (a kabupaten or narrower), every row a tally of the same per-activity figures.
@@ -73,10 +79,14 @@ def progress(
     Active pillars are always listed, inactive ones only when the activities use them. A pillar row links to
     the plans behind it, or to the pillar's section of ``plan_url`` (a companion's one plan).
     ``by_area=False`` leaves out the area and village tables (a companion's home has none).
+
+    Per companion (``companions``, and every figure with ``held_by``, a companion's id: their home) a plan handed
+    over counts for each holder the months they held it (:func:`pillars.figures.held_parts`); these are read one
+    activity at a time, the stored tallies and the one-statement sum being per plan.
     """
     villages_too = by_area and shows_villages(selection)
-    if per_activity or not tallies.available():
-        counted = _counted_one_by_one(plans, selection, by_area=by_area, villages_too=villages_too)
+    if per_activity or held_by is not None or not tallies.available():
+        counted = _counted_one_by_one(plans, selection, by_area=by_area, villages_too=villages_too, held_by=held_by)
     elif by_area and not villages_too:
         counted = _counted_from_stored_tallies(plans, selection)
     else:
@@ -100,16 +110,31 @@ def progress(
         activities=counted.activities,
         figures=counted.figures,
         plans=counted.plans,
+        companions=counted.companions,
+        holders=counted.holders,
     )
 
 
-def _counted_one_by_one(plans, selection: Selection, *, by_area: bool, villages_too: bool) -> Counted:
+def _counted_one_by_one(
+    plans, selection: Selection, *, by_area: bool, villages_too: bool, held_by: int | None = None
+) -> Counted:
     counted = Counted()
     counted.activities = activities = activities_in_force(plans, selection)
     counted.figures = numbers = figures.figures_for(activities, through=selection.month)
+    holdings = Handover.objects.filter(plan__in=plans).holdings({a.plan_id: a.companion_id for a in activities})
+    mine = []
+    for activity, companion_id, part in figures.held_parts(activities, numbers, holdings):
+        counted.companions[companion_id].add(part)
+        counted.holders[activity.plan_id].add(companion_id)
+        if companion_id == held_by:
+            mine.append((activity, part))
+    if held_by is None:
+        mine = [(activity, numbers[activity.pk]) for activity in activities]
+    else:
+        counted.activities = [activity for activity, _part in mine]
+        counted.figures = {activity.pk: part for activity, part in mine}
     width = Region.CODE_LENGTH[selection.group_level]
-    for activity in activities:
-        one = numbers[activity.pk]
+    for activity, one in mine:
         counted.total.add(one)
         counted.plans[activity.plan_id].add(one)
         counted.pillars[activity.pillar_id].add(one)

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from pillars.models import MonthlyReport, WorkPlan, under_revision_condition
+from pillars.models import Handover, MonthlyReport, WorkPlan, under_revision_condition
 from pillars.selectors import status_counts
 from reports.dashboard.filters import Selection
 from villages.models import Companion
@@ -62,7 +62,13 @@ def companions_without_plan(user, selection: Selection) -> QuerySet[Companion]:
         assigned = Companion.villages.through.objects.filter(below("region_id", code), companion_id=OuterRef("pk"))
         companions = companions.filter(Exists(assigned))
     has_plan = WorkPlan.objects.filter(companion=OuterRef("pk"), year=selection.year)
-    return companions.exclude(Exists(has_plan)).select_related("user").order_by("user__first_name", "user__username")
+    handed_over = Handover.objects.filter(predecessor=OuterRef("pk"), plan__year=selection.year)
+    return (
+        companions.exclude(Exists(has_plan))
+        .exclude(Exists(handed_over))
+        .select_related("user")
+        .order_by("user__first_name", "user__username")
+    )
 
 
 @dataclass

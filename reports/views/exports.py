@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jobs import runner
 from pillars.access import require_owner, visible_plan
 from pillars.models import WorkPlan
-from reports import documents, pdf, upload, word, workbook
+from reports import documents, pdf, periods, upload, word, workbook
 from reports import jobs as report_jobs
 from villages import pending
 from villages.formats import month_name
@@ -249,3 +249,48 @@ def plan_upload_confirm(request, pk: int):
         % {"added": len(preview.additions), "changed": len(preview.changes), "removed": len(preview.removals)},
     )
     return redirect(plan)
+
+
+def _period(request, pk: int, quarter: int | None):
+    if quarter is not None and not 1 <= quarter <= 4:
+        raise Http404
+    plan = visible_plan(request.user, pk)
+    return plan, periods.period_document(plan, quarter), f"q{quarter}" if quarter else "tahunan"
+
+
+def _period_pdf(request, pk: int, quarter: int | None) -> HttpResponse:
+    plan, doc, part = _period(request, pk, quarter)
+    return _pdf_response(
+        request, "reports/pdf/period.html", doc, f"{_file_stem(plan, part)}.pdf", inline=doc.letterhead.inline()
+    )
+
+
+def _period_xlsx(request, pk: int, quarter: int | None) -> HttpResponse:
+    plan, doc, part = _period(request, pk, quarter)
+    response = HttpResponse(periods.period_workbook(doc), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_file_stem(plan, part)}.xlsx"'
+    return response
+
+
+@require_GET
+@login_required
+def quarter_pdf(request, pk: int, quarter: int):
+    return _period_pdf(request, pk, quarter)
+
+
+@require_GET
+@login_required
+def quarter_xlsx(request, pk: int, quarter: int):
+    return _period_xlsx(request, pk, quarter)
+
+
+@require_GET
+@login_required
+def year_pdf(request, pk: int):
+    return _period_pdf(request, pk, None)
+
+
+@require_GET
+@login_required
+def year_xlsx(request, pk: int):
+    return _period_xlsx(request, pk, None)

@@ -22,6 +22,7 @@ from pillars import figures, selectors
 from pillars.models import ActivityComment, WorkflowEvent, WorkPlan
 from pillars.selectors import written_count
 from reports import dashboard
+from reports.views.official_home import official_context
 from villages.formats import month_name
 from villages.scope import viewer_for
 from villages.zones import companion_zone
@@ -39,6 +40,8 @@ def home(request):
         return render(request, "reports/home_coordinator.html", _coordinator_context(request, viewer))
     if viewer.is_companion:
         return render(request, "reports/home_companion.html", _companion_context(request, viewer))
+    if viewer.is_village_official:
+        return render(request, "reports/home_official.html", official_context(request, viewer))
     return render(request, "reports/home_nobody.html")
 
 
@@ -236,13 +239,17 @@ def _companion_context(request, viewer) -> dict:
         selection,
         plan_url=current.get_absolute_url() if current else "",
         by_area=False,
+        held_by=viewer.companion.pk,
     )
-    this_year = _my_months(current, today.month) if current else []
+    me = viewer.companion.pk
+    this_year = _my_months(current, today.month, me) if current else []
     months = [m for m in this_year if m.month <= selection.month]
     # The month under way: progress is written as it happens, so the home opens it in one tap.
     this_month = next((m for m in this_year if m.month == today.month), None)
     # Last year's months still owed stay on the home until they are sent (December is due in January).
-    earlier = [m for m in _my_months(previous, 12) if m.state in selectors.WAITING_FOR_COMPANION] if previous else []
+    earlier = (
+        [m for m in _my_months(previous, 12, me) if m.state in selectors.WAITING_FOR_COMPANION] if previous else []
+    )
     return {
         "year": year,
         "plans": my_plans,
@@ -255,12 +262,13 @@ def _companion_context(request, viewer) -> dict:
         "this_month": this_month,
         "earlier_months": earlier,
         "chip_legend": _chip_legend(earlier + months, this_month),
-        "next_step": _next_step(current, earlier + months, year),
+        "next_step": _handed_over_step(current, me) or _next_step(current, earlier + months, year),
     }
 
 
-def _my_months(plan: WorkPlan, last_month: int) -> list[MyMonth]:
-    """The companion's own row of the completeness grid, months that are over, each linking to its month."""
+def _my_months(plan: WorkPlan, last_month: int, companion_id: int) -> list[MyMonth]:
+    """The companion's own row of the completeness grid, months that are over, each linking to its month (of a
+    plan handed over, only the months they held it are theirs)."""
     if not (plan.is_in_force and plan.is_counted):
         return []
     return [
@@ -272,7 +280,7 @@ def _my_months(plan: WorkPlan, last_month: int) -> list[MyMonth]:
             cell.shown_late,
             reverse("pillars:plan-month", args=[plan.pk, cell.month]),
         )
-        for cell in selectors.plan_cells(plan)
+        for cell in selectors.plan_cells(plan, companion_id=companion_id)
         if cell.month <= last_month
     ]
 
@@ -280,6 +288,20 @@ def _my_months(plan: WorkPlan, last_month: int) -> list[MyMonth]:
 def next_report_month(months: list[MyMonth]) -> MyMonth | None:
     """The earliest month over that still needs the companion: missing, due, returned or reopened."""
     return next((m for m in months if m.state in selectors.WAITING_FOR_COMPANION), None)
+
+
+def _handed_over_step(plan: WorkPlan | None, companion_id: int) -> NextStep | None:
+    """For a companion whose plan of the year was handed to another: nothing more to do in it, only to read it."""
+    if plan is None or plan.companion_id == companion_id:
+        return None
+    handover = plan.handovers.filter(predecessor_id=companion_id).select_related("successor__user").first()
+    return NextStep(
+        _("your plan was handed over to %(name)s from %(month)s; you can still read it.")
+        % {"name": handover.successor.display_name, "month": month_name(handover.from_month)},
+        _("Open the plan"),
+        plan.get_absolute_url(),
+        primary=False,
+    )
 
 
 def _next_step(plan: WorkPlan | None, months: list[MyMonth], year: int) -> NextStep:

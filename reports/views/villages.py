@@ -27,13 +27,11 @@ from pillars import figures
 from pillars.models import ACTIVITY_ORDER, Activity, WorkPlan
 from reports.documents import ToDate, to_date
 from villages.formats import format_number, format_rupiah
-from villages.models import Region, VillageData
+from villages.models import Region, VillageData, index_score, index_status, uses_indeks_desa
 from villages.zones import zone_of
 
-# Rows of the data-over-the-years table: (field, how to show it).
+# Rows of the data-over-the-years table after those of the index: (field, how to show it).
 DATA_ROWS = (
-    ("idm_score", "number"),
-    ("idm_status", "choice"),
     ("population", "number"),
     ("households", "number"),
     ("poor_households", "number"),
@@ -48,7 +46,7 @@ DATA_ROWS = (
 class VillageSearchForm(forms.Form):
     q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label=_("Latest IDM status"),
+        label=_("Latest status (IDM up to 2024, Indeks Desa from 2025)"),
         required=False,
         choices=[("", _("Any status")), *VillageData.IdmStatus.choices, ("none", _("No data"))],
     )
@@ -74,8 +72,8 @@ def village_list(request):
         .select_related("parent")
         .annotate(
             data_year=Subquery(latest.values("year")[:1]),
-            data_status=Subquery(latest.values("idm_status")[:1]),
-            data_score=Subquery(latest.values("idm_score")[:1]),
+            data_status=Subquery(latest.annotate(status=index_status()).values("status")[:1]),
+            data_score=Subquery(latest.annotate(score=index_score()).values("score")[:1]),
         )
         .order_by("code")
     )
@@ -94,6 +92,8 @@ def village_list(request):
     labels = dict(VillageData.IdmStatus.choices)
     for village in page.object_list:
         village.data_status_label = labels.get(village.data_status, "")
+        if village.data_year is not None:
+            village.data_index_name = gettext("Indeks Desa") if uses_indeks_desa(village.data_year) else gettext("IDM")
     context = {"page": page, "total": page.paginator.count, "form": form, "query": query, "status": status}
     return render(request, "reports/village_list.html", context)
 
@@ -174,9 +174,25 @@ def _shown(kind: str, value) -> str | None:
     return value
 
 
+def _index_rows(years: list[VillageData]) -> list[DataRow]:
+    """The index that applies to each year (``VillageData.index``): its name, score and status, and the Indeks
+    Desa's six dimensions when a year has it."""
+    indices = [data.index for data in years]
+    rows = [
+        DataRow(gettext("index"), "choice", [index.name for index in indices]),
+        DataRow(gettext("index score"), "number", [index.score for index in indices]),
+        DataRow(gettext("index status"), "choice", [index.status_label for index in indices]),
+    ]
+    if any(index.is_indeks_desa for index in indices):
+        for position, (_dimension, label) in enumerate(VillageData.Dimension.choices):
+            scores = [index.dimensions[position].score if index.dimensions else None for index in indices]
+            rows.append(DataRow(label, "number", scores))
+    return rows
+
+
 def _data_rows(years: list[VillageData]) -> list[DataRow]:
     """The table of figures with one column per year."""
-    rows = []
+    rows = _index_rows(years)
     for name, kind in DATA_ROWS:
         field = VillageData._meta.get_field(name)
         if kind == "choice":

@@ -47,7 +47,11 @@ def page(settings):
 def test_the_plan_page_writes_targets_budgets_and_village_figures_in_its_language(cast, page, language):
     ActivityFactory(plan=cast.plan, target_quantity=Decimal("1250.50"), budget=Decimal("2500000"))
     VillageDataFactory(
-        village=region("34.03.01.2001"), idm_score=Decimal("0.6512"), households=3000, poor_households=1500
+        village=region("34.03.01.2001"),
+        year=2024,  # the IDM's last year, shown on the 2026 plan as the latest data
+        idm_score=Decimal("0.6512"),
+        households=3000,
+        poor_households=1500,
     )
     expected = page(language)
     body = cast.client_for(cast.companion).get(cast.plan.get_absolute_url()).content.decode()

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from pillars.demo import DemoBuilder
 from pillars.models import Activity, MonthlyProgress, WorkflowEvent, WorkPlan
-from villages.models import Companion, Region, VillageData
+from villages.models import Companion, Region, VillageData, VillageOfficial
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def seeded(clock):
 
 def test_it_builds_the_accounts_with_the_demo_password(seeded):
     User = get_user_model()
-    names = {"admin", "koordinator", "koordinator2"} | {f"pendamping{i}" for i in range(1, 8)}
+    names = {"admin", "koordinator", "koordinator2", "kades", "camat"} | {f"pendamping{i}" for i in range(1, 8)}
     assert set(User.objects.values_list("username", flat=True)) == names
     assert all(user.check_password("rkt-demo") for user in User.objects.all())
     assert User.objects.get(username="admin").is_superuser
@@ -68,6 +68,22 @@ def test_it_builds_the_regions_and_demo_village_data_of_both_kabupaten(seeded):
     assert VillageData.objects.filter(village__code__startswith="34.03.", year=2026).count() == 144
 
 
+def test_the_demo_villages_have_the_indeks_desa_for_2025_and_2026_and_a_plan_shows_it(seeded, client, settings):
+    settings.LANGUAGE_CODE = "en"
+    for year in (2025, 2026):
+        data = VillageData.objects.filter(village__code__startswith="34.03.", year=year)
+        assert data.count() == 144
+        assert not data.filter(is_demo=False).exists()
+        assert not data.filter(indeks_desa_score__isnull=True).exists()
+        assert not data.filter(environment_score__isnull=True).exists()
+        assert not data.filter(indeks_desa_status="").exists()
+        assert all(0 <= score <= 100 for score in data.values_list("governance_score", flat=True))
+    plan = WorkPlan.objects.filter(year=2026, companion__user__username="pendamping1").get()
+    client.force_login(plan.companion.user)
+    body = client.get(plan.get_absolute_url()).content.decode()
+    assert "Indeks Desa" in body and "weakest dimension" in body
+
+
 def test_running_it_twice_duplicates_nothing(seeded):
     before = counts()
     DemoBuilder(say=lambda message: None).build()
@@ -87,3 +103,16 @@ def test_if_empty_leaves_a_database_with_users_alone(settings):
     call_command("seed_demo", "--if-empty", stdout=out)
     assert "not loaded" in out.getvalue()
     assert not WorkPlan.objects.exists()
+
+
+def test_it_has_a_village_head_and_a_camat_who_read_approved_plans_with_progress(seeded):
+    kades = VillageOfficial.objects.get(user__username="kades")
+    camat = VillageOfficial.objects.get(user__username="camat")
+    assert (kades.kind, kades.region.level, camat.kind, camat.region_id) == ("KADES", 4, "CAMAT", "34.03.01")
+    assert kades.region_id.startswith("34.03.01.")
+    assert kades.user.email == "kades@demo.rkt.invalid" and camat.user.email == "camat@demo.rkt.invalid"
+    seen = WorkPlan.objects.visible_to(kades.user)
+    assert seen.exists() and all(plan.is_in_force for plan in seen)
+    assert MonthlyProgress.objects.visible_to(kades.user).exists()
+    assert set(seen) < set(WorkPlan.objects.visible_to(camat.user))
+    assert seen.get(year=2026).month_notes.filter(author=kades.user, month=10).exists()

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def figures(cast):
     return VillageDataFactory(
         village=region("34.03.01.2001"),
+        year=2024,  # the IDM's last year
         idm_score=Decimal("0.6512"),
         population=12500,
         households=3000,

@@ -34,8 +34,10 @@ def detail(code: str) -> str:
 
 
 def test_the_list_shows_the_villages_in_scope_with_their_latest_status(cast):
-    VillageDataFactory(village_id="34.03.01.2001", year=2025, idm_status="tertinggal")
-    VillageDataFactory(village_id="34.03.01.2001", year=2026, idm_status="maju", idm_score=Decimal("0.75"))
+    VillageDataFactory(village_id="34.03.01.2001", year=2025, indeks_desa_status="tertinggal")
+    VillageDataFactory(
+        village_id="34.03.01.2001", year=2026, indeks_desa_status="maju", indeks_desa_score=Decimal("75.2")
+    )
     response = cast.client_for(cast.coordinator).get(LIST)
     assert response.status_code == 200
     villages = list(response.context["page"].object_list)
@@ -63,9 +65,9 @@ def test_the_list_searches_by_name_or_code(cast, query, codes):
 
 
 def test_the_list_filters_by_latest_status_and_missing_data(cast):
-    VillageDataFactory(village_id="34.03.01.2001", year=2025, idm_status="tertinggal")
-    VillageDataFactory(village_id="34.03.01.2001", year=2026, idm_status="maju")
-    VillageDataFactory(village_id="34.03.01.2002", year=2026, idm_status="tertinggal")
+    VillageDataFactory(village_id="34.03.01.2001", year=2025, indeks_desa_status="tertinggal")
+    VillageDataFactory(village_id="34.03.01.2001", year=2026, indeks_desa_status="maju")
+    VillageDataFactory(village_id="34.03.01.2002", year=2026, indeks_desa_status="tertinggal")
     client = cast.client_for(cast.coordinator)
     tertinggal = client.get(LIST, {"status": "tertinggal"}).context["page"].object_list
     assert [village.code for village in tertinggal] == ["34.03.01.2002"]

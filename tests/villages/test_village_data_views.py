@@ -51,7 +51,7 @@ def test_the_template_holds_the_villages_of_the_coordinators_scope_only(cast):
     assert "data-desa-2026-34.03" in response["Content-Disposition"]
     sheet = workbook(response).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("Kode Desa", "Nama Desa", "Kecamatan", "Skor IDM")
+    assert rows[0][:5] == ("Kode Desa", "Nama Desa", "Kecamatan", "Nilai Indeks Desa", "Status Indeks Desa")
     codes = [row[0] for row in rows[1:] if row[0]]
     assert codes == ["34.03.01.2001", "34.03.01.2002", "34.03.02.2001"]
     assert rows[2][:3] == ("34.03.01.2002", "Kepek", "Wonosari")
@@ -62,7 +62,7 @@ def test_the_template_has_lists_for_the_status_columns(cast):
     sheet = workbook(response).worksheets[0]
     lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation if v.type == "list"}
     assert lists["E2:E201"] == '"Sangat Tertinggal,Tertinggal,Berkembang,Maju,Mandiri"'
-    assert set(lists) == {"E2:E201", "K2:K201", "L2:L201"}
+    assert set(lists) == {"E2:E201", "Q2:Q201", "R2:R201"}
 
 
 def test_the_template_headers_follow_the_language_and_import_back(cast):

@@ -18,7 +18,7 @@ from villages.zones import province_time_zone
 pytestmark = pytest.mark.django_db
 
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
-MIGRATION = importlib.import_module("villages.migrations.0004_province_time_zone")
+MIGRATION = importlib.import_module("villages.migrations.0006_province_time_zone")
 
 
 def test_every_province_of_the_shipped_list_has_its_zone():

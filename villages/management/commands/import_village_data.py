@@ -13,7 +13,8 @@ SHOWN = 50  # changes listed one by one in a dry run; the rest are counted
 
 class Command(BaseCommand):
     help = (
-        "Import one year of village data (IDM score and status, population, households, poor and BLT households, "
+        "Import one year of village data (IDM score and status up to 2024; from 2025 the Indeks Desa: its six "
+        "dimension scores, total and status as published; population, households, poor and BLT households, "
         "Dana Desa, BUMDes, priority problems) from a CSV or .xlsx file with one row per village. Villages are "
         "found by Kemendagri code (dotted or not), or by village name within the kecamatan column. Headers may "
         "be Indonesian or English, in any order; unknown columns are listed and ignored. Numbers typed as text "

@@ -21,7 +21,7 @@ def clear_province_zones(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("villages", "0003_companion_official_id"),
+        ("villages", "0005_village_officials"),
     ]
 
     operations = [
