@@ -9,13 +9,12 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pillars.access import require_owner, require_reviewer
 from pillars.errors import WorkflowError
 from pillars.models import QuarterReport, WorkPlan
-from pillars.rules import quarter_submit_refusal
+from pillars.rules import local_today, quarter_submit_refusal
 
 
 def _save(report: QuarterReport, by, *fields: str) -> None:
@@ -37,7 +36,7 @@ def quarter_submit(*, plan: WorkPlan, quarter: int, narrative: str, by, now: dat
             % {"count": len(narrative), "limit": QuarterReport.NARRATIVE_LENGTH}
         )
     report = QuarterReport.objects.filter(plan=plan, quarter=quarter).first()
-    refusal = quarter_submit_refusal(plan, quarter, report, timezone.localdate(now))
+    refusal = quarter_submit_refusal(plan, quarter, report, local_today(plan, now))
     if refusal:
         raise WorkflowError(refusal)
     if report is None:

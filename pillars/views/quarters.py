@@ -17,6 +17,7 @@ from pillars import selectors, services
 from pillars.access import plan_for, quarter_access, require_owner, require_reviewer
 from pillars.forms.months import AcknowledgeForm, ReportReturnForm
 from pillars.forms.quarters import QuarterNarrativeForm
+from pillars.rules import local_today
 from pillars.services import WorkflowError
 
 
@@ -34,7 +35,7 @@ def _page(request, pk: int, quarter: int | None, **forms) -> HttpResponse:
     plan, access = plan_for(request.user, pk)
     context = {"plan": plan, "access": access, "doc": selectors.period_report(plan, quarter)}
     if quarter is not None:
-        quarter_rights = quarter_access(request.user, plan, quarter, timezone.localdate())
+        quarter_rights = quarter_access(request.user, plan, quarter, local_today(plan))
         report = quarter_rights.report
         context |= {
             "quarter_access": quarter_rights,

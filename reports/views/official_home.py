@@ -20,6 +20,7 @@ from pillars import figures, selectors
 from pillars.models import Activity, WorkPlan
 from villages.models import Region
 from villages.scope import is_within
+from villages.zones import zone_of
 
 YEAR_RANGE = range(2000, 2101)
 
@@ -54,9 +55,9 @@ def _year(request, today) -> int:
 
 
 def official_context(request, viewer) -> dict:
-    user, today = request.user, timezone.localdate()
+    user, official = request.user, viewer.official
+    today = timezone.localdate(timezone.now(), zone_of(official.region_id))  # the official's own local day
     year = _year(request, today)
-    official = viewer.official
     through = figures.last_complete_month(year, today)
     visible = WorkPlan.objects.visible_to(user)
     plans = list(
