@@ -169,6 +169,32 @@ def test_a_month_starts_in_the_plans_local_time(plans):
     assert rules.why_not_reportable(fresh(plans[WIB]), 4, rules.local_today(fresh(plans[WIB]), now))
 
 
+@pytest.mark.parametrize(
+    ("sent", "late"),
+    [((YEAR, 8, 5, 23, 59), False), ((YEAR, 8, 6, 0, 0), True)],  # 21:59 and 22:00 on 5 August in Java
+    ids=["23:59 WIT", "00:00 WIT"],
+)
+def test_a_successors_july_report_of_a_plan_in_papua_is_late_from_midnight_there(plans, clock, cast, sent, late):
+    plan = plans[WIT]
+    predecessor = plan.companion
+    successor = CompanionFactory(user=UserFactory(username="pld_wit_new"), villages=[region("94.01.01.2002")])
+    coordinator = CoordinatorFactory(user=UserFactory(username="koord_wit"), scope_region=region("94.01"))
+    clock.set(at(WIT, YEAR, 7, 1, 9, 0))
+    services.plan_hand_over(plan=fresh(plan), successor=successor, from_month=7, reason="Moved", by=coordinator.user)
+    clock.set(at(WIT, *sent))
+    report = services.report_submit(plan=fresh(plan), month=7, by=successor.user)
+    assert fresh(plan).zone == WIT and fresh(plan).holder_of(7) == successor.pk
+    assert rules.is_late(YEAR, 7, report.submitted_at, fresh(plan).zone) is late
+    now = at(WIT, YEAR, 8, 10)
+    grid = selectors.Completeness(cast.admin, YEAR, now)
+    rows = {row.companion.pk: row for row in grid.all_rows()}
+    july = rows[successor.pk].cells[6]
+    assert (july.state, july.late) == (Cell.SUBMITTED, late)
+    assert rows[predecessor.pk].cells[6].state == Cell.NOT_HELD
+    assert plan_cells(fresh(plan), now=now, companion_id=successor.pk)[6] == july
+    assert (grid.totals[6].reported, grid.totals[6].late) == (1, int(late))
+
+
 # --- reminders and digests at the local hour -----------------------------------------------------------------------
 
 
