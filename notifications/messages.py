@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from notifications.models import Kind, Notification
+from pillars.selectors.quarters import period_label
 from villages.formats import format_date, month_name
 
 
@@ -229,6 +230,41 @@ def _plan_handed_over(p: dict) -> Message:
     )
 
 
+def _quarter(params: dict) -> dict:
+    """The facts of a quarter's message; the quarter is named as its page names it ("Quarter 1 (January–March)
+    2026")."""
+    return {**_plan(params), "period": period_label(params.get("quarter", 1), params.get("year", ""))}
+
+
+def _quarter_submitted(p: dict) -> Message:
+    return Message(
+        _("%(period)s of %(companion)s is waiting for your review") % _quarter(p),
+        [_("%(companion)s submitted the narrative of %(period)s.") % _quarter(p)],
+        action=_("Review the quarter"),
+    )
+
+
+def _quarter_acknowledged(p: dict) -> Message:
+    return Message(
+        _("Your narrative of %(period)s is acknowledged") % _quarter(p),
+        [_("%(actor)s acknowledged your narrative of %(period)s.") % _quarter(p)],
+        quote=p.get("comment", ""),
+        action=_("Open the quarter"),
+    )
+
+
+def _quarter_returned(p: dict) -> Message:
+    return Message(
+        _("Your narrative of %(period)s is returned") % _quarter(p),
+        [
+            _("%(actor)s returned your narrative of %(period)s. Change what the note asks, then submit it again.")
+            % _quarter(p)
+        ],
+        quote=p.get("comment", ""),
+        action=_("Open the quarter"),
+    )
+
+
 WRITERS = {
     Kind.PLAN_SUBMITTED: _plan_submitted,
     Kind.PLAN_RETURNED: _plan_returned,
@@ -244,6 +280,9 @@ WRITERS = {
     Kind.DIGEST: _digest,
     Kind.MONTH_NOTE: _month_note,
     Kind.PLAN_HANDED_OVER: _plan_handed_over,
+    Kind.QUARTER_SUBMITTED: _quarter_submitted,
+    Kind.QUARTER_ACKNOWLEDGED: _quarter_acknowledged,
+    Kind.QUARTER_RETURNED: _quarter_returned,
 }
 
 

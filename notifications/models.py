@@ -31,12 +31,15 @@ class Kind(models.TextChoices):
     DIGEST = "digest", _("Daily digest of what waits for my review")
     MONTH_NOTE = "month_note", _("The village head leaves a note on one of my months")
     PLAN_HANDED_OVER = "plan_handed_over", _("A plan is handed over to me or from me")
+    QUARTER_SUBMITTED = "quarter_submitted", _("A quarter's narrative is submitted for my review")
+    QUARTER_ACKNOWLEDGED = "quarter_acknowledged", _("My quarter's narrative is acknowledged")
+    QUARTER_RETURNED = "quarter_returned", _("My quarter's narrative is returned")
 
 
 # What a person gets by e-mail until they choose otherwise: everything but the end of a job they usually watch.
 EMAILED_BY_DEFAULT = frozenset(Kind) - {Kind.JOB_FINISHED}
 # The kinds only a coordinator (or an admin) receives, and only a companion: the profile offers each person theirs.
-REVIEWER_KINDS = (Kind.PLAN_SUBMITTED, Kind.REPORT_SUBMITTED, Kind.DIGEST)
+REVIEWER_KINDS = (Kind.PLAN_SUBMITTED, Kind.REPORT_SUBMITTED, Kind.QUARTER_SUBMITTED, Kind.DIGEST)
 COMPANION_KINDS = (
     Kind.PLAN_RETURNED,
     Kind.PLAN_APPROVED,
@@ -47,6 +50,8 @@ COMPANION_KINDS = (
     Kind.REPORT_REMINDER,
     Kind.MONTH_NOTE,
     Kind.PLAN_HANDED_OVER,
+    Kind.QUARTER_ACKNOWLEDGED,
+    Kind.QUARTER_RETURNED,
 )
 
 

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Kind, Notification, Preferences
-from pillars.models import ActivityComment, Handover, MonthlyReport, WorkflowEvent, WorkPlan
+from pillars.models import ActivityComment, Handover, MonthlyReport, QuarterReport, WorkflowEvent, WorkPlan
 from villages.batches import chunks
 from villages.models import Companion, Region
 
@@ -176,6 +176,24 @@ def workflow_event(event: WorkflowEvent) -> list[Notification]:
     to_reviewers = kind in (Kind.PLAN_SUBMITTED, Kind.REPORT_SUBMITTED)
     recipients = reviewers_of(plan) if to_reviewers else [plan.companion.user]
     return notify(recipients, kind, link=link, params=facts, actor=event.actor)
+
+
+QUARTER_KINDS = {
+    QuarterReport.Status.SUBMITTED: Kind.QUARTER_SUBMITTED,
+    QuarterReport.Status.ACKNOWLEDGED: Kind.QUARTER_ACKNOWLEDGED,
+    QuarterReport.Status.RETURNED: Kind.QUARTER_RETURNED,
+}
+
+
+def quarter_report(report: QuarterReport, *, by, comment: str = "") -> list[Notification]:
+    """Tell the other side of a quarter's transition, by the status it reached: a submitted narrative the plan's
+    reviewers, a decision on it (with the coordinator's note) the plan's companion. Called by the quarter services
+    after their write; quarters log no :class:`WorkflowEvent` (their own history records them)."""
+    kind = QUARTER_KINDS[report.status]
+    plan = WorkPlan.objects.select_related("companion__user").get(pk=report.plan_id)
+    facts = {**_plan_facts(plan, by, comment), "quarter": report.quarter}
+    recipients = reviewers_of(plan) if kind == Kind.QUARTER_SUBMITTED else [plan.companion.user]
+    return notify(recipients, kind, link=report.get_absolute_url(), params=facts, actor=by)
 
 
 def plan_handed_over(handover: Handover) -> list[Notification]:

@@ -23,6 +23,7 @@ from pillars.models import (
     Pillar,
     PlanSnapshot,
     PlanYear,
+    QuarterReport,
     WorkflowEvent,
     WorkPlan,
 )
@@ -387,6 +388,27 @@ class MonthlyReportAdmin(VersionedModelAdmin, ScopedHistoryAdmin):
 
     def has_add_permission(self, request) -> bool:
         # A report is made when the companion submits the month.
+        return False
+
+
+@admin.register(QuarterReport)
+class QuarterReportAdmin(ScopedHistoryAdmin):
+    """Quarter reports are read here, never written: the narrative, its status and the coordinator's note move only
+    through submit, acknowledge and return (``pillars.services.quarters``), which check the quarter's state and tell
+    the other side."""
+
+    list_display = ["plan", "quarter", "status", "submitted_at", "reviewed_at"]
+    list_filter = ["status", "quarter", "plan__year"]
+    search_fields = ["plan__companion__user__username"]
+    list_select_related = ["plan__companion__user"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -1,7 +1,8 @@
 """Quarter (triwulan) reports: the companion submits the quarter's narrative, the coordinator acknowledges it or
 returns it with a note. Keyword-only functions in a transaction; each first locks the plan row, then checks who acts
-on which quarter in which state (the same rules :class:`pillars.access.QuarterAccess` shows as flags). The time is
-an input: a quarter can be submitted once its last month is over."""
+on which quarter in which state (the same rules :class:`pillars.access.QuarterAccess` shows as flags), and once the
+row is written tells the other side (:func:`notifications.notify.quarter_report`; the e-mails go after the commit).
+The time is an input: a quarter can be submitted once its last month is over."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from notifications import notify
 from pillars.access import require_owner, require_reviewer
 from pillars.errors import WorkflowError
 from pillars.models import QuarterReport, WorkPlan
@@ -45,10 +47,11 @@ def quarter_submit(*, plan: WorkPlan, quarter: int, narrative: str, by, now: dat
         )
         report._history_user = by  # the history says who acted, in a request or not
         report.save()
-        return report
-    report.status = QuarterReport.Status.SUBMITTED
-    report.narrative = narrative
-    _save(report, by, "status", "narrative")  # the first submission's time is kept
+    else:
+        report.status = QuarterReport.Status.SUBMITTED
+        report.narrative = narrative
+        _save(report, by, "status", "narrative")  # the first submission's time is kept
+    notify.quarter_report(report, by=by)
     return report
 
 
@@ -69,6 +72,7 @@ def quarter_acknowledge(*, report: QuarterReport, by, now: datetime, comment: st
     if comment.strip():
         report.note = comment.strip()
     _save(report, by, "status", "reviewed_at", "reviewed_by", "note")
+    notify.quarter_report(report, by=by, comment=comment.strip())
     return report
 
 
@@ -81,4 +85,5 @@ def quarter_return(*, report: QuarterReport, by, now: datetime, note: str) -> Qu
     report.status = QuarterReport.Status.RETURNED
     report.reviewed_at, report.reviewed_by, report.note = now, by, note
     _save(report, by, "status", "reviewed_at", "reviewed_by", "note")
+    notify.quarter_report(report, by=by, comment=note)
     return report

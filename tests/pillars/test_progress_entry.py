@@ -261,6 +261,15 @@ def test_a_returned_month_is_editable_again(cast, plan):
     assert MonthlyProgress.objects.filter(activity=rakor, month=3).exists()
 
 
+def test_a_returned_month_tells_its_companion_what_to_do_and_the_coordinator_only_what_was_said(cast, plan, english):
+    MonthlyReport.objects.create(plan=plan, month=3, status=MonthlyReport.Status.RETURNED, coordinator_note="Lengkapi")
+    own = cast.client_for(cast.companion).get(month_url(plan)).content.decode()
+    assert "Returned by your coordinator:" in own and "submit the report again" in own
+    theirs = cast.client_for(cast.coordinator).get(month_url(plan)).content.decode()
+    assert "Returned by the coordinator:" in theirs and "Lengkapi" in theirs
+    assert "your coordinator" not in theirs and "submit the report again" not in theirs
+
+
 # --- two tabs ------------------------------------------------------------------------------
 
 
