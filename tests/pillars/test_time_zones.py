@@ -17,7 +17,8 @@ from django.urls import reverse
 from notifications import schedule
 from notifications.models import Kind, Notification
 from pillars import rules, selectors, services
-from pillars.models import Evidence, MonthlyReport, WorkPlan
+from pillars.errors import WorkflowError
+from pillars.models import Evidence, MonthlyReport, QuarterReport, WorkPlan
 from pillars.selectors import Cell, plan_cells
 from reports import documents
 from tests.admin_helpers import change_form_data
@@ -193,6 +194,17 @@ def test_a_successors_july_report_of_a_plan_in_papua_is_late_from_midnight_there
     assert rows[predecessor.pk].cells[6].state == Cell.NOT_HELD
     assert plan_cells(fresh(plan), now=now, companion_id=successor.pk)[6] == july
     assert (grid.totals[6].reported, grid.totals[6].late) == (1, int(late))
+
+
+def test_a_quarters_narrative_can_be_sent_once_its_last_month_is_over_where_the_plan_is(plans, clock):
+    now = at(WIT, YEAR, 7, 1, 0, 30)  # still 30 June in Gunungkidul
+    clock.set(now)
+    papua, java = fresh(plans[WIT]), fresh(plans[WIB])
+    sent = services.quarter_submit(plan=papua, quarter=2, narrative="Selesai", by=papua.companion.user, now=now)
+    assert sent.status == QuarterReport.Status.SUBMITTED
+    with pytest.raises(WorkflowError):
+        services.quarter_submit(plan=java, quarter=2, narrative="Belum", by=java.companion.user, now=now)
+    assert not QuarterReport.objects.filter(plan=java).exists()
 
 
 # --- reminders and digests at the local hour -----------------------------------------------------------------------
