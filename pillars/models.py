@@ -748,6 +748,12 @@ class MonthlyReport(models.Model):
         return self.status == self.Status.ACKNOWLEDGED
 
     @property
+    def reviewer_name(self) -> str:
+        """The name of the coordinator who last acknowledged or returned it; empty before a review."""
+        user = self.reviewed_by
+        return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+    @property
     def is_reopened(self) -> bool:
         """Open again after a coordinator reopened it: a draft that carries the coordinator's reason."""
         return self.status == self.Status.DRAFT and bool(self.coordinator_note)
@@ -808,6 +814,21 @@ class QuarterReport(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status in self.LOCKED
+
+    @property
+    def is_waiting(self) -> bool:
+        """Submitted and not decided yet: the coordinator acknowledges or returns it."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.status == self.Status.ACKNOWLEDGED
+
+    @property
+    def reviewer_name(self) -> str:
+        """The name of the coordinator who last acknowledged or returned it; empty before a review."""
+        user = self.reviewed_by
+        return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 class WorkflowEvent(models.Model):
