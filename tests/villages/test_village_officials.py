@@ -184,10 +184,14 @@ def test_the_history_pages_answer_an_official_404(village, revision, cast, who):
 def test_the_revision_appears_nowhere_an_official_can_open(village, revision, cast, who):
     client = cast.client_for(getattr(village, who))
     plan = village.plan.pk
+    report = MonthlyReport.objects.create(plan=village.plan, month=1, status=MonthlyReport.Status.SUBMITTED)
     pages = {
         "plan": client.get(reverse("pillars:plan-detail", args=[plan]), follow=True),
         "version": client.get(reverse("pillars:plan-version", args=[plan, 0])),
         "month": client.get(reverse("pillars:plan-month", args=[plan, 2])),
+        "report": client.get(reverse("pillars:report-detail", args=[report.pk])),
+        "quarter": client.get(reverse("pillars:plan-quarter", args=[plan, 1])),
+        "year": client.get(reverse("pillars:plan-year", args=[plan])),
     }
     for name, response in pages.items():
         assert response.status_code == 200, name
@@ -195,7 +199,8 @@ def test_the_revision_appears_nowhere_an_official_can_open(village, revision, ca
         assert SECRET not in page, name
         assert "Komentar peninjauan." not in page and "Alasan pembukaan kembali." not in page, name
         assert reverse("pillars:plan-history", args=[plan]) not in page, name
-    assert village.activity.title in pages["month"].content.decode()
+    for name in ("month", "report"):
+        assert village.activity.title in pages[name].content.decode(), name
     pdf = client.get(reverse("reports:plan-pdf", args=[plan]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content)
