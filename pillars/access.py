@@ -87,6 +87,14 @@ class PlanAccess:
         return self.viewer.is_village_official
 
     @property
+    def can_read_review(self) -> bool:
+        """Read the plan's working record: the review's comment threads, the workflow log with its return comments
+        and the history pages of the plan and its activities. Not a village official, who reads the plan in force
+        and not how it was written (the history pages answer them 404). Twin of
+        :meth:`pillars.models.ActivityCommentQuerySet.visible_to`."""
+        return not self.viewer.is_village_official
+
+    @property
     def reads_approved_version(self) -> bool:
         """Shown the approved version of a plan under revision instead of the revision being written: a village
         official reads the plan in force, never a draft."""

@@ -249,6 +249,12 @@ class WorkPlan(models.Model):
 
 
 class ActivityQuerySet(PlanChildQuerySet):
+    def visible_to(self, user) -> ActivityQuerySet:
+        """As their plan, but a village official reads only the activities of the version in force, never those of a
+        revision being written (twin of :attr:`pillars.access.PlanAccess.reads_approved_version`)."""
+        visible = super().visible_to(user)
+        return visible.filter(pending=False) if viewer_for(user).is_village_official else visible
+
     def in_plan_order(self) -> ActivityQuerySet:
         """By pillar, then as the companion arranged them. Twin of :attr:`Activity.plan_order`."""
         return self.order_by(*ACTIVITY_ORDER)
@@ -878,6 +884,11 @@ class WorkflowEvent(models.Model):
 
 class ActivityCommentQuerySet(ScopedQuerySet):
     plan_path = "activity__plan__"
+
+    def visible_to(self, user) -> ActivityCommentQuerySet:
+        """As their plan, but none for a village official: the review's threads are between the companion and the
+        reviewers (twin of :attr:`pillars.access.PlanAccess.can_read_review`)."""
+        return self.none() if viewer_for(user).is_village_official else super().visible_to(user)
 
 
 class ActivityComment(models.Model):
