@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Kind, Notification, Preferences
+from pillars.figures import quarter_months
 from pillars.models import ActivityComment, Handover, MonthlyReport, QuarterReport, WorkflowEvent, WorkPlan
 from villages.batches import chunks
 from villages.models import Companion, Region
@@ -187,12 +188,17 @@ QUARTER_KINDS = {
 
 def quarter_report(report: QuarterReport, *, by, comment: str = "") -> list[Notification]:
     """Tell the other side of a quarter's transition, by the status it reached: a submitted narrative the plan's
-    reviewers, a decision on it (with the coordinator's note) the plan's companion. Called by the quarter services
-    after their write; quarters log no :class:`WorkflowEvent` (their own history records them)."""
+    reviewers, a decision on it (with the coordinator's note) the companion who wrote it, the holder of the quarter's
+    last month (:func:`pillars.access.holds_quarter`). Called by the quarter services after their write; quarters
+    log no :class:`WorkflowEvent` (their own history records them)."""
     kind = QUARTER_KINDS[report.status]
     plan = WorkPlan.objects.select_related("companion__user").get(pk=report.plan_id)
     facts = {**_plan_facts(plan, by, comment), "quarter": report.quarter}
-    recipients = reviewers_of(plan) if kind == Kind.QUARTER_SUBMITTED else [plan.companion.user]
+    if kind == Kind.QUARTER_SUBMITTED:
+        recipients = reviewers_of(plan)
+    else:
+        writer = Companion.objects.select_related("user").get(pk=plan.holder_of(quarter_months(report.quarter)[-1]))
+        recipients = [writer.user]
     return notify(recipients, kind, link=report.get_absolute_url(), params=facts, actor=by)
 
 

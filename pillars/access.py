@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from pillars.figures import is_quarter, quarter_months
 from pillars.models import MonthlyReport, QuarterReport, WorkPlan
 from pillars.rules import month_lock_reason, quarter_submit_refusal
 from villages.scope import Viewer, viewer_for
@@ -83,6 +85,14 @@ class PlanAccess:
         """Leave a dated note on one of its months: a village official reading it (every other flag is false for
         them). Twin of :func:`require_noter`."""
         return self.viewer.is_village_official
+
+    @property
+    def can_read_review(self) -> bool:
+        """Read the plan's working record: the review's comment threads, the workflow log with its return comments
+        and the history pages of the plan and its activities. Not a village official, who reads the plan in force
+        and not how it was written (the history pages answer them 404). Twin of
+        :meth:`pillars.models.ActivityCommentQuerySet.visible_to`."""
+        return not self.viewer.is_village_official
 
     @property
     def reads_approved_version(self) -> bool:
@@ -171,18 +181,34 @@ def report_access(user, report: MonthlyReport) -> ReportAccess:
     return ReportAccess(report, viewer_for(user))
 
 
+def quarter_or_404(quarter: int) -> int:
+    """``quarter`` if it names a quarter (1–4), else 404: every page and document of a quarter asks this."""
+    if not is_quarter(quarter):
+        raise Http404("no such quarter")
+    return quarter
+
+
+def holds_quarter(viewer: Viewer, plan: WorkPlan, quarter: int) -> bool:
+    """The viewer is the companion who held the quarter's last month: after a handover the quarter's narrative is
+    theirs to write, the predecessor's for the quarters they finished, the successor's from then on."""
+    return viewer.companion is not None and viewer.companion.pk == plan.holder_of(quarter_months(quarter)[-1])
+
+
 @dataclass(frozen=True)
 class QuarterAccess:
     """What the viewer may do with one quarter of a plan they can see: write and submit its narrative (the
-    companion, once the quarter is over), acknowledge or return it (a coordinator in scope, once submitted)."""
+    companion who held the quarter's last month, once the quarter is over), acknowledge or return it (a coordinator
+    in scope, once submitted)."""
 
     plan: PlanAccess
+    quarter: int
     report: QuarterReport | None
     refusal: str | None  # why the narrative cannot be submitted now (pillars.rules.quarter_submit_refusal)
 
     @property
     def is_owner(self) -> bool:
-        return self.plan.is_owner
+        """The quarter's narrative is the viewer's to write (:func:`holds_quarter`)."""
+        return holds_quarter(self.plan.viewer, self.plan.plan, self.quarter)
 
     @property
     def can_submit(self) -> bool:
@@ -191,20 +217,26 @@ class QuarterAccess:
     @property
     def can_decide(self) -> bool:
         """Acknowledge it or return it. Twin of the check in :mod:`pillars.services.quarters`."""
-        return (
-            self.plan.is_reviewer and self.report is not None and self.report.status == QuarterReport.Status.SUBMITTED
-        )
+        return self.plan.is_reviewer and self.is_waiting
 
     @property
     def is_waiting(self) -> bool:
         """Submitted and not decided yet: the companion waits."""
-        return self.report is not None and self.report.status == QuarterReport.Status.SUBMITTED
+        return self.report is not None and self.report.is_waiting
 
 
 def quarter_access(user, plan: WorkPlan, quarter: int, today: date) -> QuarterAccess:
     """What ``user`` may do with ``quarter`` of ``plan`` (a plan read through ``visible_to``) on ``today``."""
     report = plan.quarter_reports.filter(quarter=quarter).first()
-    return QuarterAccess(_plan_access(user, plan), report, quarter_submit_refusal(plan, quarter, report, today))
+    refusal = quarter_submit_refusal(plan, quarter, report, today)
+    return QuarterAccess(_plan_access(user, plan), quarter, report, refusal)
+
+
+def require_quarter_holder(plan: WorkPlan, quarter: int, by) -> None:
+    """Only the companion who held the quarter's last month writes its narrative. Twin of
+    :attr:`QuarterAccess.is_owner`."""
+    if not holds_quarter(viewer_for(by), plan, quarter):
+        raise PermissionDenied(_("Only the companion who held the quarter's last month may write its narrative."))
 
 
 def require_owner(plan: WorkPlan, by) -> None:

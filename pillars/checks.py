@@ -14,11 +14,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from pillars.figures import QUARTERS
 from pillars.models import Activity, DimensionFocus
 from pillars.selectors import PillarSection, VillageRow
 from villages.formats import format_number
-
-QUARTERS = ((1, 2, 3), (4, 5, 6), (7, 8, 9), (10, 11, 12))
 
 
 def organising_pillar_code() -> str:
@@ -112,7 +111,7 @@ def plan_checks(
                 )
             )
     scheduled = {month for activity in activities for month in activity.months}
-    for number, months in enumerate(QUARTERS, start=1):
+    for number, months in QUARTERS.items():
         checks.append(
             Check(
                 "quarter",

@@ -263,6 +263,11 @@ def quarter_months(quarter: int) -> tuple[int, ...]:
     return QUARTERS[quarter]
 
 
+def is_quarter(number: int) -> bool:
+    """``number`` names a quarter (1–4)."""
+    return number in QUARTERS
+
+
 def quarter_of(month: int) -> int:
     """The quarter ``month`` lies in."""
     return (month - 1) // 3 + 1

@@ -286,6 +286,12 @@ def plan_province(plan: OuterRef | Q | None = None, *, companion: OuterRef, year
 
 
 class ActivityQuerySet(PlanChildQuerySet):
+    def visible_to(self, user) -> ActivityQuerySet:
+        """As their plan, but a village official reads only the activities of the version in force, never those of a
+        revision being written (twin of :attr:`pillars.access.PlanAccess.reads_approved_version`)."""
+        visible = super().visible_to(user)
+        return visible.filter(pending=False) if viewer_for(user).is_village_official else visible
+
     def in_plan_order(self) -> ActivityQuerySet:
         """By pillar, then as the companion arranged them. Twin of :attr:`Activity.plan_order`."""
         return self.order_by(*ACTIVITY_ORDER)
@@ -786,6 +792,12 @@ class MonthlyReport(models.Model):
         return self.status == self.Status.ACKNOWLEDGED
 
     @property
+    def reviewer_name(self) -> str:
+        """The name of the coordinator who last acknowledged or returned it; empty before a review."""
+        user = self.reviewed_by
+        return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+    @property
     def is_reopened(self) -> bool:
         """Open again after a coordinator reopened it: a draft that carries the coordinator's reason."""
         return self.status == self.Status.DRAFT and bool(self.coordinator_note)
@@ -847,6 +859,21 @@ class QuarterReport(models.Model):
     def is_locked(self) -> bool:
         return self.status in self.LOCKED
 
+    @property
+    def is_waiting(self) -> bool:
+        """Submitted and not decided yet: the coordinator acknowledges or returns it."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.status == self.Status.ACKNOWLEDGED
+
+    @property
+    def reviewer_name(self) -> str:
+        """The name of the coordinator who last acknowledged or returned it; empty before a review."""
+        user = self.reviewed_by
+        return (user.get_full_name() or user.get_username()) if user is not None else ""
+
 
 class WorkflowEvent(models.Model):
     """One workflow transition of a plan or a monthly report, with who, when and why."""
@@ -895,6 +922,11 @@ class WorkflowEvent(models.Model):
 
 class ActivityCommentQuerySet(ScopedQuerySet):
     plan_path = "activity__plan__"
+
+    def visible_to(self, user) -> ActivityCommentQuerySet:
+        """As their plan, but none for a village official: the review's threads are between the companion and the
+        reviewers (twin of :attr:`pillars.access.PlanAccess.can_read_review`)."""
+        return self.none() if viewer_for(user).is_village_official else super().visible_to(user)
 
 
 class ActivityComment(models.Model):

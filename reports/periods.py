@@ -51,9 +51,9 @@ class PeriodDocument:
     def is_draft(self) -> bool:
         """A quarter whose narrative is not acknowledged yet; the year once every quarter is."""
         if self.report.quarter is None:
-            return any(r is None or r.status != QuarterReport.Status.ACKNOWLEDGED for _q, r in self.report.narratives)
+            return any(r is None or not r.is_acknowledged for _q, r in self.report.narratives)
         report = self.quarter_report
-        return report is None or report.status != QuarterReport.Status.ACKNOWLEDGED
+        return report is None or not report.is_acknowledged
 
 
 def period_title(quarter: int | None, year: int) -> str:
@@ -73,7 +73,7 @@ def period_document(plan: WorkPlan, quarter: int | None) -> PeriodDocument:
     with override(DOCUMENT_LANGUAGE):
         title = period_title(quarter, plan.year)
         label = selectors.period_label(quarter, plan.year)
-    acknowledged = narrative is not None and narrative.status == QuarterReport.Status.ACKNOWLEDGED
+    acknowledged = narrative is not None and narrative.is_acknowledged
     return PeriodDocument(
         plan=plan,
         title=title,

@@ -13,7 +13,7 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
@@ -74,15 +74,15 @@ def recap_rows(plans: Iterable[WorkPlan], quarter: int) -> list[RecapRow]:
 
 
 HEADERS = (
-    "Companion",
-    "Role",
-    "Plan status",
-    "Activities",
-    "Realisation against the quarter's plan",
-    "Left out",
-    "Achievement of the annual targets through the quarter",
-    "Narrative",
-    "Narrative submitted",
+    gettext_lazy("Companion"),
+    gettext_lazy("Role"),
+    gettext_lazy("Plan status"),
+    gettext_lazy("Activities"),
+    gettext_lazy("Realisation against the quarter's plan"),
+    gettext_lazy("Left out"),
+    gettext_lazy("Achievement of the annual targets through the quarter"),
+    gettext_lazy("Narrative"),
+    gettext_lazy("Narrative submitted"),
 )
 # The column of the quarter's figure (1-based), which the tests read back.
 FIGURE_COLUMN = 5
@@ -120,7 +120,7 @@ def write_quarter_recap(user, *, year: int, quarter: int, today: date, out, prog
         title_cell.font = TITLE_FONT
         ws.append([title_cell])
         ws.append([printed])
-        ws.append([_cell(ws, _(label), header=True) for label in HEADERS])
+        ws.append([_cell(ws, str(label), header=True) for label in HEADERS])
         roles = {}
         for done, chunk in enumerate(chunks(ids, CHUNK)):
             said(10 + int(80 * done * CHUNK / max(len(ids), 1)), _("Writing the workbook"))

@@ -57,7 +57,8 @@ class World:
         activity = self.plan.activities.first()
         evidence = Evidence.objects.get()
         report = MonthlyReport.objects.get(plan=self.plan, month=1)
-        comment = ActivityComment.objects.get(activity=draft_activity)
+        # A thread on the plan in force: the officials reading it are answered 404 (the review is not theirs to see).
+        comment = ActivityComment.objects.get(activity=activity)
         by_name = {
             "pillars:plan-detail": {"pk": self.draft.pk},
             "pillars:plan-start-next": {"pk": self.plan.pk},
@@ -74,9 +75,9 @@ class World:
             "pillars:activity-delete": {"pk": self.draft.pk, "activity_pk": draft_activity.pk},
             "pillars:activity-move": {"pk": self.draft.pk, "activity_pk": draft_activity.pk},
             "pillars:activity-history": {"pk": self.plan.pk, "activity_pk": activity.pk},
-            "pillars:comment-reply": {"pk": self.draft.pk, "comment_pk": comment.pk},
-            "pillars:comment-resolve": {"pk": self.draft.pk, "comment_pk": comment.pk},
-            "pillars:comment-reopen": {"pk": self.draft.pk, "comment_pk": comment.pk},
+            "pillars:comment-reply": {"pk": self.plan.pk, "comment_pk": comment.pk},
+            "pillars:comment-resolve": {"pk": self.plan.pk, "comment_pk": comment.pk},
+            "pillars:comment-reopen": {"pk": self.plan.pk, "comment_pk": comment.pk},
             "pillars:plan-months": {"pk": self.plan.pk},
             "pillars:plan-month": {"pk": self.plan.pk, "month": 2},
             "pillars:progress-save": {"pk": self.plan.pk, "month": 2, "activity_pk": activity.pk},
@@ -138,6 +139,7 @@ def world(cast, settings, tmp_path, clock) -> World:
     activity = ActivityFactory(plan=approved, months=(1, 2, 3))
     services.plan_submit(plan=approved, by=cast.companion)
     services.plan_approve(plan=approved, by=cast.coordinator)
+    ActivityComment.objects.create(activity=activity, author=cast.coordinator, text="Tambah target.")
     entry = ProgressFactory(activity=activity, month=1)
     evidence = Evidence(progress=entry, original_name="foto.png", content_type="image/png", size=100)
     evidence.file.save("upload", ContentFile(png()), save=False)
@@ -216,14 +218,15 @@ EXPECTED = {
     "pillars:plan-reopen": ((405, 405, 405, 405, 405, 405, 405, 405), (L, 403, 404, R, 404, R, 403, 403)),
     "pillars:plan-handover": ((L, 403, 404, 200, 404, 200, 403, 403), (L, 403, 404, 422, 404, 422, 403, 403)),
     "pillars:plan-version": ((L, 200, 404, 200, 404, 200, 200, 200), (405, 405, 405, 405, 405, 405, 405, 405)),
-    "pillars:plan-history": ((L, 200, 404, 200, 404, 200, 200, 200), (405, 405, 405, 405, 405, 405, 405, 405)),
+    # The history pages are the companion's and the reviewers' record: a village official is answered 404.
+    "pillars:plan-history": ((L, 200, 404, 200, 404, 200, 404, 404), (405, 405, 405, 405, 405, 405, 405, 405)),
     "pillars:activity-add": ((L, 200, 404, 403, 404, 403, 404, 404), (L, 422, 404, 403, 404, 403, 404, 404)),
     "pillars:activity-edit": ((L, 200, 404, 403, 404, 403, 404, 404), (L, 422, 404, 403, 404, 403, 404, 404)),
     "pillars:activity-delete": ((405, 405, 405, 405, 405, 405, 405, 405), (L, R, 404, 403, 404, 403, 404, 404)),
     "pillars:activity-move": ((405, 405, 405, 405, 405, 405, 405, 405), (L, 422, 404, 403, 404, 403, 404, 404)),
-    "pillars:activity-history": ((L, 200, 404, 200, 404, 200, 200, 200), (405, 405, 405, 405, 405, 405, 405, 405)),
+    "pillars:activity-history": ((L, 200, 404, 200, 404, 200, 404, 404), (405, 405, 405, 405, 405, 405, 405, 405)),
     # A comment thread: the plan's companion and a reviewer in scope answer it; an empty reply, or resolving twice,
-    # is refused with a message on the page it came from.
+    # is refused with a message on the page it came from. A village official reading the plan is answered 404.
     "pillars:comment-reply": ((405, 405, 405, 405, 405, 405, 405, 405), (L, R, 404, R, 404, R, 404, 404)),
     "pillars:comment-resolve": ((405, 405, 405, 405, 405, 405, 405, 405), (L, R, 404, R, 404, R, 404, 404)),
     "pillars:comment-reopen": ((405, 405, 405, 405, 405, 405, 405, 405), (L, R, 404, R, 404, R, 404, 404)),

@@ -5,7 +5,7 @@ the months' narratives, problems and follow-up; and the same figure per plan for
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -35,6 +35,24 @@ def period_label(quarter: int | None, year: int) -> str:
         "last": month_name(months[-1]),
         "year": year,
     }
+
+
+@dataclass(frozen=True)
+class QuarterLink:
+    """One of the year's quarters as a link: its number, its label, where it goes, whether it is the one shown."""
+
+    number: int
+    label: str
+    url: str
+    current: bool
+
+
+def quarter_links(url_of: Callable[[int], str], current: int | None = None) -> list[QuarterLink]:
+    """The year's quarters in order, each linked to ``url_of(number)``; ``current`` is the one shown (None: none)."""
+    return [
+        QuarterLink(number, _("Quarter %(number)s") % {"number": number}, url_of(number), number == current)
+        for number in figures.QUARTERS
+    ]
 
 
 @dataclass(frozen=True)
@@ -200,12 +218,11 @@ def quarter_trail(report: QuarterReport | None, limit: int = 50) -> list[TrailSt
 
 def period_tallies(plans: Iterable[WorkPlan], period: tuple[int, ...]) -> dict[int, PeriodTally]:
     """Each plan's :attr:`PeriodReport.total` for ``period``, the same figure its report shows, for many plans at
-    once: the activities in force read a chunk of plans at a time."""
+    once: the activities in force read a chunk of plans at a time. A plan not in force has none."""
     found: dict[int, PeriodTally] = {}
-    plans = [plan for plan in plans if plan.is_in_force]
-    for chunk in chunks([plan.pk for plan in plans], figures.CHUNK):
+    for chunk in chunks([plan.pk for plan in plans if plan.is_in_force], figures.CHUNK):
         activities = list(
-            Activity.objects.filter(plan_id__in=chunk, pending=False).only("pk", "plan_id", "target_quantity", "months")
+            Activity.objects.in_force().filter(plan_id__in=chunk).only("pk", "plan_id", "target_quantity", "months")
         )
         numbers = figures.period_figures_for(activities, period)
         by_plan: dict[int, list[PeriodFigures]] = defaultdict(list)

@@ -13,8 +13,9 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from notifications import notify
-from pillars.access import require_owner, require_reviewer
+from pillars.access import require_quarter_holder, require_reviewer
 from pillars.errors import WorkflowError
+from pillars.figures import is_quarter
 from pillars.models import QuarterReport, WorkPlan
 from pillars.rules import local_today, quarter_submit_refusal
 
@@ -29,8 +30,10 @@ def _save(report: QuarterReport, by, *fields: str) -> None:
 @transaction.atomic
 def quarter_submit(*, plan: WorkPlan, quarter: int, narrative: str, by, now: datetime) -> QuarterReport:
     """Submit the narrative of ``quarter``; the first submission's time is kept."""
+    if not is_quarter(quarter):
+        raise WorkflowError(_("There is no quarter %(quarter)s; a year has quarters 1 to 4.") % {"quarter": quarter})
     plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
-    require_owner(plan, by)
+    require_quarter_holder(plan, quarter, by)
     narrative = (narrative or "").strip()
     if len(narrative) > QuarterReport.NARRATIVE_LENGTH:
         raise WorkflowError(
@@ -59,7 +62,7 @@ def _locked_submitted(report: QuarterReport, by, refusal: str) -> QuarterReport:
     WorkPlan.objects.select_for_update().get(pk=report.plan_id)
     report = QuarterReport.objects.select_related("plan").get(pk=report.pk)
     require_reviewer(report.plan, by)
-    if report.status != QuarterReport.Status.SUBMITTED:
+    if not report.is_waiting:
         raise WorkflowError(refusal)
     return report
 
@@ -68,9 +71,8 @@ def _locked_submitted(report: QuarterReport, by, refusal: str) -> QuarterReport:
 def quarter_acknowledge(*, report: QuarterReport, by, now: datetime, comment: str = "") -> QuarterReport:
     report = _locked_submitted(report, by, _("Only a submitted quarter can be acknowledged."))
     report.status = QuarterReport.Status.ACKNOWLEDGED
-    report.reviewed_at, report.reviewed_by = now, by
-    if comment.strip():
-        report.note = comment.strip()
+    # The note is the acknowledgement's comment or nothing: an earlier return note stays in the history only.
+    report.reviewed_at, report.reviewed_by, report.note = now, by, comment.strip()
     _save(report, by, "status", "reviewed_at", "reviewed_by", "note")
     notify.quarter_report(report, by=by, comment=comment.strip())
     return report

@@ -20,11 +20,11 @@ from pillars.models import ActivityComment, WorkPlan
 
 
 def _thread(request, pk: int, comment_pk: int) -> tuple[WorkPlan, ActivityComment]:
-    """A thread's first comment on an activity of this plan (404 otherwise), for someone who may answer it (403)."""
+    """A thread's first comment on an activity of this plan that the user sees (404 otherwise: a village official
+    sees none), for someone who may answer it (403)."""
     plan, access = plan_for(request.user, pk)
-    comment = get_object_or_404(
-        ActivityComment.objects.select_related("activity").filter(activity__plan=plan, parent=None), pk=comment_pk
-    )
+    threads = ActivityComment.objects.visible_to(request.user).filter(activity__plan=plan, parent=None)
+    comment = get_object_or_404(threads.select_related("activity"), pk=comment_pk)
     if not access.can_discuss:
         raise PermissionDenied(_("Only the plan's companion and its coordinator may answer its comments."))
     return plan, comment

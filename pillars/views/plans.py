@@ -155,18 +155,22 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 def _plan_page_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> dict:
-    sections = plan_sections(plan)
+    # A village official reads the version in force, never a revision's draft (plan_detail shows them the approved
+    # version's page; this holds if it has none) and never the review's record: no workflow log, no threads.
+    sections = plan_sections(plan, plan.activities_in_force() if access.reads_approved_version else None)
     villages = plan_villages(plan)
     activities = [activity for section in sections for activity in section.activities]
-    events = list(
-        plan.events.select_related("actor").prefetch_related(
-            Prefetch(
-                "activity_comments",
-                queryset=ActivityComment.objects.select_related("activity"),
-                to_attr="activity_notes",  # a list the templates read as it is
-            )
-        )[:50]
-    )
+    events = []
+    if access.can_read_review:
+        events = list(
+            plan.events.select_related("actor").prefetch_related(
+                Prefetch(
+                    "activity_comments",
+                    queryset=ActivityComment.objects.select_related("activity"),
+                    to_attr="activity_notes",  # a list the templates read as it is
+                )
+            )[:50]
+        )
     checks = plan_checks(sections, villages, selectors.dimension_focus(villages))
     returned_by = next((e for e in events if e.to_status == WorkPlan.Status.RETURNED), None)
     snapshots = list(plan.snapshots.select_related("approved_by"))
@@ -176,7 +180,7 @@ def _plan_page_context(request, plan: WorkPlan, access: PlanAccess, **forms) -> 
         {row.village.code: row.village.name for row in villages},
     )
     changes = None
-    if snapshot is not None and snapshot.is_behind(plan):
+    if snapshot is not None and not access.reads_approved_version and snapshot.is_behind(plan):
         changes = plan_changes(snapshot.data, selectors.plan_snapshot_data(plan, activities), display)
     # The reviewer of a plan sent again after a return sees what the companion changed since.
     answered = selectors.answered_return(plan, events) if access.is_reviewer else None
@@ -243,7 +247,7 @@ def plan_detail(request, pk: int):
 @login_required
 def plan_version(request, pk: int, revision: int):
     """An approved version as it was, kept beside the revision being worked on."""
-    plan = visible_plan(request.user, pk)
+    plan, access = plan_for(request.user, pk)
     snapshot = get_object_or_404(PlanSnapshot.objects.select_related("approved_by"), plan=plan, revision=revision)
     pillars = Pillar.objects.in_bulk()
     villages = plan_villages(plan)
@@ -254,7 +258,8 @@ def plan_version(request, pk: int, revision: int):
         {
             "plan": plan,
             "snapshot": snapshot,
-            "changed_since": snapshot.is_behind(plan),
+            # What changed since is the draft's: not for a village official.
+            "changed_since": access.can_read_review and snapshot.is_behind(plan),
             "villages": villages,
             "sections": snapshot_sections(snapshot.data, pillars, display),
         },

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,17 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from pillars import selectors, services
-from pillars.access import plan_for, quarter_access, require_owner, require_reviewer
+from pillars.access import plan_for, quarter_access, quarter_or_404, require_quarter_holder, require_reviewer
 from pillars.forms.months import AcknowledgeForm, ReportReturnForm
 from pillars.forms.quarters import QuarterNarrativeForm
 from pillars.rules import local_today
 from pillars.services import WorkflowError
-
-
-def _check_quarter(quarter: int) -> int:
-    if not 1 <= quarter <= 4:
-        raise Http404("no such quarter")
-    return quarter
 
 
 def _quarter_url(pk: int, quarter: int) -> str:
@@ -51,7 +45,7 @@ def _page(request, pk: int, quarter: int | None, **forms) -> HttpResponse:
 @require_GET
 @login_required
 def quarter_detail(request, pk: int, quarter: int):
-    return _page(request, pk, _check_quarter(quarter))
+    return _page(request, pk, quarter_or_404(quarter))
 
 
 @require_GET
@@ -63,9 +57,9 @@ def year_detail(request, pk: int):
 @require_POST
 @login_required
 def quarter_submit(request, pk: int, quarter: int):
-    _check_quarter(quarter)
+    quarter_or_404(quarter)
     plan, _access = plan_for(request.user, pk)
-    require_owner(plan, request.user)
+    require_quarter_holder(plan, quarter, request.user)
     form = QuarterNarrativeForm(request.POST)
     if not form.is_valid():
         return _page(request, pk, quarter, narrative_form=form)
@@ -82,7 +76,7 @@ def quarter_submit(request, pk: int, quarter: int):
 
 
 def _decision(request, pk: int, quarter: int, form_class, form_name: str, action) -> HttpResponse:
-    _check_quarter(quarter)
+    quarter_or_404(quarter)
     plan, _access = plan_for(request.user, pk)
     require_reviewer(plan, request.user)  # 403 for the companion before any form is read
     form = form_class(request.POST)

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jobs import runner
-from pillars.access import require_owner, visible_plan
+from pillars.access import quarter_or_404, require_owner, visible_plan
 from pillars.models import WorkPlan
 from reports import documents, pdf, periods, upload, word, workbook
 from reports import jobs as report_jobs
@@ -252,8 +252,8 @@ def plan_upload_confirm(request, pk: int):
 
 
 def _period(request, pk: int, quarter: int | None):
-    if quarter is not None and not 1 <= quarter <= 4:
-        raise Http404
+    if quarter is not None:
+        quarter_or_404(quarter)
     plan = visible_plan(request.user, pk)
     return plan, periods.period_document(plan, quarter), f"q{quarter}" if quarter else "tahunan"
 

@@ -8,20 +8,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jobs import runner
 from pillars import selectors
+from pillars.access import quarter_or_404
 from reports import quarter_recap
 from villages.scope import viewer_for
 
 
 def _reviewer_scope(request, year: int, quarter: int):
     viewer = viewer_for(request.user)
-    if not viewer.is_reviewer or not 2000 <= year <= 2100 or not 1 <= quarter <= 4:
+    if not viewer.is_reviewer or not 2000 <= year <= 2100:
         raise Http404
+    quarter_or_404(quarter)
     return viewer
 
 
@@ -35,7 +38,9 @@ def quarter_recap_page(request, year: int, quarter: int):
         "year": year,
         "quarter": quarter,
         "label": selectors.period_label(quarter, year),
-        "quarters": (1, 2, 3, 4),
+        "quarters": selectors.quarter_links(
+            lambda number: reverse("reports:quarter-recap", args=[year, number]), quarter
+        ),
         "page": page,
         "rows": quarter_recap.recap_rows(page.object_list, quarter),
     }

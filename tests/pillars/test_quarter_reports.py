@@ -8,12 +8,15 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from notifications.models import Kind, Notification
 from pillars import figures, selectors, services
+from pillars.access import quarter_access
 from pillars.errors import WorkflowError
 from pillars.models import QuarterReport, WorkPlan
-from tests.factories import ActivityFactory
+from tests.factories import ActivityFactory, CompanionFactory, UserFactory, region
 from tests.pillars import quarter_fixtures
 from tests.reports.exports_helpers import queries_of
 
@@ -255,3 +258,94 @@ def test_an_acknowledged_quarter_cannot_be_acknowledged_or_returned_again(submit
         services.quarter_return(report=submitted, by=cast.coordinator, now=clock.now, note="x")
     with pytest.raises(WorkflowError, match="acknowledged"):
         services.quarter_submit(plan=submitted.plan, quarter=1, narrative="", by=cast.companion, now=clock.now)
+
+
+def test_acknowledging_without_a_comment_clears_the_return_note_which_stays_in_the_history(submitted, cast, clock):
+    services.quarter_return(report=submitted, by=cast.coordinator, now=clock.now, note="Tambahkan kendala")
+    services.quarter_submit(plan=submitted.plan, quarter=1, narrative="Lagi", by=cast.companion, now=clock.now)
+    submitted.refresh_from_db()
+    acknowledged = services.quarter_acknowledge(report=submitted, by=cast.coordinator, now=clock.now)
+    assert acknowledged.note == ""
+    page = cast.client_for(cast.companion).get(page_url(submitted.plan, 1)).content.decode()
+    assert "Coordinator&#x27;s note" not in page and "Coordinator's note" not in page
+    assert "Tambahkan kendala" in {record.note for record in submitted.history.all()}
+
+
+def test_the_page_names_the_reviewer(submitted, cast, clock):
+    services.quarter_acknowledge(report=submitted, by=cast.coordinator, now=clock.now)
+    page = cast.client_for(cast.companion).get(page_url(submitted.plan, 1)).content.decode()
+    assert f"by {cast.coordinator.get_full_name()}" in page
+
+
+@pytest.mark.parametrize("quarter", [0, 5])
+def test_the_service_refuses_a_quarter_outside_one_to_four(quarter_world, cast, clock, quarter):
+    with pytest.raises(WorkflowError, match="quarters 1 to 4"):
+        services.quarter_submit(
+            plan=quarter_world.plan, quarter=quarter, narrative="", by=cast.companion, now=clock.now
+        )
+    assert not QuarterReport.objects.exists()
+
+
+def test_the_quarter_links_mark_the_quarter_shown(quarter_world, cast):
+    links = cast.client_for(cast.companion).get(page_url(quarter_world.plan, 2)).context["quarters"]
+    assert [(q.number, q.label, q.current) for q in links] == [
+        (1, "Quarter 1", False),
+        (2, "Quarter 2", True),
+        (3, "Quarter 3", False),
+        (4, "Quarter 4", False),
+    ]
+    assert links[2].url == page_url(quarter_world.plan, 3)
+
+
+# --- after a handover: the holder of the quarter's last month writes it ---------------------------------
+
+
+@pytest.fixture
+def handed_over(quarter_world, cast, clock):
+    """The plan handed over from May: the predecessor held January–April, the successor holds May on."""
+    clock.set("2026-05-02 09:00")
+    successor = CompanionFactory(user=UserFactory(username="pld_new"), villages=[region("34.03.02.2002")])
+    services.plan_hand_over(
+        plan=quarter_world.plan, successor=successor, from_month=5, reason="Pindah tugas", by=cast.coordinator
+    )
+    clock.set("2026-07-01 09:00")
+    return WorkPlan.objects.get(pk=quarter_world.plan.pk), cast.companion, successor.user
+
+
+def test_after_a_handover_the_first_quarter_is_the_predecessors_to_submit(handed_over, clock):
+    plan, predecessor, successor = handed_over
+    assert quarter_access(successor, plan, 1, clock.today).can_submit is False
+    with pytest.raises(PermissionDenied):
+        services.quarter_submit(plan=plan, quarter=1, narrative="Bukan saya", by=successor, now=clock.now)
+    assert quarter_access(predecessor, plan, 1, clock.today).can_submit is True
+    report = services.quarter_submit(plan=plan, quarter=1, narrative="Triwulan saya", by=predecessor, now=clock.now)
+    assert report.status == QuarterReport.Status.SUBMITTED
+
+
+def test_after_a_handover_the_later_quarters_are_the_successors(handed_over, clock):
+    plan, predecessor, successor = handed_over
+    assert quarter_access(predecessor, plan, 2, clock.today).can_submit is False
+    with pytest.raises(PermissionDenied):
+        services.quarter_submit(plan=plan, quarter=2, narrative="Bukan saya", by=predecessor, now=clock.now)
+    assert quarter_access(successor, plan, 2, clock.today).can_submit is True
+    services.quarter_submit(plan=plan, quarter=2, narrative="Triwulan kedua", by=successor, now=clock.now)
+    assert [q for q in (3, 4) if quarter_access(successor, plan, q, clock.today).is_owner] == [3, 4]
+    assert not any(quarter_access(predecessor, plan, q, clock.today).is_owner for q in (2, 3, 4))
+
+
+def test_after_a_handover_the_pages_offer_each_quarter_to_its_holder(handed_over, cast):
+    plan, predecessor, successor = handed_over
+    first, second = submit_url(plan, 1), submit_url(plan, 2)
+    assert first in cast.client_for(predecessor).get(page_url(plan, 1)).content.decode()
+    assert first not in cast.client_for(successor).get(page_url(plan, 1)).content.decode()
+    assert second in cast.client_for(successor).get(page_url(plan, 2)).content.decode()
+    assert cast.client_for(successor).post(first, {"narrative": "x"}).status_code == 403
+    assert not QuarterReport.objects.exists()
+
+
+def test_a_decision_on_the_predecessors_quarter_tells_the_predecessor(handed_over, cast, clock):
+    plan, predecessor, successor = handed_over
+    report = services.quarter_submit(plan=plan, quarter=1, narrative="Triwulan saya", by=predecessor, now=clock.now)
+    services.quarter_return(report=report, by=cast.coordinator, now=clock.now, note="Tambahkan kendala")
+    told = Notification.objects.filter(kind=Kind.QUARTER_RETURNED)
+    assert [n.recipient for n in told] == [predecessor]

@@ -38,6 +38,7 @@ from tests.factories import (
     VillageOfficialFactory,
     region,
 )
+from tests.reports.exports_helpers import pdf_text
 from villages.models import Companion, Region, VillageData, VillageOfficial
 from villages.scope import viewer_for
 
@@ -139,6 +140,87 @@ def test_a_plan_reopened_for_a_revision_stays_visible_as_the_approved_version(vi
     assert response.headers["Location"] == reverse("pillars:plan-version", args=[village.plan.pk, 0])
 
 
+SECRET = "SECRET DRAFT TITLE"
+
+
+@pytest.fixture
+def revision(village, cast) -> Activity:
+    """``village.plan`` reopened, its activity's pending copy renamed, a comment on it and one on the approved
+    activity, the return reason in the workflow log: the revision's draft, which no official may read."""
+    ActivityComment.objects.create(activity=village.activity, author=cast.coordinator, text="Komentar peninjauan.")
+    services.plan_reopen(plan=village.plan, by=cast.coordinator, reason="Alasan pembukaan kembali.")
+    village.plan.refresh_from_db()
+    copy = village.plan.activities.get(pending=True, revises=village.activity)
+    copy.title = SECRET
+    return services.activity_save(activity=copy, by=cast.companion, version=copy.version)
+
+
+def test_an_official_reads_no_activity_of_a_revision_being_written(village, revision):
+    for official in (village.kades, village.camat):
+        visible = Activity.objects.visible_to(official)
+        assert list(visible.values_list("pk", flat=True)) == [village.activity.pk]
+        assert not visible.filter(title=SECRET).exists()
+    assert Activity.objects.visible_to(village.plan.companion.user).filter(pk=revision.pk).exists()
+
+
+@pytest.mark.parametrize("who", ["kades", "camat"])
+def test_the_history_pages_answer_an_official_404(village, revision, cast, who):
+    client = cast.client_for(getattr(village, who))
+    plan = village.plan.pk
+    urls = [
+        reverse("pillars:plan-history", args=[plan]),
+        reverse("pillars:activity-history", args=[plan, village.activity.pk]),
+        reverse("pillars:activity-history", args=[plan, revision.pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert SECRET not in response.content.decode()
+    companion = cast.client_for(cast.companion).get(reverse("pillars:activity-history", args=[plan, revision.pk]))
+    assert companion.status_code == 200 and SECRET in companion.content.decode()
+
+
+@pytest.mark.parametrize("who", ["kades", "camat"])
+def test_the_revision_appears_nowhere_an_official_can_open(village, revision, cast, who):
+    client = cast.client_for(getattr(village, who))
+    plan = village.plan.pk
+    report = MonthlyReport.objects.create(plan=village.plan, month=1, status=MonthlyReport.Status.SUBMITTED)
+    pages = {
+        "plan": client.get(reverse("pillars:plan-detail", args=[plan]), follow=True),
+        "version": client.get(reverse("pillars:plan-version", args=[plan, 0])),
+        "month": client.get(reverse("pillars:plan-month", args=[plan, 2])),
+        "report": client.get(reverse("pillars:report-detail", args=[report.pk])),
+        "quarter": client.get(reverse("pillars:plan-quarter", args=[plan, 1])),
+        "year": client.get(reverse("pillars:plan-year", args=[plan])),
+    }
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        page = response.content.decode()
+        assert SECRET not in page, name
+        assert "Komentar peninjauan." not in page and "Alasan pembukaan kembali." not in page, name
+        assert reverse("pillars:plan-history", args=[plan]) not in page, name
+    for name in ("month", "report"):
+        assert village.activity.title in pages[name].content.decode(), name
+    pdf = client.get(reverse("reports:plan-pdf", args=[plan]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = pdf_text(pdf.content)
+    assert village.activity.title in text and SECRET not in text
+
+
+def test_an_approved_plan_shows_an_official_neither_the_workflow_log_nor_the_threads(village, cast):
+    ActivityComment.objects.create(activity=village.activity, author=cast.coordinator, text="Komentar peninjauan.")
+    url = reverse("pillars:plan-detail", args=[village.plan.pk])
+    page = cast.client_for(village.kades).get(url).content.decode()
+    assert village.activity.title in page
+    assert "Komentar peninjauan." not in page
+    assert reverse("pillars:plan-history", args=[village.plan.pk]) not in page
+    assert reverse("pillars:activity-history", args=[village.plan.pk, village.activity.pk]) not in page
+    coordinator = cast.client_for(cast.coordinator).get(url).content.decode()
+    assert (
+        "Komentar peninjauan." in coordinator and reverse("pillars:plan-history", args=[village.plan.pk]) in coordinator
+    )
+
+
 def test_a_camat_sees_every_village_of_the_kecamatan_and_not_the_next_one(village, cast):
     other_village = approve(
         PlanFactory(companion=CompanionFactory(villages=[region("34.03.01.2003")]), villages=[region("34.03.01.2003")]),
@@ -163,7 +245,17 @@ def test_what_hangs_below_a_plan_follows_the_plan(village, cast):
         plans = set(model.objects.visible_to(village.kades).values_list(_plan_path(model), flat=True))
         assert plans == {village.plan.pk}, model
     assert not Evidence.objects.visible_to(village.kades).exclude(progress__activity__plan=village.plan).exists()
-    assert not ActivityComment.objects.visible_to(village.kades).exclude(activity__plan=village.plan).exists()
+
+
+def test_the_review_comment_threads_are_not_for_an_official(village, cast):
+    comment = ActivityComment.objects.create(activity=village.activity, author=cast.coordinator, text="Tambah target.")
+    ActivityComment.objects.create(
+        activity=village.activity, author=cast.companion, parent=comment, kind=ActivityComment.Kind.REPLY, text="Baik."
+    )
+    assert not ActivityComment.objects.visible_to(village.kades).exists()
+    assert not ActivityComment.objects.visible_to(village.camat).exists()
+    assert ActivityComment.objects.visible_to(cast.coordinator).filter(pk=comment.pk).exists()
+    assert ActivityComment.objects.visible_to(cast.companion).filter(pk=comment.pk).exists()
 
 
 def _plan_path(model) -> str:
@@ -185,6 +277,8 @@ def test_every_flag_is_false_but_noting(village):
     flags = ("is_owner", "is_reviewer", "can_edit", "can_review", "can_reopen", "can_discuss", "shows_next_step")
     assert not any(getattr(access, flag) for flag in flags)
     assert access.can_note
+    assert not access.can_read_review
+    assert plan_for(village.plan.companion.user, village.plan.pk)[1].can_read_review
     month = month_access(village.kades, plan, 2)
     assert not month.can_edit and month.can_note
     assert not plan_for(village.plan.companion.user, village.plan.pk)[1].can_note
