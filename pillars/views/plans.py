@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -381,6 +382,7 @@ def plan_handover(request, pk: int):
                 from_month=form.cleaned_data["from_month"],
                 reason=form.cleaned_data["reason"],
                 by=request.user,
+                today=timezone.localdate(),
             )
         except services.WorkflowError as error:
             for problem in error.problems:
