@@ -395,6 +395,15 @@ def test_the_predecessor_stays_in_the_coordinators_scope_and_the_plan_can_be_han
     grid = {row.companion: row for row in selectors.Completeness(cast.coordinator, YEAR).all_rows()}
     assert owed(grid[predecessor].cells) == [1, 2, 3, 4, 5, 6, 9, 10, 11]
     assert owed(grid[successor].cells) == [7, 8]
+    activities = list(plan.activities_in_force())
+    whole = figures.figures_for(activities, through=12)
+    holdings = Handover.objects.filter(plan=plan).holdings({plan.pk: plan.companion_id})
+    held = list(figures.held_parts(activities, whole, holdings))
+    one_part_each = sorted((a.pk, c.pk) for a in activities for c in (predecessor, successor))
+    assert sorted((activity.pk, companion_id) for activity, companion_id, _part in held) == one_part_each
+    rakor = next(a for a in activities if a.title == "Rakor")
+    shares = {companion_id: part.slots for activity, companion_id, part in held if activity == rakor}
+    assert shares == {predecessor.pk: (1, 2, 3, 4, 5, 6, 9, 10, 11, 12), successor.pk: (7, 8)}
 
 
 def test_the_predecessor_keeps_a_village_of_another_plan_of_theirs(cast, plan, successor, clock):
