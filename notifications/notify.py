@@ -153,6 +153,7 @@ REPORT_KINDS = {
 def workflow_event(event: WorkflowEvent) -> list[Notification]:
     """Tell the other side of a plan's or a monthly report's transition (called where the event is logged)."""
     plan = WorkPlan.objects.select_related("companion__user").get(pk=event.plan_id)
+    companion = plan.companion
     if event.report_id is None:
         kind = PLAN_KINDS.get(event.to_status)
         if event.from_status == WorkPlan.Status.APPROVED and event.to_status == WorkPlan.Status.DRAFT:
@@ -169,13 +170,16 @@ def workflow_event(event: WorkflowEvent) -> list[Notification]:
         if kind is None:
             return []
         facts = {**_plan_facts(plan, event.actor, event.comment), "month": report.month}
+        if plan.holder_of(report.month) != companion.pk:
+            # A month held before a handover: returned or reopened, it is its holder's to fix.
+            companion = Companion.objects.select_related("user").get(pk=plan.holder_of(report.month))
         link = (
             reverse("pillars:report-detail", args=[report.pk])
             if kind == Kind.REPORT_SUBMITTED
             else reverse("pillars:plan-month", args=[plan.pk, report.month])
         )
     to_reviewers = kind in (Kind.PLAN_SUBMITTED, Kind.REPORT_SUBMITTED)
-    recipients = reviewers_of(plan) if to_reviewers else [plan.companion.user]
+    recipients = reviewers_of(plan) if to_reviewers else [companion.user]
     return notify(recipients, kind, link=link, params=facts, actor=event.actor)
 
 
@@ -233,12 +237,14 @@ def comment_reply(reply: ActivityComment) -> list[Notification]:
 
 
 def month_note(note) -> list[Notification]:
-    """Tell the plan's companion that a village official left a note on one of their months."""
+    """Tell the companion who held the plan in the note's month (:meth:`WorkPlan.holder_of`; after a handover the
+    predecessor for the months before it) that a village official left a note on it."""
     plan = WorkPlan.objects.select_related("companion__user").get(pk=note.plan_id)
+    holder = Companion.objects.select_related("user").get(pk=plan.holder_of(note.month))
     official = note.author.village_official
     facts = {**_plan_facts(plan, note.author), "month": note.month, "office": official.office, "text": note.text}
     link = reverse("pillars:plan-month", args=[plan.pk, note.month]) + f"#note-{note.pk}"
-    return notify([plan.companion.user], Kind.MONTH_NOTE, link=link, params=facts, actor=note.author)
+    return notify([holder.user], Kind.MONTH_NOTE, link=link, params=facts, actor=note.author)
 
 
 def job_finished(job) -> list[Notification]:

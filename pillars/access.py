@@ -30,6 +30,13 @@ def owns(viewer: Viewer, plan: WorkPlan) -> bool:
     return viewer.companion is not None and viewer.companion.pk == plan.companion_id
 
 
+def owns_month(viewer: Viewer, plan: WorkPlan, month: int) -> bool:
+    """``month`` of the plan is the viewer's: they held the plan that month (:meth:`WorkPlan.holder_of`), so they
+    write its entries and report it. After a handover the predecessor still finishes the months they held, and a
+    returned or reopened one of them is theirs to fix; the successor writes from the handover's month on."""
+    return viewer.companion is not None and viewer.companion.pk == plan.holder_of(month)
+
+
 @dataclass(frozen=True)
 class PlanAccess:
     """What the viewer may do with one plan they can see."""
@@ -129,12 +136,14 @@ class MonthAccess:
     """What the viewer may do with one month of a plan, and why not."""
 
     plan: PlanAccess
+    month: int
     reason: str | None  # why the month's entries cannot change now (pillars.rules.month_lock_reason); None if they can
     report: MonthlyReport | None
 
     @property
     def is_owner(self) -> bool:
-        return self.plan.is_owner
+        """The viewer held the plan this month (:func:`owns_month`). Twin of :func:`require_month_owner`."""
+        return owns_month(self.plan.viewer, self.plan.plan, self.month)
 
     @property
     def locked(self) -> bool:
@@ -153,7 +162,7 @@ class MonthAccess:
 def month_access(user, plan: WorkPlan, month: int) -> MonthAccess:
     """What ``user`` may do with ``month`` of ``plan``, a plan read through ``visible_to``."""
     report = plan.reports.filter(month=month).first()
-    return MonthAccess(_plan_access(user, plan), month_lock_reason(plan, month, report), report)
+    return MonthAccess(_plan_access(user, plan), month, month_lock_reason(plan, month, report), report)
 
 
 @dataclass(frozen=True)
@@ -240,9 +249,16 @@ def require_quarter_holder(plan: WorkPlan, quarter: int, by) -> None:
 
 
 def require_owner(plan: WorkPlan, by) -> None:
-    """Only the plan's own companion writes in it (its activities, its monthly progress)."""
+    """Only the plan's own companion writes in the plan (its narrative, villages, activities, quarters); a month's
+    entries and report are the month's holder's (:func:`require_month_owner`)."""
     if not owns(viewer_for(by), plan):
         raise PermissionDenied(_("Only the plan's own companion may do this."))
+
+
+def require_month_owner(plan: WorkPlan, month: int, by) -> None:
+    """Only the companion who held the plan in ``month`` writes its entries and reports it (:func:`owns_month`)."""
+    if not owns_month(viewer_for(by), plan, month):
+        raise PermissionDenied(_("Only the companion who held the plan that month may do this."))
 
 
 def require_discussant(plan: WorkPlan, by) -> None:

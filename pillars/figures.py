@@ -129,7 +129,7 @@ class ActivityFigures:
             share=None if cancelled else share(progress.achieved, target),
         )
 
-    def part(self, months: range, achieved: Decimal) -> ActivityFigures:
+    def part(self, months: range | frozenset[int], achieved: Decimal) -> ActivityFigures:
         """The part of these figures of a companion who held the activity's plan in ``months`` only (a plan handed
         over): ``achieved`` is its quantity in those months, its slots the scheduled ones among them. The parts of
         a plan's holders add up to the whole in quantity, slots, reported and done."""
@@ -233,9 +233,11 @@ def held_parts(activities: Iterable, numbers: dict[int, ActivityFigures], holdin
             yield activity, holding.spans[0].companion_id, whole
             continue
         months = quantities.get(activity.pk, {})
-        for span in holding.spans:
-            achieved = sum((q for m, q in months.items() if m in span), ZERO)
-            yield activity, span.companion_id, whole.part(span.months, achieved)
+        # One part per holder, of every month they held it (a plan handed back to them: two spans, one part).
+        for companion_id in dict.fromkeys(span.companion_id for span in holding.spans):
+            held = holding.months_of(companion_id)
+            achieved = sum((q for m, q in months.items() if m in held), ZERO)
+            yield activity, companion_id, whole.part(held, achieved)
 
 
 # The set of months of each 12-bit mask, made once: a scope's progress is thousands of masks.

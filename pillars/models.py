@@ -1232,3 +1232,7 @@ class Holding:
     def span_of(self, companion_id: int) -> Span | None:
         """The months ``companion_id`` held the plan; None if they never did."""
         return next((span for span in self.spans if span.companion_id == companion_id), None)
+
+    def months_of(self, companion_id: int) -> frozenset[int]:
+        """Every month ``companion_id`` held the plan: more than one span when it was handed back to them."""
+        return frozenset(month for span in self.spans if span.companion_id == companion_id for month in span.months)

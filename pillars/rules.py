@@ -132,13 +132,11 @@ def submit_warnings(plan: WorkPlan, month: int, unreported: list[Activity], toda
 
 def why_not_reportable(plan: WorkPlan, month: int, today: date | None = None) -> str | None:
     """Why ``month`` of ``plan`` cannot be reported now (``today``: by default the plan's local date); None when it
-    can."""
+    can. Who may report it (the month's holder, after a handover) is :func:`pillars.access.owns_month`."""
     if not plan.is_in_force:
         return _("The plan is not approved, so its months cannot be reported yet.")
     if month_start(plan.year, month) > (today or local_today(plan)):
         return _("This month has not started yet; it cannot be reported.")
-    if plan.holder_of(month) != plan.companion_id:
-        return _("This month was held by the companion before the handover; it stays as they left it.")
     return None
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from pillars.fields import MonthsFormField
 from pillars.models import PILLAR_ORDER, Activity, Pillar, WorkPlan
 from pillars.rules import narrative_digest
+from pillars.selectors.holders import holders_in_scope
 from villages.formats import month_name
 from villages.models import Companion
 from villages.number_fields import NumberField, RupiahField, ShownLanguageForm
@@ -291,7 +292,7 @@ class PlanHandoverForm(forms.Form):
     def __init__(self, *args, plan, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["successor"].queryset = (
-            Companion.objects.visible_to(user)
+            holders_in_scope(user, plan.year)
             .active_in(plan.year)
             .filter(role__in=Companion.COMPANION_ROLES)
             .exclude(pk=plan.companion_id)

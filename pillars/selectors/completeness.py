@@ -31,9 +31,9 @@ from django.utils.translation import gettext_lazy
 from pillars import figures
 from pillars.models import Handover, MonthlyReport, Span, WorkPlan, in_force_condition, plan_province
 from pillars.rules import ANSWERED, is_answered, is_late_by, month_is_over, report_deadline
+from pillars.selectors.holders import holders_in_scope
 from villages.batches import chunks
 from villages.models import Companion
-from villages.scope import below
 from villages.zones import Zones, default_zone
 
 
@@ -189,9 +189,11 @@ def _cell(
     return CompletenessCell(month, Cell.OPEN, report_id=report_id)
 
 
-def _held_cells(clocks: list[_MonthClock], owes: bool, reports: dict[int, tuple], span: Span | None) -> list:
-    """A companion's twelve cells of a plan they held in ``span`` (None: all year): another holder's months are
-    not theirs (:attr:`Cell.NOT_HELD`), whatever was reported in them."""
+def _held_cells(
+    clocks: list[_MonthClock], owes: bool, reports: dict[int, tuple], span: Span | frozenset[int] | None
+) -> list:
+    """A companion's twelve cells of a plan they held in ``span`` (the months; None: all year): another holder's
+    months are not theirs (:attr:`Cell.NOT_HELD`), whatever was reported in them."""
     return [
         _cell_of_report(clock, owes, reports.get(clock.month))
         if span is None or clock.month in span
@@ -262,23 +264,8 @@ class Completeness:
         # Their plan of the year: their own, or the one they handed over (a companion holds one plan a year).
         handed = Handover.objects.filter(plan=OuterRef("pk"), predecessor=OuterRef(OuterRef("pk")))
         plans = WorkPlan.objects.filter(Q(companion=OuterRef("pk")) | Exists(handed), year=self.year)
-        # Who handed a plan of the scope over keeps their row, whether or not villages in it are still theirs.
-        scope_plans = WorkPlan.objects.visible_to(self.user).filter(year=self.year)
-        if self.area_code:
-            scope_plans = scope_plans.filter(
-                Exists(
-                    WorkPlan.villages.through.objects.filter(
-                        below("region_id", self.area_code), workplan_id=OuterRef("pk")
-                    )
-                )
-            )
-        handed = Handover.objects.filter(plan__in=scope_plans).values("predecessor_id")
-        companions = Companion.objects.visible_to(self.user)
-        if self.area_code:
-            links = Companion.villages.through.objects.filter(below("region_id", self.area_code))
-            companions = companions.filter(Exists(links.filter(companion_id=OuterRef("pk"))))
         companions = (
-            Companion.objects.filter(Q(pk__in=companions.values("pk")) | Q(pk__in=handed))
+            holders_in_scope(self.user, self.year, area_code=self.area_code)
             .active_in(self.year)
             .filter(role__in=[self.role] if self.role else Companion.COMPANION_ROLES)
         )
@@ -316,13 +303,13 @@ class Completeness:
     def rows(self, companions) -> list[CompletenessRow]:
         """The rows of ``companions`` (annotated as :attr:`companions`: a page of it, or all of it), in order."""
         companions = list(companions)
-        held: dict[int, tuple[int, Span | None]] = {}  # companion -> (their plan, the months they held it)
+        held: dict[int, tuple[int, frozenset[int] | None]] = {}  # companion -> (their plan, the months they held it)
         found: dict[int, dict[int, tuple]] = {}  # plan -> month -> report
         for chunk in chunks([companion.pk for companion in companions], figures.CHUNK):
             plans = _held_plans(chunk, self.year)
             for plan_id, holding in Handover.objects.filter(plan__in=plans).holdings().items():
                 for span in holding.spans:
-                    held[span.companion_id] = (plan_id, span)
+                    held[span.companion_id] = (plan_id, holding.months_of(span.companion_id))
             reports = self._reports().filter(plan__in=plans)
             for plan_id, companion_id, month, status, pk, first_sent in reports.values_list(
                 "plan_id", "plan__companion_id", "month", "status", "pk", "submitted_at"
@@ -461,7 +448,7 @@ def plan_cells(
     }
     owes = plan.is_in_force and plan.is_counted
     holding = plan.holding() if companion_id is not None else None
-    span = holding.span_of(companion_id) if holding is not None and holding.is_shared else None
+    span = holding.months_of(companion_id) if holding is not None and holding.is_shared else None
     return _held_cells(_clocks(plan.year, now or timezone.now(), plan.zone), owes, found, span)
 
 

@@ -2,12 +2,15 @@
 
 What was done stays with whoever did it: the entries, reports, evidence and comments keep their people. The
 successor holds the plan from the month on (:meth:`pillars.models.WorkPlan.holder_of`), owes those months' reports
-and writes in them; the predecessor keeps reading the plan and owes the months before.
+and writes in them; the predecessor keeps reading the plan, owes the months before and still writes and reports them
+(:func:`pillars.access.owns_month`). The plan's own pages (narrative, activities, quarters) are the successor's.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
+from datetime import date
+
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from notifications import notify
@@ -15,27 +18,40 @@ from pillars.access import require_reviewer
 from pillars.errors import WorkflowError
 from pillars.models import Handover, MonthlyReport, WorkflowEvent, WorkPlan
 from pillars.rules import ANSWERED
+from pillars.selectors.holders import holders_in_scope
 from pillars.services.plans import locked_plan, save_plan
 from villages.formats import month_name
 from villages.models import Companion
 
 
-def plan_hand_over(*, plan: WorkPlan, successor: Companion, from_month: int, reason: str, by) -> Handover:
+def plan_hand_over(*, plan: WorkPlan, successor: Companion, from_month: int, reason: str, by, today: date) -> Handover:
     """Hand ``plan`` from its companion to ``successor`` from ``from_month`` on; refused with a clear message (and
     nothing changed) when the plan is not in force, ``by`` does not review it, the successor cannot take it, the
-    month is not after an earlier handover's or its report (or a later one) was already sent."""
+    month is later than the month after ``today``, not after an earlier handover's, or its report (or a later one)
+    was already sent."""
     require_reviewer(plan, by)
     with transaction.atomic():
         plan = locked_plan(plan)
-        _check(plan, successor, from_month, reason, by)
+        # The successor's row is locked before "has no plan this year" is asked: two handovers to them run one at a
+        # time, and the second is refused with the message.
+        successor = Companion.objects.select_for_update().get(pk=successor.pk)
+        _check(plan, successor, from_month, reason, by, today)
         predecessor = plan.companion
         handover = Handover.objects.create(
             plan=plan, predecessor=predecessor, successor=successor, from_month=from_month, reason=reason.strip(), by=by
         )
         plan.companion = successor
-        save_plan(plan, "companion", by=by)
+        try:
+            with transaction.atomic():
+                save_plan(plan, "companion", by=by)
+        except IntegrityError:
+            # A plan of the year started for the successor meanwhile (workplan_one_per_companion_year).
+            raise WorkflowError(_already_has_a_plan(successor, plan.year)) from None
         villages = list(plan.villages.all())
-        predecessor.villages.remove(*villages)
+        # The predecessor keeps a village of the plan that is in another plan of theirs (another year's).
+        others = WorkPlan.villages.through.objects.filter(workplan__companion=predecessor).exclude(workplan=plan)
+        kept = set(others.values_list("region_id", flat=True))
+        predecessor.villages.remove(*[village for village in villages if village.pk not in kept])
         successor.villages.add(*villages)
         WorkflowEvent.objects.create(
             plan=plan,
@@ -58,13 +74,31 @@ def handover_line(handover: Handover) -> str:
     }
 
 
-def _check(plan: WorkPlan, successor: Companion, from_month: int, reason: str, by) -> None:
+def _already_has_a_plan(successor: Companion, year: int) -> str:
+    return _("%(name)s already has a plan for %(year)s; a companion holds one plan a year.") % {
+        "name": successor.display_name,
+        "year": year,
+    }
+
+
+def _check(plan: WorkPlan, successor: Companion, from_month: int, reason: str, by, today: date) -> None:
     if not plan.is_in_force:
         raise WorkflowError(_("Only a plan in force (approved) can be handed over."))
     if not reason.strip():
         raise WorkflowError(_("Say why the plan is handed over."))
     if not 2 <= from_month <= 12:
         raise WorkflowError(_("A plan is handed over from a month between February and December."))
+    # From this month or the next at the latest: a later month would leave the months until then to a companion
+    # who is leaving.
+    latest = (today.year - plan.year) * 12 + today.month + 1
+    if from_month > latest:
+        raise WorkflowError(
+            _(
+                "A plan is handed over from this month or the next at the latest; from %(month)s, the months before "
+                "would be left to a companion who is leaving."
+            )
+            % {"month": month_name(from_month)}
+        )
     if successor.pk == plan.companion_id:
         raise WorkflowError(_("The plan already belongs to this companion."))
     if successor.role not in Companion.COMPANION_ROLES:
@@ -73,7 +107,7 @@ def _check(plan: WorkPlan, successor: Companion, from_month: int, reason: str, b
         raise WorkflowError(
             _("%(name)s is not active in %(year)s.") % {"name": successor.display_name, "year": plan.year}
         )
-    if not Companion.objects.visible_to(by).filter(pk=successor.pk).exists():
+    if not holders_in_scope(by, plan.year).filter(pk=successor.pk).exists():
         raise WorkflowError(_("%(name)s is outside your scope.") % {"name": successor.display_name})
     last = plan.handovers.order_by("-from_month").first()
     if last is not None and from_month <= last.from_month:
@@ -87,9 +121,7 @@ def _check(plan: WorkPlan, successor: Companion, from_month: int, reason: str, b
             _("The report of %(month)s is already sent: hand the plan over from a later month.")
             % {"month": month_name(sent.month)}
         )
-    held = Handover.objects.filter(predecessor=successor, plan__year=plan.year).exists()
+    # Handing the plan back to a companion who held it before is allowed: it is their one plan of the year.
+    held = Handover.objects.filter(predecessor=successor, plan__year=plan.year).exclude(plan=plan).exists()
     if held or WorkPlan.objects.filter(companion=successor, year=plan.year).exists():
-        raise WorkflowError(
-            _("%(name)s already has a plan for %(year)s; a companion holds one plan a year.")
-            % {"name": successor.display_name, "year": plan.year}
-        )
+        raise WorkflowError(_already_has_a_plan(successor, plan.year))

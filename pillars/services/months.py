@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from notifications import notify
 from pillars import evidence as evidence_rules
-from pillars.access import require_owner, require_reviewer
+from pillars.access import require_month_owner, require_reviewer
 from pillars.errors import ProgressConflict, WorkflowError
 from pillars.evidence import CheckedFile
 from pillars.models import (
@@ -42,16 +42,16 @@ from pillars.selectors.months import freeze, offline_saved
 ENTRY_FIELDS = ("status", "quantity", "description", "problems", "follow_up")
 
 
-def _lock_plan(plan: WorkPlan, by) -> WorkPlan:
-    """Lock the plan row (its writes run one at a time), then check ``by`` owns it."""
+def _lock_plan(plan: WorkPlan, month: int, by) -> WorkPlan:
+    """Lock the plan row (its writes run one at a time), then check ``by`` held it in ``month``."""
     plan = WorkPlan.objects.select_for_update().get(pk=plan.pk)
-    require_owner(plan, by)
+    require_month_owner(plan, month, by)
     return plan
 
 
 def _lock_month(plan: WorkPlan, month: int, by) -> tuple[WorkPlan, MonthlyReport | None]:
     """Lock the plan row, then check the owner may still change ``month``."""
-    plan = _lock_plan(plan, by)
+    plan = _lock_plan(plan, month, by)
     return plan, _open_month(plan, month)
 
 
@@ -89,7 +89,7 @@ def progress_save(
     at once is saved once, and before any rule: the first send may have been saved, its answer lost, before the
     version moved on or the month was submitted, and the resend is still answered with that save.
     """
-    plan = _lock_plan(activity.plan, by)
+    plan = _lock_plan(activity.plan, month, by)
     if key is not None and (saved := offline_saved(by, key)) is not None:
         if (saved.activity_id, saved.month) != (activity.pk, month):
             raise WorkflowError(_("This save's key was sent before with another entry; nothing was saved."))

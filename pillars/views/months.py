@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from pillars import evidence as evidence_rules
 from pillars import rules, selectors, services
-from pillars.access import month_access, require_owner, visible_plan
+from pillars.access import month_access, require_month_owner, visible_plan
 from pillars.forms.months import MonthNoteForm, PostponeForm, ProgressForm, ReportSubmitForm
 from pillars.models import Activity, Evidence, MonthlyProgress, WorkPlan
 from pillars.services import WorkflowError
@@ -233,7 +233,7 @@ def progress_save(request, pk: int, month: int, activity_pk: int):
     month = _check_month(month)
     # Any activity of the plan (404 otherwise); the service says why one not in force cannot be reported.
     activity = get_object_or_404(plan.activities.all(), pk=activity_pk)
-    require_owner(plan, request.user)  # 403 for a reviewer before any form is read
+    require_month_owner(plan, month, request.user)  # 403 for a reviewer before any form is read
     try:
         key = _offline_key(request)
     except ValueError:
@@ -332,7 +332,7 @@ def evidence_delete(request, pk: int):
     )
     entry = evidence.progress
     plan, month = entry.activity.plan, entry.month
-    require_owner(plan, request.user)
+    require_month_owner(plan, month, request.user)
     try:
         services.evidence_delete(evidence=evidence, by=request.user)
     except (WorkflowError, PermissionDenied) as refusal:
@@ -386,7 +386,7 @@ def month_report(request, pk: int, month: int):
     month = _check_month(month)
     if request.method == "GET":
         return render(request, "pillars/report_submit.html", _report_context(request, plan, month))
-    require_owner(plan, request.user)  # 403 for a reviewer before any form is read
+    require_month_owner(plan, month, request.user)  # 403 for a reviewer before any form is read
     report = plan.reports.filter(month=month).first()
     refusal = rules.month_lock_reason(plan, month, report)
     if refusal is not None:
@@ -417,7 +417,7 @@ def month_report(request, pk: int, month: int):
 def month_postpone(request, pk: int, month: int):
     plan = visible_plan(request.user, pk)
     month = _check_month(month)
-    require_owner(plan, request.user)
+    require_month_owner(plan, month, request.user)
     page = selectors.month_rows(plan, month)
     form = PostponeForm(request.POST, unreported=page.unreported)
     report_url = reverse("pillars:month-report", args=[plan.pk, month])

@@ -386,6 +386,7 @@ def plan_handover(request, pk: int):
                 from_month=form.cleaned_data["from_month"],
                 reason=form.cleaned_data["reason"],
                 by=request.user,
+                today=rules.local_today(plan),
             )
         except services.WorkflowError as error:
             for problem in error.problems:

@@ -3,12 +3,15 @@ month is, who may still write, and every refusal."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connections
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, override
 
 from notifications import messages
@@ -19,7 +22,16 @@ from pillars.models import Handover, MonthlyProgress, MonthlyReport, WorkflowEve
 from pillars.selectors import Cell
 from pillars.selectors.completeness import MonthTotals
 from reports import documents, recap
-from tests.factories import ActivityFactory, CompanionFactory, CoordinatorFactory, UserFactory, region
+from tests.factories import (
+    ActivityFactory,
+    CompanionFactory,
+    CoordinatorFactory,
+    PlanFactory,
+    UserFactory,
+    VillageOfficialFactory,
+    region,
+)
+from tests.pillars.progress_fixtures import entry_data
 from tests.reports.exports_helpers import recap_bytes, workbook
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
@@ -62,7 +74,9 @@ def save(activity, month: int, quantity: str, status: str, by) -> MonthlyProgres
 
 
 def hand_over(plan, successor, from_month: int, by, reason: str = "Dismissed in June") -> Handover:
-    return services.plan_hand_over(plan=plan, successor=successor, from_month=from_month, reason=reason, by=by)
+    return services.plan_hand_over(
+        plan=plan, successor=successor, from_month=from_month, reason=reason, by=by, today=timezone.localdate()
+    )
 
 
 def work_the_months(plan, months, by) -> None:
@@ -219,25 +233,82 @@ def test_the_successor_reports_july_and_the_predecessor_cannot(cast, plan, succe
     rakor = plan.activities.get(title="Rakor")
     with pytest.raises(PermissionDenied):
         save(rakor, 7, "1", DONE, cast.companion)
+    with pytest.raises(PermissionDenied):
+        services.report_submit(plan=plan, month=7, by=cast.companion)
     assert month_access(cast.companion, plan, 7).can_edit is False
-    assert month_access(cast.companion, plan, 6).can_edit is False
     assert save(rakor, 7, "1", DONE, successor.user).updated_by == successor.user
     assert month_access(successor.user, plan, 7).can_edit is True
     services.report_submit(plan=plan, month=7, by=successor.user)
+    assert plan.reports.get(month=7).status == MonthlyReport.Status.SUBMITTED
+
+
+def test_the_predecessor_saves_and_submits_a_month_they_held_and_did_not_send(cast, plan, successor, clock):
+    clock.set("2026-07-10 09:00")
+    hand_over(plan, successor, 7, cast.coordinator)
+    plan = WorkPlan.objects.get(pk=plan.pk)
+    assert month_access(cast.companion, plan, 6).can_edit is True
+    entry = save(plan.activities.get(title="Rakor"), 6, "1", DONE, cast.companion)
+    assert entry.updated_by == cast.companion
+    services.report_submit(plan=plan, month=6, by=cast.companion)
+    assert plan.reports.get(month=6).status == MonthlyReport.Status.SUBMITTED
+    grid = {row.companion: row for row in selectors.Completeness(cast.coordinator, YEAR).all_rows()}
+    assert 6 in sent(grid[cast.companion.companion].cells)
+
+
+def test_the_predecessor_saves_their_month_through_the_page(cast, plan, successor, clock):
+    clock.set("2026-07-10 09:00")
+    hand_over(plan, successor, 7, cast.coordinator)
+    rakor = plan.activities.get(title="Rakor")
+    path = reverse("pillars:progress-save", args=[plan.pk, 6, rakor.pk])
+    values = entry_data(rakor)
+    assert cast.client_for(successor.user).post(path, values).status_code == 403
+    assert not MonthlyProgress.objects.filter(activity=rakor, month=6).exists()
+    assert cast.client_for(cast.companion).post(path, values).status_code == 302
+    assert MonthlyProgress.objects.get(activity=rakor, month=6).updated_by == cast.companion
+
+
+def test_a_returned_month_of_the_predecessor_is_theirs_to_fix_and_they_are_told(cast, plan, successor, clock):
+    clock.set("2026-06-02 09:00")
+    services.report_submit(plan=plan, month=5, by=cast.companion)
+    clock.set("2026-06-20 09:00")
+    hand_over(plan, successor, 7, cast.coordinator)
+    plan = WorkPlan.objects.get(pk=plan.pk)
+    services.report_return(report=plan.reports.get(month=5), by=cast.coordinator, note="Foto kurang")
+    told = Notification.objects.filter(kind=Kind.REPORT_RETURNED)
+    assert list(told.values_list("recipient", flat=True)) == [cast.companion.pk]
+    assert month_access(cast.companion, plan, 5).can_edit is True
+    assert month_access(successor.user, plan, 5).can_edit is False
+    services.report_submit(plan=plan, month=5, by=cast.companion)
 
 
 def test_the_successor_cannot_write_in_the_predecessors_months(cast, plan, successor, clock):
     clock.set("2026-07-10 09:00")
     hand_over(plan, successor, 7, cast.coordinator)
     plan = WorkPlan.objects.get(pk=plan.pk)
-    with pytest.raises(services.WorkflowError, match="before the handover"):
+    with pytest.raises(PermissionDenied, match="held the plan that month"):
         save(plan.activities.get(title="Rakor"), 6, "1", DONE, successor.user)
     assert month_access(successor.user, plan, 6).can_edit is False
-    with pytest.raises(services.WorkflowError, match="before the handover"):
+    with pytest.raises(PermissionDenied, match="held the plan that month"):
         services.report_submit(plan=plan, month=6, by=successor.user)
+    assert not plan.reports.filter(month=6).exists()
+    assert not MonthlyProgress.objects.filter(activity__plan=plan, month=6).exists()
 
 
-def test_the_month_page_is_read_only_for_the_predecessor(cast, handed_year):
+def test_a_note_on_a_month_tells_the_companion_who_held_it(cast, plan, successor, clock):
+    clock.set("2026-07-10 09:00")
+    hand_over(plan, successor, 7, cast.coordinator)
+    plan = WorkPlan.objects.get(pk=plan.pk)
+    kades = VillageOfficialFactory(user=UserFactory(username="kades")).user
+    services.month_note_add(plan=plan, month=6, text="Juni belum dilaporkan.", by=kades)
+    services.month_note_add(plan=plan, month=7, text="Selamat bertugas.", by=kades)
+    told = Notification.objects.filter(kind=Kind.MONTH_NOTE)
+    assert [(n.params["month"], n.recipient_id) for n in told.order_by("params__month")] == [
+        (6, cast.companion.pk),
+        (7, successor.user.pk),
+    ]
+
+
+def test_a_month_the_predecessor_sent_stays_locked_and_the_plan_is_not_theirs_to_edit(cast, handed_year):
     client = cast.client_for(cast.companion)
     response = client.get(reverse("pillars:plan-month", args=[handed_year.plan.pk, 3]))
     assert response.status_code == 200
@@ -281,6 +352,7 @@ def test_a_plan_can_be_handed_over_again_later_in_the_year(cast, plan, successor
     clock.set("2026-07-10 09:00")
     third = CompanionFactory(user=UserFactory(username="pld_third"), villages=[region("34.03.02.2003")])
     hand_over(plan, successor, 7, cast.coordinator)
+    clock.set("2026-09-20 09:00")
     hand_over(WorkPlan.objects.get(pk=plan.pk), third, 10, cast.coordinator, reason="Moved to another kecamatan")
     plan = WorkPlan.objects.get(pk=plan.pk)
     holders = [plan.holder_of(m) for m in range(1, 13)]
@@ -291,9 +363,88 @@ def test_a_plan_can_be_handed_over_again_later_in_the_year(cast, plan, successor
 
 def test_the_predecessor_is_not_listed_as_a_companion_without_a_plan(cast, plan, successor, clock):
     clock.set("2026-07-10 09:00")
+    predecessor = cast.companion.companion
+    predecessor.villages.add(region("34.03.02.2003"))  # still in the coordinator's scope by a village of their own
     hand_over(plan, successor, 7, cast.coordinator)
     context = home_of(cast, cast.coordinator)
-    assert cast.companion.companion not in context["without_plan"].shown
+    assert predecessor in [row.companion for row in selectors.Completeness(cast.coordinator, YEAR).all_rows()]
+    assert predecessor not in context["without_plan"].shown
+
+
+def test_the_predecessor_stays_in_the_coordinators_scope_and_the_plan_can_be_handed_back(cast, plan, successor, clock):
+    clock.set("2026-07-10 09:00")
+    predecessor = cast.companion.companion
+    hand_over(plan, successor, 7, cast.coordinator)
+    assert not predecessor.villages.exists()
+    grid = {row.companion: row for row in selectors.Completeness(cast.coordinator, YEAR).all_rows()}
+    assert owed(grid[predecessor].cells) == [1, 2, 3, 4, 5, 6]
+    clock.set("2026-08-10 09:00")
+    plan = WorkPlan.objects.get(pk=plan.pk)
+    assert predecessor in cast.client_for(cast.coordinator).get(url(plan)).context["form"].fields["successor"].queryset
+    hand_over(plan, predecessor, 9, cast.coordinator, reason="Reinstated")
+    plan = WorkPlan.objects.get(pk=plan.pk)
+    assert plan.companion == predecessor
+    assert [plan.holder_of(m) for m in (6, 7, 8, 9, 12)] == [predecessor.pk, successor.pk, successor.pk] + [
+        predecessor.pk
+    ] * 2
+    assert set(predecessor.villages.all()) >= set(plan.villages.all())
+    assert month_access(cast.companion, plan, 9).is_owner is True
+    assert month_access(cast.companion, plan, 8).is_owner is False
+    assert month_access(successor.user, plan, 8).can_edit is True
+    clock.set("2026-12-20 10:00")
+    grid = {row.companion: row for row in selectors.Completeness(cast.coordinator, YEAR).all_rows()}
+    assert owed(grid[predecessor].cells) == [1, 2, 3, 4, 5, 6, 9, 10, 11]
+    assert owed(grid[successor].cells) == [7, 8]
+    activities = list(plan.activities_in_force())
+    whole = figures.figures_for(activities, through=12)
+    holdings = Handover.objects.filter(plan=plan).holdings({plan.pk: plan.companion_id})
+    held = list(figures.held_parts(activities, whole, holdings))
+    one_part_each = sorted((a.pk, c.pk) for a in activities for c in (predecessor, successor))
+    assert sorted((activity.pk, companion_id) for activity, companion_id, _part in held) == one_part_each
+    rakor = next(a for a in activities if a.title == "Rakor")
+    shares = {companion_id: part.slots for activity, companion_id, part in held if activity == rakor}
+    assert shares == {predecessor.pk: (1, 2, 3, 4, 5, 6, 9, 10, 11, 12), successor.pk: (7, 8)}
+
+
+def test_the_predecessor_keeps_a_village_of_another_plan_of_theirs(cast, plan, successor, clock):
+    clock.set("2026-07-10 09:00")
+    predecessor = cast.companion.companion
+    kept = region("34.03.01.2001")
+    PlanFactory(companion=predecessor, year=2025, villages=[kept])
+    hand_over(plan, successor, 7, cast.coordinator)
+    assert list(predecessor.villages.all()) == [kept]
+    assert set(successor.villages.all()) >= set(plan.villages.all())
+
+
+def test_it_refuses_a_handover_later_than_next_month_and_changes_nothing(cast, plan, successor, clock):
+    clock.set("2026-07-10 09:00")
+    with pytest.raises(services.WorkflowError, match="this month or the next at the latest; from October"):
+        hand_over(plan, successor, 10, cast.coordinator)
+    unchanged(plan, cast.companion.companion)
+    assert not Notification.objects.filter(kind=Kind.PLAN_HANDED_OVER).exists()
+    hand_over(plan, successor, 8, cast.coordinator)  # next month may
+
+
+def test_a_plan_of_a_past_year_may_be_handed_over_from_any_month(cast, successor, clock):
+    clock.set("2027-01-10 09:00")
+    plan = approve(PlanFactory(companion=cast.companion.companion, year=2025))
+    hand_over(plan, successor, 12, cast.coordinator)
+    assert WorkPlan.objects.get(pk=plan.pk).companion == successor
+
+
+def test_a_plan_started_for_the_successor_meanwhile_is_refused_with_the_message(cast, plan, monkeypatch):
+    """Two handovers (or a handover and a new plan) at once: the check passed, the unique constraint answers."""
+    other = cast.other_companion.companion
+    monkeypatch.setattr("pillars.services.handovers._check", lambda *args: None)
+    with pytest.raises(services.WorkflowError, match="already has a plan for 2026"):
+        hand_over(plan, other, 7, cast.coordinator)
+    unchanged(plan, cast.companion.companion)
+    response = cast.client_for(cast.coordinator).post(
+        url(plan), {"successor": other.pk, "from_month": 7, "reason": "Dismissed"}
+    )
+    assert response.status_code == 422
+    assert "already has a plan for 2026" in response.content.decode()
+    unchanged(plan, cast.companion.companion)
 
 
 # --- Refusals: a clear message, nothing changed ---------------------------------------------------------------
@@ -461,3 +612,39 @@ def test_the_predecessor_cannot_start_another_plan_for_the_year(cast, plan, succ
         services.plan_create(companion=predecessor, year=YEAR, by=cast.companion)
     page = cast.client_for(cast.companion).get(reverse("pillars:plan-list"))
     assert page.context["start_form"] is None  # 2026, the one open year, is not offered
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_plans_handed_to_one_successor_at_once_give_one_handover_and_one_refusal(cast, successor):
+    """The successor's row is locked before "has no plan this year" is asked: the second handover waits for the
+    first and is refused with the message, never a server error."""
+    plans = [approve(cast.plan), approve(cast.other_plan)]
+    outcomes: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(plans))
+
+    def worker(plan) -> None:
+        try:
+            start.wait()
+            hand_over(plan, successor, 7, cast.coordinator)
+            outcome = "accepted"
+        except services.WorkflowError as refusal:
+            outcome = "refused: " + " ".join(refusal.problems)
+        except Exception as exc:  # a server error is a failure of the test
+            outcome = f"{type(exc).__name__}: {exc}"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(plan,)) for plan in plans]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == [
+        "accepted",
+        f"refused: {successor.display_name} already has a plan for 2026; a companion holds one plan a year.",
+    ]
+    assert WorkPlan.objects.filter(companion=successor, year=YEAR).count() == 1
+    assert Handover.objects.count() == 1

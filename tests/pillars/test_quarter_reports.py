@@ -306,7 +306,12 @@ def handed_over(quarter_world, cast, clock):
     clock.set("2026-05-02 09:00")
     successor = CompanionFactory(user=UserFactory(username="pld_new"), villages=[region("34.03.02.2002")])
     services.plan_hand_over(
-        plan=quarter_world.plan, successor=successor, from_month=5, reason="Pindah tugas", by=cast.coordinator
+        plan=quarter_world.plan,
+        successor=successor,
+        from_month=5,
+        reason="Pindah tugas",
+        by=cast.coordinator,
+        today=clock.today,
     )
     clock.set("2026-07-01 09:00")
     return WorkPlan.objects.get(pk=quarter_world.plan.pk), cast.companion, successor.user

@@ -8,7 +8,7 @@ March's report is due until 5 April ends where the plan is: 23:59 local on 5 Apr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -181,7 +181,9 @@ def test_a_successors_july_report_of_a_plan_in_papua_is_late_from_midnight_there
     successor = CompanionFactory(user=UserFactory(username="pld_wit_new"), villages=[region("94.01.01.2002")])
     coordinator = CoordinatorFactory(user=UserFactory(username="koord_wit"), scope_region=region("94.01"))
     clock.set(at(WIT, YEAR, 7, 1, 9, 0))
-    services.plan_hand_over(plan=fresh(plan), successor=successor, from_month=7, reason="Moved", by=coordinator.user)
+    services.plan_hand_over(
+        plan=fresh(plan), successor=successor, from_month=7, reason="Moved", by=coordinator.user, today=date(YEAR, 7, 1)
+    )
     clock.set(at(WIT, *sent))
     report = services.report_submit(plan=fresh(plan), month=7, by=successor.user)
     assert fresh(plan).zone == WIT and fresh(plan).holder_of(7) == successor.pk
