@@ -240,3 +240,30 @@ def test_tap_targets_are_at_least_24_px(demo, visit):
     if companion.size == "phone":
         for action in companion.page.locator(".next-step a.btn, a.this-month-button, .month-chip").all():
             assert action.bounding_box()["height"] >= PHONE_ACTION, action.inner_text()
+
+
+def test_the_village_heads_quarter_and_handover_pages_fit_and_can_be_tapped(demo, visit):
+    """The pages of the 2025 frame: a Kepala Desa's home and month with its note form, a quarter report, and the
+    coordinator's handover form, without the page scrolling sideways and with targets a finger can hit."""
+    plan = demo["approved"]
+    last_month = max(demo["month"] - 1, 1)
+    pages = {
+        "kades": [reverse("home"), reverse("pillars:plan-month", args=[plan.pk, last_month])],
+        "pendamping1": [
+            reverse("pillars:plan-quarter", args=[plan.pk, 1]),
+            reverse("pillars:plan-year", args=[plan.pk]),
+        ],
+        "koordinator": [reverse("pillars:plan-handover", args=[plan.pk])],
+    }
+    for username, paths in pages.items():
+        visitor = demo_user(visit, username)
+        for path in paths:
+            visitor.go(path)
+            wider = visitor.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert wider <= 0, f"{path} as {username} scrolls sideways by {wider} px at {visitor.size}"
+            small = visitor.page.evaluate(TOO_SMALL, MIN_TARGET)
+            assert not small, f"{path} as {username} ({visitor.size}): targets under {MIN_TARGET} px: {small}"
+            view_shot(visitor, path.strip("/").replace("/", "-") or "home")
+    kades = demo_user(visit, "kades")
+    kades.go(reverse("pillars:plan-month", args=[plan.pk, last_month]))
+    assert kades.page.locator("form textarea[name=text]").is_visible()
