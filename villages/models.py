@@ -416,6 +416,11 @@ def uses_indeks_desa(year: int) -> bool:
     return year >= INDEKS_DESA_FROM
 
 
+def index_name(year: int) -> str:
+    """The name of the index that applies to the data of ``year`` (:func:`uses_indeks_desa`), as pages print it."""
+    return str(_("Indeks Desa")) if uses_indeks_desa(year) else str(_("IDM"))
+
+
 def index_status(prefix: str = "") -> models.Case:
     """The status of the index that applies, as a column of VillageData reached through ``prefix``: twin of
     ``VillageData.index.status`` for querysets."""
@@ -578,7 +583,7 @@ class VillageData(models.Model):
         if uses_indeks_desa(self.year):
             return VillageIndex(
                 True,
-                str(_("Indeks Desa")),
+                index_name(self.year),
                 self.indeks_desa_score,
                 self.indeks_desa_status,
                 self.get_indeks_desa_status_display(),
@@ -587,7 +592,9 @@ class VillageData(models.Model):
                     for dimension, label in self.Dimension.choices
                 ),
             )
-        return VillageIndex(False, str(_("IDM")), self.idm_score, self.idm_status, self.get_idm_status_display())
+        return VillageIndex(
+            False, index_name(self.year), self.idm_score, self.idm_status, self.get_idm_status_display()
+        )
 
     @classmethod
     def status_for_score(cls, score: Decimal) -> str:

@@ -19,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import linebreaksbr
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -27,7 +28,7 @@ from pillars import figures
 from pillars.models import ACTIVITY_ORDER, Activity, WorkPlan
 from reports.documents import ToDate, to_date
 from villages.formats import format_number, format_rupiah
-from villages.models import Region, VillageData, index_score, index_status, uses_indeks_desa
+from villages.models import INDEKS_DESA_FROM, Region, VillageData, index_name, index_score, index_status
 from villages.zones import zone_of
 
 # Rows of the data-over-the-years table after those of the index: (field, how to show it).
@@ -46,7 +47,11 @@ DATA_ROWS = (
 class VillageSearchForm(forms.Form):
     q = forms.CharField(label=_("Name or code"), required=False, max_length=100)
     status = forms.ChoiceField(
-        label=_("Latest status (IDM up to 2024, Indeks Desa from 2025)"),
+        label=format_lazy(
+            _("Latest status (IDM up to {last_idm}, Indeks Desa from {first})"),
+            last_idm=INDEKS_DESA_FROM - 1,
+            first=INDEKS_DESA_FROM,
+        ),
         required=False,
         choices=[("", _("Any status")), *VillageData.IdmStatus.choices, ("none", _("No data"))],
     )
@@ -93,7 +98,7 @@ def village_list(request):
     for village in page.object_list:
         village.data_status_label = labels.get(village.data_status, "")
         if village.data_year is not None:
-            village.data_index_name = gettext("Indeks Desa") if uses_indeks_desa(village.data_year) else gettext("IDM")
+            village.data_index_name = index_name(village.data_year)
     context = {"page": page, "total": page.paginator.count, "form": form, "query": query, "status": status}
     return render(request, "reports/village_list.html", context)
 
