@@ -22,6 +22,7 @@ from pillars import figures, selectors
 from pillars.models import ActivityComment, WorkflowEvent, WorkPlan
 from pillars.selectors import written_count
 from reports import dashboard
+from reports.views.chips import MonthChip
 from reports.views.official_home import official_context
 from villages.formats import month_name
 from villages.scope import viewer_for
@@ -183,16 +184,6 @@ def _still_open(user, selection: dashboard.Selection, today) -> StillOpen | None
 
 
 @dataclass
-class MyMonth:
-    year: int
-    month: int
-    state: str
-    label: str
-    late: bool
-    url: str
-
-
-@dataclass
 class LegendEntry:
     """One colour of the month chips and its meaning in words (a phone has no hover to show a title)."""
 
@@ -200,7 +191,7 @@ class LegendEntry:
     label: str
 
 
-def _chip_legend(months: list[MyMonth], this_month: MyMonth | None) -> list[LegendEntry]:
+def _chip_legend(months: list[MonthChip], this_month: MonthChip | None) -> list[LegendEntry]:
     """The states the chips on the page show, in the grid's order, then "late" when a chip is late and
     the mark of the month under way."""
     chips = months + ([this_month] if this_month else [])
@@ -266,26 +257,19 @@ def _companion_context(request, viewer) -> dict:
     }
 
 
-def _my_months(plan: WorkPlan, last_month: int, companion_id: int) -> list[MyMonth]:
+def _my_months(plan: WorkPlan, last_month: int, companion_id: int) -> list[MonthChip]:
     """The companion's own row of the completeness grid, months that are over, each linking to its month (of a
     plan handed over, only the months they held it are theirs)."""
     if not (plan.is_in_force and plan.is_counted):
         return []
     return [
-        MyMonth(
-            plan.year,
-            cell.month,
-            cell.state,
-            cell.label,
-            cell.shown_late,
-            reverse("pillars:plan-month", args=[plan.pk, cell.month]),
-        )
+        MonthChip.of(plan, cell)
         for cell in selectors.plan_cells(plan, companion_id=companion_id)
         if cell.month <= last_month
     ]
 
 
-def next_report_month(months: list[MyMonth]) -> MyMonth | None:
+def next_report_month(months: list[MonthChip]) -> MonthChip | None:
     """The earliest month over that still needs the companion: missing, due, returned or reopened."""
     return next((m for m in months if m.state in selectors.WAITING_FOR_COMPANION), None)
 
@@ -304,7 +288,7 @@ def _handed_over_step(plan: WorkPlan | None, companion_id: int) -> NextStep | No
     )
 
 
-def _next_step(plan: WorkPlan | None, months: list[MyMonth], year: int) -> NextStep:
+def _next_step(plan: WorkPlan | None, months: list[MonthChip], year: int) -> NextStep:
     waiting = next_report_month(months)
     if waiting is not None:
         text = _("report %(month)s %(year)s.") % {"month": month_name(waiting.month), "year": waiting.year}

@@ -13,11 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils import timezone
 
 from pillars import figures, selectors
 from pillars.models import Activity, WorkPlan
+from reports.views.chips import MonthChip
 from villages.models import Region
 from villages.scope import is_within
 from villages.zones import zone_of
@@ -26,23 +26,11 @@ YEAR_RANGE = range(2000, 2101)
 
 
 @dataclass
-class MonthLink:
-    """One month of a plan as a chip (reports/_month_chips.html), linking to the month."""
-
-    year: int
-    month: int
-    state: str
-    label: str
-    late: bool
-    url: str
-
-
-@dataclass
 class PlanRow:
     plan: WorkPlan
     villages: list[str]  # the plan's villages by name, those of the official's area first
     tally: figures.Tally
-    months: list[MonthLink]
+    months: list[MonthChip]
 
     @property
     def companion(self) -> str:
@@ -77,17 +65,7 @@ def official_context(request, viewer) -> dict:
     rows = []
     for plan in plans:
         villages = sorted(plan.villages.all(), key=lambda v: not is_within(v.code, official.region_id))
-        months = [
-            MonthLink(
-                year,
-                cell.month,
-                cell.state,
-                cell.label,
-                cell.shown_late,
-                reverse("pillars:plan-month", args=[plan.pk, cell.month]),
-            )
-            for cell in cells[plan.pk]
-        ]
+        months = [MonthChip.of(plan, cell) for cell in cells[plan.pk]]
         rows.append(PlanRow(plan, [v.name for v in villages], tallies[plan.pk], months))
     return {
         "official": official,
