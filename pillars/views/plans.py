@@ -377,7 +377,10 @@ def plan_handover(request, pk: int):
         if not access.is_reviewer:
             raise PermissionDenied(_("Only a coordinator may hand a plan over."))
         return refused(request, plan, services.WorkflowError(_("Only a plan in force (approved) can be handed over.")))
-    form = PlanHandoverForm(request.POST or None, plan=plan, user=request.user)
+    today = rules.local_today(plan)
+    # The month a handover is most often from: this one (the form refuses none the service allows).
+    initial = {"from_month": max(today.month, 2)} if today.year == plan.year else {}
+    form = PlanHandoverForm(request.POST or None, plan=plan, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_hand_over(
@@ -386,7 +389,7 @@ def plan_handover(request, pk: int):
                 from_month=form.cleaned_data["from_month"],
                 reason=form.cleaned_data["reason"],
                 by=request.user,
-                today=rules.local_today(plan),
+                today=today,
             )
         except services.WorkflowError as error:
             for problem in error.problems:

@@ -547,6 +547,7 @@ def test_a_coordinator_hands_the_plan_over_and_the_plan_page_says_so(cast, plan,
     clock.set("2026-07-10 09:00")
     client = cast.client_for(cast.coordinator)
     form = client.get(url(plan)).context["form"]
+    assert form["from_month"].value() == 7  # the form opens on this month, the plan's local one
     assert successor in form.fields["successor"].queryset
     assert cast.companion.companion not in form.fields["successor"].queryset
     response = client.post(url(plan), {"successor": successor.pk, "from_month": 7, "reason": "Dismissed"})
