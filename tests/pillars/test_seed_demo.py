@@ -36,7 +36,7 @@ def seeded(clock):
 
 def test_it_builds_the_accounts_with_the_demo_password(seeded):
     User = get_user_model()
-    names = {"admin", "koordinator", "koordinator2", "kades", "camat"} | {f"pendamping{i}" for i in range(1, 8)}
+    names = {"admin", "koordinator", "koordinator2", "kades", "camat"} | {f"pendamping{i}" for i in range(1, 9)}
     assert set(User.objects.values_list("username", flat=True)) == names
     assert all(user.check_password("rkt-demo") for user in User.objects.all())
     assert User.objects.get(username="admin").is_superuser
@@ -47,6 +47,9 @@ def test_it_builds_the_accounts_with_the_demo_password(seeded):
     assert all(code.startswith("34.03.") for c in in_gunungkidul for code in c.villages.values_list("code", flat=True))
     assert in_gunungkidul.filter(role=Companion.Role.PD).exists()
     assert Companion.objects.get(user__username="pendamping7").villages.filter(code__startswith="34.01.").exists()
+    # A companion just taken on, without a plan: the one a coordinator can hand a leaving companion's plan to.
+    newcomer = Companion.objects.get(user__username="pendamping8")
+    assert not newcomer.plans.exists() and newcomer.villages.get().code == "34.03.02.2005"
 
 
 def test_it_has_plans_in_every_state_with_progress_for_past_months(seeded):
