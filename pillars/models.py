@@ -724,7 +724,30 @@ class OfflineSave(models.Model):
         return str(self.key)
 
 
-class MonthlyReport(models.Model):
+class ReviewedReport:
+    """What a monthly and a quarter report both answer of their review: locked once sent, returned, acknowledged,
+    and by whom. Each has its own ``Status`` (with RETURNED and ACKNOWLEDGED), ``LOCKED`` and ``reviewed_by``."""
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in self.LOCKED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
+
+    @property
+    def is_acknowledged(self) -> bool:
+        return self.status == self.Status.ACKNOWLEDGED
+
+    @property
+    def reviewer_name(self) -> str:
+        """The name of the coordinator who last acknowledged or returned it; empty before a review."""
+        user = self.reviewed_by
+        return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+class MonthlyReport(ReviewedReport, models.Model):
     """A companion's report for one month of an approved plan."""
 
     class Status(models.TextChoices):
@@ -780,24 +803,6 @@ class MonthlyReport(models.Model):
         return reverse("pillars:report-detail", args=[self.pk])
 
     @property
-    def is_locked(self) -> bool:
-        return self.status in self.LOCKED
-
-    @property
-    def is_returned(self) -> bool:
-        return self.status == self.Status.RETURNED
-
-    @property
-    def is_acknowledged(self) -> bool:
-        return self.status == self.Status.ACKNOWLEDGED
-
-    @property
-    def reviewer_name(self) -> str:
-        """The name of the coordinator who last acknowledged or returned it; empty before a review."""
-        user = self.reviewed_by
-        return (user.get_full_name() or user.get_username()) if user is not None else ""
-
-    @property
     def is_reopened(self) -> bool:
         """Open again after a coordinator reopened it: a draft that carries the coordinator's reason."""
         return self.status == self.Status.DRAFT and bool(self.coordinator_note)
@@ -806,7 +811,7 @@ class MonthlyReport(models.Model):
 QUARTER_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 
 
-class QuarterReport(models.Model):
+class QuarterReport(ReviewedReport, models.Model):
     """A companion's narrative of one quarter (triwulan) of a plan, reviewed like a monthly report: submitted once
     the quarter's last month is over, then acknowledged or returned with a note. The quarter's figures are not
     stored: they are the months' (:func:`pillars.figures.period_figures_for`)."""
@@ -856,23 +861,9 @@ class QuarterReport(models.Model):
         return reverse("pillars:plan-quarter", args=[self.plan_id, self.quarter])
 
     @property
-    def is_locked(self) -> bool:
-        return self.status in self.LOCKED
-
-    @property
     def is_waiting(self) -> bool:
         """Submitted and not decided yet: the coordinator acknowledges or returns it."""
         return self.status == self.Status.SUBMITTED
-
-    @property
-    def is_acknowledged(self) -> bool:
-        return self.status == self.Status.ACKNOWLEDGED
-
-    @property
-    def reviewer_name(self) -> str:
-        """The name of the coordinator who last acknowledged or returned it; empty before a review."""
-        user = self.reviewed_by
-        return (user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 class WorkflowEvent(models.Model):
