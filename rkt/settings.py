@@ -404,6 +404,10 @@ def redis_cache(url: str) -> dict:
 RKT_REDIS_URL = os.environ.get("RKT_REDIS_URL", "").strip()
 if RKT_REDIS_URL:
     CACHES = {"default": redis_cache(RKT_REDIS_URL)}
+# How long a page drawn for one person is kept in the cache (rkt.pages). It can never be stale, whatever this is:
+# every write gives the pages it changes a new key; this only bounds the memory the cache gives to pages not asked
+# for again. Give Redis a maxmemory with "maxmemory-policy allkeys-lru" (README "Cache and shared state").
+RKT_PAGE_CACHE_SECONDS = env_int("RKT_PAGE_CACHE_SECONDS", 3600, minimum=0, maximum=7 * 24 * 3600)
 
 # Background jobs (rkt/jobs): "celery" sends them to the workers through the broker; "thread" runs them in a thread
 # of the app process (the embedded default, nothing to start); "eager" runs them inside the request (tests).

@@ -10,3 +10,6 @@ class VillagesConfig(AppConfig):
 
     def ready(self) -> None:
         import villages.jobs  # noqa: F401 (registers the village-data import job)
+        from villages import versions
+
+        versions.connect()  # every write raises its scopes' data versions (the caches' keys)

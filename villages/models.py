@@ -615,3 +615,21 @@ class VillageData(models.Model):
     @property
     def needs_bumdes_organising(self) -> bool:
         return self.bumdes_status in ("", self.BumdesStatus.NONE, self.BumdesStatus.INACTIVE)
+
+
+class DataVersion(models.Model):
+    """How many times the data behind one scope's pages has changed: a counter that every write in the scope
+    raises in the write's own transaction (:mod:`villages.versions`). A cached page or figure is keyed by the
+    counters it was drawn from, so it is never shown after a change: the change gives it a new key."""
+
+    # "area:34.03" (a kabupaten's plans, companions and figures), "vdata:34.03" (its villages' data),
+    # "plan:123" (one plan and everything in it), "all" (what every page may show: regions, pillars, people).
+    scope = models.CharField(_("scope"), max_length=32, primary_key=True)
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.scope} v{self.version}"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from villages import versions
 from villages.batches import LOOKUP_SIZE, chunks
 from villages.models import Region
 from villages.zones import province_time_zone
@@ -231,6 +232,8 @@ def import_regions(
 
     if prune:
         result.deleted, result.kept_in_use = _prune(rows, existing)
+    if new or renamed or result.deleted:
+        versions.bump_all()  # bulk writes send no signals; any page may name a region
     return result
 
 

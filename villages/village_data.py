@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from villages import versions
 from villages.batches import LOOKUP_SIZE, chunks
 from villages.cells import CellError, cell_text
 from villages.columns import FIELDS, INDEKS_DESA_FIELDS, Column, column_for_header, normalise, parse_cell
@@ -180,6 +181,8 @@ def import_village_data(
         VillageData.objects.bulk_create(new, batch_size=BATCH)
         if changed:
             _update(changed, sorted(_stored_fields(present) | {"is_demo", "updated_at"}))
+        # Bulk writes send no signals: the pages of the villages written are drawn again.
+        versions.bump_areas({record.village_id for record in (*new, *changed)}, village_data=True)
         report.applied = True
     return report
 

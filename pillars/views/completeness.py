@@ -12,6 +12,9 @@ from django.views.decorators.http import require_GET
 from pillars import selectors
 from pillars.forms.months import YearForm
 from pillars.models import PlanYear
+from rkt.pages import versioned_page
+from villages import versions
+from villages.scope import viewer_for
 
 # Companions per page of the completeness grid, not the lists' RKT_PAGE_SIZE: its totals are read down the
 # columns, and a kabupaten's companions fit on one page.
@@ -21,6 +24,10 @@ COMPLETENESS_PAGE = 200
 @require_GET
 @login_required
 def completeness(request):
+    return versioned_page(request, versions.of_viewer(viewer_for(request.user)), lambda: _completeness(request))
+
+
+def _completeness(request):
     form = YearForm(request.GET)
     today = timezone.localdate()
     year = (form.cleaned_data["year"] if form.is_valid() else None) or today.year

@@ -40,7 +40,9 @@ from pillars.views.answers import (
     kept_form_data,
     with_outcome,
 )
+from rkt.pages import versioned_page
 from rkt.storage import open_stream
+from villages import versions
 
 
 def _check_month(month: int) -> int:
@@ -158,7 +160,12 @@ def month_redirect(request, pk: int):
 @login_required
 def month_detail(request, pk: int, month: int):
     plan = visible_plan(request.user, pk)
-    return render(request, "pillars/month_detail.html", _month_context(request, plan, _check_month(month)))
+    month = _check_month(month)
+    return versioned_page(
+        request,
+        versions.of_plan(plan.pk),
+        lambda: render(request, "pillars/month_detail.html", _month_context(request, plan, month)),
+    )
 
 
 @require_POST

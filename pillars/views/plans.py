@@ -41,6 +41,8 @@ from pillars.views.answers import (
     kept_form_data,
     refused,
 )
+from rkt.pages import versioned_page
+from villages import versions
 from villages.models import Region
 from villages.scope import viewer_for
 
@@ -63,7 +65,7 @@ def plan_list(request):
     viewer = viewer_for(request.user)
     if viewer.is_companion:
         return _my_plans(request, viewer.companion)
-    return _review_list(request)
+    return versioned_page(request, versions.of_viewer(viewer), lambda: _review_list(request))
 
 
 def _my_plans(request, companion):
@@ -240,7 +242,11 @@ def plan_detail(request, pk: int):
         approved = plan.snapshots.order_by("-revision").values_list("revision", flat=True).first()
         if approved is not None:
             return redirect("pillars:plan-version", pk=plan.pk, revision=approved)
-    return render(request, "pillars/plan_detail.html", _plan_page_context(request, plan, access))
+    return versioned_page(
+        request,
+        versions.of_plan(plan.pk),
+        lambda: render(request, "pillars/plan_detail.html", _plan_page_context(request, plan, access)),
+    )
 
 
 @require_GET

@@ -19,6 +19,8 @@ from pillars.forms.months import AcknowledgeForm, ReportReturnForm
 from pillars.forms.quarters import QuarterNarrativeForm
 from pillars.rules import local_today
 from pillars.services import WorkflowError
+from rkt.pages import versioned_page
+from villages import versions
 
 
 def _quarter_url(pk: int, quarter: int) -> str:
@@ -45,13 +47,14 @@ def _page(request, pk: int, quarter: int | None, **forms) -> HttpResponse:
 @require_GET
 @login_required
 def quarter_detail(request, pk: int, quarter: int):
-    return _page(request, pk, quarter_or_404(quarter))
+    quarter = quarter_or_404(quarter)
+    return versioned_page(request, versions.of_plan(pk), lambda: _page(request, pk, quarter))
 
 
 @require_GET
 @login_required
 def year_detail(request, pk: int):
-    return _page(request, pk, None)
+    return versioned_page(request, versions.of_plan(pk), lambda: _page(request, pk, None))
 
 
 @require_POST

@@ -17,6 +17,9 @@ from pillars.forms.months import AcknowledgeForm, ReportReopenForm, ReportReturn
 from pillars.models import MonthlyReport
 from pillars.services import WorkflowError
 from pillars.views.answers import error_summary, keep_form, kept_form_data
+from rkt.pages import versioned_page
+from villages import versions
+from villages.scope import viewer_for
 
 # The decision forms of a report's page, by the name the page's context gives them.
 DECISION_FORMS = {
@@ -33,6 +36,10 @@ def _reports(user):
 @require_GET
 @login_required
 def report_queue(request):
+    return versioned_page(request, versions.of_viewer(viewer_for(request.user)), lambda: _report_queue(request))
+
+
+def _report_queue(request):
     waiting = _reports(request.user).filter(status=MonthlyReport.Status.SUBMITTED).order_by("submitted_at", "pk")
     page = Paginator(waiting, settings.RKT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "pillars/report_queue.html", {"page": page, "total": page.paginator.count})

@@ -24,6 +24,8 @@ from pillars.selectors import written_count
 from reports import dashboard
 from reports.views.chips import MonthChip
 from reports.views.official_home import official_context
+from rkt.pages import versioned_page
+from villages import versions
 from villages.formats import month_name
 from villages.scope import viewer_for
 from villages.zones import companion_zone
@@ -38,7 +40,11 @@ VILLAGE_ROWS = 25  # a phone screen or two; the rest behind a link
 def home(request):
     viewer = viewer_for(request.user)
     if viewer.is_reviewer:
-        return render(request, "reports/home_coordinator.html", _coordinator_context(request, viewer))
+        return versioned_page(
+            request,
+            versions.of_viewer(viewer),
+            lambda: render(request, "reports/home_coordinator.html", _coordinator_context(request, viewer)),
+        )
     if viewer.is_companion:
         return render(request, "reports/home_companion.html", _companion_context(request, viewer))
     if viewer.is_village_official:

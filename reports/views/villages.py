@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Q, Subquery
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import linebreaksbr
 from django.utils.text import format_lazy
@@ -27,8 +28,11 @@ from django.views.decorators.http import require_GET
 from pillars import figures
 from pillars.models import ACTIVITY_ORDER, Activity, WorkPlan
 from reports.documents import ToDate, to_date
+from rkt.pages import versioned_page
+from villages import versions
 from villages.formats import format_number, format_rupiah
 from villages.models import INDEKS_DESA_FROM, Region, VillageData, index_name, index_score, index_status
+from villages.scope import viewer_for
 from villages.zones import zone_of
 
 # Rows of the data-over-the-years table after those of the index: (field, how to show it).
@@ -70,6 +74,10 @@ def _matching(villages, query: str):
 @require_GET
 @login_required
 def village_list(request):
+    return versioned_page(request, versions.of_viewer(viewer_for(request.user)), lambda: _village_list(request))
+
+
+def _village_list(request):
     latest = VillageData.objects.filter(village=OuterRef("pk")).order_by("-year")
     villages = (
         Region.objects.visible_to(request.user)
@@ -109,12 +117,15 @@ def village_detail(request, code: str):
     village = get_object_or_404(
         Region.objects.visible_to(request.user).villages().select_related("parent__parent"), code=code
     )
-    years = list(VillageData.objects.visible_to(request.user).filter(village=village).order_by("-year"))
-    return render(
-        request,
-        "reports/village_detail.html",
-        {"village": village, "years": years, "rows": _data_rows(years), "planned": planned_here(request.user, village)},
-    )
+
+    def draw() -> HttpResponse:
+        years = list(VillageData.objects.visible_to(request.user).filter(village=village).order_by("-year"))
+        context = {"village": village, "years": years, "rows": _data_rows(years)}
+        return render(
+            request, "reports/village_detail.html", context | {"planned": planned_here(request.user, village)}
+        )
+
+    return versioned_page(request, versions.of_area(village.code), draw)
 
 
 @dataclass

@@ -1,0 +1,248 @@
+"""Data versions: the counters that key every cached page and figure, so that no cache is ever stale.
+
+Each write raises the counters of the scopes whose pages it may change (:class:`villages.models.DataVersion`), in
+the write's own transaction:
+
+- ``plan:<id>``: the plan and everything in it (activities, entries, evidence, reports, notes, comments, events);
+- ``area:<kabupaten>``: every kabupaten the plan works in or its companion is assigned in, whose coordinators'
+  pages and figures count it;
+- ``vdata:<kabupaten>``: the kabupaten's village data (a plan page shows its villages' figures);
+- ``all``: what any page may show: regions, pillars, the plan years, the people and their roles.
+
+A page reads the counters first, then its data: whatever it then reads is at least as new as the counters, so
+what it caches under them can only be newer, never older, than what they name. A write raises a counter as it
+writes (a row lock held to its commit): a page that reads the raised counter sees the write's data with it.
+
+The writes are followed through the models' signals (:func:`track`, set up in each app's ``ready``); the few bulk
+writes that send none (a queryset's ``update``, ``bulk_create``, the region and village-data loaders) call
+:func:`bump_plans`, :func:`bump_areas` or :func:`bump_all` themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+from django.db import connection
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+
+from villages.models import DataVersion, Region
+
+ALL = "all"
+AREA_WIDTH = Region.CODE_LENGTH[Region.Level.REGENCY]  # a kabupaten's code: "34.03"
+_TABLE = DataVersion._meta.db_table
+
+# Each kind of plan-side row, the SQL that finds its plan from its own id (one statement with the bump).
+PLAN_OF = {
+    "plan": "%s",
+    "activity": "(SELECT plan_id FROM pillars_activity WHERE id = %s)",
+    "progress": "(SELECT a.plan_id FROM pillars_monthlyprogress m JOIN pillars_activity a ON a.id = m.activity_id"
+    " WHERE m.id = %s)",
+}
+
+
+def _bump_sql(select: str) -> str:
+    """Raise (or start at 1) the counter of every scope ``select`` names, in the scopes' order so that two writes
+    that raise the same counters always lock them in the same order (no deadlock)."""
+    return (
+        f"INSERT INTO {_TABLE} (scope, version) SELECT scope, 1 FROM ({select}) raised WHERE scope IS NOT NULL"
+        f" ORDER BY scope ON CONFLICT (scope) DO UPDATE SET version = {_TABLE}.version + 1"
+    )
+
+
+def _plan_scopes(plan: str) -> str:
+    """The scopes of one plan whose id is the SQL expression ``plan``: itself, the kabupaten of its villages and
+    those of its companion's villages."""
+    width = AREA_WIDTH
+    return (
+        f"SELECT 'plan:' || CAST(p.id AS VARCHAR(20)) AS scope FROM pillars_workplan p WHERE p.id = {plan}"
+        f" UNION SELECT 'area:' || SUBSTR(v.region_id, 1, {width}) FROM pillars_workplan_villages v"
+        f" WHERE v.workplan_id = {plan}"
+        f" UNION SELECT 'area:' || SUBSTR(c.region_id, 1, {width}) FROM villages_companion_villages c"
+        f" JOIN pillars_workplan p ON p.companion_id = c.companion_id WHERE p.id = {plan}"
+    )
+
+
+def bump_row(kind: str, pk: int) -> None:
+    """Raise the counters of the plan that the row ``pk`` of ``kind`` (:data:`PLAN_OF`) belongs to."""
+    with connection.cursor() as cursor:
+        cursor.execute(_bump_sql(_plan_scopes(PLAN_OF[kind])), [pk, pk, pk])
+
+
+def bump_plans(plan_ids: Iterable[int]) -> None:
+    for pk in sorted(set(plan_ids)):
+        bump_row("plan", pk)
+
+
+def area_of(code: str) -> str:
+    return f"area:{code[:AREA_WIDTH]}"
+
+
+def bump_scopes(scopes: Iterable[str]) -> None:
+    """Raise the named counters (``area:34.03``, ``vdata:34.03``, ``all``)."""
+    names = sorted(set(scopes))
+    if not names:
+        return
+    select = " UNION ".join(["SELECT %s AS scope"] * len(names))
+    with connection.cursor() as cursor:
+        cursor.execute(_bump_sql(select), names)
+
+
+def bump_areas(codes: Iterable[str], *, village_data: bool = False) -> None:
+    """Raise the counters of the kabupaten of ``codes`` (regions at or below a kabupaten); with
+    ``village_data``, their village-data counters too."""
+    kabupaten = {code[:AREA_WIDTH] for code in codes if len(code) >= AREA_WIDTH}
+    scopes = {f"area:{code}" for code in kabupaten}
+    if village_data:
+        scopes |= {f"vdata:{code}" for code in kabupaten}
+    bump_scopes(scopes)
+
+
+def bump_all() -> None:
+    bump_scopes([ALL])
+
+
+# --- Reading the counters.
+
+
+def read(scopes: Iterable[str]) -> tuple[int, ...]:
+    """The counters of ``scopes`` in the order given (0 for a scope never written)."""
+    names = list(scopes)
+    found = dict(DataVersion.objects.filter(scope__in=names).values_list("scope", "version"))
+    return tuple(found.get(name, 0) for name in names)
+
+
+def of_plan(plan_id: int) -> tuple[int, ...]:
+    """What a page of one plan is drawn from: the plan, its villages' data, and everything's (one query)."""
+    width = AREA_WIDTH
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT scope, version FROM {_TABLE} WHERE scope IN (%s, %s) OR scope IN ("
+            f"SELECT 'vdata:' || SUBSTR(region_id, 1, {width}) FROM pillars_workplan_villages WHERE workplan_id = %s)"
+            " ORDER BY scope",
+            [f"plan:{plan_id}", ALL, plan_id],
+        )
+        return tuple(value for row in cursor.fetchall() for value in row)
+
+
+def of_area(prefix: str | None) -> tuple[int, ...]:
+    """What a page of a region's scope is drawn from: every kabupaten within ``prefix`` (the whole country for
+    None), their village data, and everything's; summed, so the key stays short for a province or the country
+    (a counter only ever rises, so a sum rises with any of its counters). One query."""
+    if prefix is None:
+        within = "%"
+    elif len(prefix) >= AREA_WIDTH:
+        within = prefix[:AREA_WIDTH]  # a kabupaten or a kecamatan in it: its kabupaten's counters
+    else:
+        within = f"{prefix}.%"  # a province: its kabupaten's
+    total = f"SELECT COALESCE(SUM(version), 0) FROM {_TABLE} WHERE scope"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ({total} LIKE %s), ({total} LIKE %s), ({total} = %s)",
+            [f"area:{within}", f"vdata:{within}", ALL],
+        )
+        return tuple(int(value) for value in cursor.fetchone())
+
+
+def key(*parts: object) -> str:
+    """A short, fixed-length key (and ETag) for the parts a cached thing depends on."""
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+# --- Following the models' writes.
+
+
+def track(
+    model, scopes: Callable[[object], None], *, before: bool = False, unseen: frozenset[str] = frozenset()
+) -> None:
+    """Raise the counters ``scopes(instance)`` names on every save and delete of ``model`` (before a delete, while
+    the rows the scopes are found through still exist; with ``before``, on the way in as well: a row that moves
+    from one scope to another raises both). A save of only the ``unseen`` fields, which no page shows, raises
+    nothing."""
+
+    def saved(sender, instance, raw=False, update_fields=None, **kwargs):
+        if raw:
+            return  # loading a fixture
+        if unseen and update_fields and set(update_fields) <= unseen:
+            return
+        scopes(instance)
+
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"versions-save-{model._meta.label}")
+    pre_delete.connect(saved, sender=model, weak=False, dispatch_uid=f"versions-delete-{model._meta.label}")
+    if before:
+
+        def moving(sender, instance, raw=False, **kwargs):
+            if not raw and instance.pk is not None:
+                scopes(instance)
+
+        pre_save.connect(moving, sender=model, weak=False, dispatch_uid=f"versions-move-{model._meta.label}")
+
+
+def track_links(through, scopes: Callable[[object, str, Iterable | None], None]) -> None:
+    """Raise the counters of a many-to-many link's owner and the rows added or removed."""
+
+    def changed(sender, instance, action, pk_set=None, **kwargs):
+        if action in ("pre_add", "pre_remove", "pre_clear", "post_add", "post_remove"):
+            scopes(instance, action, pk_set)
+
+    m2m_changed.connect(changed, sender=through, weak=False, dispatch_uid=f"versions-links-{through._meta.label}")
+
+
+# What needs no counter: rows no page is drawn from (the offline saves' keys, jobs, notifications' rounds and
+# preferences, password resets), the stored tallies (a faster way to the same figures, never a different one),
+# the history rows (written with the row they record), and the bell's count (read on every page by itself).
+UNTRACKED = {
+    "pillars.OfflineSave",
+    "pillars.PlanTally",
+    "pillars.PlanTallyState",
+    "jobs.Job",
+    "notifications.Notification",
+    "notifications.Round",
+    "notifications.Preferences",
+    "notifications.PasswordResetRequest",
+    "villages.DataVersion",
+}
+
+
+def connect() -> None:
+    """Follow every write the pages are drawn from (called once, from the villages app's ``ready``)."""
+    from django.contrib.auth import get_user_model
+
+    from pillars import models as pillars
+    from reports.models import Office
+    from villages.models import Companion, VillageData, VillageOfficial
+
+    for model in (pillars.Activity, pillars.MonthlyReport, pillars.QuarterReport, pillars.WorkflowEvent):
+        track(model, lambda row: bump_row("plan", row.plan_id))
+    for model in (pillars.MonthNote, pillars.PlanSnapshot, pillars.Handover):
+        track(model, lambda row: bump_row("plan", row.plan_id))
+    track(pillars.WorkPlan, lambda plan: bump_row("plan", plan.pk), before=True)  # a new companion: both raised
+    track(pillars.MonthlyProgress, lambda entry: bump_row("activity", entry.activity_id))
+    track(pillars.ActivityComment, lambda comment: bump_row("activity", comment.activity_id))
+    track(pillars.Evidence, lambda evidence: bump_row("progress", evidence.progress_id))
+    track(VillageData, lambda data: bump_areas([data.village_id], village_data=True))
+    for model in (Region, Companion, VillageOfficial, Office, pillars.Pillar, pillars.PlanYear, pillars.DimensionFocus):
+        track(model, lambda row: bump_all())
+    # Logging in writes its time alone: no page shows it.
+    track(get_user_model(), lambda user: bump_all(), unseen=frozenset({"last_login"}))
+    track_links(pillars.WorkPlan.villages.through, _plan_villages_changed)
+    track_links(Companion.villages.through, lambda companion, action, codes: bump_all())
+
+
+def _plan_villages_changed(instance, action: str, codes: Iterable | None) -> None:
+    from pillars.models import WorkPlan
+
+    if isinstance(instance, WorkPlan):
+        bump_row("plan", instance.pk)
+        bump_areas(codes or ())
+    else:  # from the village's side: the plans added or removed, and the village's own kabupaten
+        bump_plans(codes or ())
+        bump_areas([instance.pk])
+
+
+def of_viewer(viewer) -> tuple[int, ...]:
+    """What a page of everything a reviewer or a village official sees is drawn from (:func:`of_area` of their
+    scope; the whole country for an admin)."""
+    if viewer.is_admin:
+        return of_area(None)
+    return of_area(viewer.prefix or viewer.watches)
