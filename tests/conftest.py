@@ -75,6 +75,14 @@ def seeded_pillars(transactional_db) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached (the pages' cache is the process's by default, and outlives a test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

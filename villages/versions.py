@@ -151,6 +151,8 @@ def key(*parts: object) -> str:
 
 # --- Following the models' writes.
 
+TRACKED: set[str] = set()  # the models (app_label.Model) whose writes raise counters
+
 
 def track(
     model, scopes: Callable[[object], None], *, before: bool = False, unseen: frozenset[str] = frozenset()
@@ -159,6 +161,8 @@ def track(
     the rows the scopes are found through still exist; with ``before``, on the way in as well: a row that moves
     from one scope to another raises both). A save of only the ``unseen`` fields, which no page shows, raises
     nothing."""
+
+    TRACKED.add(model._meta.label)
 
     def saved(sender, instance, raw=False, update_fields=None, **kwargs):
         if raw:
