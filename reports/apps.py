@@ -10,3 +10,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         import reports.jobs  # noqa: F401 (registers the recap and PDF jobs)
+        from reports.models import Office
+        from villages import versions
+
+        versions.track(Office, lambda office: versions.bump_all())  # its letterhead is on every document

@@ -96,7 +96,8 @@ def versioned_page(request, versions: tuple, draw: Callable[[], HttpResponse]) -
             response = draw()
             if response.status_code != 200 or response.streaming:
                 return response
-            page_cache.set(cache_key, response.content, settings.RKT_PAGE_CACHE_SECONDS)
+            if settings.RKT_PAGE_CACHE_SECONDS:
+                page_cache.set(cache_key, response.content, settings.RKT_PAGE_CACHE_SECONDS)
     response["ETag"] = etag
     # The browser keeps the page and asks each time whether it still holds (a 304 when it does).
     patch_cache_control(response, private=True, no_cache=True)

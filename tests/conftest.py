@@ -82,6 +82,12 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def pages_drawn(settings):
+    """Every request draws its page (none kept in the cache): for the tests that count what drawing one costs."""
+    settings.RKT_PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -15,12 +15,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from pillars import services
+from pillars import services, versions
 from pillars.models import MonthlyProgress
 from tests.factories import ProgressFactory, region
 from tests.reports import home_fixtures
 from tests.reports.home_fixtures import YEAR
-from villages import versions
+from villages import versions as village_versions
 from villages.models import DataVersion, VillageData
 
 pytestmark = pytest.mark.django_db
@@ -61,8 +61,8 @@ def test_every_model_the_pages_read_is_followed():
         for model in apps.get_models()
         if model._meta.app_label in ours and not model.__name__.startswith("Historical")
     }
-    assert models - versions.TRACKED - versions.UNTRACKED == set()
-    assert not versions.TRACKED & versions.UNTRACKED
+    assert models - village_versions.TRACKED - village_versions.UNTRACKED == set()
+    assert not village_versions.TRACKED & village_versions.UNTRACKED
 
 
 def test_a_progress_entry_raises_its_plan_and_its_kabupaten_only(cast, scope):
@@ -89,7 +89,7 @@ def test_logging_in_raises_nothing_and_a_rename_raises_everything(cast, client):
     assert raised(before) == set()
     cast.companion.first_name = "Rina"
     cast.companion.save()
-    assert raised(before) == {versions.ALL}
+    assert raised(before) == {village_versions.ALL}
 
 
 def test_a_village_data_write_raises_its_kabupaten_and_its_village_data(cast):

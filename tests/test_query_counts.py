@@ -131,6 +131,7 @@ def approved(cast, clock):
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: f"{page.name}-{page.who}")
+@pytest.mark.usefixtures("pages_drawn")  # what drawing the page costs, not what keeping it saves
 def test_the_query_count_is_the_same_for_a_world_ten_times_larger(approved, page):
     cast = approved
     client = cast.client_for(getattr(cast, page.who))

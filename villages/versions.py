@@ -30,48 +30,16 @@ from villages.models import DataVersion, Region
 
 ALL = "all"
 AREA_WIDTH = Region.CODE_LENGTH[Region.Level.REGENCY]  # a kabupaten's code: "34.03"
-_TABLE = DataVersion._meta.db_table
-
-# Each kind of plan-side row, the SQL that finds its plan from its own id (one statement with the bump).
-PLAN_OF = {
-    "plan": "%s",
-    "activity": "(SELECT plan_id FROM pillars_activity WHERE id = %s)",
-    "progress": "(SELECT a.plan_id FROM pillars_monthlyprogress m JOIN pillars_activity a ON a.id = m.activity_id"
-    " WHERE m.id = %s)",
-}
+TABLE = DataVersion._meta.db_table
 
 
-def _bump_sql(select: str) -> str:
+def bump_sql(select: str) -> str:
     """Raise (or start at 1) the counter of every scope ``select`` names, in the scopes' order so that two writes
     that raise the same counters always lock them in the same order (no deadlock)."""
     return (
-        f"INSERT INTO {_TABLE} (scope, version) SELECT scope, 1 FROM ({select}) raised WHERE scope IS NOT NULL"
-        f" ORDER BY scope ON CONFLICT (scope) DO UPDATE SET version = {_TABLE}.version + 1"
+        f"INSERT INTO {TABLE} (scope, version) SELECT scope, 1 FROM ({select}) raised WHERE scope IS NOT NULL"
+        f" ORDER BY scope ON CONFLICT (scope) DO UPDATE SET version = {TABLE}.version + 1"
     )
-
-
-def _plan_scopes(plan: str) -> str:
-    """The scopes of one plan whose id is the SQL expression ``plan``: itself, the kabupaten of its villages and
-    those of its companion's villages."""
-    width = AREA_WIDTH
-    return (
-        f"SELECT 'plan:' || CAST(p.id AS VARCHAR(20)) AS scope FROM pillars_workplan p WHERE p.id = {plan}"
-        f" UNION SELECT 'area:' || SUBSTR(v.region_id, 1, {width}) FROM pillars_workplan_villages v"
-        f" WHERE v.workplan_id = {plan}"
-        f" UNION SELECT 'area:' || SUBSTR(c.region_id, 1, {width}) FROM villages_companion_villages c"
-        f" JOIN pillars_workplan p ON p.companion_id = c.companion_id WHERE p.id = {plan}"
-    )
-
-
-def bump_row(kind: str, pk: int) -> None:
-    """Raise the counters of the plan that the row ``pk`` of ``kind`` (:data:`PLAN_OF`) belongs to."""
-    with connection.cursor() as cursor:
-        cursor.execute(_bump_sql(_plan_scopes(PLAN_OF[kind])), [pk, pk, pk])
-
-
-def bump_plans(plan_ids: Iterable[int]) -> None:
-    for pk in sorted(set(plan_ids)):
-        bump_row("plan", pk)
 
 
 def area_of(code: str) -> str:
@@ -85,7 +53,7 @@ def bump_scopes(scopes: Iterable[str]) -> None:
         return
     select = " UNION ".join(["SELECT %s AS scope"] * len(names))
     with connection.cursor() as cursor:
-        cursor.execute(_bump_sql(select), names)
+        cursor.execute(bump_sql(select), names)
 
 
 def bump_areas(codes: Iterable[str], *, village_data: bool = False) -> None:
@@ -112,19 +80,6 @@ def read(scopes: Iterable[str]) -> tuple[int, ...]:
     return tuple(found.get(name, 0) for name in names)
 
 
-def of_plan(plan_id: int) -> tuple[int, ...]:
-    """What a page of one plan is drawn from: the plan, its villages' data, and everything's (one query)."""
-    width = AREA_WIDTH
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT scope, version FROM {_TABLE} WHERE scope IN (%s, %s) OR scope IN ("
-            f"SELECT 'vdata:' || SUBSTR(region_id, 1, {width}) FROM pillars_workplan_villages WHERE workplan_id = %s)"
-            " ORDER BY scope",
-            [f"plan:{plan_id}", ALL, plan_id],
-        )
-        return tuple(value for row in cursor.fetchall() for value in row)
-
-
 def of_area(prefix: str | None) -> tuple[int, ...]:
     """What a page of a region's scope is drawn from: every kabupaten within ``prefix`` (the whole country for
     None), their village data, and everything's; summed, so the key stays short for a province or the country
@@ -135,7 +90,7 @@ def of_area(prefix: str | None) -> tuple[int, ...]:
         within = prefix[:AREA_WIDTH]  # a kabupaten or a kecamatan in it: its kabupaten's counters
     else:
         within = f"{prefix}.%"  # a province: its kabupaten's
-    total = f"SELECT COALESCE(SUM(version), 0) FROM {_TABLE} WHERE scope"
+    total = f"SELECT COALESCE(SUM(version), 0) FROM {TABLE} WHERE scope"
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT ({total} LIKE %s), ({total} LIKE %s), ({total} = %s)",
@@ -208,45 +163,25 @@ UNTRACKED = {
 }
 
 
-def connect() -> None:
-    """Follow every write the pages are drawn from (called once, from the villages app's ``ready``)."""
-    from django.contrib.auth import get_user_model
-
-    from pillars import models as pillars
-    from reports.models import Office
-    from villages.models import Companion, VillageData, VillageOfficial
-
-    for model in (pillars.Activity, pillars.MonthlyReport, pillars.QuarterReport, pillars.WorkflowEvent):
-        track(model, lambda row: bump_row("plan", row.plan_id))
-    for model in (pillars.MonthNote, pillars.PlanSnapshot, pillars.Handover):
-        track(model, lambda row: bump_row("plan", row.plan_id))
-    track(pillars.WorkPlan, lambda plan: bump_row("plan", plan.pk), before=True)  # a new companion: both raised
-    track(pillars.MonthlyProgress, lambda entry: bump_row("activity", entry.activity_id))
-    track(pillars.ActivityComment, lambda comment: bump_row("activity", comment.activity_id))
-    track(pillars.Evidence, lambda evidence: bump_row("progress", evidence.progress_id))
-    track(VillageData, lambda data: bump_areas([data.village_id], village_data=True))
-    for model in (Region, Companion, VillageOfficial, Office, pillars.Pillar, pillars.PlanYear, pillars.DimensionFocus):
-        track(model, lambda row: bump_all())
-    # Logging in writes its time alone: no page shows it.
-    track(get_user_model(), lambda user: bump_all(), unseen=frozenset({"last_login"}))
-    track_links(pillars.WorkPlan.villages.through, _plan_villages_changed)
-    track_links(Companion.villages.through, lambda companion, action, codes: bump_all())
-
-
-def _plan_villages_changed(instance, action: str, codes: Iterable | None) -> None:
-    from pillars.models import WorkPlan
-
-    if isinstance(instance, WorkPlan):
-        bump_row("plan", instance.pk)
-        bump_areas(codes or ())
-    else:  # from the village's side: the plans added or removed, and the village's own kabupaten
-        bump_plans(codes or ())
-        bump_areas([instance.pk])
-
-
 def of_viewer(viewer) -> tuple[int, ...]:
     """What a page of everything a reviewer or a village official sees is drawn from (:func:`of_area` of their
     scope; the whole country for an admin)."""
     if viewer.is_admin:
         return of_area(None)
     return of_area(viewer.prefix or viewer.watches)
+
+
+def connect() -> None:
+    """Follow the writes of the regions, the people and the village data (called from the villages app's
+    ``ready``; the plans app follows its own: :func:`pillars.versions.connect`)."""
+    from django.contrib.auth import get_user_model
+
+    from villages.models import Companion, VillageData, VillageOfficial
+
+    track(VillageData, lambda data: bump_areas([data.village_id], village_data=True))
+    for model in (Region, Companion, VillageOfficial):
+        track(model, lambda row: bump_all())
+    # Logging in writes its time alone: no page shows it.
+    track(get_user_model(), lambda user: bump_all(), unseen=frozenset({"last_login"}))
+    # A companion's villages decide which plans' scopes reach them: as a role change, everything is drawn again.
+    track_links(Companion.villages.through, lambda companion, action, codes: bump_all())

@@ -9,11 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from pillars import selectors
+from pillars import selectors, versions
 from pillars.forms.months import YearForm
 from pillars.models import PlanYear
 from rkt.pages import versioned_page
-from villages import versions
 from villages.scope import viewer_for
 
 # Companions per page of the completeness grid, not the lists' RKT_PAGE_SIZE: its totals are read down the

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pillars import evidence as evidence_rules
-from pillars import rules, selectors, services
+from pillars import rules, selectors, services, versions
 from pillars.access import month_access, require_month_owner, visible_plan
 from pillars.forms.months import MonthNoteForm, PostponeForm, ProgressForm, ReportSubmitForm
 from pillars.models import Activity, Evidence, MonthlyProgress, WorkPlan
@@ -42,7 +42,6 @@ from pillars.views.answers import (
 )
 from rkt.pages import versioned_page
 from rkt.storage import open_stream
-from villages import versions
 
 
 def _check_month(month: int) -> int:

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pillars import rules, selectors, services
+from pillars import rules, selectors, services, versions
 from pillars.access import PlanAccess, own_plan_for, plan_for, visible_plan
 from pillars.changes import FieldDisplay
 from pillars.checks import plan_checks
@@ -42,7 +42,6 @@ from pillars.views.answers import (
     refused,
 )
 from rkt.pages import versioned_page
-from villages import versions
 from villages.models import Region
 from villages.scope import viewer_for
 

@@ -13,22 +13,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from pillars import selectors, services
+from pillars import selectors, services, versions
 from pillars.access import plan_for, quarter_access, quarter_or_404, require_quarter_holder, require_reviewer
 from pillars.forms.months import AcknowledgeForm, ReportReturnForm
 from pillars.forms.quarters import QuarterNarrativeForm
 from pillars.rules import local_today
 from pillars.services import WorkflowError
 from rkt.pages import versioned_page
-from villages import versions
 
 
 def _quarter_url(pk: int, quarter: int) -> str:
     return reverse("pillars:plan-quarter", args=[pk, quarter])
 
 
-def _page(request, pk: int, quarter: int | None, **forms) -> HttpResponse:
-    plan, access = plan_for(request.user, pk)
+def _page(request, pk: int, quarter: int | None, loaded: tuple | None = None, **forms) -> HttpResponse:
+    plan, access = loaded or plan_for(request.user, pk)
     context = {"plan": plan, "access": access, "doc": selectors.period_report(plan, quarter)}
     if quarter is not None:
         quarter_rights = quarter_access(request.user, plan, quarter, local_today(plan))
@@ -48,13 +47,15 @@ def _page(request, pk: int, quarter: int | None, **forms) -> HttpResponse:
 @login_required
 def quarter_detail(request, pk: int, quarter: int):
     quarter = quarter_or_404(quarter)
-    return versioned_page(request, versions.of_plan(pk), lambda: _page(request, pk, quarter))
+    loaded = plan_for(request.user, pk)  # a person who may not read the plan gets 404, never a kept page
+    return versioned_page(request, versions.of_plan(pk), lambda: _page(request, pk, quarter, loaded))
 
 
 @require_GET
 @login_required
 def year_detail(request, pk: int):
-    return versioned_page(request, versions.of_plan(pk), lambda: _page(request, pk, None))
+    loaded = plan_for(request.user, pk)
+    return versioned_page(request, versions.of_plan(pk), lambda: _page(request, pk, None, loaded))
 
 
 @require_POST

@@ -11,14 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from pillars import rules, selectors, services
+from pillars import rules, selectors, services, versions
 from pillars.access import report_access, require_reviewer
 from pillars.forms.months import AcknowledgeForm, ReportReopenForm, ReportReturnForm
 from pillars.models import MonthlyReport
 from pillars.services import WorkflowError
 from pillars.views.answers import error_summary, keep_form, kept_form_data
 from rkt.pages import versioned_page
-from villages import versions
 from villages.scope import viewer_for
 
 # The decision forms of a report's page, by the name the page's context gives them.

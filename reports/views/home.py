@@ -18,14 +18,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from pillars import figures, selectors
+from pillars import figures, selectors, versions
 from pillars.models import ActivityComment, WorkflowEvent, WorkPlan
 from pillars.selectors import written_count
 from reports import dashboard
 from reports.views.chips import MonthChip
 from reports.views.official_home import official_context
 from rkt.pages import versioned_page
-from villages import versions
 from villages.formats import month_name
 from villages.scope import viewer_for
 from villages.zones import companion_zone

@@ -25,11 +25,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from pillars import figures
+from pillars import figures, versions
 from pillars.models import ACTIVITY_ORDER, Activity, WorkPlan
 from reports.documents import ToDate, to_date
 from rkt.pages import versioned_page
-from villages import versions
 from villages.formats import format_number, format_rupiah
 from villages.models import INDEKS_DESA_FROM, Region, VillageData, index_name, index_score, index_status
 from villages.scope import viewer_for

@@ -132,6 +132,7 @@ def test_a_revision_returned_and_sent_again_compares_its_own_copies(cast, clock)
     assert block.endswith("Changed Rapat Target quantity: 4 → 5")
 
 
+@pytest.mark.usefixtures("pages_drawn")  # what drawing the page costs, not what keeping it saves
 def test_the_reviewers_page_costs_the_same_queries_for_ten_times_the_activities(resubmitted, clock):
     cast = resubmitted
     client = cast.client_for(cast.coordinator)

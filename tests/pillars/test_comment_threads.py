@@ -206,6 +206,7 @@ def _plan_page_queries(client, plan) -> int:
 
 
 @pytest.mark.parametrize("who", ["companion", "coordinator"])
+@pytest.mark.usefixtures("pages_drawn")  # what drawing the page costs, not what keeping it saves
 def test_the_plan_page_costs_the_same_queries_for_ten_times_the_threads(returned, who):
     client = returned.client_for(getattr(returned, who))
 

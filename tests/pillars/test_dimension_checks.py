@@ -187,6 +187,7 @@ def test_the_plan_pdf_shows_the_index_of_the_plans_year(cast):
     assert "IDM: Berkembang (0,6512)" in text  # B's latest data is of 2024
 
 
+@pytest.mark.usefixtures("pages_drawn")  # what drawing the page costs, not what keeping it saves
 def test_the_plan_page_costs_the_same_queries_for_2_and_12_villages_with_the_indeks_desa(cast):
     client = cast.client_for(cast.companion)
     url = cast.plan.get_absolute_url()

@@ -202,11 +202,13 @@ def test_every_figure_links_to_the_rows_behind_it(cast, scope):
     assert all(village.url for village in context["without_activity"].shown)
 
 
+@pytest.mark.usefixtures("pages_drawn")  # what drawing the page costs, not what keeping it saves
 def test_the_query_count_does_not_grow_with_the_scope(cast, scope, django_assert_num_queries):
     client = cast.client_for(cast.coordinator)
+    client.get(reverse("home"))  # the CSRF cookie, as after logging in
     with CaptureQueriesContext(connection) as small:
         assert client.get(reverse("home"), {"year": YEAR}).status_code == 200
-    assert len(small) <= 40
+    assert len(small) <= 41
     grow(40)
     with django_assert_num_queries(len(small)):
         response = client.get(reverse("home"), {"year": YEAR})
@@ -215,8 +217,10 @@ def test_the_query_count_does_not_grow_with_the_scope(cast, scope, django_assert
     assert {row.key: row.activities for row in response.context["areas"]}["34.03.05"] == 120
 
 
+@pytest.mark.usefixtures("pages_drawn")  # what drawing the page costs, not what keeping it saves
 def test_the_admin_sees_every_kabupaten_with_the_same_query_count(cast, scope, django_assert_num_queries):
     client = cast.client_for(cast.admin)
+    client.get(reverse("home"))  # the CSRF cookie, as after logging in
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("home"), {"year": YEAR})
     grow(40)
