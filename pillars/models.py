@@ -271,18 +271,23 @@ def plan_province(plan: OuterRef | Q | None = None, *, companion: OuterRef, year
     companion's (``villages.zones.Zones`` turns it into a zone). The plan is ``plan`` (a reference to its pk), or
     the plan of ``year`` the companion held: their own, or the one they handed over. Twin of :attr:`WorkPlan.zone`."""
     links = WorkPlan.villages.through.objects
+
+    def first_of(villages) -> Subquery:
+        return Subquery(villages.order_by("region_id").values("region_id")[:1])
+
     if plan is not None:
-        links = links.filter(workplan_id=plan)
+        plans = [first_of(links.filter(workplan_id=plan))]
     else:
-        # Their own plan of the year, or the one they handed over (a companion holds one plan a year).
-        held = Q(workplan__companion_id=companion) | Q(workplan__handovers__predecessor_id=companion)
-        links = links.filter(held, workplan__year=year)
+        # Their own plan of the year, else the one they handed over (a companion holds one plan a year): apart,
+        # so that each is found from its own index, not by testing every village of every plan.
+        # One level further in (inside the villages' subquery): the references reach out once more.
+        outer_companion = OuterRef(companion)
+        outer_year = OuterRef(year) if isinstance(year, OuterRef) else year
+        own = WorkPlan.objects.filter(companion_id=outer_companion, year=outer_year).values("pk")
+        handed = Handover.objects.filter(predecessor_id=outer_companion, plan__year=outer_year).values("plan_id")
+        plans = [first_of(links.filter(workplan_id__in=own)), first_of(links.filter(workplan_id__in=handed))]
     assigned = Companion.villages.through.objects.filter(companion_id=companion)
-    first = Coalesce(
-        Subquery(links.order_by("region_id").values("region_id")[:1]),
-        Subquery(assigned.order_by("region_id").values("region_id")[:1]),
-    )
-    return Substr(first, 1, 2)
+    return Substr(Coalesce(*plans, first_of(assigned)), 1, 2)
 
 
 class ActivityQuerySet(PlanChildQuerySet):
