@@ -1,10 +1,18 @@
-"""Under load: gunicorn with 2 × cores + 1 workers on the bench database, 20 clients for a fixed time.
+"""Under load: gunicorn with the recommended settings on the bench database, 20 clients for a fixed time.
 
 Each client is a thread with its own HTTP connection to 127.0.0.1 and its own session, obtained by
-posting the login form with its CSRF token as a browser does. Two runs: every client reads its own
-plan page; then every client saves progress on its own activities of the current month (distinct
-activity/month pairs, each save carrying the entry's version). A 409 answer is a refused write (the
-version moved on), not an error. After the write run every accepted write is looked up in the database.
+posting the login form with its CSRF token as a browser does. The runs, on one set of sessions:
+
+- the plan page (every client reads its own) and the bare view (the floor: one query, a one-line template),
+  on gunicorn with the recommended settings: gunicorn.conf.py and 2 × cores + 1 workers (the README's line);
+  the plan page's share of the bare view's requests a second is measured on the same server in the same run;
+- the plan page again on 2, 3, 4 and 5 workers, in shorter runs, in the order 2 3 4 5 5 4 3 2 so that a change
+  in the machine's load falls on every count alike; the best count is recorded;
+- saving progress: every client saves on its own activities of the current month (distinct activity/month
+  pairs, each save carrying the entry's version). A 409 answer is a refused write (the version moved on), not
+  an error. After the write run every accepted write is looked up in the database.
+
+The servers share a Redis cache (RKT_REDIS_URL, database 15, emptied first), as the workers of a deployment do.
 
 Static files: with DEBUG off the templates ask WhiteNoise's manifest storage for fingerprinted names,
 so ``collectstatic`` runs first into a temporary STATIC_ROOT (bench/settings_load.py points there).
@@ -34,6 +42,13 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 CLIENTS = 20
 VERSION_INPUT = re.compile(r'name="a(\d+)-version"[^>]*value="(\d+)"')
+CONFIG = ROOT / "gunicorn.conf.py"
+RECOMMENDED_WORKERS = 2 * (os.cpu_count() or 1) + 1  # the README's gunicorn line
+SWEEP = (2, 3, 4, 5, 5, 4, 3, 2)
+REDIS_URL = "redis://127.0.0.1:6379/15"
+BARE_URL = "/__bench__/bare/"
+# One key for every server of a run: the sessions logged in on the first stay good on the others.
+SECRET_KEY = secrets.token_urlsafe(50)
 
 
 def free_port() -> int:
@@ -48,25 +63,57 @@ def server_environment(static_root: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="bench.settings_load",
         RKT_BENCH_STATIC_ROOT=str(static_root),
         DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_SECRET_KEY=SECRET_KEY,
         DJANGO_ALLOWED_HOSTS=HOST,
         DJANGO_SECURE_SSL_REDIRECT="0",
         PYTHONPATH=str(ROOT),
+        # The cache every worker shares, and the broker, as in production: jobs and the notifications' rounds go
+        # to Celery (none runs beside the bench; the pages measured start none), not to a thread of each worker
+        # (there, the first request of a day starts the country's round, which holds SQLite's lock for minutes).
+        RKT_REDIS_URL=REDIS_URL,
     )
+    env.pop("RKT_JOBS", None)
     return env
 
 
+def empty_cache() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
 @contextmanager
-def gunicorn(port: int, workers: int) -> Iterator[str]:
-    """A gunicorn serving the project on ``port``; stopped on leaving, whatever happened."""
+def collected_static() -> Iterator[Path]:
+    """The static files collected once into a temporary folder, for every server of the run."""
     static_root = Path(tempfile.mkdtemp(prefix="rkt-bench-static-"))
-    log_path = static_root.parent / f"{static_root.name}.log"
+    try:
+        subprocess.run(
+            [str(Path(sys.executable).parent / "python"), "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=server_environment(static_root),
+            check=True,
+        )
+        yield static_root
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+
+
+@contextmanager
+def gunicorn(port: int, workers: int, static_root: Path) -> Iterator[str]:
+    """A gunicorn with the settings of gunicorn.conf.py and ``workers`` workers serving the project on ``port``;
+    stopped on leaving, whatever happened."""
+    log_path = static_root.parent / f"{static_root.name}-{workers}.log"
     env = server_environment(static_root)
-    bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [str(bin_dir / "python"), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    command = [str(bin_dir / "gunicorn"), "rkt.wsgi", "-w", str(workers), "-b", f"{HOST}:{port}", "--timeout", "60"]
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "rkt.wsgi",
+        "--config",
+        str(CONFIG),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{HOST}:{port}",
+    ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     # A bench stopped with SIGTERM (a CI timeout) still runs the cleanup below and stops gunicorn.
@@ -82,7 +129,6 @@ def gunicorn(port: int, workers: int) -> Iterator[str]:
             process.kill()
             process.wait()
         signal.signal(signal.SIGTERM, previous)
-        shutil.rmtree(static_root, ignore_errors=True)
         log_path.unlink(missing_ok=True)
 
 
@@ -193,10 +239,29 @@ def _timed(session: Session, tally: Tally, method: str, path: str, form=None, he
 
 
 def read_plan(client: Client, tally: Tally, running) -> None:
+    _read(client.session, tally, running, client.plan_url)
+
+
+def read_bare(client: Client, tally: Tally, running) -> None:
+    _read(client.session, tally, running, BARE_URL)
+
+
+def _read(session: Session, tally: Tally, running, url: str) -> None:
     while running():
-        status, _ = _timed(client.session, tally, "GET", client.plan_url)
+        status, _ = _timed(session, tally, "GET", url)
         if status is not None and status != 200:
-            tally.errors.append(f"{client.plan_url}: {status}")
+            tally.errors.append(f"{url}: {status}")
+
+
+def on_new_server(clients: list[Client]) -> None:
+    """The clients' connections reopened on the server just started (their sessions are in the database); each
+    client's plan page and the bare view asked for twice, untimed, so every worker has imported and drawn."""
+    for client in clients:
+        client.session.connection.close()
+    for _ in range(2):
+        for client in clients:
+            for url in (client.plan_url, BARE_URL):
+                client.session.request("GET", url)
 
 
 def save_progress(client: Client, tally: Tally, running) -> None:
@@ -246,6 +311,7 @@ def summary(tallies: list[Tally], elapsed: float) -> dict:
     return {
         "requests": len(times),
         "rps": round(len(times) / elapsed, 1),
+        "seconds": round(elapsed, 1),
         "p95_ms": round(p95(times), 1),
         "median_ms": round(sorted(times)[len(times) // 2], 1) if times else 0.0,
         "errors": len(errors),
@@ -302,6 +368,8 @@ def _check_writes(tallies: list[Tally], month: int, before: dict[int, int]) -> l
 
 
 def measure_load(bench, args) -> None:
+    """The plan page and the bare view on the recommended server, the plan page over a sweep of worker counts,
+    then saving progress (see the module's text)."""
     from django.db import close_old_connections
     from django.utils import timezone
 
@@ -314,25 +382,50 @@ def measure_load(bench, args) -> None:
     today = timezone.localdate()
     month = today.month if today.year == YEAR else 12
     clients = _clients(month)
-    workers = 2 * (os.cpu_count() or 1) + 1
     port = args.load_port or free_port()
     pairs = [pk for client in clients for pk in client.save_urls]
     before = dict(
         MonthlyProgress.objects.filter(activity_id__in=pairs, month=month).values_list("activity_id", "version")
     )
     close_old_connections()
-    with gunicorn(port, workers):
-        for client in clients:
-            client.session = Session(port)
-            client.session.login(client.username, PASSWORD)
-        label = f"load: plan page, {len(clients)} clients, {workers} workers"
-        tallies, elapsed = _run(clients, seconds, read_plan)
-        bench.results[label] = summary(tallies, elapsed)
-        label = f"load: saving progress, {len(clients)} clients"
-        tallies, elapsed = _run(clients, seconds, save_progress)
-        row = summary(tallies, elapsed)
+    empty_cache()
+    n, recommended = len(clients), RECOMMENDED_WORKERS
+    with collected_static() as static_root:
+        with gunicorn(port, recommended, static_root):
+            for client in clients:
+                client.session = Session(port)
+                client.session.login(client.username, PASSWORD)
+            on_new_server(clients)
+            plan = summary(*_run(clients, seconds, read_plan))
+            bare = summary(*_run(clients, seconds, read_bare))
+        plan["bare_rps"] = bare["rps"]
+        plan["bare_share"] = round(plan["rps"] / bare["rps"], 3) if bare["rps"] else None
+        bench.results[f"load: plan page, {n} clients, gunicorn.conf.py, {recommended} workers"] = plan
+        bench.results[f"load: bare view, {n} clients, gunicorn.conf.py, {recommended} workers"] = bare
+
+        swept: dict[int, list] = {}
+        for workers in SWEEP:
+            with gunicorn(port, workers, static_root):
+                on_new_server(clients)
+                tallies, elapsed = _run(clients, seconds / 4, read_plan)
+            runs = swept.setdefault(workers, [[], 0.0])
+            runs[0].extend(tallies)
+            runs[1] += elapsed
+        for workers in sorted(swept):
+            tallies, elapsed = swept[workers]
+            bench.results[f"load sweep: plan page, {n} clients, {workers} workers"] = summary(tallies, elapsed)
+        best = max(
+            sorted(swept), key=lambda w: bench.results[f"load sweep: plan page, {n} clients, {w} workers"]["rps"]
+        )
+        best_rps = bench.results[f"load sweep: plan page, {n} clients, {best} workers"]["rps"]
+        bench.results["load sweep: best worker count"] = {"value": f"{best} workers ({best_rps} req/s)"}
+
+        with gunicorn(port, recommended, static_root):
+            on_new_server(clients)
+            tallies, elapsed = _run(clients, seconds, save_progress)
+    row = summary(tallies, elapsed)
     missing = _check_writes(tallies, month, before)
     row["accepted"] = sum(saves for tally in tallies for _, saves in tally.accepted.values())
     row["writes_missing"] = len(missing)
     row["first_missing"] = missing[:3]
-    bench.results[label] = row
+    bench.results[f"load: saving progress, {n} clients"] = row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import os
 import subprocess
@@ -10,13 +11,12 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db.models import F
 from django.urls import clear_url_caches, reverse
 from django.utils import timezone
 
@@ -118,72 +118,149 @@ def floor_bare_openpyxl(bench, args) -> None:
     bench.results["bare openpyxl"]["note"] = f"{cells:,} cells"
 
 
+def saves_in(entries) -> Callable[[], None]:
+    """Before each request of a cold row: one entry of ``entries`` saved again as a companion's save stores it (a
+    real ``save``, whose signals raise the data versions of its plan and its kabupaten), a different one each time.
+    Nothing on the page changes but the versions it is keyed by, so the page is drawn afresh."""
+    from pillars.models import MonthlyProgress
+
+    pks = list(entries.order_by("pk").values_list("pk", flat=True)[:200])
+    if not pks:
+        raise RuntimeError("no progress entry to save in this scope")
+    turn = itertools.count()
+
+    def save() -> None:
+        MonthlyProgress.objects.get(pk=pks[next(turn) % len(pks)]).save(update_fields=["quantity"])
+
+    return save
+
+
+def warm_and_cold(bench, label: str, client, url: str, save: Callable[[], None], **options) -> None:
+    """The page on repeat visits (the body kept from the first, as long as nothing changed) and on the first
+    visit after a save in its scope (drawn again). A page that cannot be drawn (see :func:`bounded_sql`) is
+    recorded as an error, once."""
+    try:
+        bench.page(f"{label}, warm", client, url, **options)
+    except Exception as exc:
+        bench.results[f"{label}, warm and cold"] = {"error": f"{type(exc).__name__}: {str(exc)[:200]}"}
+        return
+    bench.page(f"{label}, cold", client, url, before_each=save, **options)
+
+
+@contextmanager
+def bounded_sql(seconds: int) -> Iterator[None]:
+    """On PostgreSQL, every statement cancelled after ``seconds`` (as a web request's are, RKT_DB_STATEMENT_TIMEOUT,
+    though later), so that a page whose SQL runs for minutes is recorded as such and the run still ends."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET statement_timeout = '{int(seconds)}s'")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET statement_timeout")
+
+
 @measure
 def companion_pages(bench, args) -> None:
+    """The companion's plan page and month views, warm and cold (a save in the plan before each request), and the
+    companion's home (not kept: drawn for each request)."""
     from bench.exports import _busiest_month
     from pillars.models import MonthlyProgress
 
     plan = _plan()
     client = bench.client(plan.companion.user.username)
-    bench.page("companion: plan page (20 activities)", client, reverse("pillars:plan-detail", args=[plan.pk]))
+    save = saves_in(MonthlyProgress.objects.filter(activity__plan=plan))
+    warm_and_cold(
+        bench, "companion: plan page (20 activities)", client, reverse("pillars:plan-detail", args=[plan.pk]), save
+    )
     # The same month at every scale (one with progress entered), so query counts compare across scales.
     month = _busiest_month(plan)
-    bench.page("companion: month view", client, reverse("pillars:plan-month", args=[plan.pk, month]))
+    warm_and_cold(bench, "companion: month view", client, reverse("pillars:plan-month", args=[plan.pk, month]), save)
     # This month: the entry forms a companion fills in, the page used most. National data stops at June,
     # so there it is twenty empty forms; at the other scales the month's entries are in the forms.
     current = timezone.localdate().month
     url = reverse("pillars:plan-month", args=[plan.pk, current])
     if MonthlyProgress.objects.filter(activity__plan=plan, month=current).exists():
-        bench.page("companion: month view, this month's entry forms", client, url)
+        warm_and_cold(bench, "companion: month view, this month's entry forms", client, url, save)
     else:
-        bench.page("companion: month view, nothing entered yet", client, url)
+        warm_and_cold(bench, "companion: month view, nothing entered yet", client, url, save)
     bench.page("companion: home", client, reverse("home"))
+
+
+def _in_scope_of(username: str):
+    from django.contrib.auth import get_user_model
+
+    from bench.generate import YEAR
+    from pillars.models import MonthlyProgress
+
+    viewer = get_user_model().objects.get(username=username)
+    return MonthlyProgress.objects.visible_to(viewer).filter(activity__plan__year=YEAR)
 
 
 @measure
 def coordinator_pages(bench, args) -> None:
+    """The kabupaten coordinator's home and lists, warm and cold (a save in the kabupaten before each request)."""
     from bench.generate import YEAR
 
     client = bench.client("bench-koordinator")
+    save = saves_in(_in_scope_of("bench-koordinator"))
+    # One kecamatan's home counts the kabupaten's data versions: a save in another kecamatan draws it again too.
+    kecamatan = saves_in(
+        _in_scope_of("bench-koordinator").filter(activity__plan__villages__code__startswith="34.03.01")
+    )
     home = reverse("home")
-    bench.page("coordinator: home", client, f"{home}?year={YEAR}")
-    bench.page("coordinator: home, sorted by done", client, f"{home}?year={YEAR}&sort=-done")
-    bench.page("coordinator: home, one kecamatan", client, f"{home}?year={YEAR}&area=34.03.01")
-    bench.page("coordinator: review list", client, reverse("pillars:plan-list"))
-    bench.page("coordinator: completeness", client, reverse("pillars:completeness"))
+    warm_and_cold(bench, "coordinator: home", client, f"{home}?year={YEAR}", save)
+    warm_and_cold(bench, "coordinator: home, sorted by done", client, f"{home}?year={YEAR}&sort=-done", save)
+    warm_and_cold(bench, "coordinator: home, one kecamatan", client, f"{home}?year={YEAR}&area=34.03.01", kecamatan)
+    warm_and_cold(bench, "coordinator: review list", client, reverse("pillars:plan-list"), save)
+    warm_and_cold(bench, "coordinator: completeness", client, reverse("pillars:completeness"), save)
+
+
+@measure
+def conditional_get(bench, args) -> None:
+    """A browser re-opening a page it holds, whose data has not changed: the ETag sent back answers 304, no body."""
+    from villages.models import Region
+
+    plan = _plan()
+    client = bench.client(plan.companion.user.username)
+    bench.conditional_get("conditional GET: plan page", client, reverse("pillars:plan-detail", args=[plan.pk]))
+    month = reverse("pillars:plan-month", args=[plan.pk, timezone.localdate().month])
+    bench.conditional_get("conditional GET: month view, this month's forms", client, month)
+    coordinator = bench.client("bench-koordinator")
+    bench.conditional_get("conditional GET: coordinator home", coordinator, reverse("home"))
+    from django.contrib.auth import get_user_model
+
+    viewer = get_user_model().objects.get(username="bench-koordinator")
+    village = Region.objects.visible_to(viewer).villages().order_by("code").first()
+    url = reverse("reports:village-detail", args=[village.code])
+    bench.conditional_get("conditional GET: village page", coordinator, url)
 
 
 @measure
 def wide_scope_pages(bench, args) -> None:
     """A province coordinator (the scale's province) and the national admin, on the pages every coordinator uses,
-    warm (every plan added up) and on the first view after a save in scope (that plan added up again)."""
+    warm (kept from the first view) and cold (a save in scope before each request: every plan added up again)."""
     from django.contrib.auth.hashers import make_password
 
     from bench.generate import PASSWORD, SCALES, WIDE_VIEWERS, YEAR, make_wide_viewers
-    from pillars.models import MonthlyProgress
 
     make_wide_viewers(SCALES[args.scale], make_password(PASSWORD))
-    from django.contrib.auth import get_user_model
-
     home, year = reverse("home"), f"?year={YEAR}"
-    turn = iter(range(10**9))
 
     for label, username in WIDE_VIEWERS.items():
         client = bench.client(username)
-        viewer = get_user_model().objects.get(username=username)
-        entries = MonthlyProgress.objects.visible_to(viewer).filter(activity__plan__year=YEAR).order_by("pk")
-        pks = list(entries.values_list("pk", flat=True)[:200])
-
-        def save_in_scope(pks=pks) -> None:
-            # One entry of the scope changed as a companion's save would (the database unsettles its plan).
-            MonthlyProgress.objects.filter(pk=pks[next(turn) % len(pks)]).update(quantity=F("quantity"))
-
+        save = saves_in(_in_scope_of(username))
         n = max(5, min(args.requests, 10))
-        bench.page(f"{label}: home", client, f"{home}{year}", n=n)
-        bench.page(f"{label}: home, first view after a save", client, f"{home}{year}", n=n, before_each=save_in_scope)
-        bench.page(f"{label}: review list", client, reverse("pillars:plan-list"), n=n)
-        bench.page(f"{label}: completeness", client, reverse("pillars:completeness") + year, n=n)
-        bench.page(f"{label}: village list", client, reverse("reports:village-list"), n=n)
+        with bounded_sql(30):
+            warm_and_cold(bench, f"{label}: home", client, f"{home}{year}", save, n=n)
+            warm_and_cold(bench, f"{label}: review list", client, reverse("pillars:plan-list"), save, n=n)
+            warm_and_cold(bench, f"{label}: completeness", client, reverse("pillars:completeness") + year, save, n=n)
+            warm_and_cold(bench, f"{label}: village list", client, reverse("reports:village-list"), save, n=n)
     # The province's recap, once, as its job makes it (the request that asks for it only records the job).
     from bench.exports import recap_through_its_job
 

@@ -23,6 +23,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,8 @@ def prepare_database(scale: str, reuse: bool) -> None:
 
 
 class Bench:
+    BUDGET_S = 20  # what one measure's timed requests may take, about
+
     def __init__(self, requests: int):
         from django.test import Client
 
@@ -77,8 +80,9 @@ class Bench:
         n: int | None = None,
         before_each: Callable[[], object] | None = None,
     ) -> dict:
-        """Median and p95 of ``n`` requests of ``url`` (after three to warm up), its queries and the size of its
-        HTML; ``before_each`` runs untimed before every request (a write, for the first view after one)."""
+        """Median and p95 of ``n`` requests of ``url`` (after three to warm up; fewer, down to one, when they
+        would take more than ``BUDGET_S``), its queries and the size of its HTML; ``before_each`` runs untimed
+        before every request (a write, for the first view after one)."""
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
@@ -89,18 +93,22 @@ class Bench:
             raise RuntimeError(f"{url} answered {response.status_code}")
         html_kb = None if hasattr(response, "streaming_content") else round(len(response.content) / 1024, 1)
         times, cpu = [], []
-        with CaptureQueriesContext(connection) as queries:
-            client.get(url)
-        query_count = len(queries)
-        for _ in range(n):
+        query_count = 0
+        while len(times) < n:
             if before_each is not None:
                 before_each()
             started, started_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
-            if hasattr(response, "streaming_content"):
-                b"".join(response.streaming_content)
+            # The first request measured is also the one whose queries are counted.
+            with CaptureQueriesContext(connection) if not times else nullcontext() as queries:
+                response = client.get(url)
+                if hasattr(response, "streaming_content"):
+                    b"".join(response.streaming_content)
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
+            if len(times) == 1:
+                query_count = len(queries)
+                # A page that takes seconds is measured fewer times, so that a run still ends.
+                n = max(1, min(n, int(self.BUDGET_S * 1000 / max(times[0], 1))))
         # CPU time of this process (SQLite runs in it too) is the figure that holds on a busy machine.
         row = {
             "median_ms": round(statistics.median(times), 2),
@@ -112,6 +120,43 @@ class Bench:
         if html_kb is not None:
             row["html_kb"] = html_kb
         self._ratio(row, floor)
+        self.results[label] = row
+        return row
+
+    def conditional_get(self, label: str, client, url: str, *, n: int | None = None) -> dict:
+        """A repeat visit by a browser that holds the page: one request for its ETag, then ``n`` requests that
+        send it back in ``If-None-Match``; their status (a 304 when nothing changed), time and body size."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        n = n or self.requests
+        client.get(url)  # the first visit sets the CSRF cookie: a page drawn without one is kept nowhere
+        first = client.get(url)
+        etag = first.get("ETag")
+        if first.status_code != 200 or not etag:
+            raise RuntimeError(f"{url} answered {first.status_code} with ETag {etag!r}")
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, HTTP_IF_NONE_MATCH=etag)
+        times, cpu, statuses, sizes = [], [], set(), set()
+        for _ in range(n):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+            times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            statuses.add(response.status_code)
+            sizes.add(len(response.content))
+        row = {
+            "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(percentile(times, 0.95), 2),
+            "cpu_ms": round(statistics.median(cpu), 2),
+            "queries": len(queries),
+            "n": n,
+            "status": statuses.pop() if len(statuses) == 1 else sorted(statuses),
+            "bytes": max(sizes),
+            "full_kb": round(len(first.content) / 1024, 1),
+        }
+        row["note"] = f"answered {row['status']}, {row['bytes']} bytes (the page itself: {row['full_kb']} KB)"
+        self._ratio(row, "bare view")
         self.results[label] = row
         return row
 

@@ -10,3 +10,5 @@ from pathlib import Path
 from rkt.settings import *  # noqa: F403
 
 STATIC_ROOT = Path(os.environ["RKT_BENCH_STATIC_ROOT"])
+# The project's URLs and the bench's bare view (bench/urls.py), the floor the plan page is compared with under load.
+ROOT_URLCONF = "bench.urls"
