@@ -3,9 +3,9 @@
 Each write raises the counters of the scopes whose pages it may change (:class:`villages.models.DataVersion`), in
 the write's own transaction:
 
-- ``plan:<id>``: the plan and everything in it (activities, entries, evidence, reports, notes, comments, events);
-- ``area:<kabupaten>``: every kabupaten the plan works in or its companion is assigned in, whose coordinators'
-  pages and figures count it;
+- ``plan:<id>``: the plan and everything in it (activities, entries, evidence, reports, notes, comments, events),
+  raised alone (:mod:`pillars.versions`); a scope's pages add up the counters of the plans in it;
+- ``area:<kabupaten>``: a plan entering or leaving the kabupaten (its villages, its companion, its deletion);
 - ``vdata:<kabupaten>``: the kabupaten's village data (a plan page shows its villages' figures);
 - ``all``: what any page may show: regions, pillars, the plan years, the people and their roles.
 
@@ -14,8 +14,9 @@ what it caches under them can only be newer, never older, than what they name. A
 writes (a row lock held to its commit): a page that reads the raised counter sees the write's data with it.
 
 The writes are followed through the models' signals (:func:`track`, set up in each app's ``ready``); the few bulk
-writes that send none (a queryset's ``update``, ``bulk_create``, the region and village-data loaders) call
-:func:`bump_plans`, :func:`bump_areas` or :func:`bump_all` themselves.
+writes that send none (the region and village-data loaders) call :func:`bump_areas` or :func:`bump_all`
+themselves; a bulk write inside a service's transaction is covered by the tracked write it comes with (one raise
+in a transaction covers every write it commits).
 """
 
 from __future__ import annotations
@@ -80,16 +81,21 @@ def read(scopes: Iterable[str]) -> tuple[int, ...]:
     return tuple(found.get(name, 0) for name in names)
 
 
-def of_area(prefix: str | None) -> tuple[int, ...]:
-    """What a page of a region's scope is drawn from: every kabupaten within ``prefix`` (the whole country for
-    None), their village data, and everything's; summed, so the key stays short for a province or the country
-    (a counter only ever rises, so a sum rises with any of its counters). One query."""
+def within_pattern(prefix: str | None) -> str:
+    """The LIKE pattern of the region codes within ``prefix`` (every code for None)."""
+    return "%" if prefix is None else f"{prefix}%"
+
+
+def areas_within(prefix: str | None) -> tuple[int, ...]:
+    """The counters of the kabupaten within ``prefix`` (the whole country for None; a kecamatan: its kabupaten's),
+    their village data, and everything's, each summed (a counter only ever rises, so a sum rises with any of its
+    counters). One query. The plans' own counters are added by :func:`pillars.versions.of_area`."""
     if prefix is None:
         within = "%"
     elif len(prefix) >= AREA_WIDTH:
-        within = prefix[:AREA_WIDTH]  # a kabupaten or a kecamatan in it: its kabupaten's counters
+        within = prefix[:AREA_WIDTH]
     else:
-        within = f"{prefix}.%"  # a province: its kabupaten's
+        within = f"{prefix}.%"
     total = f"SELECT COALESCE(SUM(version), 0) FROM {TABLE} WHERE scope"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -161,14 +167,6 @@ UNTRACKED = {
     "notifications.PasswordResetRequest",
     "villages.DataVersion",
 }
-
-
-def of_viewer(viewer) -> tuple[int, ...]:
-    """What a page of everything a reviewer or a village official sees is drawn from (:func:`of_area` of their
-    scope; the whole country for an admin)."""
-    if viewer.is_admin:
-        return of_area(None)
-    return of_area(viewer.prefix or viewer.watches)
 
 
 def connect() -> None:
