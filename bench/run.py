@@ -234,6 +234,12 @@ def main() -> None:
         default="",
         help="comma-separated measures to run, e.g. floor_bare_view,companion_pages (prints; writes no results)",
     )
+    parser.add_argument(
+        "--save-partial",
+        default="",
+        metavar="NAME",
+        help="with --only, write the results as bench/results/<scale>[-<database>]-NAME.json and .md",
+    )
     args = parser.parse_args()
     if args.no_load:
         args.load_seconds = 0
@@ -270,12 +276,14 @@ def main() -> None:
     load_at_start = os.getloadavg()
     measures.run_all(bench, args)
 
-    if args.only:
+    if args.only and not args.save_partial:
         print(bench.table())
         return
     results_dir = ROOT / "bench" / "results"
     results_dir.mkdir(exist_ok=True)
     name = args.scale if vendor == "sqlite3" else f"{args.scale}-{vendor}"
+    if args.only:
+        name = f"{name}-{args.save_partial}"  # some measures only: beside the whole run's files, not over them
     targets.html_line(bench.results)
     targets.judge(bench.results, scale=args.scale, others=targets.other_scales(results_dir, args.scale, vendor))
     start, end = (", ".join(f"{v:.1f}" for v in load) for load in (load_at_start, os.getloadavg()))

@@ -21,7 +21,7 @@ from villages.versions import (
     ALL,
     AREA_WIDTH,
     TABLE,
-    areas_within,
+    areas_within_sql,
     bump_all,
     bump_areas,
     bump_sql,
@@ -89,7 +89,7 @@ def of_plan(plan_id: int) -> tuple[int, ...]:
 
 def of_area(prefix: str | None) -> tuple[int, ...]:
     """What a page of a region's scope is drawn from (the whole country for None): the scope's own counters
-    (:func:`villages.versions.areas_within`) and the sum of the counters of its plans (two queries)."""
+    (:func:`villages.versions.areas_within_sql`) and the sum of the counters of its plans (one query)."""
     if prefix is None:
         plans = f"SELECT COALESCE(SUM(version), 0) FROM {TABLE} WHERE scope LIKE 'plan:%%'"
         params: list[str] = []
@@ -101,10 +101,10 @@ def of_area(prefix: str | None) -> tuple[int, ...]:
             " JOIN villages_companion_villages c ON c.companion_id = p.companion_id WHERE c.region_id LIKE %s)"
         )
         params = [within_pattern(prefix)] * 2
+    columns, area_params = areas_within_sql(prefix)
     with connection.cursor() as cursor:
-        cursor.execute(plans, params)
-        (plan_sum,) = cursor.fetchone()
-    return (*areas_within(prefix), int(plan_sum))
+        cursor.execute(f"SELECT {columns}, ({plans})", [*area_params, *params])
+        return tuple(int(value) for value in cursor.fetchone())
 
 
 def of_viewer(viewer) -> tuple[int, ...]:

@@ -86,10 +86,11 @@ def within_pattern(prefix: str | None) -> str:
     return "%" if prefix is None else f"{prefix}%"
 
 
-def areas_within(prefix: str | None) -> tuple[int, ...]:
-    """The counters of the kabupaten within ``prefix`` (the whole country for None; a kecamatan: its kabupaten's),
-    their village data, and everything's, each summed (a counter only ever rises, so a sum rises with any of its
-    counters). One query. The plans' own counters are added by :func:`pillars.versions.of_area`."""
+def areas_within_sql(prefix: str | None) -> tuple[str, list[str]]:
+    """Three columns of a SELECT, and their parameters: the counters of the kabupaten within ``prefix`` (the whole
+    country for None; a kecamatan: its kabupaten's), of their village data, and everything's, each summed (a
+    counter only ever rises, so a sum rises with any of its counters). The plans' own counters are added by
+    :func:`pillars.versions.of_area`."""
     if prefix is None:
         within = "%"
     elif len(prefix) >= AREA_WIDTH:
@@ -97,12 +98,7 @@ def areas_within(prefix: str | None) -> tuple[int, ...]:
     else:
         within = f"{prefix}.%"
     total = f"SELECT COALESCE(SUM(version), 0) FROM {TABLE} WHERE scope"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT ({total} LIKE %s), ({total} LIKE %s), ({total} = %s)",
-            [f"area:{within}", f"vdata:{within}", ALL],
-        )
-        return tuple(int(value) for value in cursor.fetchone())
+    return f"({total} LIKE %s), ({total} LIKE %s), ({total} = %s)", [f"area:{within}", f"vdata:{within}", ALL]
 
 
 def key(*parts: object) -> str:
