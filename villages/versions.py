@@ -25,7 +25,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 
 from django.db import connection
-from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete
 
 from villages.models import DataVersion, Region
 
@@ -41,10 +41,6 @@ def bump_sql(select: str) -> str:
         f"INSERT INTO {TABLE} (scope, version) SELECT scope, 1 FROM ({select}) raised WHERE scope IS NOT NULL"
         f" ORDER BY scope ON CONFLICT (scope) DO UPDATE SET version = {TABLE}.version + 1"
     )
-
-
-def area_of(code: str) -> str:
-    return f"area:{code[:AREA_WIDTH]}"
 
 
 def bump_scopes(scopes: Iterable[str]) -> None:
@@ -72,13 +68,6 @@ def bump_all() -> None:
 
 
 # --- Reading the counters.
-
-
-def read(scopes: Iterable[str]) -> tuple[int, ...]:
-    """The counters of ``scopes`` in the order given (0 for a scope never written)."""
-    names = list(scopes)
-    found = dict(DataVersion.objects.filter(scope__in=names).values_list("scope", "version"))
-    return tuple(found.get(name, 0) for name in names)
 
 
 def within_pattern(prefix: str | None) -> str:
@@ -111,13 +100,10 @@ def key(*parts: object) -> str:
 TRACKED: set[str] = set()  # the models (app_label.Model) whose writes raise counters
 
 
-def track(
-    model, scopes: Callable[[object], None], *, before: bool = False, unseen: frozenset[str] = frozenset()
-) -> None:
+def track(model, scopes: Callable[[object], None], *, unseen: frozenset[str] = frozenset()) -> None:
     """Raise the counters ``scopes(instance)`` names on every save and delete of ``model`` (before a delete, while
-    the rows the scopes are found through still exist; with ``before``, on the way in as well: a row that moves
-    from one scope to another raises both). A save of only the ``unseen`` fields, which no page shows, raises
-    nothing."""
+    the rows the scopes are found through still exist). A save of only the ``unseen`` fields, which no page shows,
+    raises nothing."""
 
     TRACKED.add(model._meta.label)
 
@@ -130,13 +116,6 @@ def track(
 
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"versions-save-{model._meta.label}")
     pre_delete.connect(saved, sender=model, weak=False, dispatch_uid=f"versions-delete-{model._meta.label}")
-    if before:
-
-        def moving(sender, instance, raw=False, **kwargs):
-            if not raw and instance.pk is not None:
-                scopes(instance)
-
-        pre_save.connect(moving, sender=model, weak=False, dispatch_uid=f"versions-move-{model._meta.label}")
 
 
 def track_links(through, scopes: Callable[[object, str, Iterable | None], None]) -> None:
