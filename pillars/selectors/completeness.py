@@ -158,15 +158,15 @@ class _ZoneClocks:
         """The clocks of a row whose plan lies in ``province`` (:func:`pillars.models.plan_province`)."""
         return self.of_zone(self.zones.of(province))
 
-    def groups(self) -> list[tuple[Q | None, list[_MonthClock]]]:
+    def groups(self) -> list[tuple[ZoneInfo, Q | None]]:
         """Each zone the provinces are in, with the condition on a ``province`` annotation that picks its rows;
         the app's own zone last, taking the rest (rows of no province or an unknown one): None when that is all."""
         home = default_zone()
         zones = sorted({self.zones.of(code) for code in self.zones.by_province} - {home}, key=str)
         elsewhere = [code for zone in zones for code in self.zones.provinces_in(zone)]
-        groups = [(Q(province__in=self.zones.provinces_in(zone)), self.of_zone(zone)) for zone in zones]
+        groups = [(zone, Q(province__in=self.zones.provinces_in(zone))) for zone in zones]
         at_home = Q(province__isnull=True) | ~Q(province__in=elsewhere) if elsewhere else None
-        return [*groups, (at_home, self.of_zone(home))]
+        return [*groups, (home, at_home)]
 
 
 def _cell(
@@ -301,12 +301,6 @@ class Completeness:
     def _reports(self):
         return MonthlyReport.objects.visible_to(self.user).filter(plan__year=self.year)
 
-    def _reports_in_zones(self):
-        """:meth:`_reports`, each with the ``province`` of its plan (whose zone its clocks are)."""
-        return self._reports().annotate(
-            province=plan_province(OuterRef("plan_id"), companion=OuterRef("plan__companion_id"))
-        )
-
     def rows(self, companions) -> list[CompletenessRow]:
         """The rows of ``companions`` (annotated as :attr:`companions`: a page of it, or all of it), in order."""
         companions = list(companions)
@@ -337,30 +331,12 @@ class Completeness:
     @cached_property
     def totals(self) -> list[MonthTotals]:
         """Per month, over the companions who owe reports: reported, late, due, missing and returned."""
-        late = Case(
-            *[
-                When(condition or Q(), month=clock.month, submitted_at__gte=clock.deadline, then=Value(True))
-                for condition, clocks in self.clocks.groups()
-                for clock in clocks
-            ],
-            default=Value(False),
-            output_field=BooleanField(),
-        )
         sent = ExpressionWrapper(Q(submitted_at__isnull=False), output_field=BooleanField())
         # The plans handed over are few: their months are counted one by one, each for the companion who held it.
         holdings = Handover.objects.filter(plan__in=_held_plans(self.owing.values("pk"), self.year)).holdings()
         holders = {span.companion_id for holding in holdings.values() for span in holding.spans}
         # The owing holders, each with the province of the plan they held: their row's clocks.
         owing_holders = dict(self.owing.filter(pk__in=holders).values_list("pk", "province")) if holders else {}
-        groups = (
-            self._reports_in_zones()
-            .filter(plan__companion__in=self.owing.values("pk"))
-            .exclude(plan__in=list(holdings))
-            .annotate(sent=sent, late=late)
-            .values_list("province", "month", "status", "sent", "late")
-            .annotate(companions=Count("pk"))
-            .order_by()
-        )
         totals = [MonthTotals() for _ in range(12)]
         # Per zone (the rows' clocks), the owing companions still without a report of each month.
         without_report: dict[ZoneInfo, list[int]] = {}
@@ -369,12 +345,30 @@ class Completeness:
             zone = self.clocks.zones.of(province)
             counts = without_report.setdefault(zone, [0] * 12)
             without_report[zone] = [owing + count for owing in counts]
-        for province, month, status, was_sent, was_late, companions in groups:
-            zone = self.clocks.zones.of(province)
-            without_report.setdefault(zone, [0] * 12)
-            clock = self.clocks.of_zone(zone)[month - 1]
-            totals[month - 1].count(_cell(clock, True, status, None, was_sent, was_late), companions)
-            without_report[zone][month - 1] -= companions
+        # Their reports grouped by (month, status, sent, late), a query per zone they are in (late is on the zone's
+        # clocks): the zone is found once per companion, on the province of their plan, not once per report.
+        reports = self._reports().exclude(plan__in=list(holdings))
+        present = [(zone, condition) for zone, condition in self.clocks.groups() if zone in without_report]
+        for zone, condition in present:
+            companions = others if len(present) == 1 or condition is None else others.filter(condition)
+            clocks = self.clocks.of_zone(zone)
+            late = Case(
+                *[When(month=clock.month, submitted_at__gte=clock.deadline, then=Value(True)) for clock in clocks],
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+            groups = (
+                reports.filter(plan__companion__in=companions.values("pk"))
+                .annotate(sent=sent, late=late)
+                .values_list("month", "status", "sent", "late")
+                .annotate(companions=Count("pk"))
+                .order_by()
+            )
+            zone_counts = without_report[zone]
+            for month, status, was_sent, was_late, count in groups:
+                clock = clocks[month - 1]
+                totals[month - 1].count(_cell(clock, True, status, None, was_sent, was_late), count)
+                zone_counts[month - 1] -= count
         for zone, counts in without_report.items():
             for clock, total, count in zip(self.clocks.of_zone(zone), totals, counts, strict=True):
                 total.count(_cell(clock, True, None, None, False, False), count)
@@ -401,8 +395,10 @@ class Completeness:
         of those months are missing: closed on the row's clocks, less those accounted for, answered or held by
         another companion (a plan handed over is held by one companion from a first month to a last one,
         :meth:`pillars.models.WorkPlan.holder_of`)."""
-        groups = self.clocks.groups()
-        closed = {condition: sum(1 for clock in clocks if clock.deadline_passed) for condition, clocks in groups}
+        closed = {
+            condition: sum(1 for clock in self.clocks.of_zone(zone) if clock.deadline_passed)
+            for zone, condition in self.clocks.groups()
+        }
         closed = Case(
             *[When(condition, then=Value(count)) for condition, count in closed.items() if condition is not None],
             default=Value(closed.get(None, 0)),
