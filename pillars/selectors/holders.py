@@ -8,7 +8,7 @@ keeps them in scope through that plan: listed on the grid, and a plan can be han
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from pillars.models import Handover, WorkPlan
 from villages.models import Companion, CompanionQuerySet
@@ -25,5 +25,6 @@ def holders_in_scope(user, year: int, *, area_code: str | None = None) -> Compan
         plans = plans.filter(Exists(in_area))
         links = Companion.villages.through.objects.filter(below("region_id", area_code))
         companions = companions.filter(Exists(links.filter(companion_id=OuterRef("pk"))))
-    handed = Handover.objects.filter(plan__in=plans).values("predecessor_id")
-    return Companion.objects.filter(Q(pk__in=companions.values("pk")) | Q(pk__in=handed))
+    handed = Handover.objects.filter(plan__in=plans).order_by().values("predecessor_id")
+    # One IN of a UNION: an OR of two INs had PostgreSQL test all of a country's companions (25 ms of a home).
+    return Companion.objects.filter(pk__in=companions.order_by().values("pk").union(handed))
