@@ -226,7 +226,8 @@ def _companion_context(request, viewer) -> dict:
     user, today = request.user, timezone.localdate(timezone.now(), companion_zone(viewer.companion))
     year = today.year
     plans = WorkPlan.objects.visible_to(user)
-    my_plans = list(plans.annotate(activity_count=written_count()).order_by("-year"))
+    # With their companion: whether a plan is counted is their companion's being active in its year.
+    my_plans = list(plans.select_related("companion").annotate(activity_count=written_count()).order_by("-year"))
     current = next((plan for plan in my_plans if plan.year == year), None)
     previous = next((plan for plan in my_plans if plan.year == year - 1), None)
     selection = dashboard.Selection(year=year, month=figures.last_complete_month(year, today))
