@@ -4,7 +4,7 @@ Each client is a thread with its own HTTP connection to 127.0.0.1 and its own se
 posting the login form with its CSRF token as a browser does. The runs, on one set of sessions:
 
 - the plan page (every client reads its own) and the bare view (the floor: one query, a one-line template),
-  on gunicorn with the recommended settings: gunicorn.conf.py and 2 × cores + 1 workers (the README's line);
+  on gunicorn with the recommended settings: gunicorn.conf.py and its worker count (one per core);
   the plan page's share of the bare view's requests a second is measured on the same server in the same run;
 - the plan page again on 2, 3, 4 and 5 workers, in shorter runs, in the order 2 3 4 5 5 4 3 2 so that a change
   in the machine's load falls on every count alike; the best count is recorded;
@@ -23,6 +23,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -43,7 +44,7 @@ HOST = "127.0.0.1"
 CLIENTS = 20
 VERSION_INPUT = re.compile(r'name="a(\d+)-version"[^>]*value="(\d+)"')
 CONFIG = ROOT / "gunicorn.conf.py"
-RECOMMENDED_WORKERS = 2 * (os.cpu_count() or 1) + 1  # the README's gunicorn line
+RECOMMENDED_WORKERS = runpy.run_path(str(CONFIG))["workers"]  # gunicorn.conf.py's count, as a deployment runs it
 SWEEP = (2, 3, 4, 5, 5, 4, 3, 2)
 REDIS_URL = "redis://127.0.0.1:6379/15"
 BARE_URL = "/__bench__/bare/"

@@ -109,23 +109,33 @@ def test_a_trusted_proxy_that_is_no_address_is_a_clear_error():
     assert "RKT_TRUSTED_PROXIES must list IP addresses or networks" in result.stderr
 
 
-def test_gunicorn_takes_forwarded_headers_only_from_the_same_proxies():
+def gunicorn_setting(monkeypatch, name: str, **env: str):
+    """``name`` as gunicorn.conf.py sets it in an environment without the app's variables but ``env``."""
     import runpy
 
-    def gunicorn_setting(**env: str) -> str:
-        saved = dict(os.environ)
-        try:
-            os.environ.pop("RKT_TRUSTED_PROXIES", None)
-            os.environ.update(env)
-            return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["forwarded_allow_ips"]
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
+    for variable in ("RKT_TRUSTED_PROXIES", "DJANGO_BEHIND_PROXY", "WEB_CONCURRENCY"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))[name]
 
-    assert gunicorn_setting(DJANGO_BEHIND_PROXY="0") == ""
-    assert gunicorn_setting(DJANGO_BEHIND_PROXY="1") == "127.0.0.1,::1"
-    assert gunicorn_setting(DJANGO_BEHIND_PROXY="1", RKT_TRUSTED_PROXIES="10.0.0.5") == "10.0.0.5"
+
+def test_gunicorn_takes_forwarded_headers_only_from_the_same_proxies(monkeypatch):
+    assert gunicorn_setting(monkeypatch, "forwarded_allow_ips", DJANGO_BEHIND_PROXY="0") == ""
+    assert gunicorn_setting(monkeypatch, "forwarded_allow_ips", DJANGO_BEHIND_PROXY="1") == "127.0.0.1,::1"
+    proxies = gunicorn_setting(
+        monkeypatch, "forwarded_allow_ips", DJANGO_BEHIND_PROXY="1", RKT_TRUSTED_PROXIES="10.0.0.5"
+    )
+    assert proxies == "10.0.0.5"
     assert "--forwarded-allow-ips" in (ROOT / "README.md").read_text()
+
+
+def test_gunicorn_runs_a_worker_per_core_unless_told_otherwise(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert gunicorn_setting(monkeypatch, "workers") == 2
+    assert gunicorn_setting(monkeypatch, "workers", WEB_CONCURRENCY="3") == 3
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert gunicorn_setting(monkeypatch, "workers") == 1
 
 
 def test_the_request_body_limit_matches_the_evidence_limits():
