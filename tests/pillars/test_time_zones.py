@@ -19,7 +19,7 @@ from notifications.models import Kind, Notification
 from pillars import rules, selectors, services
 from pillars.errors import WorkflowError
 from pillars.models import Evidence, MonthlyReport, QuarterReport, WorkPlan
-from pillars.selectors import Cell, plan_cells
+from pillars.selectors import Cell, MonthTotals, plan_cells
 from reports import documents
 from tests.admin_helpers import change_form_data
 from tests.factories import CompanionFactory, CoordinatorFactory, PlanFactory, UserFactory, region
@@ -155,6 +155,32 @@ def test_a_grid_of_three_zones_counts_each_report_late_by_its_own_deadline(plans
     for zone in (WIB, WITA, WIT):
         row = next(row for row in grid.all_rows() if row.companion.pk == plans[zone].companion_id)
         assert plan_cells(fresh(plans[zone]), now=at(WIB, YEAR, 4, 10)) == row.cells
+
+
+def totals_of_rows(grid, month: int) -> MonthTotals:
+    totals = MonthTotals()
+    for row in grid.all_rows():
+        totals.count(row.cells[month - 1])
+    return totals
+
+
+@pytest.mark.parametrize(
+    ("papua_sent", "now"),
+    [
+        (at(WIB, YEAR, 4, 20), at(WIB, YEAR, 5, 1)),
+        (at(WIT, YEAR, 4, 6, 0, 30), at(WIT, YEAR, 4, 6, 0, 30)),
+        (at(WIT, YEAR, 4, 6, 0, 30), at(WIB, YEAR, 4, 10)),
+    ],
+    ids=["zones-agree", "deadline-passed-in-papua-only", "a-report-sent-between-the-deadlines"],
+)
+def test_the_month_totals_are_the_rows_cells_whether_or_not_the_zones_clocks_agree(plans, clock, cast, papua_sent, now):
+    """Most of the year every zone's clocks give the same cells and the totals are counted on one set of clocks;
+    in the hours between the zones' deadlines, or with a report sent in them, on each row's own."""
+    submit_at(clock, plans[WIB], at(WIB, YEAR, 4, 2))  # on time in every zone
+    submit_at(clock, plans[WIT], papua_sent)  # late in Papua; on time in Java in the last two cases
+    grid = selectors.Completeness(cast.admin, YEAR, now)
+    assert grid.totals[2] == totals_of_rows(grid, 3)
+    assert (grid.totals[2].reported, grid.totals[2].late) == (2, 1)
 
 
 def test_a_coordinator_in_java_sees_the_wib_deadline(plans, cast):
