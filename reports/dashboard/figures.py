@@ -250,16 +250,19 @@ live (pillar_id, area, {columns}) AS (
         UNION ALL SELECT DISTINCT id, SUBSTR(village, 1, %s) FROM in_region) c
   JOIN figures f ON f.id = c.id GROUP BY f.pillar_id, c.area
 ),
-stored AS MATERIALIZED (
-  -- The rows of the plans whose tallies hold, for the region's total and its areas.
-  SELECT t.* FROM pillars_plantally t JOIN pillars_plantallystate s ON s.plan_id = t.plan_id
+stored (pillar_id, area, {columns}) AS MATERIALIZED (
+  -- The rows of the plans whose tallies hold, for the region's total and its areas, summed in one pass (two
+  -- filtered passes over a country's rows spilled them to disk): a few rows per pillar and area.
+  SELECT t.pillar_id, t.area, {sums}
+  FROM pillars_plantally t JOIN pillars_plantallystate s ON s.plan_id = t.plan_id
   WHERE t.through = %s AND s.tallied_through = %s AND t.plan_id IN (SELECT id FROM sel)
     AND (t.area = %s OR (LENGTH(t.area) = %s {in_area}))
+  GROUP BY t.pillar_id, t.area
 )
 SELECT pillar_id, area, {sums} FROM (
   SELECT * FROM live
-  UNION ALL SELECT pillar_id, '', {sums} FROM stored WHERE area = %s GROUP BY pillar_id
-  UNION ALL SELECT pillar_id, area, {sums} FROM stored WHERE LENGTH(area) = %s GROUP BY pillar_id, area
+  UNION ALL SELECT pillar_id, '', {columns} FROM stored WHERE area = %s
+  UNION ALL SELECT * FROM stored WHERE LENGTH(area) = %s
 ) x GROUP BY pillar_id, area"""
     params = [
         *plans_params,
