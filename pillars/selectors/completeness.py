@@ -364,7 +364,8 @@ class Completeness:
                 counts = without_report.setdefault(zone, [0] * 12)
                 without_report[zone] = [owing + count for owing in counts]
         # Their reports grouped by (month, status, sent, late), a query per zone they are in (late is on the zone's
-        # clocks): the zone is found once per companion, on the province of their plan, not once per report.
+        # clocks; one query when the zones agree): a zone is told by the province of a companion's plan, not of
+        # each report.
         present = [(zone, condition) for zone, condition in self.clocks.groups() if zone in without_report]
         for zone, condition in present:
             companions = others if len(present) == 1 or condition is None else others.filter(condition)
